@@ -1,16 +1,61 @@
 // The ginn command line: parses, calls the library, maps errors to one line and a non-zero exit. No logic of its own.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <iostream>
+#include <unistd.h>
 
+#include "commands.h"
 #include "ginn/error.h"
 
+namespace ginn::app {
+
+std::atomic<bool>& stop_flag() {
+    static std::atomic<bool> flag{false};
+    return flag;
+}
+
+namespace {
+void on_signal(int sig) {
+    stop_flag() = true;
+    std::signal(sig, SIG_DFL);  // a second Ctrl-C ends at once
+}
+}  // namespace
+
+void install_signal_handlers() {
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+}
+
+void SnapshotChoice::add_to(CLI::App* cmd) {
+    auto* s = cmd->add_option("--snapshot", snapshot, "Snapshot index (0 = initialisation; negative counts from the end; default: last)");
+    auto* i = cmd->add_option("--iteration", iteration, "Training iteration of a recorded snapshot");
+    s->excludes(i);
+}
+
+}  // namespace ginn::app
+
 int main(int argc, char** argv) {
-    CLI::App app{"ginn: geometric illustration of neural networks"};
+    CLI::App app{"ginn: geometric illustration of neural networks.\n"
+                 "Trains small networks on 2-D tasks, records the whole training, and computes and draws where every\n"
+                 "neuron switches on and off, the decision boundary and the linear regions, exactly."};
     app.set_version_flag("--version", std::string("ginn ") + GINN_VERSION);
+    app.require_subcommand(1);
+    ginn::app::add_train_command(app);
+    ginn::app::add_inspect_commands(app);
+    ginn::app::add_figure_commands(app);
+    ginn::app::add_explore_commands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
+    } catch (const ginn::app::Exit& e) {
+        return e.code;
+    } catch (const ginn::Error& e) {
+        std::cerr << "ginn: error: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "ginn: error: " << e.what() << "\n";
+        return 1;
     }
     return 0;
 }

@@ -1,0 +1,55 @@
+// `ginn demo`, `ginn view` and `ginn analyze`: the default experiment end to end, the browser viewer, the reports.
+#include <filesystem>
+#include <iostream>
+
+#include "commands.h"
+#include "ginn/config.h"
+#include "ginn/error.h"
+#include "ginn/run.h"
+
+namespace ginn::app {
+
+namespace fs = std::filesystem;
+
+void add_explore_commands(CLI::App& app) {
+    {
+        struct DemoFlags {
+            std::string out = "ginn-demo";
+            long long iterations = 0;
+            bool quiet = false;
+        };
+        auto f = std::make_shared<DemoFlags>();
+        CLI::App* cmd = app.add_subcommand(
+            "demo", "Train the default GINN run on the built-in bottle and write its outputs (run, figures, viewer).");
+        cmd->add_option("-o,--out", f->out, "Output directory (an earlier demo there is replaced)")->capture_default_str();
+        cmd->add_option("--iterations", f->iterations, "Shorter run for a quick look (default: GINN's 1,280,000)");
+        cmd->add_flag("-q,--quiet", f->quiet, "No progress output");
+        cmd->callback([f] {
+            install_signal_handlers();
+            RunConfig config;
+            if (f->iterations > 0) config.train.iterations = f->iterations;
+            const std::string run_dir = (fs::path(f->out) / "run").string();
+            TrainOptions options;
+            options.out = run_dir;
+            options.force = true;  // only ever replaces an earlier run (see train_run)
+            options.stop = &stop_flag();
+            auto printer = std::make_shared<ProgressPrinter>(f->quiet, 1);
+            options.on_progress = [printer](const Progress& p) {
+                printer->update(p.run, p.iteration, p.total, p.seconds, p.loss);
+            };
+            const TrainResult result = train_run(config, options);
+            printer->finish();
+            if (result.status != RunStatus::complete) {
+                std::cerr << "ginn: " << result.message << "\n";
+                throw Exit{result.status == RunStatus::diverged ? exit_diverged : exit_interrupted};
+            }
+            const Run run = Run::open(run_dir);
+            const auto& last = run.snapshots().back();
+            std::cout << "trained the default GINN run in " << result.seconds << " s: " << run.n_snapshots()
+                      << " snapshots, final loss " << last.loss << ", accuracy " << last.accuracy << "\n";
+            std::cout << "run:     " << run_dir << "   (ginn info " << run_dir << ")\n";
+        });
+    }
+}
+
+}  // namespace ginn::app

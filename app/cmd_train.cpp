@@ -1,0 +1,187 @@
+// `ginn train`: flags and/or a TOML config -> RunConfig -> train_run / train_runs / resume_run.
+// Reads top to bottom as: defaults (GINN) -> config file -> flags -> train -> report.
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "commands.h"
+#include "ginn/config.h"
+#include "ginn/error.h"
+#include "ginn/run.h"
+
+namespace ginn::app {
+
+namespace {
+
+std::vector<long long> parse_int_list(const std::string& text, const std::string& flag) {
+    std::vector<long long> out;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        try {
+            size_t used = 0;
+            out.push_back(std::stoll(item, &used));
+            if (used != item.size()) throw std::invalid_argument(item);
+        } catch (const std::exception&) {
+            throw Error(flag, "'" + item + "' in '" + text + "' is not an integer", "comma-separated integers, e.g. 16,16,16");
+        }
+    }
+    if (out.empty()) throw Error(flag, "empty list", "comma-separated integers, e.g. 16,16,16");
+    return out;
+}
+
+struct TrainFlags {
+    std::string out = "ginn-run", config_file, resume, init_from, seeds;
+    bool force = false, quiet = false;
+    // Overrides: applied only when given on the command line.
+    std::string target, widths, activation, head, init, optimizer, schedule, snapshots, sampling;
+    int resolution = 0, batch = 0, n_points = 0;
+    long long iterations = 0, step_size = 0;
+    unsigned long long seed = 0;
+    double lr = 0, momentum = 0, weight_decay = 0, dropout = 0, test_fraction = 0, noise = 0, gamma = 0, threshold = 0;
+    bool batch_norm = false, residual = false;
+};
+
+RunConfig build_config(CLI::App* cmd, const TrainFlags& f) {
+    RunConfig c = f.config_file.empty() ? RunConfig{} : config_from_toml_file(f.config_file);
+    auto given = [&](const char* name) { return cmd->get_option(name)->count() > 0; };
+    if (given("--target")) c.task.target = f.target;
+    if (given("--resolution")) c.task.resolution = f.resolution;
+    if (given("--n-points")) c.task.n_points = f.n_points;
+    if (given("--noise")) c.task.noise = f.noise;
+    if (given("--test-fraction")) c.task.test_fraction = f.test_fraction;
+    if (given("--threshold")) c.task.threshold = f.threshold;
+    if (given("--widths")) {
+        c.model.widths.clear();
+        for (long long w : parse_int_list(f.widths, "--widths")) {
+            if (w < 1 || w > max_width)
+                throw Error("--widths", "width " + std::to_string(w) + " is out of range",
+                            "1.." + std::to_string(max_width) + " neurons per layer");
+            c.model.widths.push_back(static_cast<int>(w));
+        }
+    }
+    if (given("--activation")) c.model.activation = activation_from_name(f.activation, "--activation");
+    if (given("--head")) c.model.head = head_from_name(f.head, "--head");
+    if (given("--init")) c.model.init = init_from_name(f.init, "--init");
+    if (given("--dropout")) c.model.dropout = f.dropout;
+    if (given("--batch-norm")) c.model.batch_norm = f.batch_norm;
+    if (given("--residual")) c.model.residual = f.residual;
+    if (given("--optimizer")) c.optim.kind = optimizer_from_name(f.optimizer, "--optimizer");
+    if (given("--lr")) c.optim.lr = f.lr;
+    if (given("--momentum")) c.optim.momentum = f.momentum;
+    if (given("--weight-decay")) c.optim.weight_decay = f.weight_decay;
+    if (given("--schedule")) c.optim.schedule = lr_schedule_from_name(f.schedule, "--schedule");
+    if (given("--step-size")) c.optim.step_size = f.step_size;
+    if (given("--gamma")) c.optim.gamma = f.gamma;
+    if (given("--batch")) c.train.batch = f.batch;
+    if (given("--iterations")) c.train.iterations = f.iterations;
+    if (given("--seed")) c.train.seed = f.seed;
+    if (given("--sampling")) {
+        if (f.sampling != "replacement" && f.sampling != "epochs")
+            throw Error("--sampling", "unknown sampling '" + f.sampling + "'", "replacement or epochs");
+        c.train.sampling = f.sampling == "epochs" ? Sampling::epochs : Sampling::replacement;
+    }
+    if (given("--snapshots")) c.snapshots = f.snapshots;
+    c.validate();
+    return c;
+}
+
+int report(const std::vector<TrainResult>& results) {
+    int code = 0;
+    for (const auto& r : results) {
+        std::cout << r.dir << ": " << run_status_name(r.status) << ", " << r.n_snapshots << " snapshots, iteration "
+                  << r.iteration << ", " << r.seconds << " s\n";
+        if (r.status == RunStatus::diverged) {
+            std::cerr << "ginn: error: " << r.dir << ": " << r.message << "\n";
+            code = exit_diverged;
+        } else if (r.status == RunStatus::interrupted) {
+            std::cerr << "ginn: " << r.dir << ": " << r.message << "\n";
+            if (code == 0) code = exit_interrupted;
+        }
+    }
+    return code;
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+    auto f = std::make_shared<TrainFlags>();
+    CLI::App* cmd = app.add_subcommand(
+        "train", "Train a network and record its whole training into a run directory.\n"
+                 "With no options it reproduces GINN: bottle at 200x200, 2-16-16-16-2 ReLU, PyTorch init, Adam 1e-3,\n"
+                 "cosine annealing over 1,280,000 iterations, batch 128 with replacement, the `ginn` snapshot schedule.");
+    cmd->add_option("-o,--out", f->out, "Run directory to create (with --seeds: parent of seed-N directories)")->capture_default_str();
+    cmd->add_flag("--force", f->force, "Replace an existing run directory");
+    cmd->add_flag("-q,--quiet", f->quiet, "No progress output");
+    cmd->add_option("--config", f->config_file, "TOML config file (flags override it); see examples/ginn-default.toml");
+    cmd->add_option("--resume", f->resume, "Continue an interrupted run directory to completion");
+    cmd->add_option("--init-from", f->init_from, "Start from another run's initial parameters (same architecture)");
+    cmd->add_option("--seeds", f->seeds, "Train one run per seed, in parallel, e.g. 1,2,3,4");
+    auto* task = "Task";
+    cmd->add_option("--target", f->target, "bottle, circle, xor, gauss, spiral, y-x, y-|x|, 1-x^2/4-y^2, y-sin(pi*x), or an image/CSV file")->group(task);
+    cmd->add_option("--resolution", f->resolution, "Image targets: pixels per side (default 200)")->group(task);
+    cmd->add_option("--n-points", f->n_points, "Point and formula tasks: number of points (default 10000)")->group(task);
+    cmd->add_option("--noise", f->noise, "Point tasks: noise level (default 0)")->group(task);
+    cmd->add_option("--test-fraction", f->test_fraction, "Fraction held out as a test split (default 0)")->group(task);
+    cmd->add_option("--threshold", f->threshold, "Image targets: grey level at or above which a pixel is white (default 0.5)")->group(task);
+    auto* model = "Model";
+    cmd->add_option("--widths", f->widths, "Hidden widths, e.g. 16,16,16")->group(model);
+    cmd->add_option("--activation", f->activation, "relu, leaky_relu, elu, tanh, sigmoid, swish, gelu, linear")->group(model);
+    cmd->add_option("--head", f->head, "softmax2 (GINN), sigmoid, softmax, regression")->group(model);
+    cmd->add_option("--init", f->init, "pytorch (GINN), he_normal, xavier")->group(model);
+    cmd->add_option("--dropout", f->dropout, "Drop probability after each hidden activation")->group(model);
+    cmd->add_flag("--batch-norm", f->batch_norm, "Batch normalisation after each hidden linear layer")->group(model);
+    cmd->add_flag("--residual", f->residual, "Residual connections where widths match")->group(model);
+    auto* optim = "Optimiser";
+    cmd->add_option("--optimizer", f->optimizer, "sgd, momentum, adam (GINN)")->group(optim);
+    cmd->add_option("--lr", f->lr, "Learning rate (default 1e-3)")->group(optim);
+    cmd->add_option("--momentum", f->momentum, "Momentum for `momentum` (default 0.9)")->group(optim);
+    cmd->add_option("--weight-decay", f->weight_decay, "L2 weight decay (default 0)")->group(optim);
+    cmd->add_option("--schedule", f->schedule, "Learning-rate schedule: constant, cosine (GINN), step")->group(optim);
+    cmd->add_option("--step-size", f->step_size, "Step schedule: iterations between decays")->group(optim);
+    cmd->add_option("--gamma", f->gamma, "Step schedule: decay factor")->group(optim);
+    auto* training = "Training";
+    cmd->add_option("--batch", f->batch, "Minibatch size (default 128)")->group(training);
+    cmd->add_option("--iterations", f->iterations, "Parameter updates (default 1280000)")->group(training);
+    cmd->add_option("--sampling", f->sampling, "replacement (GINN) or epochs")->group(training);
+    cmd->add_option("--seed", f->seed, "Random seed (default 1)")->group(training);
+    cmd->add_option("--snapshots", f->snapshots, "Snapshot schedule: ginn, log:N, every:K")->group(training);
+
+    cmd->callback([cmd, f] {
+        install_signal_handlers();
+        TrainOptions options;
+        options.force = f->force;
+        options.init_from = f->init_from;
+        options.stop = &stop_flag();
+        auto printer = std::make_shared<ProgressPrinter>(f->quiet, 1);
+        options.on_progress = [printer](const Progress& p) {
+            printer->update(p.run, p.iteration, p.total, p.seconds, p.loss);
+        };
+        std::vector<TrainResult> results;
+        if (!f->resume.empty()) {
+            results.push_back(resume_run(f->resume, options));
+        } else {
+            const RunConfig config = build_config(cmd, *f);
+            if (f->seeds.empty()) {
+                options.out = f->out;
+                results.push_back(train_run(config, options));
+            } else {
+                std::vector<RunConfig> configs;
+                std::vector<std::string> outs;
+                for (long long s : parse_int_list(f->seeds, "--seeds")) {
+                    if (s < 0) throw Error("--seeds", "seed " + std::to_string(s) + " is negative", "seeds >= 0");
+                    RunConfig c = config;
+                    c.train.seed = static_cast<uint64_t>(s);
+                    configs.push_back(c);
+                    outs.push_back((std::filesystem::path(f->out) / ("seed-" + std::to_string(s))).string());
+                }
+                *printer = ProgressPrinter(f->quiet, static_cast<int>(configs.size()));
+                results = train_runs(configs, outs, options);
+            }
+        }
+        printer->finish();
+        if (const int code = report(results); code != 0) throw Exit{code};
+    });
+}
+
+}  // namespace ginn::app

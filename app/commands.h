@@ -1,0 +1,49 @@
+// The ginn command line's parts: each add_*_command registers one subcommand on the CLI11 app and binds a callback
+// that calls the library. Shared helpers for run/snapshot selection and output live here too. No logic of its own.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <string>
+
+namespace ginn::app {
+
+void add_train_command(CLI::App& app);
+void add_inspect_commands(CLI::App& app);   // info, weights, geometry
+void add_figure_commands(CLI::App& app);    // render, animate
+void add_explore_commands(CLI::App& app);   // view, analyze, demo
+
+/// Raised by SIGINT/SIGTERM while training; a second signal ends the process at once.
+std::atomic<bool>& stop_flag();
+void install_signal_handlers();
+
+/// --snapshot K / --iteration N, shared by every command that reads one snapshot of a run.
+struct SnapshotChoice {
+    int snapshot = -1;        // -1 = last
+    long long iteration = -1;
+    void add_to(CLI::App* cmd);
+};
+
+/// Prints a progress bar on a terminal, a line every few seconds otherwise, nothing when quiet.
+class ProgressPrinter {
+public:
+    ProgressPrinter(bool quiet, int n_runs);
+    void update(int run, long long iteration, long long total, double seconds, double loss);
+    void finish();
+
+private:
+    bool quiet_, tty_;
+    int n_runs_;
+    double last_print_ = -1e9;
+    std::vector<long long> done_, total_;
+};
+
+/// Exit codes beyond 0 (success) and 1 (error): a diverged run and an interrupted one.
+inline constexpr int exit_diverged = 3;
+inline constexpr int exit_interrupted = 130;
+/// Thrown by a command to end with a given exit code after it has printed its own message.
+struct Exit {
+    int code;
+};
+
+}  // namespace ginn::app

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what ginn needs from Debian bookworm (and playwright-core from npm for the browser tests only).
+# Idempotent: installs only what is missing. Runs apt as root, or through sudo when not root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(build-essential cmake ninja-build pkg-config
+          libeigen3-dev libcairo2-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libstb-dev
+          libgtest-dev libbenchmark-dev
+          ffmpeg chromium nodejs npm)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "ginn setup: installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Browser tests only: playwright-core drives Debian's chromium (no browser download).
+if [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules/playwright-core ]; then
+  echo "ginn setup: installing playwright-core for the browser tests"
+  (cd tests/e2e && npm install --no-audit --no-fund --silent)
+fi

@@ -1,0 +1,160 @@
+// SIMD kernels of the training engine on feature-major arrays (rows = features, columns = examples, 16 floats per
+// register). Written with GCC/Clang vector extensions so that -march=native picks AVX-512 or splits into AVX2.
+// Not a general BLAS: shapes are small (widths up to a few hundred, batches of about a hundred) and strides are
+// multiples of 16 floats.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+namespace ginn::detail {
+
+using vf = float __attribute__((vector_size(64)));    // 16 lanes
+using vi = int32_t __attribute__((vector_size(64)));  // 16 lanes
+inline constexpr int n_lanes = 16;
+
+inline vf load(const float* p) { vf v; std::memcpy(&v, p, sizeof v); return v; }
+inline void store(float* p, vf v) { std::memcpy(p, &v, sizeof v); }
+inline vf splat(float x) { return vf{} + x; }
+
+/// Y(R, S) = M X + bias, with M(r, c) = M[r * rs + c * cs], X (C, S), S a multiple of 16; bias may be null.
+/// Register blocking: RB rows by NV registers of columns, RB * NV accumulators.
+template <int RB, int NV>
+inline void matmul_block(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int C, int S,
+                         float* Y, int r0, int s0) {
+    vf acc[RB][NV];
+    for (int r = 0; r < RB; ++r)
+        for (int v = 0; v < NV; ++v) acc[r][v] = splat(bias ? bias[r0 + r] : 0.0f);
+    for (int c = 0; c < C; ++c) {
+        vf x[NV];
+        for (int v = 0; v < NV; ++v) x[v] = load(X + int64_t{c} * S + s0 + v * n_lanes);
+        for (int r = 0; r < RB; ++r) {
+            const vf m = splat(M[(r0 + r) * rs + c * cs]);
+            for (int v = 0; v < NV; ++v) acc[r][v] += m * x[v];
+        }
+    }
+    for (int r = 0; r < RB; ++r)
+        for (int v = 0; v < NV; ++v) store(Y + int64_t{r0 + r} * S + s0 + v * n_lanes, acc[r][v]);
+}
+
+template <int RB>
+inline void matmul_rows(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int C, int S, float* Y,
+                        int r0) {
+    int s0 = 0;
+    for (; s0 + 4 * n_lanes <= S; s0 += 4 * n_lanes) matmul_block<RB, 4>(M, rs, cs, bias, X, C, S, Y, r0, s0);
+    for (; s0 < S; s0 += n_lanes) matmul_block<RB, 1>(M, rs, cs, bias, X, C, S, Y, r0, s0);
+}
+
+/// Y (R, S) = M (R, C) X (C, S) + bias (R), M addressed through strides (so W and W^T use the same kernel).
+inline void matmul(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int R, int C, int S,
+                   float* Y) {
+    int r0 = 0;
+    for (; r0 + 4 <= R; r0 += 4) matmul_rows<4>(M, rs, cs, bias, X, C, S, Y, r0);
+    switch (R - r0) {
+        case 3: matmul_rows<3>(M, rs, cs, bias, X, C, S, Y, r0); break;
+        case 2: matmul_rows<2>(M, rs, cs, bias, X, C, S, Y, r0); break;
+        case 1: matmul_rows<1>(M, rs, cs, bias, X, C, S, Y, r0); break;
+        default: break;
+    }
+}
+
+/// Sum of the lanes of v, in a fixed order (deterministic).
+inline float hsum(vf v) {
+    float s[n_lanes];
+    store(s, v);
+    float a[8];
+    for (int k = 0; k < 8; ++k) a[k] = s[k] + s[k + 8];
+    for (int k = 0; k < 4; ++k) a[k] += a[k + 4];
+    return (a[0] + a[2]) + (a[1] + a[3]);
+}
+
+/// Lane j of the result is the sum of the lanes of a[j]: sixteen horizontal sums in 15 adds and 30 shuffles.
+inline vf transpose_reduce16(const vf a[16]) {
+    vf u[8], w[4], x[2];
+    for (int k = 0; k < 8; ++k)
+        u[k] = __builtin_shufflevector(a[2 * k], a[2 * k + 1], 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) +
+               __builtin_shufflevector(a[2 * k], a[2 * k + 1], 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    for (int k = 0; k < 4; ++k)
+        w[k] = __builtin_shufflevector(u[2 * k], u[2 * k + 1], 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27) +
+               __builtin_shufflevector(u[2 * k], u[2 * k + 1], 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+    for (int k = 0; k < 2; ++k)
+        x[k] = __builtin_shufflevector(w[2 * k], w[2 * k + 1], 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29) +
+               __builtin_shufflevector(w[2 * k], w[2 * k + 1], 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31);
+    return __builtin_shufflevector(x[0], x[1], 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30) +
+           __builtin_shufflevector(x[0], x[1], 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+}
+
+/// dW (R, C) row-major = dZ (R, S) A (C, S)^T, a reduction over the examples: blocks of 4 by 4 dot products
+/// accumulate in registers, then one transpose_reduce16 turns the 16 accumulators into 16 sums.
+inline void grad_weights(const float* dZ, const float* A, int R, int C, int S, float* dW) {
+    const int R4 = R / 4 * 4, C4 = C / 4 * 4;
+    for (int r0 = 0; r0 < R4; r0 += 4)
+        for (int c0 = 0; c0 < C4; c0 += 4) {
+            vf acc[16] = {};
+            for (int s = 0; s < S; s += n_lanes) {
+                vf z[4], a[4];
+                for (int k = 0; k < 4; ++k) z[k] = load(dZ + int64_t{r0 + k} * S + s);
+                for (int k = 0; k < 4; ++k) a[k] = load(A + int64_t{c0 + k} * S + s);
+                for (int i = 0; i < 4; ++i)
+                    for (int j = 0; j < 4; ++j) acc[i * 4 + j] += z[i] * a[j];
+            }
+            float sums[16];
+            store(sums, transpose_reduce16(acc));
+            for (int i = 0; i < 4; ++i)
+                for (int j = 0; j < 4; ++j) dW[int64_t{r0 + i} * C + c0 + j] = sums[i * 4 + j];
+        }
+    // Ragged edges (rows beyond R4 or columns beyond C4): one dot product at a time.
+    for (int r = 0; r < R; ++r)
+        for (int c = (r < R4 ? C4 : 0); c < C; ++c) {
+            vf acc = {};
+            for (int s = 0; s < S; s += n_lanes) acc += load(dZ + int64_t{r} * S + s) * load(A + int64_t{c} * S + s);
+            dW[int64_t{r} * C + c] = hsum(acc);
+        }
+}
+
+/// db (R) = row sums of dZ (R, S).
+inline void grad_bias(const float* dZ, int R, int S, float* db) {
+    for (int r = 0; r < R; ++r) {
+        vf acc = {};
+        for (int s = 0; s < S; s += n_lanes) acc += load(dZ + int64_t{r} * S + s);
+        db[r] = hsum(acc);
+    }
+}
+
+/// exp(x) for x <= 0 in float, about 1 ulp (Cephes expf: Cody-Waite reduction and a degree-6 polynomial);
+/// x below -87 is treated as -87 (the result is then below 2^-125, which is 0 for every use here).
+inline vf exp_nonpositive(vf x) {
+    x = x < -87.0f ? splat(-87.0f) : x;
+    const vf t = x * 1.44269504088896341f - 0.5f;  // round to nearest for t <= 0 via truncation of t - 0.5
+    const vi n = __builtin_convertvector(t, vi);
+    const vf nf = __builtin_convertvector(n, vf);
+    const vf r = x - nf * 0.693359375f + nf * 2.12194440e-4f;
+    vf p = splat(1.9875691500e-4f);
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    const vi bits = (n + 127) << 23;
+    vf scale;
+    std::memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+}  // namespace ginn::detail
+
+namespace ginn::detail {
+
+/// True when every one of the n floats is finite (x - x is NaN exactly for infinities and NaNs).
+inline bool all_finite(const float* p, int64_t n) {
+    vf acc = {};
+    int64_t k = 0;
+    for (; k + n_lanes <= n; k += n_lanes) acc += load(p + k) - load(p + k);
+    float tail = 0.0f;
+    for (; k < n; ++k) tail += p[k] - p[k];
+    return std::isfinite(hsum(acc) + tail) && hsum(acc) + tail == 0.0f;
+}
+
+}  // namespace ginn::detail

@@ -20,7 +20,7 @@ using Where = std::function<std::string(const std::string& key)>;
 /// Reads one section's keys into fields, rejecting unknown keys and wrong types with the key's location.
 class Section {
 public:
-    Section(const nlohmann::json& j, std::string name, Where where) : j_(j), name_(std::move(name)), where_(std::move(where)) {
+    Section(nlohmann::json j, std::string name, Where where) : j_(std::move(j)), name_(std::move(name)), where_(std::move(where)) {
         if (!j_.is_object()) throw Error(where_(name_), "[" + name_ + "] is not a table", "a table of keys");
     }
     template <typename T>
@@ -53,7 +53,7 @@ private:
         else if constexpr (std::is_floating_point_v<T>) return "a number";
         else return "a list of integers";
     }
-    const nlohmann::json& j_;
+    nlohmann::json j_;
     std::string name_;
     Where where_;
     std::set<std::string> seen_;

@@ -40,7 +40,7 @@ void add_inspect_commands(CLI::App& app) {
             nlohmann::json j = network_to_json(run.network(k));
             j["iteration"] = run.snapshot(k).iteration;
             j["snapshot"] = k;
-            emit(j.dump(1), *out);
+            emit(j.dump(), *out);
         });
     }
 }

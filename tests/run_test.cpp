@@ -52,7 +52,7 @@ TEST(run_test, round_trip_of_a_trained_run) {
     EXPECT_EQ(r.status, RunStatus::complete);
     EXPECT_EQ(r.n_snapshots, 13);  // 0, 250, ..., 3000
 
-    const Run run = Run::open(o.out);
+    const ginn::Run run = ginn::Run::open(o.out);
     ASSERT_EQ(run.n_snapshots(), 13);
     EXPECT_TRUE(run.complete());
     EXPECT_EQ(run.snapshot(12).iteration, 3000);
@@ -109,19 +109,19 @@ TEST(run_test, interrupted_run_is_readable_and_resumes_to_the_same_bits) {
     const TrainResult r = train_run(c, oi);
     stopper.join();
     ASSERT_EQ(r.status, RunStatus::interrupted) << "training finished before the stop; make the run longer";
-    const Run partial = Run::open(oi.out);
+    const ginn::Run partial = ginn::Run::open(oi.out);
     EXPECT_EQ(partial.status(), RunStatus::interrupted);
     EXPECT_GT(partial.n_snapshots(), 0);
     EXPECT_LT(partial.n_snapshots(), 41);
 
     // Simulate a crash after params were appended but before the manifest was committed: trailing garbage.
     { std::ofstream(oi.out + "/params.bin", std::ios::app) << "half a record"; }
-    EXPECT_NO_THROW(Run::open(oi.out));
+    EXPECT_NO_THROW(ginn::Run::open(oi.out));
 
     const TrainResult resumed = resume_run(oi.out, TrainOptions{});
     EXPECT_EQ(resumed.status, RunStatus::complete);
     EXPECT_EQ(read_file(oi.out + "/params.bin"), read_file(o.out + "/params.bin"));
-    const Run a = Run::open(o.out), b = Run::open(oi.out);
+    const ginn::Run a = ginn::Run::open(o.out), b = ginn::Run::open(oi.out);
     ASSERT_EQ(a.n_snapshots(), b.n_snapshots());
     for (int k = 0; k < a.n_snapshots(); ++k) {
         EXPECT_EQ(a.snapshot(k).loss, b.snapshot(k).loss) << "snapshot " << k;
@@ -142,7 +142,7 @@ TEST(run_test, init_from_starts_at_the_same_parameters) {
     o2.out = fresh_dir("init_b");
     o2.init_from = o.out;
     train_run(c2, o2);
-    const Run a = Run::open(o.out), b = Run::open(o2.out);
+    const ginn::Run a = ginn::Run::open(o.out), b = ginn::Run::open(o2.out);
     const auto pa = a.params(0), pb = b.params(0);
     EXPECT_TRUE(std::equal(pa.begin(), pa.end(), pb.begin()));
     const auto qa = a.params(1), qb = b.params(1);
@@ -167,7 +167,7 @@ TEST(run_test, diverging_run_stops_cleanly_and_keeps_its_snapshots) {
     EXPECT_EQ(r.status, RunStatus::diverged);
     EXPECT_NE(r.message.find("non-finite"), std::string::npos);
     EXPECT_NE(r.message.find("smaller learning rate"), std::string::npos);
-    const Run run = Run::open(o.out);
+    const ginn::Run run = ginn::Run::open(o.out);
     EXPECT_EQ(run.status(), RunStatus::diverged);
     EXPECT_GE(run.n_snapshots(), 1);
     for (int k = 0; k < run.n_snapshots(); ++k) EXPECT_TRUE(run.network(k).layers[0].W.allFinite());
@@ -207,26 +207,26 @@ TEST(run_test, damaged_run_directories_are_rejected_with_the_file_named) {
         fs::copy(o.out, dir, fs::copy_options::recursive);
         return dir;
     };
-    EXPECT_NE(error_of([&] { Run::open(fresh_dir("missing")); }).find("not a run directory"), std::string::npos);
+    EXPECT_NE(error_of([&] { ginn::Run::open(fresh_dir("missing")); }).find("not a run directory"), std::string::npos);
 
     std::string d = copy("no_manifest");
     fs::remove(d + "/manifest.json");
-    EXPECT_NE(error_of([&] { Run::open(d); }).find("manifest.json"), std::string::npos);
+    EXPECT_NE(error_of([&] { ginn::Run::open(d); }).find("manifest.json"), std::string::npos);
 
     d = copy("corrupt_manifest");
     std::ofstream(d + "/manifest.json") << "{ not json";
-    EXPECT_NE(error_of([&] { Run::open(d); }).find("corrupt manifest"), std::string::npos);
+    EXPECT_NE(error_of([&] { ginn::Run::open(d); }).find("corrupt manifest"), std::string::npos);
 
     d = copy("truncated_params");
     fs::resize_file(d + "/params.bin", fs::file_size(d + "/params.bin") - 100);
-    EXPECT_NE(error_of([&] { Run::open(d); }).find("truncated"), std::string::npos);
+    EXPECT_NE(error_of([&] { ginn::Run::open(d); }).find("truncated"), std::string::npos);
 
     d = copy("bad_magic");
     {
         std::fstream f(d + "/params.bin", std::ios::in | std::ios::out | std::ios::binary);
         f.write("XXXX", 4);
     }
-    EXPECT_NE(error_of([&] { Run::open(d); }).find("not a ginn parameter file"), std::string::npos);
+    EXPECT_NE(error_of([&] { ginn::Run::open(d); }).find("not a ginn parameter file"), std::string::npos);
 
     d = copy("newer_version");
     {
@@ -234,11 +234,11 @@ TEST(run_test, damaged_run_directories_are_rejected_with_the_file_named) {
         m["format_version"] = 99;
         std::ofstream(d + "/manifest.json") << m.dump();
     }
-    EXPECT_NE(error_of([&] { Run::open(d); }).find("newer than this ginn"), std::string::npos);
+    EXPECT_NE(error_of([&] { ginn::Run::open(d); }).find("newer than this ginn"), std::string::npos);
 
     d = copy("no_dataset");
     fs::remove(d + "/dataset.bin");
-    const Run run = Run::open(d);  // metrics and parameters are still readable
+    const ginn::Run run = ginn::Run::open(d);  // metrics and parameters are still readable
     EXPECT_NE(error_of([&] { run.dataset(); }).find("dataset.bin"), std::string::npos);
 }
 

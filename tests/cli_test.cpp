@@ -1,0 +1,196 @@
+// End-to-end tests of the ginn command line (app/): a short run through train/info/weights, Ctrl-C and --resume,
+// --seeds, and every kind of bad input getting exactly one error line and a non-zero exit.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "ginn/io.h"
+#include "ginn/network.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+    int code = -1;
+    std::string out, err;
+};
+
+std::string temp(const std::string& name) { return (fs::temp_directory_path() / ("ginn_cli_test_" + name)).string(); }
+
+/// Runs `ginn ARGS` through the shell, capturing stdout and stderr separately.
+Result ginn(const std::string& args) {
+    const std::string out = temp("stdout"), err = temp("stderr");
+    const std::string cmd = std::string(GINN_BINARY) + " " + args + " >" + out + " 2>" + err;
+    const int status = std::system(cmd.c_str());
+    Result r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ginn::read_file(out);
+    r.err = ginn::read_file(err);
+    return r;
+}
+
+int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+/// Expects a clean failure: non-zero exit, exactly one line on stderr starting "ginn: error:", containing `needle`.
+void expect_one_error_line(const Result& r, const std::string& needle) {
+    EXPECT_NE(r.code, 0) << r.err;
+    EXPECT_EQ(count_lines(r.err), 1) << r.err;
+    EXPECT_EQ(r.err.rfind("ginn: error: ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find(needle), std::string::npos) << "expected '" << needle << "' in: " << r.err;
+}
+
+const std::string quick = " --resolution 32 --widths 8,8 --iterations 2000 --snapshots every:500 --quiet";
+
+TEST(cli_test, train_info_weights_end_to_end) {
+    const std::string dir = temp("e2e");
+    fs::remove_all(dir);
+    Result r = ginn("train -o " + dir + quick);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("complete, 5 snapshots"), std::string::npos) << r.out;
+
+    r = ginn("info " + dir);
+    ASSERT_EQ(r.code, 0) << r.err;
+    for (const char* s : {"bottle", "2-8-8-2 relu", "adam", "5 recorded", "iteration 2000", "x to the right, y upwards"})
+        EXPECT_NE(r.out.find(s), std::string::npos) << s << " missing from:\n" << r.out;
+
+    r = ginn("weights " + dir + " --iteration 1000");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j.at("iteration"), 1000);
+    EXPECT_EQ(j.at("layers").size(), 3u);
+    EXPECT_EQ(j.at("layers").at(0).at("W").size(), 8u);     // rows = outputs
+    EXPECT_EQ(j.at("layers").at(0).at("W").at(0).size(), 2u);
+    const ginn::Network net = ginn::network_from_json(j, "stdout");  // the documented format reads back
+    EXPECT_EQ(net.n_neurons(), 16);
+
+    const std::string file = temp("weights.json");
+    r = ginn("weights " + dir + " --snapshot -1 -o " + file);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(ginn::read_file(file)).at("iteration"), 2000);
+
+    for (const char* cmd : {"train", "info", "weights", "demo"}) {
+        r = ginn(std::string(cmd) + " --help");
+        EXPECT_EQ(r.code, 0) << cmd;
+        EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
+    }
+}
+
+TEST(cli_test, config_file_and_flags_combine) {
+    const std::string dir = temp("config"), cfg = temp("config.toml");
+    fs::remove_all(dir);
+    std::ofstream(cfg) << "[model]\nwidths = [5]\nactivation = \"tanh\"\n[train]\niterations = 100\n";
+    const Result r = ginn("train -o " + dir + " --config " + cfg + " --resolution 16 --iterations 300 --snapshots every:100 -q");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const nlohmann::json m = nlohmann::json::parse(ginn::read_file(dir + "/manifest.json"));
+    EXPECT_EQ(m["config"]["model"]["widths"], nlohmann::json({5}));
+    EXPECT_EQ(m["config"]["model"]["activation"], "tanh");
+    EXPECT_EQ(m["config"]["train"]["iterations"], 300);  // the flag wins over the file
+    EXPECT_EQ(m["snapshots"].size(), 4u);
+}
+
+TEST(cli_test, seeds_train_in_parallel_and_match_single_runs) {
+    const std::string dir = temp("seeds"), single = temp("seed2");
+    fs::remove_all(dir);
+    fs::remove_all(single);
+    Result r = ginn("train -o " + dir + " --seeds 1,2,3" + quick);
+    ASSERT_EQ(r.code, 0) << r.err;
+    r = ginn("train -o " + single + " --seed 2" + quick);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(ginn::read_file(dir + "/seed-2/params.bin"), ginn::read_file(single + "/params.bin"));
+    EXPECT_NE(ginn::read_file(dir + "/seed-1/params.bin"), ginn::read_file(dir + "/seed-2/params.bin"));
+}
+
+TEST(cli_test, ctrl_c_leaves_a_readable_run_and_resume_gives_the_same_bits) {
+    const std::string full = temp("sigint_full"), cut = temp("sigint_cut");
+    fs::remove_all(full);
+    fs::remove_all(cut);
+    const std::string args = " --resolution 32 --widths 8,8 --iterations 400000 --snapshots every:10000 --quiet";
+    ASSERT_EQ(ginn("train -o " + full + args).code, 0);
+
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const std::string out = "--out=" + cut;
+        execl(GINN_BINARY, GINN_BINARY, "train", out.c_str(), "--resolution", "32", "--widths", "8,8", "--iterations",
+              "400000", "--snapshots", "every:10000", "--quiet", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    kill(pid, SIGINT);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_EQ(WEXITSTATUS(status), 130) << "the run finished before Ctrl-C; make it longer";
+
+    Result r = ginn("info " + cut);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("interrupted"), std::string::npos) << r.out;
+    r = ginn("train --resume " + cut + " --quiet");
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(ginn::read_file(cut + "/params.bin"), ginn::read_file(full + "/params.bin"));
+}
+
+TEST(cli_test, every_bad_input_gets_one_error_line) {
+    const std::string out = temp("bad_out");
+    fs::remove_all(out);
+    const std::string o = " -o " + out + " --iterations 10 -q";
+    expect_one_error_line(ginn("train --target /nonexistent/picture.png" + o), "picture.png");
+    const std::string corrupt = temp("corrupt.png");
+    std::ofstream(corrupt) << "this is not a PNG";
+    expect_one_error_line(ginn("train --target " + corrupt + o), "corrupt.png");
+    expect_one_error_line(ginn("train --target teapot" + o), "teapot");
+    expect_one_error_line(ginn("train --activation relu6" + o), "relu6");
+    expect_one_error_line(ginn("train --widths ''" + o), "--widths");
+    expect_one_error_line(ginn("train --widths 16,0,16" + o), "--widths");
+    expect_one_error_line(ginn("train --widths 16,x" + o), "--widths");
+    expect_one_error_line(ginn("train --widths 100000" + o), "--widths");
+    expect_one_error_line(ginn("train --lr 0" + o), "lr");
+    expect_one_error_line(ginn("train --lr -1" + o), "lr");
+    expect_one_error_line(ginn("train --batch 0" + o), "batch");
+    expect_one_error_line(ginn("train --snapshots sometimes" + o), "sometimes");
+    expect_one_error_line(ginn("train --resolution 32 --iterations 10 -q -o /proc/ginn/run"), "/proc/ginn/run");
+    EXPECT_FALSE(fs::exists(out));  // nothing half-written by any of the above
+
+    ASSERT_EQ(ginn("train -o " + out + quick).code, 0);
+    expect_one_error_line(ginn("train -o " + out + quick), "already exists");
+
+    // Damaged run directories given to info, weights and --resume.
+    const std::string damaged = temp("bad_damaged");
+    fs::remove_all(damaged);
+    fs::copy(out, damaged, fs::copy_options::recursive);
+    fs::resize_file(damaged + "/params.bin", 100);
+    expect_one_error_line(ginn("info " + damaged), "truncated");
+    expect_one_error_line(ginn("weights " + damaged), "truncated");
+    expect_one_error_line(ginn("train --resume " + damaged), "truncated");
+    std::ofstream(damaged + "/manifest.json") << "{\"format\": \"ginn-run\"";
+    expect_one_error_line(ginn("info " + damaged), "manifest");
+    expect_one_error_line(ginn("info /nonexistent/run"), "not a run directory");
+    expect_one_error_line(ginn("weights " + out + " --snapshot 99"), "snapshot 99");
+    expect_one_error_line(ginn("weights " + out + " --iteration 7"), "iteration 7");
+    expect_one_error_line(ginn("train --resume " + out), "already complete");
+
+    // Flags CLI11 rejects also end with one line and a non-zero code.
+    const Result r = ginn("train --batch many");
+    EXPECT_NE(r.code, 0);
+    EXPECT_LE(count_lines(r.err), 2) << r.err;
+}
+
+TEST(cli_test, non_finite_loss_stops_cleanly_and_says_what_to_try) {
+    const std::string dir = temp("nan");
+    fs::remove_all(dir);
+    const Result r = ginn("train -o " + dir + quick + " --optimizer sgd --schedule constant --lr 1e30");
+    EXPECT_EQ(r.code, 3);
+    EXPECT_NE(r.err.find("non-finite at iteration"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("smaller learning rate"), std::string::npos) << r.err;
+    EXPECT_EQ(count_lines(r.err), 1) << r.err;
+    EXPECT_EQ(ginn("info " + dir).code, 0);  // the snapshots so far stay readable
+}
+
+}  // namespace

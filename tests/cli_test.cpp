@@ -151,8 +151,8 @@ TEST(cli_test, every_bad_input_gets_one_error_line) {
     expect_one_error_line(ginn("train --widths 16,0,16" + o), "--widths");
     expect_one_error_line(ginn("train --widths 16,x" + o), "--widths");
     expect_one_error_line(ginn("train --widths 100000" + o), "--widths");
-    expect_one_error_line(ginn("train --lr 0" + o), "lr");
-    expect_one_error_line(ginn("train --lr -1" + o), "lr");
+    expect_one_error_line(ginn("train --lr 0" + o), "learning rate");
+    expect_one_error_line(ginn("train --lr -1" + o), "learning rate");
     expect_one_error_line(ginn("train --batch 0" + o), "batch");
     expect_one_error_line(ginn("train --snapshots sometimes" + o), "sometimes");
     expect_one_error_line(ginn("train --resolution 32 --iterations 10 -q -o /proc/ginn/run"), "/proc/ginn/run");

@@ -90,14 +90,16 @@ void optimizer_step(const OptimSpec& spec, double lr, int64_t step, std::span<co
             case OptimizerKind::adam: {
                 // Kingma and Ba 2015, as torch.optim.Adam: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
                 // p -= lr * mhat / (sqrt(vhat) + eps) with mhat = m / (1 - b1^t), vhat = v / (1 - b2^t).
+                // 1 - beta in double, then rounded once (as PyTorch's Python-float scalars)
                 const float b1 = static_cast<float>(spec.beta1), b2 = static_cast<float>(spec.beta2);
+                const float one_b1 = static_cast<float>(1.0 - spec.beta1), one_b2 = static_cast<float>(1.0 - spec.beta2);
                 const float c1 = static_cast<float>(1.0 / (1.0 - std::pow(spec.beta1, static_cast<double>(step))));
                 const float c2 = static_cast<float>(1.0 / (1.0 - std::pow(spec.beta2, static_cast<double>(step))));
                 const float eps = static_cast<float>(spec.eps);
                 for (int64_t k = begin; k < end; ++k) {
                     const float gk = g[k] + wd * p[k];
-                    m[k] = b1 * m[k] + (1.0f - b1) * gk;
-                    v[k] = b2 * v[k] + (1.0f - b2) * gk * gk;
+                    m[k] = b1 * m[k] + one_b1 * gk;
+                    v[k] = b2 * v[k] + one_b2 * gk * gk;
                     p[k] -= lr_f * (m[k] * c1) / (std::sqrt(v[k] * c2) + eps);
                 }
                 break;

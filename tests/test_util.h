@@ -1,0 +1,61 @@
+// Helpers shared by the GoogleTest files: comparisons that name the failing entry, and small fixture datasets.
+// Not a test framework: only assertions and fixtures that more than one test file needs.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <Eigen/Dense>
+#include <cmath>
+#include <span>
+#include <string>
+
+#include "ginn/dataset.h"
+
+namespace ginn::test {
+
+/// Expects |a(i, j) - b(i, j)| <= tol for every entry, reporting the first failing (i, j) and both values.
+template <typename A, typename B>
+void expect_matrix_near(const A& a, const B& b, double tol, const std::string& what = "matrix") {
+    ASSERT_EQ(a.rows(), b.rows()) << what << ": row counts differ";
+    ASSERT_EQ(a.cols(), b.cols()) << what << ": column counts differ";
+    for (Eigen::Index i = 0; i < a.rows(); ++i)
+        for (Eigen::Index j = 0; j < a.cols(); ++j)
+            if (!(std::abs(double(a(i, j)) - double(b(i, j))) <= tol)) {
+                ADD_FAILURE() << what << "(" << i << ", " << j << "): " << a(i, j) << " vs " << b(i, j)
+                              << " (tolerance " << tol << ")";
+                return;
+            }
+}
+
+/// Expects |a[k] - b[k]| <= abs_tol + rel_tol * |b[k]| for every k, reporting the first failing index.
+inline void expect_vector_near(std::span<const double> a, std::span<const double> b, double abs_tol, double rel_tol,
+                               const std::string& what = "vector") {
+    ASSERT_EQ(a.size(), b.size()) << what << ": sizes differ";
+    for (size_t k = 0; k < a.size(); ++k)
+        if (!(std::abs(a[k] - b[k]) <= abs_tol + rel_tol * std::abs(b[k]))) {
+            ADD_FAILURE() << what << "[" << k << "]: " << a[k] << " vs " << b[k] << " (tolerance " << abs_tol << " + "
+                          << rel_tol << " relative)";
+            return;
+        }
+}
+
+/// A side x side grid on [-1, 1]^2 labelled 1 inside the circle of radius 0.7 (about 38% of the points);
+/// every `test_every`-th point is in the test split when test_every > 0.
+inline Dataset circle_grid(int side = 40, int test_every = 0) {
+    Dataset d;
+    d.name = "circle-grid";
+    d.domain = {-1, 1, -1, 1};
+    d.X.resize(int64_t{side} * side, 2);
+    for (int r = 0; r < side; ++r)
+        for (int c = 0; c < side; ++c) {
+            const int64_t k = int64_t{r} * side + c;
+            const float x = -1.0f + 2.0f * (c + 0.5f) / side, y = 1.0f - 2.0f * (r + 0.5f) / side;
+            d.X(k, 0) = x;
+            d.X(k, 1) = y;
+            d.label.push_back(x * x + y * y < 0.49f ? 1 : 0);
+            if (test_every > 0) d.is_test.push_back(k % test_every == 0);
+        }
+    return d;
+}
+
+}  // namespace ginn::test

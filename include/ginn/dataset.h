@@ -33,6 +33,9 @@ struct TaskSpec {
 };
 
 /// Built-in task names: "bottle", "circle", "xor", "gauss", "spiral", "y-x", "y-|x|", "1-x^2/4-y^2", "y-sin(pi*x)".
+/// Domains: bottle [0,1]^2; circle, xor, gauss, spiral [-6,6]^2 (TensorFlow Playground: points within radius 5,
+/// each displaced by Gaussian noise of std dev noise * 6, labels kept); formulas [-2,2]^2, label 1 where f(x, y) > 0.
+/// CSV files: the points' bounding box padded by 5% per side; n_classes = max(2, largest label + 1).
 const std::vector<std::string>& task_names();
 
 /// A labelled point set on a domain box.

@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "ginn/config.h"
 #include "ginn/error.h"
+#include "ginn/figures.h"
 #include "ginn/run.h"
 
 namespace ginn::app {
@@ -48,6 +49,9 @@ void add_explore_commands(CLI::App& app) {
             std::cout << "trained the default GINN run in " << result.seconds << " s: " << run.n_snapshots()
                       << " snapshots, final loss " << last.loss << ", accuracy " << last.accuracy << "\n";
             std::cout << "run:     " << run_dir << "   (ginn info " << run_dir << ")\n";
+            const auto figures = write_run_figures(run, f->out);
+            std::cout << "figure:  " << figures[0] << "   (final snapshot, exact boundaries)\n";
+            std::cout << "strip:   " << figures[1] << "   (six snapshots from initialisation to the end)\n";
         });
     }
 }

@@ -1,9 +1,11 @@
 // `ginn info`, `ginn weights` and `ginn geometry`: read a run (or a weights file) and print what it holds.
 #include <iostream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
 #include "ginn/error.h"
+#include "ginn/geometry.h"
 #include "ginn/io.h"
 #include "ginn/run.h"
 
@@ -41,6 +43,47 @@ void add_inspect_commands(CLI::App& app) {
             j["iteration"] = run.snapshot(k).iteration;
             j["snapshot"] = k;
             emit(j.dump(), *out);
+        });
+    }
+    {
+        struct GeometryFlags {
+            NetworkSource source;
+            std::string format = "json", out;
+            bool regions = false;
+            int grid = 256;
+        };
+        auto f = std::make_shared<GeometryFlags>();
+        CLI::App* cmd = app.add_subcommand(
+            "geometry", "Compute a snapshot's geometry from its weights: every neuron's boundary, the decision boundary,\n"
+                        "and the activation and linear region counts (exact for relu/leaky_relu/linear networks;\n"
+                        "marked approximate for smooth activations). See docs/geometry-format.md.");
+        f->source.add_to(cmd);
+        cmd->add_option("--format", f->format, "json or summary")->check(CLI::IsMember({"json", "summary"}))->capture_default_str();
+        cmd->add_flag("--regions", f->regions, "Add every region's polygon and activation pattern");
+        cmd->add_option("--grid", f->grid, "Smooth activations: marching-squares cells per side")->capture_default_str();
+        cmd->add_option("-o,--out", f->out, "Write to this file instead of standard output");
+        cmd->callback([f] {
+            const LoadedNetwork loaded = load_network(f->source);
+            const Geometry g = compute_geometry(loaded.net, {.regions = f->regions, .grid = f->grid});
+            if (f->format == "json") {
+                nlohmann::json j = geometry_to_json(g, f->regions);
+                if (loaded.run) j["iteration"] = loaded.run->snapshot(loaded.snapshot).iteration;
+                emit(j.dump(), f->out);
+                return;
+            }
+            std::ostringstream s;
+            s << (g.exact ? "exact" : "approximate (grid + bisection)") << " geometry of " << loaded.label << "\n";
+            s << "neurons           " << g.neurons.size() << "\n";
+            size_t pieces = 0;
+            for (const auto& n : g.neurons) pieces += n.polylines.size();
+            s << "boundary pieces   " << pieces << " polylines\n";
+            s << "decision boundary " << g.decision_boundary.size() << " polylines\n";
+            if (g.exact) {
+                s << "regions           " << g.counts.activation << " activation, " << g.counts.linear << " linear; by layer";
+                for (auto c : g.counts.per_layer) s << " " << c;
+                s << "\n";
+            }
+            emit(s.str(), f->out);
         });
     }
 }

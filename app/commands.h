@@ -4,7 +4,10 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <optional>
 #include <string>
+
+#include "ginn/run.h"
 
 namespace ginn::app {
 
@@ -23,6 +26,21 @@ struct SnapshotChoice {
     long long iteration = -1;
     void add_to(CLI::App* cmd);
 };
+
+/// Where a command's network comes from: a run directory (one snapshot of it) or a `--weights FILE.json`.
+struct NetworkSource {
+    std::string run_dir, weights;
+    SnapshotChoice choice;
+    void add_to(CLI::App* cmd);
+};
+/// The network a source names, with its run when it came from one.
+struct LoadedNetwork {
+    std::optional<Run> run;
+    int snapshot = -1;
+    Network net;
+    std::string label;  // "iteration N   loss L" for runs, the file name for weights
+};
+LoadedNetwork load_network(const NetworkSource& source);
 
 /// Prints a progress bar on a terminal, a line every few seconds otherwise, nothing when quiet.
 class ProgressPrinter {

@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "ginn/error.h"
+#include "ginn/render.h"
 
 namespace ginn::app {
 
@@ -30,6 +31,30 @@ void SnapshotChoice::add_to(CLI::App* cmd) {
     auto* s = cmd->add_option("--snapshot", snapshot, "Snapshot index (0 = initialisation; negative counts from the end; default: last)");
     auto* i = cmd->add_option("--iteration", iteration, "Training iteration of a recorded snapshot");
     s->excludes(i);
+}
+
+void NetworkSource::add_to(CLI::App* cmd) {
+    auto* run = cmd->add_option("RUN", run_dir, "Run directory");
+    auto* w = cmd->add_option("--weights", weights, "A weights JSON file (docs/weights-format.md) instead of a run");
+    run->excludes(w);
+    choice.add_to(cmd);
+}
+
+LoadedNetwork load_network(const NetworkSource& source) {
+    LoadedNetwork loaded;
+    if (!source.weights.empty()) {
+        loaded.net = load_network_json(source.weights);
+        loaded.label = source.weights;
+        return loaded;
+    }
+    if (source.run_dir.empty())
+        throw Error("command line", "no network given", "a RUN directory or --weights FILE.json", "see --help");
+    loaded.run = Run::open(source.run_dir);
+    loaded.snapshot = loaded.run->resolve_snapshot(source.choice.snapshot, source.choice.iteration);
+    loaded.net = loaded.run->network(loaded.snapshot);
+    const auto& s = loaded.run->snapshot(loaded.snapshot);
+    loaded.label = snapshot_label(s.iteration, s.loss);
+    return loaded;
 }
 
 }  // namespace ginn::app

@@ -6,6 +6,7 @@
 // each vertex by the sign of z_j (evaluated with the map of a face it belongs to, cached per vertex), splits
 // every edge whose ends have strictly opposite signs at the interpolated zero, then splits every face that has
 // both signs along the chord between its two zero vertices (faces are convex, so there are exactly two).
+#include <array>
 #include <cmath>
 #include <map>
 #include <unordered_map>
@@ -30,19 +31,17 @@ struct HalfEdge {
     int maker;   // global neuron index whose split created the edge, -1 for the box
 };
 
-/// Affine maps of one layer's pre-activations, one map per face: z = G (x, y) + h, with the magnitudes of the
-/// terms (|W| |P| and |W| |q| + |b|) that set the sign tolerance.
+/// Affine maps of one layer's pre-activations, one map per face: z_j = gx x + gy y + h, with the magnitudes of the
+/// terms (|W| |P| and |W| |q| + |b|) that set the sign tolerance. Stored so that one matrix product makes them all.
 struct LayerMaps {
-    int n = 0;                     // neurons in the layer (or outputs)
-    std::vector<double> G, G_abs;  // #maps by n by 2
-    std::vector<double> h, h_abs;  // #maps by n
-    void resize(int n_maps, int n_) {
-        n = n_;
-        G.assign(size_t(n_maps) * n * 2, 0.0);
-        G_abs.assign(G.size(), 0.0);
-        h.assign(size_t(n_maps) * n, 0.0);
-        h_abs.assign(h.size(), 0.0);
-    }
+    int n = 0;                 // neurons in the layer (or outputs)
+    Eigen::MatrixXd Z, Z_abs;  // (n, 3 #maps): columns 3m, 3m+1, 3m+2 are gx, gy, h of map m
+    double gx(int m, int j) const { return Z(j, 3 * m); }
+    double gy(int m, int j) const { return Z(j, 3 * m + 1); }
+    double h(int m, int j) const { return Z(j, 3 * m + 2); }
+    double gx_abs(int m, int j) const { return Z_abs(j, 3 * m); }
+    double gy_abs(int m, int j) const { return Z_abs(j, 3 * m + 1); }
+    double h_abs(int m, int j) const { return Z_abs(j, 3 * m + 2); }
 };
 
 double slope(Activation a, bool active) {
@@ -68,6 +67,7 @@ private:
     int split_edge(int e, int stamp);
     void split_by_neuron(const LayerMaps& M, int j, int g);
     void split_face(int f, const std::vector<int>& cyc, int g);
+    void update_box(int f);
     LayerMaps next_maps(const DenseLayer& L, int prev_layer) const;
     std::vector<Polyline> two_class_boundary();
     std::vector<Polyline> argmax_boundary() const;
@@ -85,7 +85,8 @@ private:
     std::vector<int> v_stamp_;         // #V: which function the cache holds
     std::vector<HalfEdge> H_;          // #H
     std::vector<int> face_he_;         // #F: one half-edge of the face
-    std::vector<int> face_map_;        // #F: row block of the current LayerMaps
+    std::vector<int> face_map_;        // #F: which map of the current LayerMaps holds on the face
+    std::vector<std::array<double, 4>> face_box_;  // #F: bounding box x0, x1, y0, y1, to skip faces a line misses
     std::vector<uint8_t> bits_;        // #F by n_neurons: activation pattern
     LayerMaps maps_;                   // current hidden layer's pre-activation maps
     int maps_layer_ = -1;              // which layer maps_ belongs to
@@ -123,13 +124,24 @@ int Arrangement::add_vertex(double x, double y, bool on_box) {
     return static_cast<int>(vx_.size()) - 1;
 }
 
+void Arrangement::update_box(int f) {
+    std::array<double, 4> box = {INFINITY, -INFINITY, INFINITY, -INFINITY};
+    int e = face_he_[f];
+    do {
+        const int v = H_[e].origin;
+        box = {std::min(box[0], vx_[v]), std::max(box[1], vx_[v]), std::min(box[2], vy_[v]), std::max(box[3], vy_[v])};
+        e = H_[e].next;
+    } while (e != face_he_[f]);
+    face_box_[f] = box;
+}
+
 int Arrangement::vertex_sign(int v, int f, const FaceFunction& fn, int stamp) {
     if (v_stamp_[v] == stamp) return v_sign_[v];
     const LayerMaps& M = *fn.maps;
-    const size_t r = size_t(face_map_[f]) * M.n + fn.j;
+    const int m = face_map_[f], j = fn.j;
     const double x = vx_[v], y = vy_[v];
-    const double z = M.G[2 * r] * x + M.G[2 * r + 1] * y + M.h[r];
-    const double tol = sign_eps * (M.G_abs[2 * r] * std::abs(x) + M.G_abs[2 * r + 1] * std::abs(y) + M.h_abs[r]);
+    const double z = M.gx(m, j) * x + M.gy(m, j) * y + M.h(m, j);
+    const double tol = sign_eps * (M.gx_abs(m, j) * std::abs(x) + M.gy_abs(m, j) * std::abs(y) + M.h_abs(m, j));
     v_stamp_[v] = stamp;
     v_z_[v] = std::abs(z) <= tol ? 0.0 : z;  // snap: a vertex within tolerance lies on the boundary
     v_sign_[v] = static_cast<int8_t>((v_z_[v] > 0) - (v_z_[v] < 0));
@@ -189,6 +201,9 @@ void Arrangement::split_face(int f, const std::vector<int>& cyc, int g) {
     bits_.insert(bits_.end(), bits_.begin() + size_t(f) * n_neurons_, bits_.begin() + size_t(f + 1) * n_neurons_);
     bits_[size_t(f) * n_neurons_ + g] = 1;
     bits_[size_t(nf) * n_neurons_ + g] = 0;
+    face_box_.emplace_back();
+    update_box(f);
+    update_box(nf);
 }
 
 void Arrangement::split_by_neuron(const LayerMaps& M, int j, int g) {
@@ -197,6 +212,19 @@ void Arrangement::split_by_neuron(const LayerMaps& M, int j, int g) {
     std::vector<int> zero_edges;  // interior edges with both ends on the zero set: boundary if the bits differ
     const int n_faces = static_cast<int>(face_he_.size());
     for (int f = 0; f < n_faces; ++f) {
+        // Skip faces the zero line misses: the affine z over the face's bounding box stays beyond the tolerance.
+        const int m = face_map_[f];
+        const auto& box = face_box_[f];
+        const double cx = 0.5 * (box[0] + box[1]), cy = 0.5 * (box[2] + box[3]);
+        const double gx = M.gx(m, j), gy = M.gy(m, j);
+        const double z_mid = gx * cx + gy * cy + M.h(m, j);
+        const double spread = 0.5 * (std::abs(gx) * (box[1] - box[0]) + std::abs(gy) * (box[3] - box[2]));
+        const double tol = 2 * sign_eps * (M.gx_abs(m, j) * std::max(std::abs(box[0]), std::abs(box[1])) +
+                                           M.gy_abs(m, j) * std::max(std::abs(box[2]), std::abs(box[3])) + M.h_abs(m, j));
+        if (std::abs(z_mid) - spread > tol) {
+            bits_[size_t(f) * n_neurons_ + g] = z_mid > 0;
+            continue;
+        }
         cyc_.clear();
         bool pos = false, neg = false;
         const int first = face_he_[f];
@@ -229,58 +257,38 @@ void Arrangement::split_by_neuron(const LayerMaps& M, int j, int g) {
 }
 
 // Maps of layer L's pre-activations for every face, from the previous hidden layer's maps and each face's bits
-// (prev_layer < 0: the input itself). Post-activation of the previous layer: a = D (G x + h), D = diag(slopes).
+// (prev_layer < 0: the input itself). The previous layer's output on a face is a = D (G x + h), D = diag(slopes),
+// so the new maps are W [D G | D h] + [0 | b] (+ [D G | D h] when residual): one matrix product for all faces.
 LayerMaps Arrangement::next_maps(const DenseLayer& L, int prev_layer) const {
-    const int n_faces = static_cast<int>(face_he_.size()), n = L.n_out(), n_in = L.n_in();
+    const int n_faces = static_cast<int>(face_he_.size()), n_in = L.n_in();
+    Eigen::MatrixXd P(n_in, 3 * n_faces), P_abs(n_in, 3 * n_faces);  // (n_in, 3 #F): the layer input's maps
+    if (prev_layer < 0) {
+        P << 1, 0, 0, 0, 1, 0;
+        P_abs = P;
+    } else {
+        const Activation act = net_.layers[prev_layer].activation;
+        for (int f = 0; f < n_faces; ++f) {
+            const int m = face_map_[f];
+            const uint8_t* bits = &bits_[size_t(f) * n_neurons_ + layer_offset_[prev_layer]];
+            for (int c = 0; c < 3; ++c)
+                for (int i = 0; i < n_in; ++i) {
+                    const double s = slope(act, bits[i]);
+                    P(i, 3 * f + c) = s * maps_.Z(i, 3 * m + c);
+                    P_abs(i, 3 * f + c) = s * maps_.Z_abs(i, 3 * m + c);
+                }
+        }
+    }
     LayerMaps out;
-    out.resize(n_faces, n);
-    std::vector<double> P(size_t(n_in) * 2), P_abs(P.size()), q(n_in), q_abs(n_in);  // a = P x + q
+    out.n = L.n_out();
+    out.Z.noalias() = L.W * P;
+    out.Z_abs.noalias() = L.W.cwiseAbs() * P_abs;
     for (int f = 0; f < n_faces; ++f) {
-        if (prev_layer < 0) {
-            P = {1, 0, 0, 1};
-            P_abs = P;
-            q = {0, 0};
-            q_abs = q;
-        } else {
-            const Activation act = net_.layers[prev_layer].activation;
-            const size_t m = size_t(face_map_[f]) * n_in;
-            for (int i = 0; i < n_in; ++i) {
-                const double s = slope(act, bits_[size_t(f) * n_neurons_ + layer_offset_[prev_layer] + i]);
-                P[2 * i] = s * maps_.G[2 * (m + i)];
-                P[2 * i + 1] = s * maps_.G[2 * (m + i) + 1];
-                P_abs[2 * i] = s * maps_.G_abs[2 * (m + i)];
-                P_abs[2 * i + 1] = s * maps_.G_abs[2 * (m + i) + 1];
-                q[i] = s * maps_.h[m + i];
-                q_abs[i] = s * maps_.h_abs[m + i];
-            }
-        }
-        for (int r = 0; r < n; ++r) {
-            double gx = 0, gy = 0, h = L.b(r), gx_abs = 0, gy_abs = 0, h_abs = std::abs(L.b(r));
-            for (int i = 0; i < n_in; ++i) {
-                const double w = L.W(r, i), wa = std::abs(w);
-                gx += w * P[2 * i];
-                gy += w * P[2 * i + 1];
-                h += w * q[i];
-                gx_abs += wa * P_abs[2 * i];
-                gy_abs += wa * P_abs[2 * i + 1];
-                h_abs += wa * q_abs[i];
-            }
-            if (L.residual) {  // z = W a + b + a
-                gx += P[2 * r];
-                gy += P[2 * r + 1];
-                h += q[r];
-                gx_abs += P_abs[2 * r];
-                gy_abs += P_abs[2 * r + 1];
-                h_abs += q_abs[r];
-            }
-            const size_t k = size_t(f) * n + r;
-            out.G[2 * k] = gx;
-            out.G[2 * k + 1] = gy;
-            out.h[k] = h;
-            out.G_abs[2 * k] = gx_abs;
-            out.G_abs[2 * k + 1] = gy_abs;
-            out.h_abs[k] = h_abs;
-        }
+        out.Z.col(3 * f + 2) += L.b;
+        out.Z_abs.col(3 * f + 2) += L.b.cwiseAbs();
+    }
+    if (L.residual) {  // z = W a + b + a
+        out.Z += P;
+        out.Z_abs += P_abs;
     }
     return out;
 }
@@ -288,7 +296,11 @@ LayerMaps Arrangement::next_maps(const DenseLayer& L, int prev_layer) const {
 void Arrangement::refine_layer(int l) {
     maps_ = next_maps(net_.layers[l], l - 1);
     maps_layer_ = l;
-    for (int f = 0; f < static_cast<int>(face_map_.size()); ++f) face_map_[f] = f;
+    face_box_.resize(face_he_.size());
+    for (int f = 0; f < static_cast<int>(face_map_.size()); ++f) {
+        face_map_[f] = f;
+        update_box(f);
+    }
     for (int j = 0; j < maps_.n; ++j) split_by_neuron(maps_, j, layer_offset_[l] + j);
     per_layer_.push_back(static_cast<int64_t>(face_he_.size()));
 }
@@ -303,16 +315,15 @@ void Arrangement::compute_output_maps() {
 std::vector<Polyline> Arrangement::two_class_boundary() {
     const int n_faces = static_cast<int>(face_he_.size()), n_v = static_cast<int>(vx_.size());
     LayerMaps D;  // decision value per face: softmax2 z1 - z0, sigmoid z, regression z - 0.5
-    D.resize(n_faces, 1);
-    for (int f = 0; f < n_faces; ++f) {
-        const size_t o = size_t(f) * out_.n;
-        const bool diff = net_.head == Head::softmax2;
-        for (int c = 0; c < 2; ++c) {
-            D.G[2 * f + c] = diff ? out_.G[2 * (o + 1) + c] - out_.G[2 * o + c] : out_.G[2 * o + c];
-            D.G_abs[2 * f + c] = diff ? out_.G_abs[2 * (o + 1) + c] + out_.G_abs[2 * o + c] : out_.G_abs[2 * o + c];
-        }
-        D.h[f] = diff ? out_.h[o + 1] - out_.h[o] : out_.h[o] - (net_.head == Head::regression ? 0.5 : 0.0);
-        D.h_abs[f] = diff ? out_.h_abs[o + 1] + out_.h_abs[o] : out_.h_abs[o] + 0.5;
+    D.n = 1;
+    if (net_.head == Head::softmax2) {
+        D.Z = out_.Z.row(1) - out_.Z.row(0);
+        D.Z_abs = out_.Z_abs.row(1) + out_.Z_abs.row(0);
+    } else {
+        D.Z = out_.Z.row(0);
+        D.Z_abs = out_.Z_abs.row(0);
+        if (net_.head == Head::regression)
+            for (int f = 0; f < n_faces; ++f) D.Z(0, 3 * f + 2) -= 0.5, D.Z_abs(0, 3 * f + 2) += 0.5;
     }
     const FaceFunction fn{&D, 0};
     const int stamp = n_neurons_;
@@ -394,17 +405,14 @@ std::vector<Polyline> Arrangement::argmax_boundary() const {
             face.push_back({vx_[H_[e].origin], vy_[H_[e].origin], -1});
             e = H_[e].next;
         } while (e != face_he_[f]);
-        const size_t o = size_t(f) * k;
         for (int c = 0; c < k; ++c) {
             cell = face;
             for (int dd = 0; dd < k && cell.size() >= 3; ++dd) {
                 if (dd == c) continue;
-                const double gx = out_.G[2 * (o + c)] - out_.G[2 * (o + dd)];
-                const double gy = out_.G[2 * (o + c) + 1] - out_.G[2 * (o + dd) + 1];
-                const double h = out_.h[o + c] - out_.h[o + dd];
-                const double gxa = out_.G_abs[2 * (o + c)] + out_.G_abs[2 * (o + dd)];
-                const double gya = out_.G_abs[2 * (o + c) + 1] + out_.G_abs[2 * (o + dd) + 1];
-                const double ha = out_.h_abs[o + c] + out_.h_abs[o + dd];
+                const double gx = out_.gx(f, c) - out_.gx(f, dd), gy = out_.gy(f, c) - out_.gy(f, dd);
+                const double h = out_.h(f, c) - out_.h(f, dd);
+                const double gxa = out_.gx_abs(f, c) + out_.gx_abs(f, dd), gya = out_.gy_abs(f, c) + out_.gy_abs(f, dd);
+                const double ha = out_.h_abs(f, c) + out_.h_abs(f, dd);
                 auto value = [&](const Corner& p) {
                     const double z = gx * p.x + gy * p.y + h;
                     return std::abs(z) <= sign_eps * (gxa * std::abs(p.x) + gya * std::abs(p.y) + ha) ? 0.0 : z;
@@ -455,12 +463,10 @@ void Arrangement::linear_regions(std::vector<int>& linear_id, int64_t& n_linear)
     };
     auto same_map = [&](int f1, int f2) {
         for (int r = 0; r < k; ++r) {
-            const size_t a = size_t(f1) * k + r, b = size_t(f2) * k + r;
-            const double diff = std::abs(out_.G[2 * a] - out_.G[2 * b]) * scale_x_ +
-                                std::abs(out_.G[2 * a + 1] - out_.G[2 * b + 1]) * scale_y_ +
-                                std::abs(out_.h[a] - out_.h[b]);
-            const double size = (out_.G_abs[2 * a] + out_.G_abs[2 * b]) * scale_x_ +
-                                (out_.G_abs[2 * a + 1] + out_.G_abs[2 * b + 1]) * scale_y_ + out_.h_abs[a] + out_.h_abs[b];
+            const double diff = std::abs(out_.gx(f1, r) - out_.gx(f2, r)) * scale_x_ +
+                                std::abs(out_.gy(f1, r) - out_.gy(f2, r)) * scale_y_ + std::abs(out_.h(f1, r) - out_.h(f2, r));
+            const double size = (out_.gx_abs(f1, r) + out_.gx_abs(f2, r)) * scale_x_ +
+                                (out_.gy_abs(f1, r) + out_.gy_abs(f2, r)) * scale_y_ + out_.h_abs(f1, r) + out_.h_abs(f2, r);
             if (diff > map_eps * size) return false;
         }
         return true;
@@ -525,9 +531,9 @@ Geometry Arrangement::result(const GeometryOptions& options) {
         r.A.resize(k, 2);
         r.c.resize(k);
         for (int i = 0; i < k; ++i) {
-            r.A(i, 0) = out_.G[2 * (size_t(f) * k + i)];
-            r.A(i, 1) = out_.G[2 * (size_t(f) * k + i) + 1];
-            r.c(i) = out_.h[size_t(f) * k + i];
+            r.A(i, 0) = out_.gx(f, i);
+            r.A(i, 1) = out_.gy(f, i);
+            r.c(i) = out_.h(f, i);
         }
         r.linear_id = linear_id[f];
     }

@@ -1,0 +1,171 @@
+// Benchmark of compute_geometry beside the GINN baseline (every neuron on a 200x200 grid, pixels where its state
+// changes), on a trained-like 2-16-16-16-2 relu net, then time against width. Checks correctness before timing.
+// Not a test: it asserts nothing about time; tests/geometry_test.cpp holds the invariants.
+//
+// Usage: geometry_bench [repeats=200]
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+
+#include "ginn/geometry.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// PyTorch's default init (weights and biases uniform in +-1/sqrt(fan_in)), then made "trained-like": weights
+/// grown 3x with noise, and first-layer lines moved to pass through random points of the domain, as training does.
+ginn::Network trained_like(int width, int depth, uint32_t seed) {
+    std::mt19937 rng(seed);
+    ginn::Network net;
+    net.domain = {-1, 1, -1, 1};
+    net.head = ginn::Head::softmax2;
+    int n_in = 2;
+    for (int l = 0; l <= depth; ++l) {
+        const int n_out = l == depth ? 2 : width;
+        const double bound = 1.0 / std::sqrt(double(n_in));
+        std::uniform_real_distribution<double> uniform(-bound, bound);
+        std::normal_distribution<double> noise(0.0, 0.5 * bound);
+        ginn::DenseLayer L;
+        L.W.resize(n_out, n_in);
+        L.b.resize(n_out);
+        for (Eigen::Index i = 0; i < L.W.size(); ++i) L.W(i) = 3.0 * uniform(rng) + noise(rng);
+        for (Eigen::Index i = 0; i < L.b.size(); ++i) L.b(i) = uniform(rng);
+        if (l == 0) {
+            std::uniform_real_distribution<double> in_box(-0.9, 0.9);
+            for (int i = 0; i < n_out; ++i) L.b(i) = -(L.W(i, 0) * in_box(rng) + L.W(i, 1) * in_box(rng));
+        }
+        L.activation = l == depth ? ginn::Activation::linear : ginn::Activation::relu;
+        net.layers.push_back(std::move(L));
+        n_in = n_out;
+    }
+    return net;
+}
+
+/// The GINN baseline: evaluate every neuron (and the decision value) on the grid; mark pixels whose state differs
+/// from the right or upper neighbour. Returns the number of marked (pixel, neuron) pairs.
+int64_t ginn_baseline(const ginn::Network& net, int n) {
+    Eigen::MatrixXd X(n * n, 2);  // #pixels by 2
+    for (int j = 0; j < n; ++j)
+        for (int i = 0; i < n; ++i)
+            X.row(j * n + i) << net.domain.x0 + net.domain.width() * (i + 0.5) / n,
+                net.domain.y0 + net.domain.height() * (j + 0.5) / n;
+    std::vector<Eigen::MatrixXd> pre;
+    const Eigen::MatrixXd Z = ginn::forward(net, X, &pre);
+    pre.push_back(Z.col(1) - Z.col(0));
+    int64_t marked = 0;
+    for (const auto& P : pre)
+        for (Eigen::Index k = 0; k < P.cols(); ++k)
+            for (int j = 0; j < n; ++j)
+                for (int i = 0; i < n; ++i) {
+                    const bool s = P(j * n + i, k) > 0;
+                    marked += (i + 1 < n && s != (P(j * n + i + 1, k) > 0)) || (j + 1 < n && s != (P((j + 1) * n + i, k) > 0));
+                }
+    return marked;
+}
+
+template <typename F>
+double median_ms(int repeats, F&& f) {
+    std::vector<double> t;
+    for (int r = 0; r < repeats; ++r) {
+        const auto t0 = Clock::now();
+        f();
+        t.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    std::nth_element(t.begin(), t.begin() + t.size() / 2, t.end());
+    return t[t.size() / 2];
+}
+
+/// Correctness before timing: areas sum to the box, V - E + F = 1, each face's pattern matches a forward pass.
+bool check(const ginn::Network& net) {
+    const ginn::Geometry g = ginn::compute_geometry(net, {.regions = true});
+    double area = 0;
+    std::map<std::pair<double, double>, int> V;
+    std::map<std::pair<int, int>, int> E;
+    Eigen::MatrixXd C(g.regions.size(), 2);
+    for (size_t f = 0; f < g.regions.size(); ++f) {
+        const auto& P = g.regions[f].polygon;
+        area += g.regions[f].area;
+        C.row(f) = P.colwise().mean();
+        for (Eigen::Index i = 0; i < P.rows(); ++i) {
+            const Eigen::Index k = (i + 1) % P.rows();
+            const int a = V.emplace(std::pair{P(i, 0), P(i, 1)}, int(V.size())).first->second;
+            const int b = V.emplace(std::pair{P(k, 0), P(k, 1)}, int(V.size())).first->second;
+            ++E[{std::min(a, b), std::max(a, b)}];
+        }
+    }
+    std::vector<Eigen::MatrixXd> pre;
+    ginn::forward(net, C, &pre);
+    int64_t mismatched = 0;
+    for (size_t f = 0; f < g.regions.size(); ++f) {
+        int bit = 0;
+        for (const auto& Z : pre)
+            for (Eigen::Index j = 0; j < Z.cols(); ++j, ++bit)
+                mismatched += std::abs(Z(f, j)) > 1e-9 && (Z(f, j) > 0) != (g.regions[f].pattern[bit] == 1);
+    }
+    const int64_t euler = int64_t(V.size()) - int64_t(E.size()) + int64_t(g.regions.size());
+    const bool ok = std::abs(area - net.domain.area()) < 1e-9 * net.domain.area() && euler == 1 && mismatched == 0;
+    std::printf("check: %lld faces, area sum %.15g (box %g), V - E + F = %lld, pattern mismatches %lld: %s\n",
+                (long long)g.regions.size(), area, net.domain.area(), (long long)euler, (long long)mismatched,
+                ok ? "ok" : "FAILED");
+    return ok;
+}
+
+std::string cpu_name() {
+    std::ifstream in("/proc/cpuinfo");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+    return "unknown CPU";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int repeats = argc > 1 ? std::max(1, std::atoi(argv[1])) : 200;
+    utsname u{};
+    uname(&u);
+    std::printf("command: %s %d\nmachine: %s, %s %s, single thread, median of %d\n\n", argv[0], repeats,
+                cpu_name().c_str(), u.sysname, u.release, repeats);
+
+    // 1. The default GINN network (2-16-16-16-2 relu), exact geometry vs the 200x200 grid baseline.
+    const ginn::Network net = trained_like(16, 3, 1);
+    if (!check(net)) return 1;
+    ginn::Geometry g;
+    const double t_exact = median_ms(repeats, [&] { g = ginn::compute_geometry(net); });
+    int64_t marked = 0;
+    const double t_grid = median_ms(repeats, [&] { marked = ginn_baseline(net, 200); });
+    size_t n_polylines = 0;
+    for (const auto& nb : g.neurons) n_polylines += nb.polylines.size();
+    std::printf("\n2-16-16-16-2 relu (trained-like): %lld activation regions, %lld linear, per layer %lld/%lld/%lld, "
+                "%zu neuron polylines, %zu decision polylines\n",
+                (long long)g.counts.activation, (long long)g.counts.linear, (long long)g.counts.per_layer[0],
+                (long long)g.counts.per_layer[1], (long long)g.counts.per_layer[2], n_polylines,
+                g.decision_boundary.size());
+    std::printf("%-42s %10s\n", "method", "ms/snapshot");
+    std::printf("%-42s %10.3f\n", "ginn exact geometry (48 neurons + decision)", t_exact);
+    std::printf("%-42s %10.3f   (%lld marked pixels)\n", "GINN baseline, 200x200 grid", t_grid, (long long)marked);
+    std::printf("ratio baseline / exact: %.1fx; exact: %.0f regions per second\n\n", t_grid / t_exact,
+                g.counts.activation / (t_exact * 1e-3));
+
+    // 2. Time against width, three hidden layers.
+    for (int width : {16, 32, 64})
+        if (!check(trained_like(width, 3, 2))) return 1;
+    std::printf("\n%-8s %10s %12s %14s %12s\n", "width", "regions", "exact ms", "regions/s", "grid ms");
+    for (int width : {16, 32, 64, 128}) {
+        const ginn::Network w = trained_like(width, 3, 2);
+        const int reps = std::max(3, repeats * 16 / (width * width / 16));
+        ginn::Geometry gw;
+        const double t = median_ms(reps, [&] { gw = ginn::compute_geometry(w); });
+        const double tg = median_ms(std::max(3, reps / 4), [&] { ginn_baseline(w, 200); });
+        std::printf("%-8d %10lld %12.3f %14.0f %12.3f\n", width, (long long)gw.counts.activation, t,
+                    gw.counts.activation / (t * 1e-3), tg);
+    }
+    return 0;
+}

@@ -51,41 +51,41 @@ void activate_inplace(Activation a, const float* z, float* out, int64_t n) {
     }
 }
 
-/// g *= act'(z) in place over n floats.
-void activation_backward(Activation a, const float* z, float* g, int64_t n) {
+/// out = g * act'(z) over n floats (out may be g).
+void activation_backward(Activation a, const float* z, const float* g, float* out, int64_t n) {
     switch (a) {
         case Activation::relu:
-            for (int64_t k = 0; k < n; ++k) g[k] = z[k] > 0.0f ? g[k] : 0.0f;
+            for (int64_t k = 0; k < n; ++k) out[k] = z[k] > 0.0f ? g[k] : 0.0f;
             return;
         case Activation::leaky_relu:
-            for (int64_t k = 0; k < n; ++k) g[k] *= z[k] > 0.0f ? 1.0f : static_cast<float>(leaky_relu_slope);
+            for (int64_t k = 0; k < n; ++k) out[k] = g[k] * (z[k] > 0.0f ? 1.0f : static_cast<float>(leaky_relu_slope));
             return;
-        case Activation::linear: return;
+        case Activation::linear: std::copy_n(g, n, out); return;
         case Activation::elu:
-            for (int64_t k = 0; k < n; ++k) g[k] *= z[k] > 0.0f ? 1.0f : std::exp(z[k]);
+            for (int64_t k = 0; k < n; ++k) out[k] = g[k] * (z[k] > 0.0f ? 1.0f : std::exp(z[k]));
             return;
         case Activation::tanh:
             for (int64_t k = 0; k < n; ++k) {
                 const float t = std::tanh(z[k]);
-                g[k] *= 1.0f - t * t;
+                out[k] = g[k] * (1.0f - t * t);
             }
             return;
         case Activation::sigmoid:
             for (int64_t k = 0; k < n; ++k) {
                 const float s = 1.0f / (1.0f + std::exp(-z[k]));
-                g[k] *= s * (1.0f - s);
+                out[k] = g[k] * (s * (1.0f - s));
             }
             return;
         case Activation::swish:  // d/dz z s(z) = s + z s (1 - s)
             for (int64_t k = 0; k < n; ++k) {
                 const float s = 1.0f / (1.0f + std::exp(-z[k]));
-                g[k] *= s + z[k] * s * (1.0f - s);
+                out[k] = g[k] * (s + z[k] * s * (1.0f - s));
             }
             return;
         case Activation::gelu:  // d/dz z Phi(z) = Phi(z) + z phi(z)
             for (int64_t k = 0; k < n; ++k) {
                 const double zk = z[k];
-                g[k] *= static_cast<float>(0.5 * (1.0 + std::erf(zk * inv_sqrt2)) + zk * inv_sqrt_2pi * std::exp(-0.5 * zk * zk));
+                out[k] = g[k] * (static_cast<float>(0.5 * (1.0 + std::erf(zk * inv_sqrt2)) + zk * inv_sqrt_2pi * std::exp(-0.5 * zk * zk)));
             }
             return;
     }
@@ -283,8 +283,12 @@ void Engine::backward(const float* params, float* grad) {
         if (L.hidden) {
             const float* g = dA_[l + 1].get();  // gradient with respect to this layer's output
             const float* mask = mask_[l].size ? mask_[l].get() : nullptr;
-            for (int64_t k = 0; k < size; ++k) dZ[k] = mask ? g[k] * mask[k] : g[k];
-            activation_backward(spec_.activation, Z_[l].get(), dZ, size);
+            if (mask) {
+                for (int64_t k = 0; k < size; ++k) dZ[k] = g[k] * mask[k];
+                activation_backward(spec_.activation, Z_[l].get(), dZ, dZ, size);
+            } else {
+                activation_backward(spec_.activation, Z_[l].get(), g, dZ, size);
+            }
             if (L.gamma >= 0) {
                 // batch norm backward: dx = invstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = dy gamma
                 dlin = dlin_[l].get();

@@ -7,6 +7,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#ifdef __AVX512F__
+#include <immintrin.h>
+#endif
 
 namespace ginn::detail {
 
@@ -16,7 +19,26 @@ inline constexpr int n_lanes = 16;
 
 inline vf load(const float* p) { vf v; std::memcpy(&v, p, sizeof v); return v; }
 inline void store(float* p, vf v) { std::memcpy(p, &v, sizeof v); }
-inline vf splat(float x) { return vf{} + x; }
+/// Keeps v in a register: stops the compiler from re-loading a value that several FMAs share as a memory operand
+/// (a load per FMA makes the kernels load-bound at half the FMA rate).
+inline void in_register(vf& v) {
+#if defined(__GNUC__) && defined(__AVX512F__)
+    asm("" : "+v"(v));
+#endif
+}
+inline vf splat(float x) { return vf{x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x}; }
+/// Lane-wise square root (vsqrtps; correctly rounded like std::sqrt).
+inline vf sqrt(vf x) {
+#ifdef __AVX512F__
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // _mm512_undefined_ps inside the intrinsic
+    return reinterpret_cast<vf>(_mm512_sqrt_ps(reinterpret_cast<__m512>(x)));
+#pragma GCC diagnostic pop
+#else
+    for (int k = 0; k < n_lanes; ++k) x[k] = __builtin_sqrtf(x[k]);
+    return x;
+#endif
+}
 
 /// Y(R, S) = M X + bias, with M(r, c) = M[r * rs + c * cs], X (C, S), S a multiple of 16; bias may be null.
 /// Register blocking: RB rows by NV registers of columns, RB * NV accumulators.
@@ -29,6 +51,7 @@ inline void matmul_block(const float* M, int64_t rs, int64_t cs, const float* bi
     for (int c = 0; c < C; ++c) {
         vf x[NV];
         for (int v = 0; v < NV; ++v) x[v] = load(X + int64_t{c} * S + s0 + v * n_lanes);
+        for (int v = 0; v < NV; ++v) in_register(x[v]);
         for (int r = 0; r < RB; ++r) {
             const vf m = splat(M[(r0 + r) * rs + c * cs]);
             for (int v = 0; v < NV; ++v) acc[r][v] += m * x[v];
@@ -59,14 +82,13 @@ inline void matmul(const float* M, int64_t rs, int64_t cs, const float* bias, co
     }
 }
 
-/// Sum of the lanes of v, in a fixed order (deterministic).
+/// Sum of the lanes of v, in a fixed order (deterministic): halves added pairwise in registers.
 inline float hsum(vf v) {
-    float s[n_lanes];
-    store(s, v);
-    float a[8];
-    for (int k = 0; k < 8; ++k) a[k] = s[k] + s[k + 8];
-    for (int k = 0; k < 4; ++k) a[k] += a[k + 4];
-    return (a[0] + a[2]) + (a[1] + a[3]);
+    using vf8 = float __attribute__((vector_size(32)));
+    using vf4 = float __attribute__((vector_size(16)));
+    const vf8 h = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) + __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+    const vf4 q = __builtin_shufflevector(h, h, 0, 1, 2, 3) + __builtin_shufflevector(h, h, 4, 5, 6, 7);
+    return (q[0] + q[2]) + (q[1] + q[3]);
 }
 
 /// Lane j of the result is the sum of the lanes of a[j]: sixteen horizontal sums in 15 adds and 30 shuffles.
@@ -96,6 +118,8 @@ inline void grad_weights(const float* dZ, const float* A, int R, int C, int S, f
                 vf z[4], a[4];
                 for (int k = 0; k < 4; ++k) z[k] = load(dZ + int64_t{r0 + k} * S + s);
                 for (int k = 0; k < 4; ++k) a[k] = load(A + int64_t{c0 + k} * S + s);
+                for (int k = 0; k < 4; ++k) in_register(z[k]);
+                for (int k = 0; k < 4; ++k) in_register(a[k]);
                 for (int i = 0; i < 4; ++i)
                     for (int j = 0; j < 4; ++j) acc[i * 4 + j] += z[i] * a[j];
             }
@@ -104,21 +128,37 @@ inline void grad_weights(const float* dZ, const float* A, int R, int C, int S, f
             for (int i = 0; i < 4; ++i)
                 for (int j = 0; j < 4; ++j) dW[int64_t{r0 + i} * C + c0 + j] = sums[i * 4 + j];
         }
-    // Ragged edges (rows beyond R4 or columns beyond C4): one dot product at a time.
+    // Ragged edges (rows beyond R4 or columns beyond C4): any 16 dot products at a time, then one reduction.
+    int pairs[16][2], n_pairs = 0;
+    auto flush = [&] {
+        vf acc[16] = {};
+        for (int s = 0; s < S; s += n_lanes)
+            for (int k = 0; k < n_pairs; ++k)
+                acc[k] += load(dZ + int64_t{pairs[k][0]} * S + s) * load(A + int64_t{pairs[k][1]} * S + s);
+        float sums[16];
+        store(sums, transpose_reduce16(acc));
+        for (int k = 0; k < n_pairs; ++k) dW[int64_t{pairs[k][0]} * C + pairs[k][1]] = sums[k];
+        n_pairs = 0;
+    };
     for (int r = 0; r < R; ++r)
         for (int c = (r < R4 ? C4 : 0); c < C; ++c) {
-            vf acc = {};
-            for (int s = 0; s < S; s += n_lanes) acc += load(dZ + int64_t{r} * S + s) * load(A + int64_t{c} * S + s);
-            dW[int64_t{r} * C + c] = hsum(acc);
+            pairs[n_pairs][0] = r;
+            pairs[n_pairs][1] = c;
+            if (++n_pairs == 16) flush();
         }
+    if (n_pairs > 0) flush();
 }
 
-/// db (R) = row sums of dZ (R, S).
+/// db (R) = row sums of dZ (R, S), sixteen rows per reduction.
 inline void grad_bias(const float* dZ, int R, int S, float* db) {
-    for (int r = 0; r < R; ++r) {
-        vf acc = {};
-        for (int s = 0; s < S; s += n_lanes) acc += load(dZ + int64_t{r} * S + s);
-        db[r] = hsum(acc);
+    for (int r0 = 0; r0 < R; r0 += 16) {
+        const int n = R - r0 < 16 ? R - r0 : 16;
+        vf acc[16] = {};
+        for (int s = 0; s < S; s += n_lanes)
+            for (int k = 0; k < n; ++k) acc[k] += load(dZ + int64_t{r0 + k} * S + s);
+        float sums[16];
+        store(sums, transpose_reduce16(acc));
+        for (int k = 0; k < n; ++k) db[r0 + k] = sums[k];
     }
 }
 

@@ -6,6 +6,7 @@
 
 #include "ginn/detail/optim_step.h"
 #include "ginn/error.h"
+#include "kernels.h"
 
 namespace ginn {
 
@@ -96,7 +97,17 @@ void optimizer_step(const OptimSpec& spec, double lr, int64_t step, std::span<co
                 const float c1 = static_cast<float>(1.0 / (1.0 - std::pow(spec.beta1, static_cast<double>(step))));
                 const float c2 = static_cast<float>(1.0 / (1.0 - std::pow(spec.beta2, static_cast<double>(step))));
                 const float eps = static_cast<float>(spec.eps);
-                for (int64_t k = begin; k < end; ++k) {
+                // 16 lanes at a time, then the tail; IEEE sqrt and division give the same bits either way
+                int64_t k = begin;
+                for (; k + n_lanes <= end; k += n_lanes) {
+                    const vf pk = load(p + k), gk = load(g + k) + wd * pk;
+                    const vf mk = b1 * load(m + k) + one_b1 * gk;
+                    const vf vk = b2 * load(v + k) + one_b2 * gk * gk;
+                    store(m + k, mk);
+                    store(v + k, vk);
+                    store(p + k, pk - lr_f * (mk * c1) / (sqrt(vk * c2) + eps));
+                }
+                for (; k < end; ++k) {
                     const float gk = g[k] + wd * p[k];
                     m[k] = b1 * m[k] + one_b1 * gk;
                     v[k] = b2 * v[k] + one_b2 * gk * gk;

@@ -1,0 +1,125 @@
+// Benchmark: microseconds per training iteration of the default GINN configuration (bottle 200x200, 2-16-16-16-2 ReLU,
+// softmax2, Adam 1e-3 with cosine annealing, batch 128 with replacement), single-threaded. Checks first that the loss
+// falls, then times. Not a test: bench/train_vs_torch.sh runs it beside the PyTorch peer and prints the ratio.
+//
+//   train_bench [--iterations N] [--repeats R]   time R repeats of N iterations, print the median
+//   train_bench --dump FILE                      write the dataset as "x y label" lines for the peer and exit
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "ginn/dataset.h"
+#include "ginn/error.h"
+#include "ginn/trainer.h"
+
+namespace {
+
+/// Multiply-adds of one iteration, counted as 2 FLOPs each: forward W A, backward dW = dZ A^T and dA = W^T dZ.
+double flops_per_iteration(const ginn::ModelSpec& spec, int batch) {
+    double forward = 0, input_grad = 0;
+    int n_in = 2;
+    std::vector<int> outs = spec.widths;
+    outs.push_back(spec.n_outputs());
+    for (size_t l = 0; l < outs.size(); ++l) {
+        forward += double(n_in) * outs[l];
+        if (l > 0) input_grad += double(n_in) * outs[l];
+        n_in = outs[l];
+    }
+    return 2.0 * batch * (2 * forward + input_grad);
+}
+
+/// CPU time of this thread in seconds: on a machine shared with other jobs it counts only the time we ran.
+double thread_seconds() {
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+std::string cpu_name() {
+    std::ifstream in("/proc/cpuinfo");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+    return "unknown CPU";
+}
+
+int run(int argc, char** argv) {
+    int64_t iterations = 20000;
+    int repeats = 7;
+    std::string dump;
+    for (int k = 1; k + 1 < argc; k += 2) {
+        if (!std::strcmp(argv[k], "--iterations")) iterations = std::stoll(argv[k + 1]);
+        else if (!std::strcmp(argv[k], "--repeats")) repeats = std::stoi(argv[k + 1]);
+        else if (!std::strcmp(argv[k], "--dump")) dump = argv[k + 1];
+    }
+    const ginn::Dataset data = ginn::make_dataset(ginn::TaskSpec{});  // the bottle, 200 x 200
+    if (!dump.empty()) {
+        std::ofstream out(dump);
+        for (int64_t k = 0; k < data.size(); ++k) out << data.X(k, 0) << ' ' << data.X(k, 1) << ' ' << data.label[k] << '\n';
+        return out ? 0 : 1;
+    }
+    const ginn::ModelSpec model;
+    const ginn::OptimSpec optim;
+    const ginn::TrainSpec train;
+
+    // 1. correctness first: a few thousand iterations must lower the full-grid loss
+    {
+        ginn::Trainer t(model, optim, train, data);
+        const ginn::Metrics before = t.evaluate();
+        t.run_until(5000);
+        const ginn::Metrics after = t.evaluate();
+        std::printf("check: full-grid loss %.4f -> %.4f after 5000 iterations (accuracy %.3f -> %.3f)\n", before.loss,
+                    after.loss, before.accuracy, after.accuracy);
+        if (!(after.loss < before.loss * 0.9)) {
+            std::printf("FAILED: the loss did not decrease\n");
+            return 1;
+        }
+    }
+
+    // 2. time: median of `repeats` runs of `iterations` iterations, each from a fresh trainer
+    std::vector<double> us, cpu_us;
+    for (int r = 0; r < repeats; ++r) {
+        ginn::TrainSpec tr = train;
+        tr.seed = 1 + r;
+        ginn::Trainer t(model, optim, tr, data);
+        t.run_until(200);  // warm caches and branch predictors
+        const double c0 = thread_seconds();
+        const auto t0 = std::chrono::steady_clock::now();
+        t.run_until(200 + iterations);
+        const auto t1 = std::chrono::steady_clock::now();
+        us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count() / double(iterations));
+        cpu_us.push_back((thread_seconds() - c0) * 1e6 / double(iterations));
+    }
+    std::sort(us.begin(), us.end());
+    std::sort(cpu_us.begin(), cpu_us.end());
+    const double median = us[us.size() / 2];
+    const double flops = flops_per_iteration(model, train.batch);
+    const double floor_us = flops / 96e9 * 1e6;  // fp32 AVX-512 FMA peak of one core of this machine, ~96 GFLOP/s
+    std::printf("command: train_bench --iterations %lld --repeats %d\n", static_cast<long long>(iterations), repeats);
+    std::printf("machine: %s, 1 thread\n", cpu_name().c_str());
+    std::printf("config: bottle %dx%d, 2-16-16-16-2 relu, softmax2, adam 1e-3 cosine, batch %d with replacement\n",
+                data.grid_w, data.grid_h, train.batch);
+    std::printf("ginn: %.2f us/iteration (median of %d x %lld; min %.2f, max %.2f)\n", median, repeats,
+                static_cast<long long>(iterations), us.front(), us.back());
+    std::printf("ginn: %.2f us/iteration of thread CPU time (median; differs from the wall clock when the machine is busy)\n",
+                cpu_us[cpu_us.size() / 2]);
+    std::printf("ginn: %.3f MFLOP/iteration, %.1f GFLOP/s, %.0f%% of the %.2f us floor at 96 GFLOP/s\n", flops / 1e6,
+                flops / median / 1e3, 100.0 * floor_us / median, floor_us);
+    std::printf("ginn_us_per_iteration=%.3f\n", median);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const ginn::Error& e) {
+        std::fprintf(stderr, "train_bench: %s\n", e.what());
+        return 1;
+    }
+}

@@ -25,8 +25,11 @@ constexpr double inv_sqrt_2pi = 0.39894228040143267794;
 /// act(z) in place over n floats.
 void activate_inplace(Activation a, const float* z, float* out, int64_t n) {
     switch (a) {
-        case Activation::relu:
-            for (int64_t k = 0; k < n; ++k) out[k] = z[k] > 0.0f ? z[k] : 0.0f;
+        case Activation::relu:  // n is a multiple of 16 (whole rows of the stride)
+            for (int64_t k = 0; k < n; k += n_lanes) {
+                const vf zk = load(z + k);
+                store(out + k, zk > 0.0f ? zk : vf{});
+            }
             return;
         case Activation::leaky_relu:
             for (int64_t k = 0; k < n; ++k) out[k] = z[k] > 0.0f ? z[k] : static_cast<float>(leaky_relu_slope) * z[k];
@@ -55,7 +58,10 @@ void activate_inplace(Activation a, const float* z, float* out, int64_t n) {
 void activation_backward(Activation a, const float* z, const float* g, float* out, int64_t n) {
     switch (a) {
         case Activation::relu:
-            for (int64_t k = 0; k < n; ++k) out[k] = z[k] > 0.0f ? g[k] : 0.0f;
+            for (int64_t k = 0; k < n; k += n_lanes) {
+                const vf zk = load(z + k), gk = load(g + k);
+                store(out + k, zk > 0.0f ? gk : vf{});
+            }
             return;
         case Activation::leaky_relu:
             for (int64_t k = 0; k < n; ++k) out[k] = g[k] * (z[k] > 0.0f ? 1.0f : static_cast<float>(leaky_relu_slope));

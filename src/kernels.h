@@ -107,28 +107,46 @@ inline vf transpose_reduce16(const vf a[16]) {
            __builtin_shufflevector(x[0], x[1], 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
 }
 
-/// dW (R, C) row-major = dZ (R, S) A (C, S)^T, a reduction over the examples: blocks of 4 by 4 dot products
-/// accumulate in registers, then one transpose_reduce16 turns the 16 accumulators into 16 sums.
+/// One BR x BC tile of dW = dZ A^T (BR * BC <= 16): the dot products accumulate in registers over the examples, then
+/// one transpose_reduce16 turns the accumulators into sums.
+template <int BR, int BC>
+inline void grad_tile(const float* dZ, const float* A, int C, int S, float* dW, int r0, int c0) {
+    vf acc[16] = {};
+    for (int s = 0; s < S; s += n_lanes) {
+        vf z[BR], a[BC];
+        for (int i = 0; i < BR; ++i) z[i] = load(dZ + int64_t{r0 + i} * S + s);
+        for (int j = 0; j < BC; ++j) a[j] = load(A + int64_t{c0 + j} * S + s);
+        for (int i = 0; i < BR; ++i) in_register(z[i]);
+        for (int j = 0; j < BC; ++j) in_register(a[j]);
+        for (int i = 0; i < BR; ++i)
+            for (int j = 0; j < BC; ++j) acc[i * BC + j] += z[i] * a[j];
+    }
+    float sums[16];
+    store(sums, transpose_reduce16(acc));
+    for (int i = 0; i < BR; ++i)
+        for (int j = 0; j < BC; ++j) dW[int64_t{r0 + i} * C + c0 + j] = sums[i * BC + j];
+}
+
+/// Covers the largest region of whole BR x BC tiles; returns its extent in *Rt, *Ct.
+template <int BR, int BC>
+inline void grad_tiles(const float* dZ, const float* A, int R, int C, int S, float* dW, int* Rt, int* Ct) {
+    *Rt = R / BR * BR;
+    *Ct = C / BC * BC;
+    for (int r0 = 0; r0 < *Rt; r0 += BR)
+        for (int c0 = 0; c0 < *Ct; c0 += BC) grad_tile<BR, BC>(dZ, A, C, S, dW, r0, c0);
+}
+
+/// dW (R, C) row-major = dZ (R, S) A (C, S)^T, a reduction over the examples. Tiles shaped to the layer (4 x 4 for
+/// hidden layers, 8 x 2 for the input layer, 2 x 8 for a two-logit output), then the ragged rest 16 dots at a time.
 inline void grad_weights(const float* dZ, const float* A, int R, int C, int S, float* dW) {
-    const int R4 = R / 4 * 4, C4 = C / 4 * 4;
-    for (int r0 = 0; r0 < R4; r0 += 4)
-        for (int c0 = 0; c0 < C4; c0 += 4) {
-            vf acc[16] = {};
-            for (int s = 0; s < S; s += n_lanes) {
-                vf z[4], a[4];
-                for (int k = 0; k < 4; ++k) z[k] = load(dZ + int64_t{r0 + k} * S + s);
-                for (int k = 0; k < 4; ++k) a[k] = load(A + int64_t{c0 + k} * S + s);
-                for (int k = 0; k < 4; ++k) in_register(z[k]);
-                for (int k = 0; k < 4; ++k) in_register(a[k]);
-                for (int i = 0; i < 4; ++i)
-                    for (int j = 0; j < 4; ++j) acc[i * 4 + j] += z[i] * a[j];
-            }
-            float sums[16];
-            store(sums, transpose_reduce16(acc));
-            for (int i = 0; i < 4; ++i)
-                for (int j = 0; j < 4; ++j) dW[int64_t{r0 + i} * C + c0 + j] = sums[i * 4 + j];
-        }
-    // Ragged edges (rows beyond R4 or columns beyond C4): any 16 dot products at a time, then one reduction.
+    int Rt = 0, Ct = 0;
+    if (R >= 4 && C >= 4) grad_tiles<4, 4>(dZ, A, R, C, S, dW, &Rt, &Ct);
+    else if (C == 1 && R >= 16) grad_tiles<16, 1>(dZ, A, R, C, S, dW, &Rt, &Ct);
+    else if (C == 2 && R >= 8) grad_tiles<8, 2>(dZ, A, R, C, S, dW, &Rt, &Ct);
+    else if (C == 3 && R >= 5) grad_tiles<5, 3>(dZ, A, R, C, S, dW, &Rt, &Ct);
+    else if (R == 1 && C >= 16) grad_tiles<1, 16>(dZ, A, R, C, S, dW, &Rt, &Ct);
+    else if (R == 2 && C >= 8) grad_tiles<2, 8>(dZ, A, R, C, S, dW, &Rt, &Ct);
+    else if (R == 3 && C >= 5) grad_tiles<3, 5>(dZ, A, R, C, S, dW, &Rt, &Ct);
     int pairs[16][2], n_pairs = 0;
     auto flush = [&] {
         vf acc[16] = {};
@@ -141,7 +159,7 @@ inline void grad_weights(const float* dZ, const float* A, int R, int C, int S, f
         n_pairs = 0;
     };
     for (int r = 0; r < R; ++r)
-        for (int c = (r < R4 ? C4 : 0); c < C; ++c) {
+        for (int c = (r < Rt ? Ct : 0); c < C; ++c) {
             pairs[n_pairs][0] = r;
             pairs[n_pairs][1] = c;
             if (++n_pairs == 16) flush();

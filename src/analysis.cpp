@@ -286,7 +286,16 @@ RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector
         throw Error(name, std::to_string(iterations.size()) + " iterations for " + std::to_string(nets.size()) + " networks",
                     "one iteration per snapshot");
     const int n = static_cast<int>(nets.size());
-    for (const Network& net : nets) net.validate(name);
+    for (size_t k = 0; k < nets.size(); ++k) {
+        nets[k].validate(name + ": snapshot " + std::to_string(k));
+        bool same = nets[k].layers.size() == nets[0].layers.size();
+        for (size_t l = 0; same && l < nets[k].layers.size(); ++l)
+            same = nets[k].layers[l].W.rows() == nets[0].layers[l].W.rows() &&
+                   nets[k].layers[l].W.cols() == nets[0].layers[l].W.cols();
+        if (!same)
+            throw Error(name + ": snapshot " + std::to_string(k), "layer shapes differ from snapshot 0",
+                        "one architecture for every snapshot of a run");
+    }
     if (nets[0].n_outputs() > 255) throw Error(name, "too many classes for analysis", "at most 255 outputs");
 
     RunAnalysis r;

@@ -32,16 +32,35 @@ struct HalfEdge {
 };
 
 /// Affine maps of one layer's pre-activations, one map per face: z_j = gx x + gy y + h, with the magnitudes of the
-/// terms (|W| |P| and |W| |q| + |b|) that set the sign tolerance. Stored so that one matrix product makes them all.
+/// terms (|W| |P| and |W| |q| + |b|) that set the sign tolerance. Laid out as a column-major (n, 3 #maps) matrix
+/// (columns 3m, 3m+1, 3m+2 are gx, gy, h of map m) so that one matrix product makes them all.
 struct LayerMaps {
-    int n = 0;                 // neurons in the layer (or outputs)
-    Eigen::MatrixXd Z, Z_abs;  // (n, 3 #maps): columns 3m, 3m+1, 3m+2 are gx, gy, h of map m
-    double gx(int m, int j) const { return Z(j, 3 * m); }
-    double gy(int m, int j) const { return Z(j, 3 * m + 1); }
-    double h(int m, int j) const { return Z(j, 3 * m + 2); }
-    double gx_abs(int m, int j) const { return Z_abs(j, 3 * m); }
-    double gy_abs(int m, int j) const { return Z_abs(j, 3 * m + 1); }
-    double h_abs(int m, int j) const { return Z_abs(j, 3 * m + 2); }
+    int n = 0;                           // neurons in the layer (or outputs)
+    std::vector<double> Z, Z_abs;        // (n, 3 #maps), column-major
+    double gx(int m, int j) const { return Z[size_t(3 * m) * n + j]; }
+    double gy(int m, int j) const { return Z[size_t(3 * m + 1) * n + j]; }
+    double h(int m, int j) const { return Z[size_t(3 * m + 2) * n + j]; }
+    double gx_abs(int m, int j) const { return Z_abs[size_t(3 * m) * n + j]; }
+    double gy_abs(int m, int j) const { return Z_abs[size_t(3 * m + 1) * n + j]; }
+    double h_abs(int m, int j) const { return Z_abs[size_t(3 * m + 2) * n + j]; }
+};
+
+/// Every buffer of the arrangement, kept per thread and reused from call to call: a snapshot series allocates
+/// (and page-faults) once instead of for every snapshot.
+struct Workspace {
+    std::vector<double> vx, vy;      // #V
+    std::vector<uint8_t> v_on_box;   // #V
+    std::vector<double> v_z;         // #V: cached value of the function being split by
+    std::vector<int8_t> v_sign;      // #V: its sign with tolerance (-1, 0, +1)
+    std::vector<int> v_stamp;        // #V: which function the cache holds
+    std::vector<HalfEdge> H;         // #H
+    std::vector<int> face_he;        // #F: one half-edge of the face
+    std::vector<int> face_map;       // #F: which map of the current LayerMaps holds on the face
+    std::vector<std::array<double, 4>> face_box;  // #F: bounding box x0, x1, y0, y1, to skip faces a line misses
+    std::vector<uint8_t> bits;       // #F by n_neurons: activation pattern
+    LayerMaps maps, spare, out;      // current layer's maps, the next layer's being built, the output maps
+    std::vector<double> P, P_abs;    // (n_in, 3 #F): a layer's input maps
+    std::vector<int> cyc;            // half-edges of the face being refined
 };
 
 double slope(Activation a, bool active) {
@@ -51,7 +70,7 @@ double slope(Activation a, bool active) {
 
 class Arrangement {
 public:
-    explicit Arrangement(const Network& net);
+    Arrangement(const Network& net, Workspace& ws);
     void refine_layer(int l);  // hidden layer l (0-based): maps for the layer, then one split per neuron
     void compute_output_maps();
     Geometry result(const GeometryOptions& options);
@@ -68,7 +87,7 @@ private:
     void split_by_neuron(const LayerMaps& M, int j, int g);
     void split_face(int f, const std::vector<int>& cyc, int g);
     void update_box(int f);
-    LayerMaps next_maps(const DenseLayer& L, int prev_layer) const;
+    void next_maps(const DenseLayer& L, int prev_layer, LayerMaps& out);
     std::vector<Polyline> two_class_boundary();
     std::vector<Polyline> argmax_boundary() const;
     void linear_regions(std::vector<int>& linear_id, int64_t& n_linear) const;
@@ -77,26 +96,29 @@ private:
     int n_neurons_ = 0;
     std::vector<int> layer_offset_;  // global index of each hidden layer's first neuron
     double scale_x_ = 1, scale_y_ = 1;  // max |coordinate| over the domain, for map comparisons
-
-    std::vector<double> vx_, vy_;      // #V
-    std::vector<uint8_t> v_on_box_;    // #V
-    std::vector<double> v_z_;          // #V: cached value of the function being split by
-    std::vector<int8_t> v_sign_;       // #V: its sign with tolerance (-1, 0, +1)
-    std::vector<int> v_stamp_;         // #V: which function the cache holds
-    std::vector<HalfEdge> H_;          // #H
-    std::vector<int> face_he_;         // #F: one half-edge of the face
-    std::vector<int> face_map_;        // #F: which map of the current LayerMaps holds on the face
-    std::vector<std::array<double, 4>> face_box_;  // #F: bounding box x0, x1, y0, y1, to skip faces a line misses
-    std::vector<uint8_t> bits_;        // #F by n_neurons: activation pattern
-    LayerMaps maps_;                   // current hidden layer's pre-activation maps
-    int maps_layer_ = -1;              // which layer maps_ belongs to
-    LayerMaps out_;                    // output maps (logits), one per face (after compute_output_maps)
+    Workspace& ws_;
+    std::vector<double>&vx_, &vy_, &v_z_;
+    std::vector<uint8_t>&v_on_box_, &bits_;
+    std::vector<int8_t>& v_sign_;
+    std::vector<int>&v_stamp_, &face_he_, &face_map_, &cyc_;
+    std::vector<HalfEdge>& H_;
+    std::vector<std::array<double, 4>>& face_box_;
+    LayerMaps &maps_, &out_;         // current hidden layer's pre-activation maps; output maps (logits) per face
+    int maps_layer_ = -1;            // which layer maps_ belongs to
     std::vector<int64_t> per_layer_;
     std::vector<std::vector<Polyline>> neuron_lines_;
-    std::vector<int> cyc_;             // scratch: half-edges of the face being refined
 };
 
-Arrangement::Arrangement(const Network& net) : net_(net) {
+Arrangement::Arrangement(const Network& net, Workspace& ws)
+    : net_(net), ws_(ws), vx_(ws.vx), vy_(ws.vy), v_z_(ws.v_z), v_on_box_(ws.v_on_box), bits_(ws.bits),
+      v_sign_(ws.v_sign), v_stamp_(ws.v_stamp), face_he_(ws.face_he), face_map_(ws.face_map), cyc_(ws.cyc), H_(ws.H),
+      face_box_(ws.face_box), maps_(ws.maps), out_(ws.out) {
+    for (auto* v : {&vx_, &vy_, &v_z_}) v->clear();
+    for (auto* v : {&v_on_box_, &bits_}) v->clear();
+    for (auto* v : {&v_stamp_, &face_he_, &face_map_}) v->clear();
+    v_sign_.clear();
+    H_.clear();
+    face_box_.clear();
     const Box& d = net.domain;
     for (int l = 0; l < net.n_hidden_layers(); ++l) {
         layer_offset_.push_back(n_neurons_);
@@ -108,8 +130,8 @@ Arrangement::Arrangement(const Network& net) : net_(net) {
     const double corners[4][2] = {{d.x0, d.y0}, {d.x1, d.y0}, {d.x1, d.y1}, {d.x0, d.y1}};
     for (const auto& c : corners) add_vertex(c[0], c[1], /*on_box=*/true);
     for (int i = 0; i < 4; ++i) H_.push_back({i, -1, (i + 1) % 4, 0, -1});
-    face_he_ = {0};
-    face_map_ = {0};
+    face_he_.push_back(0);
+    face_map_.push_back(0);
     bits_.assign(n_neurons_, 0);
     neuron_lines_.resize(n_neurons_);
 }
@@ -259,42 +281,53 @@ void Arrangement::split_by_neuron(const LayerMaps& M, int j, int g) {
 // Maps of layer L's pre-activations for every face, from the previous hidden layer's maps and each face's bits
 // (prev_layer < 0: the input itself). The previous layer's output on a face is a = D (G x + h), D = diag(slopes),
 // so the new maps are W [D G | D h] + [0 | b] (+ [D G | D h] when residual): one matrix product for all faces.
-LayerMaps Arrangement::next_maps(const DenseLayer& L, int prev_layer) const {
-    const int n_faces = static_cast<int>(face_he_.size()), n_in = L.n_in();
-    Eigen::MatrixXd P(n_in, 3 * n_faces), P_abs(n_in, 3 * n_faces);  // (n_in, 3 #F): the layer input's maps
+void Arrangement::next_maps(const DenseLayer& L, int prev_layer, LayerMaps& out) {
+    const int n_faces = static_cast<int>(face_he_.size()), n_in = L.n_in(), n = L.n_out();
+    ws_.P.resize(size_t(n_in) * 3 * n_faces);
+    ws_.P_abs.resize(ws_.P.size());
+    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), n_in, 3 * n_faces), P_abs(ws_.P_abs.data(), n_in, 3 * n_faces);
     if (prev_layer < 0) {
         P << 1, 0, 0, 0, 1, 0;
         P_abs = P;
     } else {
         const Activation act = net_.layers[prev_layer].activation;
+        double s[1024];
+        std::vector<double> s_big(n_in > 1024 ? n_in : 0);
+        double* slopes = n_in > 1024 ? s_big.data() : s;
         for (int f = 0; f < n_faces; ++f) {
             const int m = face_map_[f];
             const uint8_t* bits = &bits_[size_t(f) * n_neurons_ + layer_offset_[prev_layer]];
-            for (int c = 0; c < 3; ++c)
+            for (int i = 0; i < n_in; ++i) slopes[i] = slope(act, bits[i]);
+            for (int c = 0; c < 3; ++c) {
+                const size_t from = size_t(3 * m + c) * n_in;
                 for (int i = 0; i < n_in; ++i) {
-                    const double s = slope(act, bits[i]);
-                    P(i, 3 * f + c) = s * maps_.Z(i, 3 * m + c);
-                    P_abs(i, 3 * f + c) = s * maps_.Z_abs(i, 3 * m + c);
+                    P(i, 3 * f + c) = slopes[i] * maps_.Z[from + i];
+                    P_abs(i, 3 * f + c) = slopes[i] * maps_.Z_abs[from + i];
                 }
+            }
         }
     }
-    LayerMaps out;
-    out.n = L.n_out();
-    out.Z.noalias() = L.W * P;
-    out.Z_abs.noalias() = L.W.cwiseAbs() * P_abs;
+    out.n = n;
+    out.Z.resize(size_t(n) * 3 * n_faces);
+    out.Z_abs.resize(out.Z.size());
+    Eigen::Map<Eigen::MatrixXd> Z(out.Z.data(), n, 3 * n_faces), Z_abs(out.Z_abs.data(), n, 3 * n_faces);
+    Z.noalias() = L.W * P;
+    Z_abs.noalias() = L.W.cwiseAbs() * P_abs;
     for (int f = 0; f < n_faces; ++f) {
-        out.Z.col(3 * f + 2) += L.b;
-        out.Z_abs.col(3 * f + 2) += L.b.cwiseAbs();
+        Z.col(3 * f + 2) += L.b;
+        Z_abs.col(3 * f + 2) += L.b.cwiseAbs();
     }
     if (L.residual) {  // z = W a + b + a
-        out.Z += P;
-        out.Z_abs += P_abs;
+        Z += P;
+        Z_abs += P_abs;
     }
-    return out;
 }
 
 void Arrangement::refine_layer(int l) {
-    maps_ = next_maps(net_.layers[l], l - 1);
+    next_maps(net_.layers[l], l - 1, ws_.spare);
+    std::swap(ws_.maps.n, ws_.spare.n);
+    ws_.maps.Z.swap(ws_.spare.Z);
+    ws_.maps.Z_abs.swap(ws_.spare.Z_abs);
     maps_layer_ = l;
     face_box_.resize(face_he_.size());
     for (int f = 0; f < static_cast<int>(face_map_.size()); ++f) {
@@ -306,7 +339,7 @@ void Arrangement::refine_layer(int l) {
 }
 
 void Arrangement::compute_output_maps() {
-    out_ = next_maps(net_.layers.back(), maps_layer_);
+    next_maps(net_.layers.back(), maps_layer_, out_);
     for (int f = 0; f < static_cast<int>(face_map_.size()); ++f) face_map_[f] = f;
 }
 
@@ -316,14 +349,14 @@ std::vector<Polyline> Arrangement::two_class_boundary() {
     const int n_faces = static_cast<int>(face_he_.size()), n_v = static_cast<int>(vx_.size());
     LayerMaps D;  // decision value per face: softmax2 z1 - z0, sigmoid z, regression z - 0.5
     D.n = 1;
-    if (net_.head == Head::softmax2) {
-        D.Z = out_.Z.row(1) - out_.Z.row(0);
-        D.Z_abs = out_.Z_abs.row(1) + out_.Z_abs.row(0);
-    } else {
-        D.Z = out_.Z.row(0);
-        D.Z_abs = out_.Z_abs.row(0);
-        if (net_.head == Head::regression)
-            for (int f = 0; f < n_faces; ++f) D.Z(0, 3 * f + 2) -= 0.5, D.Z_abs(0, 3 * f + 2) += 0.5;
+    D.Z.resize(3 * size_t(n_faces));
+    D.Z_abs.resize(D.Z.size());
+    const int k = out_.n;
+    for (size_t i = 0; i < D.Z.size(); ++i) {
+        const bool diff = net_.head == Head::softmax2;
+        D.Z[i] = diff ? out_.Z[i * k + 1] - out_.Z[i * k] : out_.Z[i * k];
+        D.Z_abs[i] = diff ? out_.Z_abs[i * k + 1] + out_.Z_abs[i * k] : out_.Z_abs[i * k];
+        if (net_.head == Head::regression && i % 3 == 2) D.Z[i] -= 0.5, D.Z_abs[i] += 0.5;
     }
     const FaceFunction fn{&D, 0};
     const int stamp = n_neurons_;
@@ -543,7 +576,8 @@ Geometry Arrangement::result(const GeometryOptions& options) {
 }  // namespace
 
 Geometry exact_geometry(const Network& net, const GeometryOptions& options) {
-    Arrangement mesh(net);
+    thread_local Workspace ws;
+    Arrangement mesh(net, ws);
     for (int l = 0; l < net.n_hidden_layers(); ++l) mesh.refine_layer(l);
     mesh.compute_output_maps();
     return mesh.result(options);

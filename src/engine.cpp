@@ -132,6 +132,7 @@ Engine::Engine(const ModelSpec& spec, int max_batch)
         }
         if (L.hidden && spec.dropout > 0) mask_[l] = AlignedFloats(int64_t{L.n_out} * stride_);
     }
+    plain_relu_ = spec.activation == Activation::relu && !spec.batch_norm && !spec.residual && spec.dropout == 0;
     labels_.assign(stride_, 0);
     target_ = AlignedFloats(stride_);
     valid_ = AlignedFloats(stride_);
@@ -148,6 +149,10 @@ void Engine::forward(const float* params, int n, bool train, Rng* dropout_rng) {
         const LayerLayout& L = layers_[l];
         float* Z = Z_[l].get();
         const int64_t size = int64_t{L.n_out} * S;
+        if (L.hidden && plain_relu_) {  // A_{l+1} = relu(W A + b) in one pass; backward reads the mask from A_{l+1}
+            matmul<Epilogue::relu>(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, A_[l + 1].get());
+            continue;
+        }
         matmul(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, Z);  // Z = W A + b
         if (!L.hidden) break;
         if (L.gamma >= 0) {  // batch norm (Ioffe and Szegedy 2015): batch statistics in training, running in eval
@@ -286,7 +291,7 @@ void Engine::backward(const float* params, float* grad) {
         float* dZ = dZ_[l].get();
         const int64_t size = int64_t{L.n_out} * S;
         float* dlin = dZ;  // gradient with respect to the linear output W A + b
-        if (L.hidden) {
+        if (L.hidden && !plain_relu_) {  // (plain ReLU layers got dZ from the layer above, gated in its matmul)
             const float* g = dA_[l + 1].get();  // gradient with respect to this layer's output
             const float* mask = mask_[l].size ? mask_[l].get() : nullptr;
             if (mask) {
@@ -321,6 +326,11 @@ void Engine::backward(const float* params, float* grad) {
         grad_weights(dlin, A_[l].get(), L.n_out, L.n_in, S, grad + L.W);
         grad_bias(dlin, L.n_out, S, grad + L.b);
         if (l == 0) break;
+        if (plain_relu_) {  // dZ_{l-1} = (A_l > 0) * W^T dlin: the ReLU derivative as the matmul's epilogue
+            matmul<Epilogue::gate>(params + L.W, 1, L.n_in, nullptr, dlin, L.n_in, L.n_out, S, dZ_[l - 1].get(),
+                                   A_[l].get());
+            continue;
+        }
         float* dA = dA_[l].get();
         matmul(params + L.W, 1, L.n_in, nullptr, dlin, L.n_in, L.n_out, S, dA);  // dA = W^T dlin
         if (L.residual)

@@ -40,11 +40,15 @@ inline vf sqrt(vf x) {
 #endif
 }
 
+/// What a matmul does with each result before storing it: nothing, ReLU, or keep it where a gate array is positive
+/// (the ReLU derivative, fused into the backward pass).
+enum class Epilogue { none, relu, gate };
+
 /// Y(R, S) = M X + bias, with M(r, c) = M[r * rs + c * cs], X (C, S), S a multiple of 16; bias may be null.
 /// Register blocking: RB rows by NV registers of columns, RB * NV accumulators.
-template <int RB, int NV>
+template <Epilogue E, int RB, int NV>
 inline void matmul_block(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int C, int S,
-                         float* Y, int r0, int s0) {
+                         float* Y, const float* G, int r0, int s0) {
     vf acc[RB][NV];
     for (int r = 0; r < RB; ++r)
         for (int v = 0; v < NV; ++v) acc[r][v] = splat(bias ? bias[r0 + r] : 0.0f);
@@ -58,26 +62,34 @@ inline void matmul_block(const float* M, int64_t rs, int64_t cs, const float* bi
         }
     }
     for (int r = 0; r < RB; ++r)
-        for (int v = 0; v < NV; ++v) store(Y + int64_t{r0 + r} * S + s0 + v * n_lanes, acc[r][v]);
+        for (int v = 0; v < NV; ++v) {
+            const int64_t at = int64_t{r0 + r} * S + s0 + v * n_lanes;
+            vf y = acc[r][v];
+            if constexpr (E == Epilogue::relu) y = y > 0.0f ? y : vf{};
+            if constexpr (E == Epilogue::gate) y = load(G + at) > 0.0f ? y : vf{};
+            store(Y + at, y);
+        }
 }
 
-template <int RB>
+template <Epilogue E, int RB>
 inline void matmul_rows(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int C, int S, float* Y,
-                        int r0) {
+                        const float* G, int r0) {
     int s0 = 0;
-    for (; s0 + 4 * n_lanes <= S; s0 += 4 * n_lanes) matmul_block<RB, 4>(M, rs, cs, bias, X, C, S, Y, r0, s0);
-    for (; s0 < S; s0 += n_lanes) matmul_block<RB, 1>(M, rs, cs, bias, X, C, S, Y, r0, s0);
+    for (; s0 + 4 * n_lanes <= S; s0 += 4 * n_lanes) matmul_block<E, RB, 4>(M, rs, cs, bias, X, C, S, Y, G, r0, s0);
+    for (; s0 < S; s0 += n_lanes) matmul_block<E, RB, 1>(M, rs, cs, bias, X, C, S, Y, G, r0, s0);
 }
 
-/// Y (R, S) = M (R, C) X (C, S) + bias (R), M addressed through strides (so W and W^T use the same kernel).
+/// Y (R, S) = epilogue(M (R, C) X (C, S) + bias (R)), M addressed through strides (so W and W^T use the same kernel);
+/// G (R, S) is the gate of Epilogue::gate.
+template <Epilogue E = Epilogue::none>
 inline void matmul(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int R, int C, int S,
-                   float* Y) {
+                   float* Y, const float* G = nullptr) {
     int r0 = 0;
-    for (; r0 + 4 <= R; r0 += 4) matmul_rows<4>(M, rs, cs, bias, X, C, S, Y, r0);
+    for (; r0 + 4 <= R; r0 += 4) matmul_rows<E, 4>(M, rs, cs, bias, X, C, S, Y, G, r0);
     switch (R - r0) {
-        case 3: matmul_rows<3>(M, rs, cs, bias, X, C, S, Y, r0); break;
-        case 2: matmul_rows<2>(M, rs, cs, bias, X, C, S, Y, r0); break;
-        case 1: matmul_rows<1>(M, rs, cs, bias, X, C, S, Y, r0); break;
+        case 3: matmul_rows<E, 3>(M, rs, cs, bias, X, C, S, Y, G, r0); break;
+        case 2: matmul_rows<E, 2>(M, rs, cs, bias, X, C, S, Y, G, r0); break;
+        case 1: matmul_rows<E, 1>(M, rs, cs, bias, X, C, S, Y, G, r0); break;
         default: break;
     }
 }

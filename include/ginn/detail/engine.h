@@ -66,6 +66,7 @@ private:
     ModelSpec spec_;
     std::vector<LayerLayout> layers_;
     int max_batch_ = 0, stride_ = 0, n_ = 0;
+    bool plain_relu_ = false;          ///< ReLU MLP without batch norm, residual or dropout: the fused fast path
     std::vector<AlignedFloats> A_;     ///< A_[l]: input of layer l, (n_in, stride); A_[0] holds x and y
     std::vector<AlignedFloats> Z_;     ///< Z_[l]: pre-activation after batch norm and residual add, (n_out, stride)
     std::vector<AlignedFloats> xhat_;  ///< normalised linear output of batch-norm layers, (n_out, stride)

@@ -186,7 +186,7 @@ function layout() {
   const cb = $('#curve-box').getBoundingClientRect();
   sizeCanvas(canvases.curve, cb.width, cb.height);
   const db = $('#diagram-box').getBoundingClientRect();
-  sizeCanvas(canvases.diagram, db.width, Math.max(60, db.height));
+  sizeCanvas(canvases.diagram, db.width, Math.max(60, db.height - 8));
   sizeCanvas(canvases.legend, Math.min(240, S * 0.5), 10);
   invalidate();
 }
@@ -484,6 +484,7 @@ window.ginn = {
   runs: () => RUNS.map(r => ({ name: r.name, n: r.n, widths: r.widths })),
   neuronRgb: (layer, index) => neuronRgb(layer, index, run().widths[layer - 1]),
   boundaryPoints: (id, k = state.k) => run().geometry(k).neurons[id].reduce((a, l) => a + l.length / 2, 0),
+  polylines: (id, k = state.k) => run().geometry(k).neurons[id].map(a => Array.from(a)),
   timings: () => ({ ...timings, navigationStart: 0 }),
 };
 /** Renders every snapshot of the current run with all neurons and the prediction background; frame times in ms. */

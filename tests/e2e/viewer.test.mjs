@@ -1,0 +1,253 @@
+// Browser tests of the viewer page (web/) in Debian's chromium, headless, opened from disk (file://).
+// The fixture is written by tests/viewer_test (write_e2e_fixture); tests/e2e/run.sh runs both. Not a benchmark.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { launch, fileUrl } from './browser.mjs';
+
+const FIXTURE = process.env.GINN_VIEWER_FIXTURE || path.resolve('../../build/viewer_fixture.html');
+const ARTIFACTS = path.join(path.dirname(new URL(import.meta.url).pathname), 'artifacts');
+let browser;
+
+before(async () => {
+  assert.ok(fs.existsSync(FIXTURE), `no fixture at ${FIXTURE}: run tests/e2e/run.sh BUILD_DIR`);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launch({ width: 1440, height: 900 });
+});
+after(async () => { await browser?.close(); });
+
+/** Opens the fixture (with an optional URL fragment) and records requests and console errors. */
+async function open(hash = '', viewport) {
+  const page = await browser.context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
+  const requests = [], errors = [];
+  page.on('request', r => requests.push(r.url()));
+  page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', e => errors.push(e.message));
+  await page.goto(fileUrl(FIXTURE) + hash);
+  await page.waitForSelector('body[data-all-ready="1"]', { timeout: 15000 });
+  await frames(page);
+  return {
+    page, requests, errors,
+    /** Ends a test: screenshot, then no network and no console errors. */
+    async done(name) {
+      await page.screenshot({ path: path.join(ARTIFACTS, name + '.png') });
+      const foreign = requests.filter(u => !/^(file|data|blob):/.test(u));
+      assert.deepEqual(foreign, [], 'the page made network requests');
+      assert.deepEqual(errors, [], 'console errors');
+      await page.close();
+    },
+  };
+}
+
+/** Waits until the page has drawn what the last event asked for (render runs in requestAnimationFrame). */
+const frames = page => page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
+const state = page => page.evaluate(() => window.ginn.state());
+
+/** RGBA pixels of a canvas as a base64 string (compared in node). */
+async function pixels(page, selector) {
+  return page.evaluate(sel => {
+    const c = document.querySelector(sel), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let s = '';
+    for (let i = 0; i < d.length; i += 8192) s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));
+    return { w: c.width, h: c.height, data: btoa(s) };
+  }, selector);
+}
+const decode = p => ({ ...p, data: Buffer.from(p.data, 'base64') });
+function differingPixels(a, b) {
+  let n = 0;
+  for (let i = 0; i < a.data.length; i += 4)
+    if (Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) + Math.abs(a.data[i + 2] - b.data[i + 2]) > 12) n++;
+  return n;
+}
+function countColour(p, [r, g, b], tol = 6) {
+  let n = 0;
+  for (let i = 0; i < p.data.length; i += 4)
+    if (Math.abs(p.data[i] - r) <= tol && Math.abs(p.data[i + 1] - g) <= tol && Math.abs(p.data[i + 2] - b) <= tol) n++;
+  return n;
+}
+
+test('slider reaches the first and the last snapshot by keys, value and pointer', async () => {
+  const t = await open();
+  const { page } = t;
+  const n = (await state(page)).n;
+  await page.keyboard.press('End');
+  await frames(page);
+  assert.equal((await state(page)).k, n - 1);
+  assert.equal(await page.inputValue('#slider'), String(n - 1));
+  assert.match(await page.textContent('#snap-label'), new RegExp(`^${n} / ${n}`));
+  await page.keyboard.press('Home');
+  await frames(page);
+  assert.equal((await state(page)).k, 0);
+  await page.locator('#slider').fill(String(n - 1));
+  assert.equal((await state(page)).k, n - 1);
+  const box = await page.locator('#slider').boundingBox();
+  await page.mouse.click(box.x + 1, box.y + box.height / 2);
+  assert.equal((await state(page)).k, 0, 'clicking the slider\'s left end');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  assert.equal((await state(page)).k, n - 1, 'dragging the slider to its right end');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal((await state(page)).k, n - 2);
+  await page.keyboard.press('ArrowRight');
+  assert.equal((await state(page)).k, n - 1);
+  await t.done('slider');
+});
+
+test('Space plays, + makes playback advance faster', async () => {
+  const t = await open();
+  const { page } = t;
+  for (let i = 0; i < 3; i++) await page.keyboard.press('-');
+  const slow = (await state(page)).speed;
+  await page.keyboard.press('Home');
+  await page.keyboard.press(' ');
+  await page.waitForTimeout(1200);
+  await page.keyboard.press(' ');
+  const s1 = await state(page);
+  assert.equal(s1.playing, false, 'Space pauses');
+  assert.ok(s1.k > 0, `playback advanced (k = ${s1.k})`);
+  for (let i = 0; i < 3; i++) await page.keyboard.press('+');
+  assert.equal((await state(page)).speed, slow + 3);
+  await page.keyboard.press('Home');
+  await page.keyboard.press(' ');
+  await page.waitForTimeout(1200);
+  await page.keyboard.press(' ');
+  const s2 = await state(page);
+  assert.ok(s2.k > s1.k, `faster playback advanced further (${s2.k} > ${s1.k})`);
+  await t.done('playback');
+});
+
+test('clicking a neuron button adds exactly that neuron\'s boundary', async () => {
+  const t = await open('#run=0&k=39&view=none&sel=&db=0');
+  const { page } = t;
+  const st = await state(page);
+  assert.deepEqual(st.sel, []);
+  // the layer-2 neuron with the longest boundary at this snapshot
+  const id = await page.evaluate(() => {
+    let best = -1, most = 0;
+    for (let id = 16; id < 32; id++) { const n = window.ginn.boundaryPoints(id); if (n > most) { most = n; best = id; } }
+    return best;
+  });
+  assert.ok(id >= 16, 'a layer-2 neuron with a boundary');
+  const index = id - 15, colour = await page.evaluate(i => window.ginn.neuronRgb(2, i), index);
+  const before = decode(await pixels(page, '#panel-a canvas'));
+  assert.equal(countColour(before, colour), 0);
+  await page.click(`#neurons .neuron[data-layer="2"][data-index="${index}"]`);
+  await page.mouse.move(2, 2);  // off the button: no hover highlight
+  await frames(page);
+  assert.deepEqual((await state(page)).sel, [`2.${index}`]);
+  assert.equal((await state(page)).hover, -1);
+  const after = decode(await pixels(page, '#panel-a canvas'));
+  assert.ok(countColour(after, colour) > 40, `pixels in the neuron's colour appeared (${countColour(after, colour)})`);
+  // every changed pixel lies on that neuron's polylines (within the line width)
+  const lines = await page.evaluate(i => window.ginn.polylines(i), id), S = after.w;
+  let far = 0, changed = 0;
+  for (let p = 0; p < S * S; p++) {
+    const i = 4 * p;
+    if (before.data[i] === after.data[i] && before.data[i + 1] === after.data[i + 1] && before.data[i + 2] === after.data[i + 2]) continue;
+    changed++;
+    const x = p % S + 0.5, y = Math.floor(p / S) + 0.5;
+    let d = Infinity;
+    for (const a of lines) for (let j = 0; j + 3 < a.length; j += 2) {
+      const x0 = a[j] * S, y0 = (1 - a[j + 1]) * S, x1 = a[j + 2] * S, y1 = (1 - a[j + 3]) * S;
+      const dx = x1 - x0, dy = y1 - y0, L = dx * dx + dy * dy;
+      const u = L > 0 ? Math.max(0, Math.min(1, ((x - x0) * dx + (y - y0) * dy) / L)) : 0;
+      d = Math.min(d, Math.hypot(x - x0 - u * dx, y - y0 - u * dy));
+    }
+    if (d > 3) far++;
+  }
+  assert.ok(changed > 40);
+  assert.equal(far, 0, `${far} of ${changed} changed pixels are away from the neuron's boundary`);
+  // hovering the button highlights it (thicker line: more changed pixels), leaving restores the picture
+  await page.hover(`#neurons .neuron[data-layer="2"][data-index="${index}"]`);
+  await frames(page);
+  assert.equal((await state(page)).hover, id);
+  assert.ok(await page.isVisible('#tip'));
+  assert.match(await page.textContent('#tip'), /active on [\d.]+% of the domain/);
+  await t.done('neuron-click');
+});
+
+test('the target/prediction switch changes the picture', async () => {
+  const t = await open('#run=0&k=39&view=pred&sel=&db=0');
+  const { page } = t;
+  const pred = decode(await pixels(page, '#panel-a canvas'));
+  await page.click('#views button[data-view="target"]');
+  await frames(page);
+  assert.equal((await state(page)).view, 'target');
+  const target = decode(await pixels(page, '#panel-a canvas'));
+  const diff = differingPixels(pred, target);
+  assert.ok(diff > 0.01 * pred.w * pred.h, `target differs from prediction (${diff} pixels)`);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'target.png') });
+  await page.click('#views button[data-view="pred"]');
+  await frames(page);
+  assert.equal(differingPixels(pred, decode(await pixels(page, '#panel-a canvas'))), 0, 'switching back restores the picture');
+  await page.keyboard.press('r');
+  await frames(page);
+  assert.ok(differingPixels(pred, decode(await pixels(page, '#panel-a canvas'))) > 0.05 * pred.w * pred.h, 'regions differ');
+  await t.done('regions');
+});
+
+test('the run switcher changes the loss curve and keeps snapshot position and selection', async () => {
+  const t = await open('#run=0&k=39&view=pred&sel=1:1-4;3:2');
+  const { page } = t;
+  const curve0 = decode(await pixels(page, '#curve'));
+  const s0 = await state(page);
+  await page.click('#runs button[data-run="1"]');
+  await frames(page);
+  const s1 = await state(page);
+  assert.equal(s1.run, 1);
+  assert.deepEqual(s1.sel, s0.sel);
+  assert.equal(s1.k, s1.n - 1, 'the last snapshot maps to the other run\'s nearest iteration (its last)');
+  const curve1 = decode(await pixels(page, '#curve'));
+  assert.ok(differingPixels(curve0, curve1) > 500, 'the loss curve changed');
+  assert.match(await page.textContent('#readout'), /test loss/, 'run 2 has a test split');
+  await t.done('run-switch');
+});
+
+test('the URL fragment restores run, snapshot, selection and view', async () => {
+  const t = await open();
+  const { page } = t;
+  await page.click('#runs button[data-run="1"]');
+  await page.keyboard.press('z');
+  await page.click('#neurons .neuron[data-layer="1"][data-index="3"]');
+  await page.click('#neurons .neuron[data-layer="3"][data-index="7"]');
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 7; i++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('t');
+  await page.keyboard.press('l');
+  await page.keyboard.press('d');
+  await page.waitForFunction(() => location.hash.includes('k=7') && location.hash.includes('logx=1'));
+  const url = page.url(), want = await state(page);
+  const u = await open(url.slice(url.indexOf('#')));
+  const got = await state(u.page);
+  for (const key of ['run', 'k', 'view', 'sel', 'logX', 'decision']) assert.deepEqual(got[key], want[key], key);
+  assert.deepEqual(got.sel, ['1.3', '3.7']);
+  await u.done('url-restored');
+  await t.done('url-source');
+});
+
+test('looks right: compare mode, help overlay, hover readout, laptop screen without scrolling', async () => {
+  const t = await open('#run=0&k=30&view=pred&sel=1:1-16;2:1-16;3:1-16', { width: 1366, height: 768 });
+  const { page } = t;
+  const fits = await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight && document.documentElement.scrollWidth <= innerWidth);
+  assert.ok(fits, 'the page fits a 1366x768 window');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'laptop.png') });
+  const box = await page.locator('#panel-a canvas').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.4);
+  await frames(page);
+  assert.match(await page.textContent('#tip'), /P\(class 1\) [\d.]+ · target [01]/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'hover.png') });
+  await page.keyboard.press('c');
+  await frames(page);
+  assert.ok(await page.isVisible('#panel-b canvas'));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'compare.png') });
+  await page.keyboard.press('?');
+  assert.ok(await page.isVisible('#help'));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'help.png') });
+  await page.keyboard.press('Escape');
+  assert.ok(!(await page.isVisible('#help')));
+  await t.done('laptop-compare');
+});

@@ -7,12 +7,36 @@
 #include "ginn/error.h"
 #include "ginn/figures.h"
 #include "ginn/run.h"
+#include "ginn/viewer.h"
 
 namespace ginn::app {
 
 namespace fs = std::filesystem;
 
 void add_explore_commands(CLI::App& app) {
+    {
+        struct ViewFlags {
+            std::vector<std::string> runs;
+            std::string out = "ginn.html", title;
+            int image_size = 128;
+        };
+        auto f = std::make_shared<ViewFlags>();
+        CLI::App* cmd = app.add_subcommand(
+            "view", "Write one self-contained HTML file to explore runs in a browser (opens from disk, no server):\n"
+                    "scrub the loss curve, play the training, toggle neurons, compare runs side by side.");
+        cmd->add_option("RUN", f->runs, "Run directories (several: a switcher and side-by-side mode)")->required();
+        cmd->add_option("-o,--out", f->out, "Output HTML file")->capture_default_str();
+        cmd->add_option("--title", f->title, "Page title");
+        cmd->add_option("--image-size", f->image_size, "Prediction images per snapshot, pixels per side")->capture_default_str();
+        cmd->callback([f] {
+            std::vector<Run> runs;
+            for (const auto& dir : f->runs) runs.push_back(Run::open(dir));
+            std::vector<const Run*> pointers;
+            for (const auto& r : runs) pointers.push_back(&r);
+            write_viewer(pointers, f->out, {.title = f->title, .image_size = f->image_size});
+            std::cout << "wrote " << f->out << " (" << fs::file_size(f->out) / 1024 << " KiB); open it in a browser\n";
+        });
+    }
     {
         struct DemoFlags {
             std::string out = "ginn-demo";
@@ -52,6 +76,9 @@ void add_explore_commands(CLI::App& app) {
             const auto figures = write_run_figures(run, f->out);
             std::cout << "figure:  " << figures[0] << "   (final snapshot, exact boundaries)\n";
             std::cout << "strip:   " << figures[1] << "   (six snapshots from initialisation to the end)\n";
+            const std::string viewer = (fs::path(f->out) / "viewer.html").string();
+            write_viewer({&run}, viewer, {.title = "ginn demo: the GINN bottle"});
+            std::cout << "viewer:  " << viewer << "   (open in a browser: scrub through training, toggle neurons)\n";
         });
     }
 }

@@ -104,6 +104,36 @@ std::pair<double, double> region_density(const Geometry& g, double band) {
     return {a_near > 0 ? n_near / a_near : 0.0, a_far > 0 ? n_far / a_far : 0.0};
 }
 
+/// Per-thread buffers for the grid forward pass (reused across snapshots: no large allocation per snapshot).
+struct GridBuffers {
+    std::vector<Eigen::MatrixXd> pre, act;  // per hidden layer, #G^2 by n_out
+    Eigen::MatrixXd Z;                      // #G^2 by n_outputs
+};
+
+/// forward() over the grid into reused buffers, with vectorised ReLU / leaky ReLU.
+void grid_forward(const Network& net, const Eigen::MatrixXd& X, GridBuffers& b) {
+    const size_t n_hidden = static_cast<size_t>(net.n_hidden_layers());
+    b.pre.resize(n_hidden);
+    b.act.resize(n_hidden);
+    const Eigen::MatrixXd* A = &X;
+    for (size_t l = 0; l <= n_hidden; ++l) {
+        const DenseLayer& L = net.layers[l];
+        Eigen::MatrixXd& Zl = l < n_hidden ? b.pre[l] : b.Z;
+        Zl.resize(A->rows(), L.n_out());
+        Zl.noalias() = *A * L.W.transpose();
+        Zl.rowwise() += L.b.transpose();
+        if (L.residual) Zl += *A;
+        if (l == n_hidden) break;
+        switch (L.activation) {
+            case Activation::relu: b.act[l] = Zl.cwiseMax(0.0); break;
+            case Activation::leaky_relu: b.act[l] = Zl.cwiseMax(leaky_relu_slope * Zl); break;
+            case Activation::linear: b.act[l] = Zl; break;
+            default: b.act[l] = Zl.unaryExpr([&](double z) { return activate(L.activation, z); });
+        }
+        A = &b.act[l];
+    }
+}
+
 SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_regions) {
     const AnalysisOptions& o = *ctx.options;
     SnapshotWork w;
@@ -113,8 +143,10 @@ SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_
     w.states = neuron_states(net, w.g);
 
     // Grid forward pass: predicted classes and each neuron's on/off bits.
-    std::vector<Eigen::MatrixXd> pre;
-    const Eigen::MatrixXd Z = forward(net, ctx.X, &pre);  // #G^2 by n_outputs
+    thread_local GridBuffers buffers;
+    grid_forward(net, ctx.X, buffers);
+    const std::vector<Eigen::MatrixXd>& pre = buffers.pre;
+    const Eigen::MatrixXd& Z = buffers.Z;  // #G^2 by n_outputs
     const Eigen::Index N = Z.rows();
     w.cls.resize(static_cast<size_t>(N));
     for (Eigen::Index i = 0; i < N; ++i) {
@@ -136,9 +168,15 @@ SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_
     for (size_t l = 0; l < pre.size(); ++l) {
         const int n_l = static_cast<int>(pre[l].cols()), base = ctx.layer_start[l];
         std::vector<std::vector<uint64_t>> bits(static_cast<size_t>(n_l), std::vector<uint64_t>(n_words, 0));
-        for (int i = 0; i < n_l; ++i)
-            for (Eigen::Index p = 0; p < N; ++p)
-                if (pre[l](p, i) > 0) bits[i][p / 64] |= uint64_t{1} << (p % 64);
+        for (int i = 0; i < n_l; ++i) {
+            const double* z = pre[l].col(i).data();
+            for (size_t k = 0; k < n_words; ++k) {  // branch-free packing of 64 signs per word
+                const size_t p0 = k * 64, m = std::min<size_t>(64, static_cast<size_t>(N) - p0);
+                uint64_t word = 0;
+                for (size_t j = 0; j < m; ++j) word |= static_cast<uint64_t>(z[p0 + j] > 0) << j;
+                bits[i][k] = word;
+            }
+        }
         for (int i = 0; i < n_l; ++i) {
             if (w.states[base + i] != NeuronState::boundary) continue;
             for (int j = i + 1; j < n_l; ++j) {

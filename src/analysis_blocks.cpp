@@ -23,7 +23,8 @@ double point_segment_distance(double px, double py, const Segment& s) {
     const double len2 = dx * dx + dy * dy;
     double t = len2 > 0 ? ((px - s.ax) * dx + (py - s.ay) * dy) / len2 : 0.0;
     t = std::clamp(t, 0.0, 1.0);
-    return std::hypot(px - (s.ax + t * dx), py - (s.ay + t * dy));
+    const double ex = px - (s.ax + t * dx), ey = py - (s.ay + t * dy);
+    return std::sqrt(ex * ex + ey * ey);
 }
 
 std::vector<Segment> polyline_segments(const std::vector<Polyline>& polylines) {
@@ -271,9 +272,14 @@ std::vector<Corner> target_corners(const std::vector<int32_t>& raster, int w, in
 std::vector<double> corner_distances(const std::vector<Corner>& corners,
                                      const Eigen::Matrix<double, Eigen::Dynamic, 2>& vertices) {
     std::vector<double> out(corners.size(), std::numeric_limits<double>::infinity());
-    for (size_t i = 0; i < corners.size(); ++i)
-        for (Eigen::Index v = 0; v < vertices.rows(); ++v)
-            out[i] = std::min(out[i], std::hypot(vertices(v, 0) - corners[i].x, vertices(v, 1) - corners[i].y));
+    for (size_t i = 0; i < corners.size(); ++i) {
+        double best = std::numeric_limits<double>::infinity();  // squared distance
+        for (Eigen::Index v = 0; v < vertices.rows(); ++v) {
+            const double dx = vertices(v, 0) - corners[i].x, dy = vertices(v, 1) - corners[i].y;
+            best = std::min(best, dx * dx + dy * dy);
+        }
+        out[i] = std::sqrt(best);
+    }
     return out;
 }
 

@@ -357,6 +357,32 @@ void Engine::loss_sums(int n, double* loss_sum, int64_t* n_correct) const {
     const float* Z = Z_.back().get();
     double total = 0.0;
     int64_t correct = 0;
+    if (spec_.head == Head::softmax2 || spec_.head == Head::sigmoid) {
+        // loss softplus((1 - 2y) d) = max(s, 0) + log1p(exp(-|d|)): 16 examples per register, the log1p terms summed
+        // as the log of a double-precision product, once per 256 examples
+        const bool two = spec_.head == Head::softmax2;
+        for (int s0 = 0; s0 < n; s0 += 256) {
+            double prod = 1.0;
+            for (int s = s0; s < std::min(n, s0 + 256); s += n_lanes) {
+                const vf d = two ? load(Z + S + s) - load(Z + s) : load(Z + s);
+                const vf e = exp_nonpositive(d < 0 ? d : -d);
+                float df[n_lanes], ef[n_lanes];
+                store(df, d);
+                store(ef, e);
+                for (int k = 0; k < std::min(n_lanes, n - s); ++k) {
+                    const int y = labels_[s + k];
+                    const double sd = y ? -double{df[k]} : double{df[k]};
+                    total += std::max(sd, 0.0);
+                    prod *= 1.0 + double{ef[k]};
+                    correct += (df[k] > 0) == (y == 1);
+                }
+            }
+            total += std::log(prod);
+        }
+        *loss_sum = total;
+        *n_correct = correct;
+        return;
+    }
     for (int s = 0; s < n; ++s) {
         const int y = labels_[s];
         switch (spec_.head) {

@@ -3,7 +3,9 @@
 #include <iostream>
 
 #include "commands.h"
+#include "ginn/analysis.h"
 #include "ginn/config.h"
+#include "ginn/io.h"
 #include "ginn/error.h"
 #include "ginn/figures.h"
 #include "ginn/run.h"
@@ -35,6 +37,51 @@ void add_explore_commands(CLI::App& app) {
             for (const auto& r : runs) pointers.push_back(&r);
             write_viewer(pointers, f->out, {.title = f->title, .image_size = f->image_size});
             std::cout << "wrote " << f->out << " (" << fs::file_size(f->out) / 1024 << " KiB); open it in a browser\n";
+        });
+    }
+    {
+        struct AnalyzeFlags {
+            std::vector<std::string> runs;
+            std::string out = "ginn-analysis";
+            bool no_viewer = false;
+            AnalysisOptions options;
+        };
+        auto f = std::make_shared<AnalyzeFlags>();
+        CLI::App* cmd = app.add_subcommand(
+            "analyze", "Detect what GINN found by eye (dead, copycat and indecisive neurons, bias shifts before weight\n"
+                       "shifts, critical points, symmetry, failure, region dynamics, margins) and write report.json,\n"
+                       "report.html and the viewer the report links into. Definitions: docs/analysis.md.");
+        cmd->add_option("RUN", f->runs, "Run directories (several seeds of one config are compared)")->required();
+        cmd->add_option("-o,--out", f->out, "Output directory")->capture_default_str();
+        cmd->add_flag("--no-viewer", f->no_viewer, "Do not write viewer.html beside the report");
+        auto& o = f->options;
+        const char* th = "Thresholds (docs/analysis.md)";
+        cmd->add_option("--grid", o.grid, "Grid for approximate measures (0: the target's own raster)")->group(th);
+        cmd->add_option("--corner-radius", o.critical.radius, "A target corner is reached within this distance (domain fraction)")->capture_default_str()->group(th);
+        cmd->add_option("--copycat-disagreement", o.copycat.max_disagreement, "Copycats: largest on/off disagreement")->capture_default_str()->group(th);
+        cmd->add_option("--copycat-distance", o.copycat.max_distance, "Copycats: largest mean boundary distance")->capture_default_str()->group(th);
+        cmd->add_option("--bias-share", o.bias.phase_share, "Bias shifts: bias share at which a step is bias-dominated")->capture_default_str()->group(th);
+        cmd->add_option("--late-fraction", o.indecisive.late_fraction, "Indecisive: only after this fraction of training")->capture_default_str()->group(th);
+        cmd->add_option("--threads", o.threads, "Worker threads (0: all cores)")->group(th);
+        cmd->callback([f] {
+            std::vector<Run> runs;
+            for (const auto& dir : f->runs) runs.push_back(Run::open(dir));
+            std::vector<const Run*> pointers;
+            for (const auto& r : runs) pointers.push_back(&r);
+            std::error_code ec;
+            fs::create_directories(f->out, ec);
+            if (ec) throw Error(f->out, "cannot create output directory: " + ec.message(), "a writable location");
+            const AnalysisReport report = analyze(pointers, f->options);
+            const std::string json = (fs::path(f->out) / "report.json").string();
+            const std::string html = (fs::path(f->out) / "report.html").string();
+            write_file_atomic(json, analysis_to_json(report).dump(1));
+            write_file_atomic(html, analysis_html(report));
+            std::cout << "report:  " << json << "\n         " << html << "\n";
+            if (!f->no_viewer) {
+                const std::string viewer = (fs::path(f->out) / f->options.viewer).string();
+                write_viewer(pointers, viewer, {});
+                std::cout << "viewer:  " << viewer << "   (the report's links open it at each finding)\n";
+            }
         });
     }
     {

@@ -193,4 +193,96 @@ TEST(cli_test, non_finite_loss_stops_cleanly_and_says_what_to_try) {
     EXPECT_EQ(ginn("info " + dir).code, 0);  // the snapshots so far stay readable
 }
 
+/// A short trained run shared by the figure, geometry, viewer and analysis command tests.
+const std::string& shared_run() {
+    static const std::string dir = [] {
+        const std::string d = temp("shared_run");
+        fs::remove_all(d);
+        const Result r = ginn("train -o " + d + quick);
+        EXPECT_EQ(r.code, 0) << r.err;
+        return d;
+    }();
+    return dir;
+}
+
+TEST(cli_test, geometry_command_writes_the_documented_json) {
+    const Result r = ginn("geometry " + shared_run() + " --format json --regions");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j.at("exact"), true);
+    EXPECT_EQ(j.at("neurons").size(), 16u);
+    EXPECT_EQ(j.at("neurons").at(0).at("layer"), 1);
+    EXPECT_EQ(j.at("neurons").at(0).at("index"), 1);
+    EXPECT_GE(j.at("regions").at("activation").get<int>(), j.at("regions").at("linear").get<int>());
+    EXPECT_EQ(j.at("regions").at("per_layer").size(), 2u);
+
+    // The same network through --weights gives the same geometry.
+    const std::string w = temp("geom_weights.json");
+    ASSERT_EQ(ginn("weights " + shared_run() + " -o " + w).code, 0);
+    const Result r2 = ginn("geometry --weights " + w + " --format json --regions");
+    ASSERT_EQ(r2.code, 0) << r2.err;
+    const nlohmann::json j2 = nlohmann::json::parse(r2.out);
+    EXPECT_EQ(j2.at("regions"), j.at("regions"));
+    EXPECT_EQ(j2.at("neurons"), j.at("neurons"));
+}
+
+TEST(cli_test, render_writes_png_svg_pdf_and_strips) {
+    for (const char* ext : {"png", "svg", "pdf"}) {
+        const std::string out = temp(std::string("render.") + ext);
+        fs::remove(out);
+        const Result r = ginn("render " + shared_run() + " --neurons L1+L2:3 --axes --colour-bar -o " + out);
+        ASSERT_EQ(r.code, 0) << ext << ": " << r.err;
+        EXPECT_GT(fs::file_size(out), 1000u) << ext;
+    }
+    EXPECT_EQ(ginn::read_file(temp("render.pdf")).rfind("%PDF", 0), 0u);
+    const std::string strip = temp("strip.png");
+    ASSERT_EQ(ginn("render " + shared_run() + " --panels 4 --size 120 -o " + strip).code, 0);
+    EXPECT_GT(fs::file_size(strip), 1000u);
+    const std::string target = temp("target.png");
+    ASSERT_EQ(ginn("render " + shared_run() + " --background target --snapshot 0 -o " + target).code, 0);
+}
+
+TEST(cli_test, view_and_analyze_write_self_contained_outputs) {
+    const std::string html = temp("view.html");
+    Result r = ginn("view " + shared_run() + " -o " + html);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::string page = ginn::read_file(html);
+    EXPECT_NE(page.find("<html"), std::string::npos);
+    EXPECT_EQ(page.find("<script src="), std::string::npos);
+
+    const std::string dir = temp("analysis");
+    fs::remove_all(dir);
+    r = ginn("analyze " + shared_run() + " -o " + dir);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const nlohmann::json j = nlohmann::json::parse(ginn::read_file(dir + "/report.json"));
+    EXPECT_EQ(j.at("format"), "ginn-analysis");
+    EXPECT_TRUE(fs::exists(dir + "/report.html"));
+    EXPECT_TRUE(fs::exists(dir + "/viewer.html"));
+}
+
+TEST(cli_test, bad_inputs_to_the_geometry_figure_viewer_and_analysis_commands) {
+    const std::string run = shared_run();
+    expect_one_error_line(ginn("render " + run + " -o " + temp("fig.bmp")), "bmp");
+    EXPECT_FALSE(fs::exists(temp("fig.bmp")));
+    expect_one_error_line(ginn("render " + run + " --neurons L9 -o " + temp("fig.png")), "L9");
+    expect_one_error_line(ginn("render " + run + " --neurons Lx:1 -o " + temp("fig.png")), "Lx:1");
+    expect_one_error_line(ginn("render " + run + " --background sky -o " + temp("fig.png")), "sky");
+    expect_one_error_line(ginn("render " + run + " -o /nonexistent/dir/fig.png"), "/nonexistent/dir/fig.png");
+    expect_one_error_line(ginn("animate " + run + " -o " + temp("anim.avi")), "avi");
+
+    const std::string bad_json = temp("bad_weights.json");
+    std::ofstream(bad_json) << "{\"layers\": [";
+    expect_one_error_line(ginn("geometry --weights " + bad_json), "bad_weights.json");
+    std::ofstream(bad_json) << R"({"domain": {"x": [0, 1], "y": [0, 1]}, "layers": [{"W": [[1, 2, 3]], "b": [0]}]})";
+    expect_one_error_line(ginn("geometry --weights " + bad_json), "bad_weights.json");
+    std::ofstream(bad_json) << R"({"domain": {"x": [0, 1], "y": [0, 1]}, "layers": [{"W": [[1, 2]], "b": [0], "activation": "relu9"}]})";
+    expect_one_error_line(ginn("render --weights " + bad_json + " -o " + temp("w.png")), "relu9");
+    expect_one_error_line(ginn("geometry --weights /nonexistent.json"), "/nonexistent.json");
+    expect_one_error_line(ginn("geometry"), "no network given");
+
+    expect_one_error_line(ginn("view /nonexistent/run -o " + temp("v.html")), "/nonexistent/run");
+    expect_one_error_line(ginn("view " + run + " -o /nonexistent/dir/v.html"), "/nonexistent/dir/v.html");
+    expect_one_error_line(ginn("analyze /nonexistent/run -o " + temp("a")), "/nonexistent/run");
+}
+
 }  // namespace

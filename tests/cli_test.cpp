@@ -264,7 +264,7 @@ TEST(cli_test, bad_inputs_to_the_geometry_figure_viewer_and_analysis_commands) {
     const std::string run = shared_run();
     expect_one_error_line(ginn("render " + run + " -o " + temp("fig.bmp")), "bmp");
     EXPECT_FALSE(fs::exists(temp("fig.bmp")));
-    expect_one_error_line(ginn("render " + run + " --neurons L9 -o " + temp("fig.png")), "L9");
+    expect_one_error_line(ginn("render " + run + " --neurons L9 -o " + temp("fig.png")), "layer 9");
     expect_one_error_line(ginn("render " + run + " --neurons Lx:1 -o " + temp("fig.png")), "Lx:1");
     expect_one_error_line(ginn("render " + run + " --background sky -o " + temp("fig.png")), "sky");
     expect_one_error_line(ginn("render " + run + " -o /nonexistent/dir/fig.png"), "/nonexistent/dir/fig.png");

@@ -234,7 +234,9 @@ Context make_context(const Network& net0, const Dataset& data, const AnalysisOpt
     ctx.options = &options;
     ctx.domain = net0.domain;
     ctx.scale = domain_scale(ctx.domain);
-    ctx.G = std::clamp(options.grid, 8, 2048);
+    int G = options.grid;
+    if (G <= 0) G = data.is_grid() && data.grid_w == data.grid_h && data.grid_w <= 256 ? data.grid_w : 128;
+    ctx.G = std::clamp(G, 8, 2048);
     ctx.X = detail::grid_points(ctx.domain, ctx.G);
     ctx.raster = target_raster(data, ctx.G, ctx.G);
     ctx.corners = target_corners(ctx.raster, ctx.G, ctx.G, ctx.domain, options.critical);

@@ -87,7 +87,8 @@ struct FragileOptions {
 };
 
 struct AnalysisOptions {
-    int grid = 128;                        ///< grid x grid pixel centres over the domain for approximate measures
+    int grid = 0;                          ///< grid x grid pixel centres for approximate measures; 0 = the
+                                           ///< dataset's own raster for square grid tasks up to 256, else 128
     int threads = 0;                       ///< worker threads over snapshots; 0 = hardware concurrency
     std::string viewer = "viewer.html";    ///< file name of the viewer in report links (VIEWER.html#run=..)
     DeadOptions dead;

@@ -45,6 +45,11 @@ struct LayerMaps {
     double h_abs(int m, int j) const { return Z_abs[size_t(3 * m + 2) * n + j]; }
 };
 
+/// One affine function on one face with the magnitudes of its terms: z = gx x + gy y + h.
+struct Affine {
+    double gx, gy, h, gx_abs, gy_abs, h_abs;
+};
+
 /// Every buffer of the arrangement, kept per thread and reused from call to call: a snapshot series allocates
 /// (and page-faults) once instead of for every snapshot.
 struct Workspace {
@@ -60,6 +65,8 @@ struct Workspace {
     std::vector<uint8_t> bits;       // #F by n_neurons: activation pattern
     LayerMaps maps, spare, out;      // current layer's maps, the next layer's being built, the output maps
     std::vector<double> P, P_abs;    // (n_in, 3 #F): a layer's input maps
+    std::vector<Affine> by_neuron;   // (n, #maps): the current layer's maps, contiguous per neuron for the scans
+    std::vector<Affine> decision;    // #F: the two-class decision value per face
     std::vector<int> cyc;            // half-edges of the face being refined
 };
 
@@ -78,13 +85,12 @@ public:
 private:
     // One linear function per face (row j of the face's map), evaluated lazily at vertices with a cache stamp.
     struct FaceFunction {
-        const LayerMaps* maps;
-        int j;
+        const Affine* maps;  // indexed by face_map_[f]
     };
     int vertex_sign(int v, int f, const FaceFunction& fn, int stamp);
     int add_vertex(double x, double y, bool on_box);
     int split_edge(int e, int stamp);
-    void split_by_neuron(const LayerMaps& M, int j, int g);
+    void split_by_neuron(int j, int g);
     void split_face(int f, const std::vector<int>& cyc, int g);
     void update_box(int f);
     void next_maps(const DenseLayer& L, int prev_layer, LayerMaps& out);
@@ -159,11 +165,10 @@ void Arrangement::update_box(int f) {
 
 int Arrangement::vertex_sign(int v, int f, const FaceFunction& fn, int stamp) {
     if (v_stamp_[v] == stamp) return v_sign_[v];
-    const LayerMaps& M = *fn.maps;
-    const int m = face_map_[f], j = fn.j;
+    const Affine& a = fn.maps[face_map_[f]];
     const double x = vx_[v], y = vy_[v];
-    const double z = M.gx(m, j) * x + M.gy(m, j) * y + M.h(m, j);
-    const double tol = sign_eps * (M.gx_abs(m, j) * std::abs(x) + M.gy_abs(m, j) * std::abs(y) + M.h_abs(m, j));
+    const double z = a.gx * x + a.gy * y + a.h;
+    const double tol = sign_eps * (a.gx_abs * std::abs(x) + a.gy_abs * std::abs(y) + a.h_abs);
     v_stamp_[v] = stamp;
     v_z_[v] = std::abs(z) <= tol ? 0.0 : z;  // snap: a vertex within tolerance lies on the boundary
     v_sign_[v] = static_cast<int8_t>((v_z_[v] > 0) - (v_z_[v] < 0));
@@ -228,21 +233,21 @@ void Arrangement::split_face(int f, const std::vector<int>& cyc, int g) {
     update_box(nf);
 }
 
-void Arrangement::split_by_neuron(const LayerMaps& M, int j, int g) {
-    const FaceFunction fn{&M, j};
+void Arrangement::split_by_neuron(int j, int g) {
+    const size_t n_maps = maps_.Z.size() / (3 * size_t(maps_.n));
+    const FaceFunction fn{&ws_.by_neuron[j * n_maps]};
     std::vector<KeySegment> segments;
     std::vector<int> zero_edges;  // interior edges with both ends on the zero set: boundary if the bits differ
     const int n_faces = static_cast<int>(face_he_.size());
     for (int f = 0; f < n_faces; ++f) {
         // Skip faces the zero line misses: the affine z over the face's bounding box stays beyond the tolerance.
-        const int m = face_map_[f];
+        const Affine& a = fn.maps[face_map_[f]];
         const auto& box = face_box_[f];
         const double cx = 0.5 * (box[0] + box[1]), cy = 0.5 * (box[2] + box[3]);
-        const double gx = M.gx(m, j), gy = M.gy(m, j);
-        const double z_mid = gx * cx + gy * cy + M.h(m, j);
-        const double spread = 0.5 * (std::abs(gx) * (box[1] - box[0]) + std::abs(gy) * (box[3] - box[2]));
-        const double tol = 2 * sign_eps * (M.gx_abs(m, j) * std::max(std::abs(box[0]), std::abs(box[1])) +
-                                           M.gy_abs(m, j) * std::max(std::abs(box[2]), std::abs(box[3])) + M.h_abs(m, j));
+        const double z_mid = a.gx * cx + a.gy * cy + a.h;
+        const double spread = 0.5 * (std::abs(a.gx) * (box[1] - box[0]) + std::abs(a.gy) * (box[3] - box[2]));
+        const double tol = 2 * sign_eps * (a.gx_abs * std::max(std::abs(box[0]), std::abs(box[1])) +
+                                           a.gy_abs * std::max(std::abs(box[2]), std::abs(box[3])) + a.h_abs);
         if (std::abs(z_mid) - spread > tol) {
             bits_[size_t(f) * n_neurons_ + g] = z_mid > 0;
             continue;
@@ -334,7 +339,13 @@ void Arrangement::refine_layer(int l) {
         face_map_[f] = f;
         update_box(f);
     }
-    for (int j = 0; j < maps_.n; ++j) split_by_neuron(maps_, j, layer_offset_[l] + j);
+    const int n = maps_.n, n_maps = static_cast<int>(face_map_.size());
+    ws_.by_neuron.resize(size_t(n) * n_maps);
+    for (int m = 0; m < n_maps; ++m)
+        for (int j = 0; j < n; ++j)
+            ws_.by_neuron[size_t(j) * n_maps + m] = {maps_.gx(m, j),     maps_.gy(m, j),     maps_.h(m, j),
+                                                     maps_.gx_abs(m, j), maps_.gy_abs(m, j), maps_.h_abs(m, j)};
+    for (int j = 0; j < n; ++j) split_by_neuron(j, layer_offset_[l] + j);
     per_layer_.push_back(static_cast<int64_t>(face_he_.size()));
 }
 
@@ -347,18 +358,21 @@ void Arrangement::compute_output_maps() {
 // the mesh: an edge crossing is named V + (the edge's smaller half-edge id) so that both faces agree on it.
 std::vector<Polyline> Arrangement::two_class_boundary() {
     const int n_faces = static_cast<int>(face_he_.size()), n_v = static_cast<int>(vx_.size());
-    LayerMaps D;  // decision value per face: softmax2 z1 - z0, sigmoid z, regression z - 0.5
-    D.n = 1;
-    D.Z.resize(3 * size_t(n_faces));
-    D.Z_abs.resize(D.Z.size());
-    const int k = out_.n;
-    for (size_t i = 0; i < D.Z.size(); ++i) {
-        const bool diff = net_.head == Head::softmax2;
-        D.Z[i] = diff ? out_.Z[i * k + 1] - out_.Z[i * k] : out_.Z[i * k];
-        D.Z_abs[i] = diff ? out_.Z_abs[i * k + 1] + out_.Z_abs[i * k] : out_.Z_abs[i * k];
-        if (net_.head == Head::regression && i % 3 == 2) D.Z[i] -= 0.5, D.Z_abs[i] += 0.5;
+    // Decision value per face: softmax2 z1 - z0, sigmoid z, regression z - 0.5.
+    const bool diff = net_.head == Head::softmax2;
+    const double shift = net_.head == Head::regression ? 0.5 : 0.0;
+    ws_.decision.resize(n_faces);
+    for (int f = 0; f < n_faces; ++f) {
+        Affine& a = ws_.decision[f];
+        if (diff)
+            a = {out_.gx(f, 1) - out_.gx(f, 0),         out_.gy(f, 1) - out_.gy(f, 0),
+                 out_.h(f, 1) - out_.h(f, 0),           out_.gx_abs(f, 1) + out_.gx_abs(f, 0),
+                 out_.gy_abs(f, 1) + out_.gy_abs(f, 0), out_.h_abs(f, 1) + out_.h_abs(f, 0)};
+        else
+            a = {out_.gx(f, 0), out_.gy(f, 0), out_.h(f, 0) - shift, out_.gx_abs(f, 0), out_.gy_abs(f, 0),
+                 out_.h_abs(f, 0) + shift};
     }
-    const FaceFunction fn{&D, 0};
+    const FaceFunction fn{ws_.decision.data()};
     const int stamp = n_neurons_;
     std::vector<KeySegment> segments;
     std::vector<int8_t> face_class(n_faces);  // +1, -1, 0 (all zero) or 2 (both signs)

@@ -134,11 +134,11 @@ function strokeLines(ctx, lines, S, colour, width) {
   ctx.stroke();
 }
 
-/** Region pattern hashes for snapshot k at 192 x 192, cached per snapshot. */
+/** Region pattern hashes for snapshot k at 256 x 256, cached per snapshot. */
 function regionGrid(run, k) {
   let g = run.regionCache.get(k);
   if (!g) {
-    g = patternGrid(run, k, 192);
+    g = patternGrid(run, k, 256);
     g.colours = regionColours(run, k, g);
     if (run.regionCache.size > 64) run.regionCache.delete(run.regionCache.keys().next().value);
     run.regionCache.set(k, g);

@@ -244,6 +244,7 @@ function render() {
     $('#panel-b .b-label').textContent = `iteration ${rb.snapshots.iteration[kb].toLocaleString('en')}`;
   }
   renderReadout(r, k);
+  if (tipNeuron >= 0 && !tip.hidden) showNeuronTip(tipNeuron, tipRect);  // keep the neuron's numbers current while playing
   scheduleHash();
 }
 
@@ -266,7 +267,8 @@ function renderReadout(r, k) {
 // ---- tooltips
 
 const tip = $('#tip');
-function hideTip() { tip.hidden = true; }
+let tipNeuron = -1, tipRect = null;
+function hideTip() { tip.hidden = true; tipNeuron = -1; }
 function placeTip(x, y) {
   tip.hidden = false;
   const w = tip.offsetWidth, h = tip.offsetHeight;
@@ -274,6 +276,7 @@ function placeTip(x, y) {
   tip.style.top = Math.max(4, Math.min(window.innerHeight - h - 4, y + 14)) + 'px';
 }
 function showNeuronTip(id, rect) {
+  tipNeuron = id; tipRect = rect;
   const r = run(), k = state.k, l = r.neuronLayer[id], i = r.neuronIndex[id], L = r.layer(k, l - 1);
   const w = Array.from(L.W.subarray((i - 1) * L.nIn, i * L.nIn)), frac = activeFractions(r, k)[id];
   const st = neuronStatus(r, k)[id];
@@ -286,6 +289,7 @@ function showNeuronTip(id, rect) {
   placeTip(rect.right, rect.top);
 }
 function showPointTip(which, u, v, ev) {
+  tipNeuron = -1;
   const r = which === 'a' ? run() : RUNS[state.bRun], k = which === 'a' ? state.k : bSnapshot();
   const [x, y] = r.toDomain(u, v), { pre, out } = forwardPoint(r, k, x, y), p = headProbability(r, out);
   const tw = r.target.width, th = r.target.height;

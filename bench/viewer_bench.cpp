@@ -1,0 +1,55 @@
+// Viewer benchmark, C++ half: writes the viewer page for a run (default: the GINN default run), after checking that
+// the page holds every snapshot, and times viewer_html. The browser half (bench/viewer_bench.mjs) times the page.
+// Not a test: it prints numbers, it does not judge them.
+//
+//   ginn train -o runs/ginn-default                      # the default GINN run (431 snapshots, 2-16-16-16-2)
+//   build/bench/viewer_bench runs/ginn-default /tmp/ginn-default.html
+//   node bench/viewer_bench.mjs /tmp/ginn-default.html
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+#include "ginn/error.h"
+#include "ginn/io.h"
+#include "ginn/run.h"
+#include "ginn/viewer.h"
+
+int main(int argc, char** argv) {
+    using clock = std::chrono::steady_clock;
+    const std::string dir = argc > 1 ? argv[1] : "runs/ginn-default";
+    const std::string out = argc > 2 ? argv[2] : "ginn-default-view.html";
+    try {
+        std::cout << "command: viewer_bench " << dir << " " << out << "\n"
+                  << "machine: " << std::thread::hardware_concurrency() << " hardware threads\n";
+        const ginn::Run run = ginn::Run::open(dir);
+        std::vector<double> seconds;
+        std::string html;
+        for (int rep = 0; rep < 3; ++rep) {
+            const auto t0 = clock::now();
+            html = ginn::viewer_html({&run});
+            seconds.push_back(std::chrono::duration<double>(clock::now() - t0).count());
+        }
+        // correctness before timing is reported: the page's data holds every snapshot of the run
+        const std::string open = "<script id=\"ginn-data\" type=\"application/json\">";
+        const size_t a = html.find(open), b = html.find("</script>", a);
+        const nlohmann::json data = nlohmann::json::parse(html.substr(a + open.size(), b - a - open.size()));
+        const nlohmann::json& r = data.at("runs").at(0);
+        for (int k = 0; k < run.n_snapshots(); ++k)
+            if (r["snapshots"]["iteration"].at(k) != run.snapshot(k).iteration || !r["geometry"].at(k).is_string())
+                throw ginn::Error(out, "snapshot " + std::to_string(k) + " is missing from the page", "every snapshot");
+        for (const char* bad : {"http://", "https://", "<script src"})
+            if (html.find(bad) != std::string::npos) throw ginn::Error(out, std::string("page references ") + bad, "no external references");
+        ginn::write_file_atomic(out, html);
+        std::sort(seconds.begin(), seconds.end());
+        std::cout << "run: " << run.n_snapshots() << " snapshots\n"
+                  << "viewer_html: median of 3 " << seconds[1] << " s\n"
+                  << "file: " << out << " " << html.size() << " bytes (" << html.size() / 1e6 << " MB)\n";
+    } catch (const ginn::Error& e) {
+        std::cerr << e.what() << "\n";
+        return 1;
+    }
+}

@@ -6,6 +6,7 @@
 
 #include "geometry_internal.h"
 #include "ginn/error.h"
+#include "ginn/parallel.h"
 
 namespace ginn {
 
@@ -101,6 +102,12 @@ nlohmann::json geometry_to_json(const Geometry& g, bool with_regions) {
             {"neurons", std::move(neurons)},
             {"decision_boundary", polylines_json(g.decision_boundary)},
             {"regions", std::move(regions)}};
+}
+
+std::vector<Geometry> compute_geometries(const std::vector<Network>& nets, const GeometryOptions& options, int threads) {
+    std::vector<Geometry> out(nets.size());
+    parallel_for(static_cast<int>(nets.size()), threads, [&](int k) { out[k] = compute_geometry(nets[k], options); });
+    return out;
 }
 
 }  // namespace ginn

@@ -8,10 +8,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
-#include <thread>
 
 #include "ginn/error.h"
 #include "ginn/io.h"
+#include "ginn/parallel.h"
 #include "ginn/run.h"
 #include "ginn/schedule.h"
 #include "ginn/trainer.h"
@@ -270,8 +270,6 @@ std::vector<TrainResult> train_runs(const std::vector<RunConfig>& configs_in, co
     for (const auto& out : outs) prepare_directory(out, options.force);
 
     std::vector<TrainResult> results(configs.size());
-    std::vector<std::exception_ptr> errors(configs.size());
-    std::atomic<size_t> next{0};
     std::mutex progress_mutex;
     TrainOptions shared = options;
     if (options.on_progress)
@@ -279,24 +277,13 @@ std::vector<TrainResult> train_runs(const std::vector<RunConfig>& configs_in, co
             std::lock_guard lock(progress_mutex);
             options.on_progress(p);
         };
-    auto worker = [&] {
-        for (size_t i; (i = next++) < configs.size();) {
-            try {
-                TrainOptions o = shared;
-                o.out = outs[i];
-                Recorder recorder(configs[i], std::move(datasets[i]), outs[i], o, static_cast<int>(i));
-                results[i] = recorder.start();
-            } catch (...) {
-                errors[i] = std::current_exception();
-            }
-        }
-    };
-    const size_t n_threads = std::min<size_t>(configs.size(), std::max(1u, std::thread::hardware_concurrency()));
-    std::vector<std::thread> threads;
-    for (size_t t = 0; t < n_threads; ++t) threads.emplace_back(worker);
-    for (auto& t : threads) t.join();
-    for (const auto& e : errors)
-        if (e) std::rethrow_exception(e);
+    // One run per core; each run is single-threaded, so its bits do not depend on how many train at once.
+    parallel_for(static_cast<int>(configs.size()), /*threads=*/0, [&](int i) {
+        TrainOptions o = shared;
+        o.out = outs[i];
+        Recorder recorder(configs[i], std::move(datasets[i]), outs[i], o, i);
+        results[i] = recorder.start();
+    });
     return results;
 }
 

@@ -64,6 +64,10 @@ struct GeometryOptions {
 /// Example: `Geometry g = compute_geometry(net); std::cout << g.counts.activation;`
 Geometry compute_geometry(const Network& net, const GeometryOptions& options = {});
 
+/// The geometry of many networks (the snapshots of a run) on `threads` threads (0: every core); out[k] is nets[k]'s.
+std::vector<Geometry> compute_geometries(const std::vector<Network>& nets, const GeometryOptions& options = {},
+                                         int threads = 0);
+
 /// The JSON that `ginn geometry` writes (docs/geometry-format.md): {"exact", "domain", "neurons": [{"layer", "index",
 /// "polylines"}], "decision_boundary", "regions": {"activation", "linear", "per_layer"}} and, with regions set,
 /// "regions"."list": [{"polygon", "pattern", "linear_id"}].

@@ -21,21 +21,28 @@ void add_explore_commands(CLI::App& app) {
             std::vector<std::string> runs;
             std::string out = "ginn.html", title;
             int image_size = 128;
+            bool no_analysis = false;
         };
         auto f = std::make_shared<ViewFlags>();
         CLI::App* cmd = app.add_subcommand(
             "view", "Write one self-contained HTML file to explore runs in a browser (opens from disk, no server):\n"
-                    "scrub the loss curve, play the training, toggle neurons, compare runs side by side.");
+                    "scrub the loss curve, play the training, toggle neurons, compare runs side by side; with the\n"
+                    "analysis' findings (ginn analyze): neuron badges and a timeline of events.");
         cmd->add_option("RUN", f->runs, "Run directories (several: a switcher and side-by-side mode)")->required();
         cmd->add_option("-o,--out", f->out, "Output HTML file")->capture_default_str();
         cmd->add_option("--title", f->title, "Page title");
         cmd->add_option("--image-size", f->image_size, "Prediction images per snapshot, pixels per side")->capture_default_str();
+        cmd->add_flag("--no-analysis", f->no_analysis,
+                      "Skip the analysis (it adds a few seconds: about as long as writing the page) and with it the\n"
+                      "neuron badges and the event timeline");
         cmd->callback([f] {
             std::vector<Run> runs;
             for (const auto& dir : f->runs) runs.push_back(Run::open(dir));
             std::vector<const Run*> pointers;
             for (const auto& r : runs) pointers.push_back(&r);
-            write_viewer(pointers, f->out, {.title = f->title, .image_size = f->image_size});
+            std::vector<nlohmann::json> findings;
+            if (!f->no_analysis) findings = run_findings(pointers);
+            write_viewer(pointers, f->out, {.title = f->title, .image_size = f->image_size, .findings = findings});
             std::cout << "wrote " << f->out << " (" << fs::file_size(f->out) / 1024 << " KiB); open it in a browser\n";
         });
     }
@@ -79,7 +86,7 @@ void add_explore_commands(CLI::App& app) {
             std::cout << "report:  " << json << "\n         " << html << "\n";
             if (!f->no_viewer) {
                 const std::string viewer = (fs::path(f->out) / f->options.viewer).string();
-                write_viewer(pointers, viewer, {});
+                write_viewer(pointers, viewer, {.findings = viewer_findings(report)});
                 std::cout << "viewer:  " << viewer << "   (the report's links open it at each finding)\n";
             }
         });
@@ -124,8 +131,8 @@ void add_explore_commands(CLI::App& app) {
             std::cout << "figure:  " << figures[0] << "   (final snapshot, exact boundaries)\n";
             std::cout << "strip:   " << figures[1] << "   (six snapshots from initialisation to the end)\n";
             const std::string viewer = (fs::path(f->out) / "viewer.html").string();
-            write_viewer({&run}, viewer, {.title = "ginn demo: the GINN bottle"});
-            std::cout << "viewer:  " << viewer << "   (open in a browser: scrub through training, toggle neurons)\n";
+            write_viewer({&run}, viewer, {.title = "ginn demo: the GINN bottle", .findings = run_findings({&run})});
+            std::cout << "viewer:  " << viewer << "   (open in a browser: scrub through training, toggle neurons, see the findings)\n";
         });
     }
 }

@@ -2,6 +2,8 @@
 // (format "ginn-findings"). Not the HTML report (analysis_report.cpp).
 #include <map>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "analysis_internal.h"
 #include "ginn/analysis.h"
@@ -194,25 +196,66 @@ nlohmann::json analysis_to_json(const AnalysisReport& report) {
 }
 
 nlohmann::json viewer_findings(const RunAnalysis& r) {
-    std::map<std::string, std::vector<std::string>> badges;
-    for (const auto& n : r.dead.neurons) {
-        if (n.final_state == NeuronState::dead) badges[neuron_label(n.id)].push_back("dead");
-        if (n.final_state == NeuronState::always_on) badges[neuron_label(n.id)].push_back("always on");
-        if (n.came_back) badges[neuron_label(n.id)].push_back("revived");
+    const int n = static_cast<int>(r.iterations.size());
+    std::map<std::string, std::vector<std::string>> badges;  // over the run
+    std::map<std::string, std::map<std::string, json>> spans;  // neuron -> badge -> [[first, last], ...] snapshots
+    auto span = [&](const NeuronId& id, const std::string& badge, int first, int last) {
+        json& s = spans[neuron_label(id)][badge];
+        if (s.is_null()) s = json::array();
+        s.push_back({first, last});
+    };
+    // dead / always on: every maximal run of snapshots in that state (the raw per-snapshot state, no min_stay)
+    for (size_t i = 0; i < r.neuron_ids.size(); ++i)
+        for (const NeuronState st : {NeuronState::dead, NeuronState::always_on}) {
+            const char* name = st == NeuronState::dead ? "dead" : "always on";
+            for (int k = 0; k < n && k < static_cast<int>(r.dead.state.size()); ++k) {
+                if (r.dead.state[k][i] != st) continue;
+                int last = k;
+                while (last + 1 < static_cast<int>(r.dead.state.size()) && r.dead.state[last + 1][i] == st) ++last;
+                span(r.neuron_ids[i], name, k, last);
+                k = last;
+            }
+        }
+    for (const auto& nr : r.dead.neurons) {
+        if (nr.final_state == NeuronState::dead) badges[neuron_label(nr.id)].push_back("dead");
+        if (nr.final_state == NeuronState::always_on) badges[neuron_label(nr.id)].push_back("always on");
+        if (nr.came_back) {
+            badges[neuron_label(nr.id)].push_back("revived");
+            span(nr.id, "revived", nr.returns.front(), n - 1);
+        }
     }
     for (const auto& p : r.copycat.pairs) {
         if (p.since < 0) continue;
         badges[neuron_label(p.a)].push_back("copycat of " + neuron_label(p.b));
         badges[neuron_label(p.b)].push_back("copycat of " + neuron_label(p.a));
+        span(p.a, "copycat of " + neuron_label(p.b), p.since, n - 1);
+        span(p.b, "copycat of " + neuron_label(p.a), p.since, n - 1);
     }
-    for (const auto& n : r.indecisive.neurons) badges[neuron_label(n.id)].push_back("indecisive");
-    json b = json::object();
+    for (const auto& nr : r.indecisive.neurons) {
+        badges[neuron_label(nr.id)].push_back("indecisive");
+        if (!nr.jumps.empty()) span(nr.id, "indecisive", nr.jumps.front().step + 1, n - 1);
+    }
+    json b = json::object(), s = json::object();
     for (const auto& [k, v] : badges) b[k] = v;
+    for (const auto& [k, v] : spans) s[k] = v;
     return {{"format", "ginn-findings"},
             {"format_version", 1},
             {"badges", b},
+            {"spans", s},
             {"events", events_json(r.events)},
             {"regions", {{"iterations", r.iterations}, {"activation", r.regions.activation}, {"linear", r.regions.linear}}}};
+}
+
+std::vector<nlohmann::json> viewer_findings(const AnalysisReport& report) {
+    std::vector<json> out;
+    for (const auto& r : report.runs) out.push_back(viewer_findings(r));
+    return out;
+}
+
+std::vector<nlohmann::json> run_findings(const std::vector<const Run*>& runs, const AnalysisOptions& options) {
+    AnalysisOptions o = options;
+    o.regions.every = 0;  // region polygons only feed the densities, which the findings do not carry
+    return viewer_findings(analyze(runs, o));
 }
 
 }  // namespace ginn

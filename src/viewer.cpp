@@ -320,6 +320,19 @@ json run_json(const Run& run, const ViewerOptions& options, int threads) {
             {"target", target_json(run)}};
 }
 
+/// The run's findings (analysis.h, format "ginn-findings"), after checking that they belong to a run of this length.
+const json& checked_findings(const json& f, const Run& run) {
+    const bool ok_format = f.is_object() && f.value("format", "") == "ginn-findings";
+    if (!ok_format) throw Error(run.dir(), "findings are not a \"ginn-findings\" object", "viewer_findings(...) output");
+    const json its = f.value(json::json_pointer("/regions/iterations"), json());
+    bool same = its.is_array() && its.size() == size_t(run.n_snapshots());
+    for (int k = 0; same && k < run.n_snapshots(); ++k) same = its[size_t(k)] == run.snapshot(k).iteration;
+    if (!same)
+        throw Error(run.dir(), "findings do not match the run's " + std::to_string(run.n_snapshots()) + " snapshot iterations",
+                    "findings of this run, in the runs' order");
+    return f;
+}
+
 // ---- page assembly
 
 std::string asset(std::string_view file_name) {
@@ -362,12 +375,18 @@ std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions
         throw Error("viewer", "image size " + std::to_string(options.image_size) + " out of range", "16..512");
     int threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
 
+    if (!options.findings.empty() && options.findings.size() != runs.size())
+        throw Error("viewer", std::to_string(options.findings.size()) + " findings for " + std::to_string(runs.size()) + " runs",
+                    "one findings object per run, in the runs' order", "run_findings(runs) in analysis.h");
+
     json data = {{"format", "ginn-viewer"}, {"format_version", viewer_format_version}, {"ginn_version", GINN_VERSION},
                  {"runs", json::array()}};
     std::string title = options.title;
-    for (const Run* run : runs) {
+    for (size_t i = 0; i < runs.size(); ++i) {
+        const Run* run = runs[i];
         if (!run) throw Error("viewer", "null run in the run list", "a list of opened runs");
         data["runs"].push_back(run_json(*run, options, threads));
+        if (!options.findings.empty()) data["runs"].back()["findings"] = checked_findings(options.findings[i], *run);
         if (options.title.empty()) title += (title.empty() ? "ginn: " : ", ") + data["runs"].back()["name"].get<std::string>();
     }
 

@@ -1,5 +1,6 @@
 // Tests for viewer.h: the page is self-contained, carries every snapshot in the documented encoding (decoded here
-// and checked against the run), is written atomically, and rejects bad input. Also writes the browser tests' fixture.
+// and checked against the run) and the analysis' findings, is written atomically, and rejects bad input. Also writes
+// the browser tests' fixture.
 // Not the page's behaviour: tests/e2e drives it in Chromium.
 #include "ginn/viewer.h"
 
@@ -12,6 +13,7 @@
 #include <random>
 #include <stb/stb_image.h>
 
+#include "ginn/analysis.h"
 #include "ginn/config.h"
 #include "ginn/error.h"
 #include "ginn/geometry.h"
@@ -51,6 +53,23 @@ Run trained_run(const std::string& name, std::vector<int> widths, uint64_t seed,
         params.emplace_back(t.params().begin(), t.params().end());
     }
     return Run::in_memory(c, std::move(snaps), params, std::move(data), name);
+}
+
+/// A copy of `run` in which layer-1 neuron `index` (from 1) is planted dead from snapshot `from` on: its line moved
+/// far outside the domain (w = (1e-3, 0), b = -1: zero at x = 1000) with the neuron off on the domain's side.
+Run with_dead_neuron(const Run& run, int index, int from) {
+    std::vector<std::vector<float>> params;
+    for (int k = 0; k < run.n_snapshots(); ++k) {
+        const auto p = run.params(k);
+        params.emplace_back(p.begin(), p.end());
+        if (k < from) continue;
+        // layer 1 comes first in the flat layout (model.h): W (n1 x 2, row-major), then b (n1)
+        const size_t n1 = size_t(run.config().model.widths.at(0)), i = size_t(index - 1);
+        params.back()[2 * i] = 1e-3f;
+        params.back()[2 * i + 1] = 0.0f;
+        params.back()[2 * n1 + i] = -1.0f;
+    }
+    return Run::in_memory(run.config(), run.snapshots(), params, run.dataset(), run.dir());
 }
 
 /// The data JSON inlined in a page.
@@ -219,6 +238,49 @@ TEST(viewer_test, prediction_atlas_decodes_to_the_network_probabilities) {
     stbi_image_free(px);
 }
 
+TEST(viewer_test, page_without_findings_has_none) {
+    for (const json& r : page_data(fixture().html)["runs"]) EXPECT_FALSE(r.contains("findings"));
+}
+
+TEST(viewer_test, findings_are_embedded_per_run_and_decode) {
+    // Layer-1 neuron 2 of the first run is planted dead from snapshot 3 of 6: the analysis must find it there.
+    const ginn::Run a = with_dead_neuron(fixture().a, /*index=*/2, /*from=*/3);
+    const std::vector<json> findings = run_findings({&a, &fixture().b});
+    ASSERT_EQ(findings.size(), 2u);
+    const json d = page_data(viewer_html({&a, &fixture().b}, {.image_size = 16, .findings = findings}));
+    ASSERT_EQ(d["runs"].size(), 2u);
+    for (int r = 0; r < 2; ++r) {
+        const json& f = d["runs"][r].at("findings");
+        EXPECT_EQ(f, findings[size_t(r)]) << "run " << r << ": the page carries the findings unchanged";
+        EXPECT_EQ(f.at("format"), "ginn-findings");
+        // the region curve the page draws from "counts" is the analysis' own
+        EXPECT_EQ(f["regions"]["activation"], d["runs"][r]["counts"]["activation"]) << "run " << r;
+        EXPECT_EQ(f["regions"]["linear"], d["runs"][r]["counts"]["linear"]) << "run " << r;
+    }
+    const json& f = d["runs"][0]["findings"];
+    EXPECT_NE(std::find(f["badges"]["L1:2"].begin(), f["badges"]["L1:2"].end(), "dead"), f["badges"]["L1:2"].end())
+        << f["badges"].dump();
+    EXPECT_EQ(f["spans"]["L1:2"]["dead"], json::parse("[[3, 5]]")) << "dead exactly from the planted snapshot on";
+    bool died = false;
+    for (const json& e : f["events"]) died = died || (e["kind"] == "died" && e["snapshot"] == 3 && e["neurons"] == json{"L1:2"});
+    EXPECT_TRUE(died) << f["events"].dump();
+}
+
+TEST(viewer_test, findings_must_be_one_per_run_in_order) {
+    const ginn::Run& a = fixture().a;
+    const ginn::Run& b = fixture().b;
+    const std::vector<json> f = run_findings({&a, &b});
+    EXPECT_THROW(viewer_html({&a, &b}, {.image_size = 16, .findings = {f[0]}}), Error) << "one findings for two runs";
+    EXPECT_THROW(viewer_html({&a, &b}, {.image_size = 16, .findings = {f[1], f[0]}}), Error) << "swapped runs";
+    EXPECT_THROW(viewer_html({&a}, {.image_size = 16, .findings = {json{{"format", "ginn-analysis"}}}}), Error);
+    EXPECT_THROW(viewer_html({&a}, {.image_size = 16, .findings = {json::array()}}), Error);
+    try {
+        viewer_html({&a, &b}, {.image_size = 16, .findings = {f[1], f[0]}});
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find(a.dir()), std::string::npos) << "names the run: " << e.what();
+    }
+}
+
 TEST(viewer_test, write_is_atomic_and_equals_the_string) {
     const fs::path dir = fs::temp_directory_path() / ("ginn_viewer_test_" + std::to_string(::getpid()));
     fs::create_directories(dir);
@@ -255,14 +317,18 @@ TEST(viewer_test, run_without_snapshots_is_an_error) {
     EXPECT_THROW(viewer_html({&empty}), Error);
 }
 
-/// The browser tests' fixture (tests/e2e/run.sh): two trained 2-16-16-16-2 runs, one with a test split, written to
+/// The browser tests' fixture (tests/e2e/run.sh): two trained 2-16-16-16-2 runs, one with a test split, with the
+/// analysis' findings; in the first, layer-1 neuron 5 (alive until then) is planted dead from snapshot 20 of 40. Written to
 /// $GINN_VIEWER_FIXTURE or <build>/viewer_fixture.html.
 TEST(viewer_test, write_e2e_fixture) {
     const char* env = std::getenv("GINN_VIEWER_FIXTURE");
     const std::string path = env && *env ? std::string(env) : (fs::path(GINN_BINARY).parent_path() / "viewer_fixture.html").string();
-    ginn::Run a = trained_run("bottle-seed-1", {16, 16, 16}, /*seed=*/1, /*n_snapshots=*/40, /*iterations=*/4000, 0.0, 64);
-    ginn::Run b = trained_run("bottle-seed-2", {16, 16, 16}, /*seed=*/2, /*n_snapshots=*/30, /*iterations=*/3000, 0.1, 64);
-    write_viewer({&a, &b}, path, {.title = "ginn viewer test fixture", .image_size = 64});
+    const ginn::Run trained = trained_run("bottle-seed-1", {16, 16, 16}, /*seed=*/1, /*n_snapshots=*/40, /*iterations=*/4000, 0.0, 64);
+    const ginn::Run a = with_dead_neuron(trained, /*index=*/5, /*from=*/20);
+    const ginn::Run b = trained_run("bottle-seed-2", {16, 16, 16}, /*seed=*/2, /*n_snapshots=*/30, /*iterations=*/3000, 0.1, 64);
+    const std::vector<json> findings = run_findings({&a, &b});
+    ASSERT_EQ(findings[0]["spans"]["L1:5"]["dead"], json::parse("[[20, 39]]")) << "the planted death is found";
+    write_viewer({&a, &b}, path, {.title = "ginn viewer test fixture", .image_size = 64, .findings = findings});
     EXPECT_TRUE(fs::exists(path));
     std::cout << "wrote " << path << " (" << fs::file_size(path) << " bytes)\n";
 }

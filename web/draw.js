@@ -1,4 +1,5 @@
-// ginn viewer, part 2 of 4: colours and drawing of the picture, the loss curve and the legend on <canvas>.
+// ginn viewer, part 2 of 4: colours and drawing of the picture, the loss curve, the event timeline, the region-count
+// curve and the legend on <canvas>.
 // Not the network diagram (diagram.js) and not state or events (viewer.js).
 
 // ---- colours: the numbers of the Cairo figures' palette (src/render.cpp: neuron_colour, decision_colour,
@@ -177,13 +178,26 @@ function activeFractions(run, k) {
 
 // ---- the loss curve
 
+// ---- the curves under each other (loss, event timeline, region counts) share one x axis
+
+const CURVE_PAD_L = 46, CURVE_PAD_R = 12;  // css pixels left and right of the plotted x range
+
+/** x (device pixels) of each snapshot in a curve w device pixels wide: evenly by snapshot, or by log10(1 + iteration). */
+function snapshotXs(run, w, logX, dpr) {
+  const it = run.snapshots.iteration, n = run.n, lx = v => Math.log10(1 + v);
+  const l = CURVE_PAD_L * dpr, W = w - l - CURVE_PAD_R * dpr, xs = new Float64Array(n);
+  for (let i = 0; i < n; i++)
+    xs[i] = l + W * (n === 1 ? 0.5 : logX ? (lx(it[i]) - lx(it[0])) / Math.max(1e-9, lx(it[n - 1]) - lx(it[0])) : i / (n - 1));
+  return xs;
+}
+
 /**
  * Draws the loss curve of `run` into ctx (w x h device pixels): x evenly by snapshot, or by log10(1 + iteration);
  * y log10 of loss. Returns the x position of each snapshot, for clicks.
  */
 function drawCurve(ctx, w, h, run, k, logX, dpr) {
   const s = run.snapshots, n = run.n;
-  const pad = { l: 46 * dpr, r: 12 * dpr, t: 10 * dpr, b: 20 * dpr };
+  const pad = { l: CURVE_PAD_L * dpr, r: CURVE_PAD_R * dpr, t: 10 * dpr, b: 20 * dpr };
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.fillStyle = '#15181e';
   ctx.fillRect(0, 0, w, h);
@@ -195,9 +209,7 @@ function drawCurve(ctx, w, h, run, k, logX, dpr) {
   let ylo = Math.floor(Math.log10(lo) * 4) / 4, yhi = Math.ceil(Math.log10(hi) * 4) / 4;
   if (yhi - ylo < 0.25) yhi = ylo + 0.25;
   const it = s.iteration, lx = v => Math.log10(1 + v);
-  const xs = new Float64Array(n), W = w - pad.l - pad.r, H = h - pad.t - pad.b;
-  for (let i = 0; i < n; i++)
-    xs[i] = pad.l + W * (n === 1 ? 0.5 : logX ? (lx(it[i]) - lx(it[0])) / Math.max(1e-9, lx(it[n - 1]) - lx(it[0])) : i / (n - 1));
+  const xs = snapshotXs(run, w, logX, dpr), W = w - pad.l - pad.r, H = h - pad.t - pad.b;
   const Y = v => pad.t + H * (1 - (Math.log10(v) - ylo) / (yhi - ylo));
   // grid and axes
   ctx.font = `${10 * dpr}px system-ui, sans-serif`;
@@ -256,6 +268,103 @@ function drawCurve(ctx, w, h, run, k, logX, dpr) {
     kx -= ctx.measureText(label).width + 14 * dpr;
   }
   return xs;
+}
+
+/** Colours of the region-count curve: activation regions (solid) and linear regions (dashed). */
+const REGION_COLOURS = { activation: '#5ec8c0', linear: '#b48cf0' };
+
+/**
+ * Draws activation and linear region counts over training (linear y from 0) at the snapshots' x positions `xs`,
+ * with the current snapshot marked. Counts come with the run (geometry.h); smooth networks have none.
+ */
+function drawRegionCurve(ctx, w, h, run, k, xs, dpr) {
+  const c = run.counts, n = run.n, pad = { l: CURVE_PAD_L * dpr, r: CURVE_PAD_R * dpr, t: 5 * dpr, b: 5 * dpr };
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.fillStyle = '#15181e';
+  ctx.fillRect(0, 0, w, h);
+  let hi = 1;
+  for (const v of c.activation) if (v > hi) hi = v;
+  const Y = v => pad.t + (h - pad.t - pad.b) * (1 - v / hi);
+  ctx.font = `${10 * dpr}px system-ui, sans-serif`;
+  ctx.fillStyle = '#7d8595'; ctx.strokeStyle = 'rgba(255,255,255,0.07)'; ctx.lineWidth = 1;
+  ctx.textAlign = 'right';
+  for (const [v, base] of [[hi, 'top'], [0, 'bottom']]) {
+    ctx.beginPath(); ctx.moveTo(pad.l, Y(v)); ctx.lineTo(w - pad.r, Y(v)); ctx.stroke();
+    ctx.textBaseline = base; ctx.fillText(formatCount(v), pad.l - 5 * dpr, Y(v));
+  }
+  for (const [key, dash] of [['linear', [4 * dpr, 3 * dpr]], ['activation', []]]) {
+    ctx.beginPath();
+    for (let i = 0; i < n; i++) if (i) ctx.lineTo(xs[i], Y(c[key][i])); else ctx.moveTo(xs[i], Y(c[key][i]));
+    ctx.setLineDash(dash); ctx.strokeStyle = REGION_COLOURS[key]; ctx.lineWidth = 1.5 * dpr; ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  ctx.strokeStyle = DECISION_COLOUR; ctx.lineWidth = 1.5 * dpr;
+  ctx.beginPath(); ctx.moveTo(xs[k], pad.t); ctx.lineTo(xs[k], h - pad.b); ctx.stroke();
+  ctx.fillStyle = DECISION_COLOUR;
+  for (const key of ['activation', 'linear']) { ctx.beginPath(); ctx.arc(xs[k], Y(c[key][k]), 3 * dpr, 0, 2 * Math.PI); ctx.fill(); }
+  // key, with the current counts
+  ctx.textAlign = 'right'; ctx.textBaseline = 'top';
+  let kx = w - pad.r - 4 * dpr;
+  for (const key of ['linear', 'activation']) {
+    const label = `${key} regions ${c[key][k].toLocaleString('en')}`;
+    ctx.fillStyle = REGION_COLOURS[key];
+    ctx.fillText(label, kx, pad.t + 1 * dpr);
+    kx -= ctx.measureText(label).width + 14 * dpr;
+  }
+}
+
+// ---- the event timeline (the analysis' findings, analysis.h)
+
+/** Event kinds: colour, and row 0 (about single neurons) or 1 (about the network as a whole). */
+const EVENT_KINDS = {
+  died: ['#ef5b5b', 0], revived: ['#4fd18b', 0], copycat: ['#c08cf5', 0], indecisive: ['#f29e4c', 0],
+  bias_phase: ['#5aa9f0', 1], corners_half: ['#e8e6df', 1], part_modelled: ['#8fd6cf', 1],
+  part_never_modelled: ['#ef5b5b', 1], regions_peak: [REGION_COLOURS.activation, 1],
+};
+const eventKind = kind => EVENT_KINDS[kind] || ['#aab3c2', 1];
+
+/**
+ * Groups a run's events into markers, one per (snapshot, row): {snapshot, row, events: [...], neurons: [labels]}.
+ * Cached on the run.
+ */
+function eventMarkers(run) {
+  if (run.markers) return run.markers;
+  const byKey = new Map();
+  for (const e of (run.findings && run.findings.events) || []) {
+    if (!(e.snapshot >= 0 && e.snapshot < run.n)) continue;
+    const row = eventKind(e.kind)[1], key = e.snapshot * 2 + row;
+    if (!byKey.has(key)) byKey.set(key, { snapshot: e.snapshot, row, events: [], neurons: [] });
+    const m = byKey.get(key);
+    m.events.push(e);
+    for (const label of e.neurons) if (!m.neurons.includes(label)) m.neurons.push(label);
+  }
+  run.markers = [...byKey.values()].sort((a, b) => a.snapshot - b.snapshot || a.row - b.row);
+  return run.markers;
+}
+
+/** y (device pixels) of a timeline row in a strip h device pixels high. */
+const timelineRowY = (row, h) => h * (row ? 0.72 : 0.3);
+
+/** Draws the event markers at the snapshots' x positions `xs`; the hovered marker (or null) enlarged. */
+function drawTimeline(ctx, w, h, run, k, xs, dpr, hovered) {
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.fillStyle = '#111419';
+  ctx.fillRect(0, 0, w, h);
+  ctx.font = `${10 * dpr}px system-ui, sans-serif`;
+  ctx.fillStyle = '#7d8595'; ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+  ctx.fillText('events', CURVE_PAD_L * dpr - 5 * dpr, h / 2);
+  ctx.strokeStyle = 'rgba(255,255,255,0.07)'; ctx.lineWidth = 1;
+  for (const row of [0, 1]) {
+    ctx.beginPath(); ctx.moveTo(CURVE_PAD_L * dpr, timelineRowY(row, h)); ctx.lineTo(w - CURVE_PAD_R * dpr, timelineRowY(row, h)); ctx.stroke();
+  }
+  ctx.strokeStyle = DECISION_COLOUR; ctx.lineWidth = 1.5 * dpr;
+  ctx.beginPath(); ctx.moveTo(xs[k], 0); ctx.lineTo(xs[k], h); ctx.stroke();
+  for (const m of eventMarkers(run)) {
+    const x = xs[m.snapshot], y = timelineRowY(m.row, h), hot = m === hovered, now = m.snapshot === k;
+    ctx.beginPath(); ctx.arc(x, y, (hot ? 5 : now ? 4 : 3.2) * dpr, 0, 2 * Math.PI);
+    ctx.fillStyle = eventKind(m.events[0].kind)[0]; ctx.fill();
+    if (m.events.length > 1 || hot) { ctx.strokeStyle = hot ? '#fff' : 'rgba(255,255,255,0.6)'; ctx.lineWidth = 1 * dpr; ctx.stroke(); }
+  }
 }
 
 function nearestIteration(it, target) {

@@ -1,4 +1,5 @@
-// ginn viewer, part 4 of 4: state, controls, events, playback, the URL fragment, and the test/bench hooks.
+// ginn viewer, part 4 of 4: state, controls, events, playback, the analysis' findings (neuron badges, event
+// timeline), the URL fragment, and the test/bench hooks.
 // Not decoding (decode.js) or drawing (draw.js, diagram.js): this file decides what to draw and when.
 
 const SPEEDS = [1, 2, 4, 8, 15, 30, 60, 120];  // snapshots per second
@@ -42,6 +43,73 @@ function neuronStatus(r, k) {
   return g.neurons.map((lines, id) => lines.length ? '' : (pre[r.neuronLayer[id] - 1][r.neuronIndex[id] - 1] > 0 ? 'always' : 'dead'));
 }
 
+// ---- the analysis' findings (format "ginn-findings", docs/analysis.md): neuron badges and events
+
+/** Badge label prefix -> CSS class and glyph; also the order in which a neuron's marks are shown. */
+const BADGES = [['dead', 'b-dead', '×'], ['always on', 'b-always', '+'], ['revived', 'b-revived', '↑'],
+                ['copycat of', 'b-copycat', '='], ['indecisive', 'b-indecisive', '?']];
+const badgeStyle = label => BADGES.find(([p]) => label.startsWith(p)) || [label, 'b-indecisive', '•'];
+const badgeRank = label => { const i = BADGES.findIndex(([p]) => label.startsWith(p)); return i < 0 ? BADGES.length : i; };
+const neuronLabel = (layer, index) => `L${layer}:${index}`;
+const labelKey = label => { const m = /^L(\d+):(\d+)$/.exec(label.trim()); return m ? key(+m[1], +m[2]) : null; };
+const escapeHtml = t => String(t).replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+
+/** Per neuron label ("L1:3"): [{label, spans: [[first, last] snapshot]}], from `spans`; a badge without spans (older
+ *  findings) holds over the whole run. Cached on the run. */
+function neuronFindings(r) {
+  if (r.badgeMap) return r.badgeMap;
+  const f = r.findings || {}, out = new Map();
+  for (const [neuron, bySpan] of Object.entries(f.spans || {}))
+    out.set(neuron, Object.entries(bySpan).map(([label, spans]) => ({ label, spans })));
+  for (const [neuron, labels] of Object.entries(f.badges || {}))
+    for (const label of labels) {
+      const list = out.get(neuron) || [];
+      if (!list.some(b => b.label === label)) list.push({ label, spans: [[0, r.n - 1]] });
+      out.set(neuron, list);
+    }
+  for (const list of out.values()) list.sort((a, b) => badgeRank(a.label) - badgeRank(b.label));
+  r.badgeMap = out;
+  return out;
+}
+/** The badge labels of neuron `id` that hold at snapshot k. */
+function badgesAt(r, id, k) {
+  const list = neuronFindings(r).get(neuronLabel(r.neuronLayer[id], r.neuronIndex[id])) || [];
+  return list.filter(b => b.spans.some(([a, e]) => a <= k && k <= e)).map(b => b.label);
+}
+const hasFindings = r => !!r.findings;
+const hasRegionCurve = r => r.exact.every(Boolean);
+
+/** Tooltip lines for a neuron's findings: what holds now (since when), and what held or will hold at other times. */
+function findingsTipHtml(r, id, k) {
+  const it = r.snapshots.iteration, label = neuronLabel(r.neuronLayer[id], r.neuronIndex[id]);
+  return (neuronFindings(r).get(label) || []).map(b => {
+    const [, cls, glyph] = badgeStyle(b.label), now = b.spans.find(([a, e]) => a <= k && k <= e);
+    let text = now ? (now[0] === 0 ? `${b.label} from the start` : `${b.label} since iteration ${it[now[0]].toLocaleString('en')}`)
+      : `${b.label} at iterations ` + b.spans.slice(0, 3).map(([a, e]) => a === e ? it[a].toLocaleString('en')
+        : `${it[a].toLocaleString('en')}–${it[e].toLocaleString('en')}`).join(', ') + (b.spans.length > 3 ? ', …' : '');
+    if (b.label === 'indecisive') {
+      const jumps = ((r.findings && r.findings.events) || []).filter(e => e.kind === 'indecisive' && e.neurons.includes(label)).length;
+      if (jumps) text += ` (${jumps} jump${jumps > 1 ? 's' : ''})`;
+    }
+    return `<div class="find${now ? '' : ' past'}"><span class="badge ${cls}">${glyph}</span>${escapeHtml(text)}</div>`;
+  }).join('');
+}
+
+/** Jumps to a snapshot and selects the neurons its events name (the selection stays when they name none). */
+function goToEvents(snapshot, labels) {
+  play(false);
+  setK(snapshot);
+  const keys = labels.map(labelKey).filter(Boolean);
+  if (keys.length) { state.sel = new Set(keys); invalidate(); }
+}
+/** E / Shift+E: the next / previous snapshot with events, with every neuron its events name. */
+function stepEvent(direction) {
+  const ms = eventMarkers(run()), k = state.k;
+  const target = direction > 0 ? ms.find(m => m.snapshot > k) : ms.slice().reverse().find(m => m.snapshot < k);
+  if (!target) return;
+  goToEvents(target.snapshot, ms.filter(m => m.snapshot === target.snapshot).flatMap(m => m.neurons));
+}
+
 // ---- building the controls
 
 function buildRuns() {
@@ -73,6 +141,8 @@ function buildNeurons() {
     for (let i = 1; i <= w; i++) {
       const id = r.layerStart[l] + i - 1, b = document.createElement('button');
       b.className = 'neuron'; b.textContent = i; b.dataset.neuron = id; b.dataset.layer = l + 1; b.dataset.index = i;
+      b.dataset.badges = '';
+      const marks = document.createElement('span'); marks.className = 'marks'; b.appendChild(marks);
       b.style.setProperty('--c', neuronColour(l + 1, i, w));
       b.addEventListener('click', () => { toggleNeuron(l + 1, i); b.blur(); });
       b.addEventListener('mouseenter', e => { setHover(id); showNeuronTip(id, b.getBoundingClientRect()); });
@@ -94,12 +164,12 @@ function setK(k, fromPlayback) {
 function setRun(i) {
   if (i === state.run || i < 0 || i >= RUNS.length) return;
   state.k = mapSnapshot(state.run, state.k, i); state.pos = state.k;
-  state.run = i; state.hover = -1;
+  state.run = i; state.hover = -1; hoverMarker = null;
   if (!state.compare) state.bRun = i;
   $('#slider').max = run().n - 1;
   buildNeurons();
   ensureImages(run());
-  invalidate();
+  layout();
 }
 function setView(v) { if (VIEWS.includes(v)) { state.view = v; invalidate(); } }
 function toggleNeuron(layer, index) {
@@ -158,9 +228,10 @@ function changeSpeed(d) { state.speed = Math.max(0, Math.min(SPEEDS.length - 1, 
 
 const canvases = {
   a: $('#panel-a canvas'), b: $('#panel-b canvas'), curve: $('#curve'), diagram: $('#diagram'), legend: $('#legend-bar'),
+  timeline: $('#timeline'), regions: $('#regions-curve'),
 };
 const layers = { a: new PixelLayer(), b: new PixelLayer() };
-let dirty = false, curveXs = null, diagramNodes = null, dpr = 1;
+let dirty = false, curveXs = null, diagramNodes = null, dpr = 1, hoverMarker = null;
 
 function invalidate() {
   if (dirty) return;
@@ -178,13 +249,20 @@ function sizeCanvas(c, w, h) {
 function layout() {
   dpr = window.devicePixelRatio || 1;
   $('#panel-b').hidden = !state.compare;
+  // the event strip and the region-count curve, when the run has them (before measuring: they take height)
+  document.body.classList.toggle('findings', hasFindings(run()));
+  document.body.classList.toggle('region-curve', hasRegionCurve(run()));
+  $('#timeline-box').hidden = !hasFindings(run());
+  $('#regions-box').hidden = !hasRegionCurve(run());
   const stage = $('#panels').getBoundingClientRect(), caption = 28, gap = 12;
   const n = state.compare ? 2 : 1;
   const S = Math.floor(Math.max(120, Math.min((stage.width - gap * (n - 1)) / n, stage.height - caption)));
   sizeCanvas(canvases.a, S, S);
   sizeCanvas(canvases.b, S, S);
-  const cb = $('#curve-box').getBoundingClientRect();
-  sizeCanvas(canvases.curve, cb.width, cb.height);
+  for (const [c, box] of [[canvases.curve, '#loss-box'], [canvases.timeline, '#timeline-box'], [canvases.regions, '#regions-box']]) {
+    const b = $(box).getBoundingClientRect();
+    sizeCanvas(c, b.width, b.height);
+  }
   const db = $('#diagram-box').getBoundingClientRect();
   sizeCanvas(canvases.diagram, db.width, Math.max(60, db.height - 8));
   sizeCanvas(canvases.legend, Math.min(240, S * 0.5), 10);
@@ -210,6 +288,8 @@ function render() {
   drawPanel('a');
   if (state.compare) drawPanel('b');
   curveXs = drawCurve(canvases.curve.getContext('2d'), canvases.curve.width, canvases.curve.height, r, k, state.logX, dpr);
+  if (hasFindings(r)) drawTimeline(canvases.timeline.getContext('2d'), canvases.timeline.width, canvases.timeline.height, r, k, curveXs, dpr, hoverMarker);
+  if (hasRegionCurve(r)) drawRegionCurve(canvases.regions.getContext('2d'), canvases.regions.width, canvases.regions.height, r, k, curveXs, dpr);
   const status = neuronStatus(r, k), ids = selectedIds(r);
   diagramNodes = drawDiagram(canvases.diagram.getContext('2d'), canvases.diagram.width, canvases.diagram.height, r, k, ids, state.hover, status, dpr);
   drawLegend(canvases.legend.getContext('2d'), canvases.legend.width, canvases.legend.height, state.view, r);
@@ -234,6 +314,12 @@ function render() {
     b.classList.toggle('on', ids.has(id));
     b.classList.toggle('dead', status[id] === 'dead');
     b.classList.toggle('hot', id === state.hover);
+    const badges = badgesAt(r, id, k), text = badges.join('|');
+    if (b.dataset.badges !== text) {  // touch the DOM only when the marks change
+      b.dataset.badges = text;
+      const kinds = [...new Set(badges.map(label => badgeStyle(label)[0]))].slice(0, 2);  // two distinct marks fit
+      b.lastChild.innerHTML = kinds.map(p => { const [, cls, glyph] = badgeStyle(p); return `<span class="badge ${cls}">${glyph}</span>`; }).join('');
+    }
   });
   $('#run-summary').textContent = `${r.summary.task} · ${r.summary.model} · ${r.summary.optim}`;
   $('#panel-a .caption').textContent = `${r.name} · iteration ${s.iteration[k].toLocaleString('en')}`;
@@ -285,8 +371,17 @@ function showNeuronTip(id, rect) {
   tip.innerHTML = `<b style="color:${neuronColour(l, i, r.widths[l - 1])}">layer ${l} · neuron ${i}</b>` +
     `<div>w = [${ws}]</div><div>b = ${formatNumber(+L.b[i - 1].toPrecision(4))}</div>` +
     `<div>active on ${(100 * frac).toFixed(1)}% of the domain</div>` +
-    (st ? `<div class="warn">${st === 'dead' ? 'dead: never active in the domain' : 'always active in the domain'}</div>` : '');
+    (st ? `<div class="warn">${st === 'dead' ? 'dead: never active in the domain' : 'always active in the domain'}</div>` : '') +
+    findingsTipHtml(r, id, k);
   placeTip(rect.right, rect.top);
+}
+function showMarkerTip(m, x, y) {
+  tipNeuron = -1;
+  const it = run().snapshots.iteration[m.snapshot];
+  tip.innerHTML = `<div class="muted">snapshot ${m.snapshot + 1} · iteration ${it.toLocaleString('en')}</div>` +
+    m.events.map(e => `<div class="ev-row"><span class="ev" style="--c:${eventKind(e.kind)[0]}"></span>${escapeHtml(e.text)}</div>`).join('') +
+    `<div class="muted">click: jump here${m.neurons.length ? ' and select ' + escapeHtml(m.neurons.join(', ')) : ''}</div>`;
+  placeTip(x, y);
 }
 function showPointTip(which, u, v, ev) {
   tipNeuron = -1;
@@ -330,11 +425,11 @@ function scheduleHash() {
 }
 function applyHash(text) {
   const p = new URLSearchParams(text.replace(/^#/, ''));
-  if (!p.has('run') && !p.has('k')) return false;
+  if (!p.has('run') && !p.has('k') && !p.has('snapshot')) return false;
   const i = Math.max(0, Math.min(RUNS.length - 1, +p.get('run') || 0));
   if (i !== state.run) { state.run = i; buildNeurons(); ensureImages(run()); }
   $('#slider').max = run().n - 1;
-  state.k = Math.max(0, Math.min(run().n - 1, +p.get('k') || 0)); state.pos = state.k;
+  state.k = Math.max(0, Math.min(run().n - 1, +(p.get('k') ?? p.get('snapshot')) || 0)); state.pos = state.k;
   if (VIEWS.includes(p.get('view'))) state.view = p.get('view');
   if (p.has('sel')) {
     state.sel.clear();
@@ -345,6 +440,11 @@ function applyHash(text) {
         for (let j = a; j <= (b || a); j++) state.sel.add(key(+l, j));
       }
     }
+  } else if (p.has('neurons')) {  // the analysis report's links: neurons=L1:3,L2:5
+    state.sel = new Set(p.get('neurons').split(',').map(labelKey).filter(Boolean));
+  } else {
+    const r = run();
+    state.sel = new Set(Array.from({ length: r.nNeurons }, (_, id) => key(r.neuronLayer[id], r.neuronIndex[id])));
   }
   state.decision = p.get('db') !== '0';
   state.logX = p.get('logx') === '1';
@@ -356,9 +456,21 @@ function applyHash(text) {
 
 // ---- events
 
+/** The timeline marker under the pointer (within 8 px), or null. */
+function markerAt(ev) {
+  if (!curveXs) return null;
+  const c = canvases.timeline, b = c.getBoundingClientRect(), x = (ev.clientX - b.left) * dpr, y = (ev.clientY - b.top) * dpr;
+  let best = null, bestD = 8 * dpr;
+  for (const m of eventMarkers(run())) {
+    const d = Math.hypot(curveXs[m.snapshot] - x, 0.5 * (timelineRowY(m.row, c.height) - y));
+    if (d < bestD) { bestD = d; best = m; }
+  }
+  return best;
+}
+/** The snapshot nearest the pointer on any of the curves (they share the x axis). */
 function pickCurve(ev) {
   if (!curveXs) return;
-  const x = (ev.clientX - canvases.curve.getBoundingClientRect().left) * dpr;
+  const x = (ev.clientX - ev.currentTarget.getBoundingClientRect().left) * dpr;
   let best = 0;
   for (let i = 1; i < curveXs.length; i++) if (Math.abs(curveXs[i] - x) < Math.abs(curveXs[best] - x)) best = i;
   setK(best);
@@ -398,8 +510,9 @@ function onKey(ev) {
     a: () => setAll(true), z: () => setAll(false), d: () => { state.decision = !state.decision; invalidate(); },
     c: () => setCompare(!state.compare), s: exportPng, l: () => { state.logX = !state.logX; invalidate(); },
     '[': () => setRun((state.run + RUNS.length - 1) % RUNS.length), ']': () => setRun((state.run + 1) % RUNS.length),
+    e: () => stepEvent(1), E: () => stepEvent(-1),
   };
-  const f = actions[k] || actions[k.toLowerCase()] || (/^[1-9]$/.test(k) ? () => toggleLayer(+k) : null);
+  const f = actions[k] || (k === 'E' ? null : actions[k.toLowerCase()]) || (/^[1-9]$/.test(k) ? () => toggleLayer(+k) : null);
   if (!f) return;
   ev.preventDefault();
   f();
@@ -426,9 +539,19 @@ function bindEvents() {
   $('#b-run').addEventListener('change', ev => { state.bRun = +ev.target.value; ensureImages(RUNS[state.bRun]); invalidate(); ev.target.blur(); });
   $('#b-pin').addEventListener('change', ev => { state.bPin = ev.target.checked; state.bK = mapSnapshot(state.run, state.k, state.bRun); invalidate(); ev.target.blur(); });
   $('#b-slider').addEventListener('input', ev => { state.bK = +ev.target.value; invalidate(); });
-  const curve = canvases.curve;
-  curve.addEventListener('pointerdown', ev => { curve.setPointerCapture(ev.pointerId); play(false); pickCurve(ev); });
-  curve.addEventListener('pointermove', ev => { if (curve.hasPointerCapture(ev.pointerId)) pickCurve(ev); });
+  for (const curve of [canvases.curve, canvases.regions]) {
+    curve.addEventListener('pointerdown', ev => { curve.setPointerCapture(ev.pointerId); play(false); pickCurve(ev); });
+    curve.addEventListener('pointermove', ev => { if (curve.hasPointerCapture(ev.pointerId)) pickCurve(ev); });
+  }
+  const tl = canvases.timeline;
+  tl.addEventListener('pointermove', ev => {
+    const m = markerAt(ev);
+    if (m !== hoverMarker) { hoverMarker = m; invalidate(); }
+    tl.style.cursor = m ? 'pointer' : '';
+    if (m) showMarkerTip(m, ev.clientX, ev.clientY); else hideTip();
+  });
+  tl.addEventListener('pointerleave', () => { hoverMarker = null; hideTip(); invalidate(); });
+  tl.addEventListener('click', ev => { const m = markerAt(ev); if (m) goToEvents(m.snapshot, m.neurons); });
   for (const which of ['a', 'b']) {
     const c = canvases[which];
     c.addEventListener('pointermove', ev => {
@@ -490,6 +613,17 @@ window.ginn = {
   boundaryPoints: (id, k = state.k) => run().geometry(k).neurons[id].reduce((a, l) => a + l.length / 2, 0),
   polylines: (id, k = state.k) => run().geometry(k).neurons[id].map(a => Array.from(a)),
   timings: () => ({ ...timings, navigationStart: 0 }),
+  /** The current run's event markers with their centres in CSS pixels of the page, for clicking. */
+  eventMarkers: () => {
+    const b = canvases.timeline.getBoundingClientRect();
+    return eventMarkers(run()).map(m => ({
+      snapshot: m.snapshot, row: m.row, kinds: m.events.map(e => e.kind), neurons: m.neurons,
+      x: b.left + curveXs[m.snapshot] / dpr, y: b.top + timelineRowY(m.row, canvases.timeline.height) / dpr,
+    }));
+  },
+  findings: () => run().findings || null,
+  /** x of each snapshot on the curves (loss, events, region counts), CSS pixels from their left edge. */
+  curveXs: () => Array.from(curveXs, x => x / dpr),
 };
 /** Renders every snapshot of the current run with all neurons and the prediction background; frame times in ms. */
 window.ginnBench = async () => {

@@ -5,7 +5,8 @@
 // Intended usage:
 //   1. Run r = Run::open("runs/a");
 //   2. AnalysisReport rep = analyze({&r}, AnalysisOptions{});     // geometry once per snapshot, shared by detectors
-//   3. write analysis_to_json(rep) and analysis_html(rep); hand viewer_findings(rep.runs[0]) to the viewer.
+//   3. write analysis_to_json(rep) and analysis_html(rep); hand viewer_findings(rep) to the viewer
+//      (ViewerOptions::findings), or let run_findings({&r}) analyse and summarise in one call.
 // Every detector is also a plain function of networks, geometry and rasters (the "building blocks" below), so a
 // hand-built case needs no Run. docs/analysis.md defines each detector, its thresholds and the JSON schema.
 #pragma once
@@ -279,8 +280,14 @@ nlohmann::json analysis_to_json(const AnalysisReport& report);
 /// with links `<viewer>#run=<r>&snapshot=<k>&neurons=L1:3,L2:5`; several runs of one config compared side by side.
 std::string analysis_html(const AnalysisReport& report);
 /// The compact findings the viewer embeds: {"format": "ginn-findings", "format_version": 1, "badges": {"L1:3":
-/// ["dead", "copycat of L1:5", ...]}, "events": [{"snapshot", "kind", "neurons", "text"}], "regions": {...}}.
+/// ["dead", "copycat of L1:5", ...]}, "spans": {"L1:3": {"dead": [[first, last], ...], ...}}, "events":
+/// [{"snapshot", "kind", "neurons", "text"}], "regions": {...}}. `spans` says at which snapshots each badge holds.
 nlohmann::json viewer_findings(const RunAnalysis& run);
+/// viewer_findings of every run in a report, in its order: hand them to ViewerOptions::findings (viewer.h).
+std::vector<nlohmann::json> viewer_findings(const AnalysisReport& report);
+/// Analyses the runs once and returns their viewer findings (region polygons skipped: the findings carry no
+/// densities). Example: `write_viewer({&r}, "ginn.html", {.findings = run_findings({&r})});`
+std::vector<nlohmann::json> run_findings(const std::vector<const Run*>& runs, const AnalysisOptions& options = {});
 /// "L2:5" for layer 2, neuron 5.
 std::string neuron_label(const NeuronId& id);
 /// The viewer link fragment "run=<r>&snapshot=<k>&neurons=L1:3,L2:5" (without the file name and '#').

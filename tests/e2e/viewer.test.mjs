@@ -229,6 +229,114 @@ test('the URL fragment restores run, snapshot, selection and view', async () => 
   await t.done('url-source');
 });
 
+// ---- the analysis' findings: the fixture's first run has layer-1 neuron 5 planted dead from snapshot 20 of 40
+
+const button = (layer, index) => `#neurons .neuron[data-layer="${layer}"][data-index="${index}"]`;
+
+test('a badge marks the planted dead neuron on its button, at the snapshots where it is dead', async () => {
+  const t = await open('#run=0&k=39&view=pred&sel=');
+  const { page } = t;
+  const f = await page.evaluate(() => window.ginn.findings());
+  assert.equal(f.format, 'ginn-findings');
+  assert.deepEqual(f.spans['L1:5'].dead, [[20, 39]], 'the fixture carries the planted death');
+  assert.equal(f.spans['L1:1'], undefined, 'L1:1 has no findings');
+  const mark = page.locator(`${button(1, 5)} .badge.b-dead`);
+  assert.equal(await mark.count(), 1, 'a dead mark on L1:5');
+  assert.match(await page.getAttribute(button(1, 5), 'data-badges'), /(^|\|)dead(\||$)/);
+  // the mark sits on that button's top-right corner
+  const b = await page.locator(button(1, 5)).boundingBox(), m = await mark.boundingBox();
+  assert.ok(m.x + m.width / 2 > b.x + b.width / 2 && m.x < b.x + b.width + 6 && m.y < b.y + 4 && m.y + m.height > b.y,
+    `mark ${JSON.stringify(m)} on the corner of button ${JSON.stringify(b)}`);
+  assert.equal(await page.locator(`${button(1, 1)} .badge`).count(), 0, 'no mark on a neuron without findings');
+  // the tooltip says since when
+  await page.hover(button(1, 5));
+  await frames(page);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'badge-tip.png') });
+  const tipText = await page.textContent('#tip');
+  await page.mouse.move(2, 2);
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
+  await frames(page);
+  const s20 = await state(page);
+  assert.equal(s20.k, 20);
+  assert.match(tipText, new RegExp(`dead since iteration ${s20.iteration.toLocaleString('en')}`), tipText);
+  assert.equal(await mark.count(), 1, 'dead at snapshot 20');
+  await page.keyboard.press('ArrowLeft');
+  await frames(page);
+  assert.equal(await page.locator(`${button(1, 5)} .badge.b-dead`).count(), 0, 'alive at snapshot 19: no dead mark');
+  assert.doesNotMatch(await page.getAttribute(button(1, 5), 'data-badges'), /dead/);
+  await t.done('badges');
+});
+
+test('clicking a timeline event jumps to its snapshot and selects the neurons involved', async () => {
+  const t = await open('#run=0&k=0&view=pred&sel=');
+  const { page } = t;
+  const markers = await page.evaluate(() => window.ginn.eventMarkers());
+  const died = markers.find(m => m.snapshot === 20 && m.kinds.includes('died') && m.neurons.includes('L1:5'));
+  assert.ok(died, `a "died" marker for L1:5 at snapshot 20 among ${markers.length}`);
+  await page.mouse.move(died.x, died.y);
+  await frames(page);
+  assert.match(await page.textContent('#tip'), /L1:5 died/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'timeline-tip.png') });
+  await page.mouse.click(died.x, died.y);
+  await frames(page);
+  const s = await state(page);
+  assert.equal(s.k, 20, 'jumped to the event');
+  assert.equal(await page.inputValue('#slider'), '20', 'the slider follows');
+  const want = died.neurons.map(l => l.slice(1).replace(':', '.')).sort();
+  assert.deepEqual(s.sel, want, 'selects exactly the neurons the events name');
+  // E and Shift+E step through the events
+  const next = markers.find(m => m.snapshot > 20).snapshot;
+  await page.keyboard.press('e');
+  assert.equal((await state(page)).k, next, 'E: the next event');
+  await page.keyboard.press('Shift+E');
+  assert.equal((await state(page)).k, 20, 'Shift+E: back');
+  await t.done('timeline');
+});
+
+test('the region-count curve follows the counts and marks the current snapshot', async () => {
+  const t = await open('#run=0&k=0&view=pred&sel=');
+  const { page } = t;
+  const xs = await page.evaluate(() => window.ginn.curveXs());
+  const counts = await page.evaluate(() => JSON.parse(document.getElementById('ginn-data').textContent).runs[0].counts.activation);
+  const peak = counts.indexOf(Math.max(...counts));
+  const teal = [0x5e, 0xc8, 0xc0];
+  const isTeal = (r, g, b) => g > 120 && b > 110 && r < 130 && g - r > 50;
+  const isYellow = (r, g, b) => r > 140 && g > 110 && b < 90 && r - b > 100;  // the marker, antialiased
+  const column = (p, x, is) => {  // rows with a pixel of that colour within 1 px of column x (CSS px, dpr 1)
+    const rows = [];
+    for (let y = 0; y < p.h; y++)
+      for (const c of [Math.floor(x) - 1, Math.floor(x), Math.floor(x) + 1]) {
+        const i = 4 * (y * p.w + c);
+        if (is(p.data[i], p.data[i + 1], p.data[i + 2])) { rows.push(y); break; }
+      }
+    return rows;
+  };
+  const p0 = decode(await pixels(page, '#regions-curve'));
+  assert.ok(countColour(p0, teal, 30) > 100, 'the activation curve is drawn');
+  assert.ok(column(p0, xs[0], isYellow).length > 10, 'current-snapshot marker at snapshot 0');
+  await page.keyboard.press('End');
+  await frames(page);
+  const p1 = decode(await pixels(page, '#regions-curve'));
+  assert.ok(column(p1, xs[xs.length - 1], isYellow).length > 10, 'marker moved to the last snapshot');
+  assert.ok(column(p1, xs[0], isYellow).length < 3, 'and left the first');
+  // drawn from the counts: the run's peak lies higher than its start (the fixture's counts grow several-fold)
+  assert.ok(peak < xs.length - 3 && counts[0] < 0.5 * counts[peak], `fixture: peak ${counts[peak]} at ${peak}, start ${counts[0]}`);
+  const atPeak = column(p1, xs[peak], isTeal), atStart = column(p1, xs[0] + 1, isTeal);
+  assert.ok(atPeak.length && atStart.length, 'curve pixels at the peak and at the start');
+  assert.ok(Math.min(...atPeak) < Math.min(...atStart) - 5, `the peak is drawn higher (${atPeak}) than the start (${atStart})`);
+  await t.done('region-curve');
+});
+
+test('the analysis report\'s links open the snapshot and neurons they name', async () => {
+  const t = await open('#run=1&snapshot=12&neurons=L1:5,L2:3');
+  const s = await state(t.page);
+  assert.equal(s.run, 1);
+  assert.equal(s.k, 12);
+  assert.deepEqual(s.sel, ['1.5', '2.3']);
+  await t.done('report-link');
+});
+
 test('looks right: compare mode, help overlay, hover readout, laptop screen without scrolling', async () => {
   const t = await open('#run=0&k=30&view=pred&sel=1:1-16;2:1-16;3:1-16', { width: 1366, height: 768 });
   const { page } = t;

@@ -1,4 +1,5 @@
 // `ginn demo`, `ginn view` and `ginn analyze`: the default experiment end to end, the browser viewer, the reports.
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
@@ -124,8 +125,10 @@ void add_explore_commands(CLI::App& app) {
             }
             const Run run = Run::open(run_dir);
             const auto& last = run.snapshots().back();
-            std::cout << "trained the default GINN run in " << result.seconds << " s: " << run.n_snapshots()
-                      << " snapshots, final loss " << last.loss << ", accuracy " << last.accuracy << "\n";
+            char line[160];
+            std::snprintf(line, sizeof line, "trained the default GINN run in %.1f s: %d snapshots, final loss %.4f, accuracy %.4f\n",
+                          result.seconds, run.n_snapshots(), last.loss, last.accuracy);
+            std::cout << line;
             std::cout << "run:     " << run_dir << "   (ginn info " << run_dir << ")\n";
             const auto figures = write_run_figures(run, f->out);
             std::cout << "figure:  " << figures[0] << "   (final snapshot, exact boundaries)\n";

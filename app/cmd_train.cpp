@@ -1,5 +1,6 @@
 // `ginn train`: flags and/or a TOML config -> RunConfig -> train_run / train_runs / resume_run.
 // Reads top to bottom as: defaults (GINN) -> config file -> flags -> train -> report.
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -89,8 +90,10 @@ RunConfig build_config(CLI::App* cmd, const TrainFlags& f) {
 int report(const std::vector<TrainResult>& results) {
     int code = 0;
     for (const auto& r : results) {
+        char line[64];
+        std::snprintf(line, sizeof line, "%.1f s", r.seconds);
         std::cout << r.dir << ": " << run_status_name(r.status) << ", " << r.n_snapshots << " snapshots, iteration "
-                  << r.iteration << ", " << r.seconds << " s\n";
+                  << r.iteration << ", " << line << "\n";
         if (r.status == RunStatus::diverged) {
             std::cerr << "ginn: error: " << r.dir << ": " << r.message << "\n";
             code = exit_diverged;

@@ -20,7 +20,7 @@ namespace ginn {
 
 namespace {
 
-using detail::TaskRng;
+using detail::Rng;
 using detail::grid_dataset;
 
 constexpr int max_resolution = 4096;
@@ -183,7 +183,7 @@ void mark_test_split(Dataset& data, double fraction, uint64_t seed) {
     if (n_test == 0) return;
     std::vector<int64_t> order(n);
     for (int64_t i = 0; i < n; ++i) order[i] = i;
-    TaskRng rng(seed ^ split_salt);
+    Rng rng(seed ^ split_salt);
     data.is_test.assign(n, 0);
     for (int64_t i = 0; i < n_test; ++i) {
         const int64_t j = i + static_cast<int64_t>(rng.below(static_cast<uint64_t>(n - i)));

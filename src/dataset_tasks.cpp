@@ -105,7 +105,7 @@ Dataset make_bottle(int resolution, double threshold) {
 constexpr double cloud_half = 6.0;
 
 Dataset make_point_cloud(const std::string& name, int n, double noise, uint64_t seed) {
-    TaskRng rng(seed);
+    Rng rng(seed);
     Dataset data;
     data.name = name;
     data.domain = Box{-cloud_half, cloud_half, -cloud_half, cloud_half};
@@ -162,7 +162,7 @@ double formula_value(const std::string& name, double x, double y) {
 }
 
 Dataset make_formula(const std::string& name, int n, uint64_t seed) {
-    TaskRng rng(seed);
+    Rng rng(seed);
     Dataset data;
     data.name = name;
     data.domain = Box{-2, 2, -2, 2};

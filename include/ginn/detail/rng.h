@@ -1,4 +1,4 @@
-// The random generator of training (initialisation, minibatch sampling, dropout masks): xoshiro256**.
+// The random generator of ginn (initialisation, minibatch sampling, dropout masks, sampled tasks): xoshiro256**.
 // Hand-written rather than <random>: std distributions differ between standard libraries, and ginn promises
 // bit-identical runs; this one is a few lines, fast, and its state is four words that save_state can store.
 #pragma once
@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <numbers>
 
 namespace ginn::detail {
 
@@ -34,11 +35,12 @@ public:
     float uniform_float() { return static_cast<float>(next() >> 40) * 0x1.0p-24f; }
     /// Uniform double in [0, 1) with 53 random bits.
     double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+    double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
     /// Standard normal by Box-Muller (one of the pair; simple and portable).
     double normal() {
         const double u1 = 1.0 - uniform();  // (0, 1]
         const double u2 = uniform();
-        return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+        return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
     }
 
     const std::array<uint64_t, 4>& state() const { return s_; }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ginn/error.h"
+#include "test_util.h"
 
 namespace ginn {
 namespace {
@@ -19,16 +20,6 @@ std::string write_temp(const std::string& name, const std::string& text) {
     return path.string();
 }
 
-/// The error message thrown by f, or "" if it did not throw ginn::Error.
-template <typename F>
-std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
 
 TEST(config_test, defaults_are_the_ginn_experiment) {
     const RunConfig c;
@@ -107,14 +98,14 @@ TEST(config_test, shipped_example_is_the_default) {
 
 TEST(config_test, unknown_key_names_key_and_line) {
     const std::string path = write_temp("unknown.toml", "[model]\nwidths = [4]\nwidht = 3\n");
-    const std::string msg = error_of([&] { config_from_toml_file(path); });
+    const std::string msg = test::error_message([&] { config_from_toml_file(path); });
     EXPECT_NE(msg.find("model.widht"), std::string::npos) << msg;
     EXPECT_NE(msg.find(":3"), std::string::npos) << msg;
 }
 
 TEST(config_test, wrong_type_names_key_and_line) {
     const std::string path = write_temp("type.toml", "[optim]\n\nlr = \"fast\"\n");
-    const std::string msg = error_of([&] { config_from_toml_file(path); });
+    const std::string msg = test::error_message([&] { config_from_toml_file(path); });
     EXPECT_NE(msg.find("optim.lr"), std::string::npos) << msg;
     EXPECT_NE(msg.find(":3"), std::string::npos) << msg;
     EXPECT_NE(msg.find("a number"), std::string::npos) << msg;
@@ -122,18 +113,18 @@ TEST(config_test, wrong_type_names_key_and_line) {
 
 TEST(config_test, syntax_error_names_line) {
     const std::string path = write_temp("syntax.toml", "[task]\ntarget = \n");
-    const std::string msg = error_of([&] { config_from_toml_file(path); });
+    const std::string msg = test::error_message([&] { config_from_toml_file(path); });
     EXPECT_NE(msg.find("syntax.toml:2"), std::string::npos) << msg;
 }
 
 TEST(config_test, missing_file_and_unknown_section_and_bad_names) {
-    EXPECT_NE(error_of([] { config_from_toml_file("/nonexistent/ginn.toml"); }).find("cannot open"), std::string::npos);
-    EXPECT_NE(error_of([] { config_from_toml_file(write_temp("section.toml", "[modle]\nx = 1\n")); }).find("modle"),
+    EXPECT_NE(test::error_message([] { config_from_toml_file("/nonexistent/ginn.toml"); }).find("cannot open"), std::string::npos);
+    EXPECT_NE(test::error_message([] { config_from_toml_file(write_temp("section.toml", "[modle]\nx = 1\n")); }).find("modle"),
               std::string::npos);
-    EXPECT_NE(error_of([] { config_from_toml_file(write_temp("act.toml", "[model]\nactivation = \"relu6\"\n")); })
+    EXPECT_NE(test::error_message([] { config_from_toml_file(write_temp("act.toml", "[model]\nactivation = \"relu6\"\n")); })
                   .find("relu6"),
               std::string::npos);
-    EXPECT_NE(error_of([] { config_from_toml_file(write_temp("samp.toml", "[train]\nsampling = \"sometimes\"\n")); })
+    EXPECT_NE(test::error_message([] { config_from_toml_file(write_temp("samp.toml", "[train]\nsampling = \"sometimes\"\n")); })
                   .find("sometimes"),
               std::string::npos);
 }

@@ -12,36 +12,22 @@
 #include <numbers>
 
 #include "ginn/error.h"
+#include "test_util.h"
 
 namespace ginn {
 namespace {
 
+using test::expect_error;
+using test::scratch_dir;
+
 namespace fs = std::filesystem;
 
-/// A fresh scratch directory for one test.
-std::string scratch_dir(const std::string& name) {
-    const fs::path dir = fs::path(testing::TempDir()) / ("ginn_dataset_test_" + name);
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir.string();
-}
 
 std::string write_text(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
     return path;
 }
 
-/// Expects `f` to throw ginn::Error whose message contains every one of `parts`.
-void expect_error(const std::function<void()>& f, const std::vector<std::string>& parts) {
-    try {
-        f();
-        ADD_FAILURE() << "expected ginn::Error mentioning '" << parts.front() << "'";
-    } catch (const Error& e) {
-        for (const std::string& part : parts)
-            EXPECT_NE(std::string(e.what()).find(part), std::string::npos)
-                << "message '" << e.what() << "' lacks '" << part << "'";
-    }
-}
 
 Dataset bottle(int resolution = 200) {
     TaskSpec spec;
@@ -164,7 +150,7 @@ TEST(dataset_test, bottle_label_is_a_white_diamond_with_a_black_outline_inside) 
 // ---------------------------------------------------------------------------------------------- images
 
 TEST(dataset_test, image_pixel_maps_to_documented_coordinates) {
-    const std::string dir = scratch_dir("coords");
+    const std::string dir = scratch_dir("dataset_test_coords");
     constexpr int w = 8, h = 8, black_row = 1, black_col = 5;
     std::vector<unsigned char> rgb(w * h * 3, 255);
     for (int k = 0; k < 3; ++k) rgb[(black_row * w + black_col) * 3 + k] = 0;
@@ -185,7 +171,7 @@ TEST(dataset_test, image_pixel_maps_to_documented_coordinates) {
 }
 
 TEST(dataset_test, image_is_resized_and_thresholded) {
-    const std::string dir = scratch_dir("resize");
+    const std::string dir = scratch_dir("dataset_test_resize");
     // Left half dark grey (64), right half light grey (192), 40 x 20.
     std::vector<unsigned char> grey(40 * 20);
     for (int r = 0; r < 20; ++r)
@@ -296,7 +282,7 @@ TEST(dataset_test, test_split_marks_the_requested_fraction_deterministically) {
 // ---------------------------------------------------------------------------------------------- CSV
 
 TEST(dataset_test, csv_with_header_gives_points_classes_and_padded_box) {
-    const std::string dir = scratch_dir("csv");
+    const std::string dir = scratch_dir("dataset_test_csv");
     const std::string path = write_text(dir + "/p.csv", "x,y,label\n0,0,0\n10, 20 ,2\r\n\n5,-20,1\n");
     TaskSpec spec;
     spec.target = path;
@@ -315,7 +301,7 @@ TEST(dataset_test, csv_with_header_gives_points_classes_and_padded_box) {
 }
 
 TEST(dataset_test, malformed_csv_names_the_line) {
-    const std::string dir = scratch_dir("badcsv");
+    const std::string dir = scratch_dir("dataset_test_badcsv");
     auto load = [&](const std::string& file, const std::string& text) {
         return [=] { make_dataset(TaskSpec{.target = write_text(dir + "/" + file, text)}); };
     };
@@ -330,7 +316,7 @@ TEST(dataset_test, malformed_csv_names_the_line) {
 // ---------------------------------------------------------------------------------------------- bad input
 
 TEST(dataset_test, bad_files_are_errors) {
-    const std::string dir = scratch_dir("badfiles");
+    const std::string dir = scratch_dir("dataset_test_badfiles");
     expect_error([&] { make_dataset(TaskSpec{.target = dir + "/missing.png"}); }, {"missing.png", "cannot open"});
     const std::string junk = write_text(dir + "/junk.png", "this is not an image, just some text bytes");
     expect_error([&] { make_dataset(TaskSpec{.target = junk}); }, {"junk.png", "cannot decode", "PNG"});

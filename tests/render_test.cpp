@@ -13,29 +13,17 @@
 
 #include "ginn/error.h"
 #include "ginn/io.h"
+#include "test_util.h"
 
 namespace ginn {
 namespace {
 
+using test::expect_error;
+using test::scratch_dir;
+
 namespace fs = std::filesystem;
 
-std::string scratch_dir(const std::string& name) {
-    const fs::path dir = fs::path(testing::TempDir()) / ("ginn_render_test_" + name);
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir.string();
-}
 
-void expect_error(const std::function<void()>& f, const std::vector<std::string>& parts) {
-    try {
-        f();
-        ADD_FAILURE() << "expected ginn::Error mentioning '" << parts.front() << "'";
-    } catch (const Error& e) {
-        for (const std::string& part : parts)
-            EXPECT_NE(std::string(e.what()).find(part), std::string::npos)
-                << "message '" << e.what() << "' lacks '" << part << "'";
-    }
-}
 
 /// A decoded PNG: w x h RGB pixels.
 struct Png {
@@ -218,7 +206,7 @@ TEST(render_test, strip_lays_panels_side_by_side) {
 // ---------------------------------------------------------------------------------------------- files
 
 TEST(render_test, png_has_the_expected_size_and_line_pixels_in_layer_colour) {
-    const std::string dir = scratch_dir("png");
+    const std::string dir = scratch_dir("render_test_png");
     const Network net = two_layer_net();
     const std::string path = dir + "/lines.png";
     render_snapshot(net, two_layer_geometry(), path,
@@ -249,7 +237,7 @@ TEST(render_test, png_has_the_expected_size_and_line_pixels_in_layer_colour) {
 }
 
 TEST(render_test, prediction_background_of_a_constant_network_is_uniform_on_a_fixed_scale) {
-    const std::string dir = scratch_dir("constant");
+    const std::string dir = scratch_dir("render_test_constant");
     for (double logit : {1.0, -2.0}) {
         const Network net = two_layer_net(logit);
         const std::string path = dir + "/c.png";
@@ -300,7 +288,7 @@ int count_substring(const std::string& s, const std::string& needle) {
 }
 
 TEST(render_test, svg_keeps_one_vector_path_per_polyline_and_pdf_is_a_pdf) {
-    const std::string dir = scratch_dir("vector");
+    const std::string dir = scratch_dir("render_test_vector");
     const Network net = two_layer_net();
     Geometry g = two_layer_geometry();
     Polyline bent(3, 2);
@@ -323,7 +311,7 @@ TEST(render_test, svg_keeps_one_vector_path_per_polyline_and_pdf_is_a_pdf) {
 }
 
 TEST(render_test, bad_extension_or_unwritable_directory_is_an_error_and_leaves_nothing) {
-    const std::string dir = scratch_dir("bad");
+    const std::string dir = scratch_dir("render_test_bad");
     const Network net = two_layer_net();
     expect_error([&] { render_snapshot(net, two_layer_geometry(), dir + "/f.jpg"); }, {"f.jpg", ".png, .svg or .pdf"});
     expect_error([&] { render_strip(std::vector<PanelInput>{{net, {}, ""}}, dir + "/f"); }, {"unknown figure format"});
@@ -342,7 +330,7 @@ TEST(render_test, bad_extension_or_unwritable_directory_is_an_error_and_leaves_n
 // ---------------------------------------------------------------------------------------------- animation
 
 TEST(render_test, animation_without_ffmpeg_says_so) {
-    const std::string dir = scratch_dir("noffmpeg");
+    const std::string dir = scratch_dir("render_test_noffmpeg");
     const std::string old_path = std::getenv("PATH") ? std::getenv("PATH") : "";
     ::setenv("PATH", (dir + "/empty-bin").c_str(), 1);
     const std::vector<PanelInput> frames(2, PanelInput{two_layer_net(), two_layer_geometry(), "i"});
@@ -354,7 +342,7 @@ TEST(render_test, animation_without_ffmpeg_says_so) {
 
 TEST(render_test, animation_writes_mp4_and_gif_with_ffmpeg) {
     if (system("command -v ffmpeg >/dev/null 2>&1") != 0) GTEST_SKIP() << "ffmpeg not installed";
-    const std::string dir = scratch_dir("ffmpeg");
+    const std::string dir = scratch_dir("render_test_ffmpeg");
     int calls = 0;
     auto frame = [&](int i) {
         ++calls;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "ginn/error.h"
+#include "test_util.h"
 #include "ginn/io.h"
 #include "ginn/model.h"
 
@@ -34,15 +35,6 @@ RunConfig small_config() {
     return c;
 }
 
-template <typename F>
-std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
 
 TEST(run_test, round_trip_of_a_trained_run) {
     const RunConfig c = small_config();
@@ -63,7 +55,7 @@ TEST(run_test, round_trip_of_a_trained_run) {
     EXPECT_EQ(run.dataset().size(), 32 * 32);
     EXPECT_EQ(run.snapshot_at_iteration(500), 2);
     EXPECT_EQ(run.resolve_snapshot(-1, -1), 12);
-    EXPECT_NE(error_of([&] { run.snapshot_at_iteration(260); }).find("nearest recorded: 250 500"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { run.snapshot_at_iteration(260); }).find("nearest recorded: 250 500"), std::string::npos);
 
     // The stored parameters reproduce the recorded loss through an independent path: the double-precision network.
     const Network net = run.network(12);
@@ -128,7 +120,7 @@ TEST(run_test, interrupted_run_is_readable_and_resumes_to_the_same_bits) {
         const double la = a.snapshot(k).loss_batch, lb = b.snapshot(k).loss_batch;
         EXPECT_TRUE(la == lb || (std::isnan(la) && std::isnan(lb))) << "snapshot " << k << ": " << la << " vs " << lb;
     }
-    EXPECT_NE(error_of([&] { resume_run(oi.out, TrainOptions{}); }).find("already complete"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { resume_run(oi.out, TrainOptions{}); }).find("already complete"), std::string::npos);
 }
 
 TEST(run_test, init_from_starts_at_the_same_parameters) {
@@ -154,7 +146,7 @@ TEST(run_test, init_from_starts_at_the_same_parameters) {
     TrainOptions o3;
     o3.out = fresh_dir("init_c");
     o3.init_from = o.out;
-    EXPECT_NE(error_of([&] { train_run(wide, o3); }).find("architecture differs"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { train_run(wide, o3); }).find("architecture differs"), std::string::npos);
 }
 
 TEST(run_test, diverging_run_stops_cleanly_and_keeps_its_snapshots) {
@@ -172,7 +164,7 @@ TEST(run_test, diverging_run_stops_cleanly_and_keeps_its_snapshots) {
     EXPECT_EQ(run.status(), RunStatus::diverged);
     EXPECT_GE(run.n_snapshots(), 1);
     for (int k = 0; k < run.n_snapshots(); ++k) EXPECT_TRUE(run.network(k).layers[0].W.allFinite());
-    EXPECT_NE(error_of([&] { resume_run(o.out, TrainOptions{}); }).find("diverged"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { resume_run(o.out, TrainOptions{}); }).find("diverged"), std::string::npos);
 }
 
 TEST(run_test, existing_and_unwritable_output_directories) {
@@ -180,7 +172,7 @@ TEST(run_test, existing_and_unwritable_output_directories) {
     TrainOptions o;
     o.out = fresh_dir("exists");
     train_run(c, o);
-    EXPECT_NE(error_of([&] { train_run(c, o); }).find("already exists"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { train_run(c, o); }).find("already exists"), std::string::npos);
     o.force = true;
     EXPECT_NO_THROW(train_run(c, o));
 
@@ -190,12 +182,12 @@ TEST(run_test, existing_and_unwritable_output_directories) {
     TrainOptions of;
     of.out = folder;
     of.force = true;
-    EXPECT_NE(error_of([&] { train_run(c, of); }).find("not a ginn run"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { train_run(c, of); }).find("not a ginn run"), std::string::npos);
     EXPECT_TRUE(fs::exists(folder + "/precious.txt"));
 
     TrainOptions ou;
     ou.out = "/proc/ginn-cannot-write-here";
-    EXPECT_NE(error_of([&] { train_run(c, ou); }).find("cannot create"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { train_run(c, ou); }).find("cannot create"), std::string::npos);
 }
 
 TEST(run_test, damaged_run_directories_are_rejected_with_the_file_named) {
@@ -208,26 +200,26 @@ TEST(run_test, damaged_run_directories_are_rejected_with_the_file_named) {
         fs::copy(o.out, dir, fs::copy_options::recursive);
         return dir;
     };
-    EXPECT_NE(error_of([&] { ginn::Run::open(fresh_dir("missing")); }).find("not a run directory"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { ginn::Run::open(fresh_dir("missing")); }).find("not a run directory"), std::string::npos);
 
     std::string d = copy("no_manifest");
     fs::remove(d + "/manifest.json");
-    EXPECT_NE(error_of([&] { ginn::Run::open(d); }).find("manifest.json"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { ginn::Run::open(d); }).find("manifest.json"), std::string::npos);
 
     d = copy("corrupt_manifest");
     std::ofstream(d + "/manifest.json") << "{ not json";
-    EXPECT_NE(error_of([&] { ginn::Run::open(d); }).find("corrupt manifest"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { ginn::Run::open(d); }).find("corrupt manifest"), std::string::npos);
 
     d = copy("truncated_params");
     fs::resize_file(d + "/params.bin", fs::file_size(d + "/params.bin") - 100);
-    EXPECT_NE(error_of([&] { ginn::Run::open(d); }).find("truncated"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { ginn::Run::open(d); }).find("truncated"), std::string::npos);
 
     d = copy("bad_magic");
     {
         std::fstream f(d + "/params.bin", std::ios::in | std::ios::out | std::ios::binary);
         f.write("XXXX", 4);
     }
-    EXPECT_NE(error_of([&] { ginn::Run::open(d); }).find("not a ginn parameter file"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { ginn::Run::open(d); }).find("not a ginn parameter file"), std::string::npos);
 
     d = copy("newer_version");
     {
@@ -235,12 +227,12 @@ TEST(run_test, damaged_run_directories_are_rejected_with_the_file_named) {
         m["format_version"] = 99;
         std::ofstream(d + "/manifest.json") << m.dump();
     }
-    EXPECT_NE(error_of([&] { ginn::Run::open(d); }).find("newer than this ginn"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { ginn::Run::open(d); }).find("newer than this ginn"), std::string::npos);
 
     d = copy("no_dataset");
     fs::remove(d + "/dataset.bin");
     const ginn::Run run = ginn::Run::open(d);  // metrics and parameters are still readable
-    EXPECT_NE(error_of([&] { run.dataset(); }).find("dataset.bin"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { run.dataset(); }).find("dataset.bin"), std::string::npos);
 }
 
 }  // namespace

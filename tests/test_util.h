@@ -6,12 +6,45 @@
 
 #include <Eigen/Dense>
 #include <cmath>
+#include <filesystem>
+#include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "ginn/dataset.h"
+#include "ginn/error.h"
 
 namespace ginn::test {
+
+/// The message of the ginn::Error that f throws, or "" when it throws none.
+inline std::string error_message(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+/// Expects `f` to throw ginn::Error whose message contains every one of `parts`.
+inline void expect_error(const std::function<void()>& f, const std::vector<std::string>& parts) {
+    const std::string message = error_message(f);
+    if (message.empty()) {
+        ADD_FAILURE() << "expected ginn::Error mentioning '" << parts.front() << "'";
+        return;
+    }
+    for (const std::string& part : parts)
+        EXPECT_NE(message.find(part), std::string::npos) << "message '" << message << "' lacks '" << part << "'";
+}
+
+/// A fresh, empty scratch directory under the test temp dir, named after the test file and case.
+inline std::string scratch_dir(const std::string& name) {
+    const std::filesystem::path dir = std::filesystem::path(testing::TempDir()) / ("ginn_" + name);
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir.string();
+}
 
 /// Expects |a(i, j) - b(i, j)| <= tol for every entry, reporting the first failing (i, j) and both values.
 template <typename A, typename B>

@@ -28,14 +28,14 @@ void add_explore_commands(CLI::App& app) {
         CLI::App* cmd = app.add_subcommand(
             "view", "Write one self-contained HTML file to explore runs in a browser (opens from disk, no server):\n"
                     "scrub the loss curve, play the training, toggle neurons, compare runs side by side; with the\n"
-                    "analysis' findings (ginn analyze): neuron badges and a timeline of events.");
+                    "analysis' findings (as in ginn analyze): neuron badges and a timeline of events.");
         cmd->add_option("RUN", f->runs, "Run directories (several: a switcher and side-by-side mode)")->required();
         cmd->add_option("-o,--out", f->out, "Output HTML file")->capture_default_str();
         cmd->add_option("--title", f->title, "Page title");
         cmd->add_option("--image-size", f->image_size, "Prediction images per snapshot, pixels per side")->capture_default_str();
         cmd->add_flag("--no-analysis", f->no_analysis,
-                      "Skip the analysis (it adds a few seconds: about as long as writing the page) and with it the\n"
-                      "neuron badges and the event timeline");
+                      "Skip the analysis, and with it the neuron badges and the event timeline: the analysis adds a\n"
+                      "few seconds (about 2 s for the default GINN run)");
         cmd->callback([f] {
             std::vector<Run> runs;
             for (const auto& dir : f->runs) runs.push_back(Run::open(dir));

@@ -1,5 +1,6 @@
-// Viewer benchmark, C++ half: writes the viewer page for a run (default: the GINN default run), after checking that
-// the page holds every snapshot, and times viewer_html. The browser half (bench/viewer_bench.mjs) times the page.
+// Viewer benchmark, C++ half: writes the viewer page for a run (default: the GINN default run) with the analysis'
+// findings, as `ginn view` does, after checking that the page holds every snapshot and the findings; times
+// run_findings and viewer_html. The browser half (bench/viewer_bench.mjs) times the page.
 // Not a test: it prints numbers, it does not judge them.
 //
 //   ginn train -o runs/ginn-default                      # the default GINN run (431 snapshots, 2-16-16-16-2)
@@ -13,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "ginn/analysis.h"
 #include "ginn/error.h"
 #include "ginn/io.h"
 #include "ginn/run.h"
@@ -26,12 +28,15 @@ int main(int argc, char** argv) {
         std::cout << "command: viewer_bench " << dir << " " << out << "\n"
                   << "machine: " << std::thread::hardware_concurrency() << " hardware threads\n";
         const ginn::Run run = ginn::Run::open(dir);
-        std::vector<double> seconds;
+        std::vector<double> seconds, seconds_findings;
         std::string html;
         for (int rep = 0; rep < 3; ++rep) {
             const auto t0 = clock::now();
-            html = ginn::viewer_html({&run});
-            seconds.push_back(std::chrono::duration<double>(clock::now() - t0).count());
+            const std::vector<nlohmann::json> findings = ginn::run_findings({&run});
+            const auto t1 = clock::now();
+            html = ginn::viewer_html({&run}, {.findings = findings});
+            seconds_findings.push_back(std::chrono::duration<double>(t1 - t0).count());
+            seconds.push_back(std::chrono::duration<double>(clock::now() - t1).count());
         }
         // correctness before timing is reported: the page's data holds every snapshot of the run
         const std::string open = "<script id=\"ginn-data\" type=\"application/json\">";
@@ -41,12 +46,18 @@ int main(int argc, char** argv) {
         for (int k = 0; k < run.n_snapshots(); ++k)
             if (r["snapshots"]["iteration"].at(k) != run.snapshot(k).iteration || !r["geometry"].at(k).is_string())
                 throw ginn::Error(out, "snapshot " + std::to_string(k) + " is missing from the page", "every snapshot");
+        if (r.at("findings").at("format") != "ginn-findings" ||
+            r["findings"]["regions"]["activation"] != r["counts"]["activation"])
+            throw ginn::Error(out, "the page's findings are missing or belong to another run", "the run's findings");
         for (const char* bad : {"http://", "https://", "<script src"})
             if (html.find(bad) != std::string::npos) throw ginn::Error(out, std::string("page references ") + bad, "no external references");
         ginn::write_file_atomic(out, html);
         std::sort(seconds.begin(), seconds.end());
+        std::sort(seconds_findings.begin(), seconds_findings.end());
         std::cout << "run: " << run.n_snapshots() << " snapshots\n"
+                  << "run_findings: median of 3 " << seconds_findings[1] << " s\n"
                   << "viewer_html: median of 3 " << seconds[1] << " s\n"
+                  << "findings in the page: " << r["findings"].dump().size() << " bytes\n"
                   << "file: " << out << " " << html.size() << " bytes (" << html.size() / 1e6 << " MB)\n";
     } catch (const ginn::Error& e) {
         std::cerr << e.what() << "\n";

@@ -302,14 +302,17 @@ function drawRegionCurve(ctx, w, h, run, k, xs, dpr) {
   ctx.beginPath(); ctx.moveTo(xs[k], pad.t); ctx.lineTo(xs[k], h - pad.b); ctx.stroke();
   ctx.fillStyle = DECISION_COLOUR;
   for (const key of ['activation', 'linear']) { ctx.beginPath(); ctx.arc(xs[k], Y(c[key][k]), 3 * dpr, 0, 2 * Math.PI); ctx.fill(); }
-  // key, with the current counts
-  ctx.textAlign = 'right'; ctx.textBaseline = 'top';
-  let kx = w - pad.r - 4 * dpr;
-  for (const key of ['linear', 'activation']) {
-    const label = `${key} regions ${c[key][k].toLocaleString('en')}`;
+  // key with the current counts, top left (counts usually grow during training) on a backdrop
+  ctx.textAlign = 'left'; ctx.textBaseline = 'top';
+  const labels = ['activation', 'linear'].map(key => [key, `${key} regions ${c[key][k].toLocaleString('en')}`]);
+  const gap = 14 * dpr, kw = labels.reduce((a, [, t]) => a + ctx.measureText(t).width, 0) + gap + 8 * dpr;
+  ctx.fillStyle = 'rgba(21,24,30,0.85)';
+  ctx.fillRect(pad.l + 2 * dpr, pad.t - 1 * dpr, kw, 13 * dpr);
+  let kx = pad.l + 6 * dpr;
+  for (const [key, label] of labels) {
     ctx.fillStyle = REGION_COLOURS[key];
     ctx.fillText(label, kx, pad.t + 1 * dpr);
-    kx -= ctx.measureText(label).width + 14 * dpr;
+    kx += ctx.measureText(label).width + gap;
   }
 }
 

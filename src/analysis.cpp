@@ -2,23 +2,20 @@
 // detector; then the timelines and events. Not the detectors' building blocks (analysis_blocks.cpp,
 // analysis_detectors.cpp) nor the output formats (analysis_json.cpp, analysis_report.cpp).
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <chrono>
 #include <cmath>
-#include <exception>
 #include <cstdio>
 #include <limits>
 #include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
-#include <thread>
 #include <tuple>
 
 #include "analysis_internal.h"
 #include "ginn/analysis.h"
 #include "ginn/config.h"
 #include "ginn/error.h"
+#include "ginn/parallel.h"
 #include "ginn/run.h"
 
 namespace ginn {
@@ -270,30 +267,6 @@ Context make_context(const Network& net0, const Dataset& data, const AnalysisOpt
     return ctx;
 }
 
-/// Runs f(k) for k in [0, n) on `threads` threads; rethrows the first exception.
-template <typename F>
-void parallel_for(int n, int threads, F&& f) {
-    std::atomic<int> next{0};
-    std::exception_ptr error;
-    std::mutex m;
-    auto worker = [&] {
-        for (int k = next++; k < n; k = next++) {
-            try {
-                f(k);
-            } catch (...) {
-                std::lock_guard<std::mutex> lock(m);
-                if (!error) error = std::current_exception();
-                next = n;
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
-    if (error) std::rethrow_exception(error);
-}
-
 void add_event(RunAnalysis& r, int snapshot, std::string kind, std::vector<NeuronId> neurons, std::string text) {
     r.events.push_back({snapshot, std::move(kind), std::move(neurons), std::move(text)});
 }
@@ -351,8 +324,7 @@ RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector
     // ---- one pass over snapshots: geometry, grid forward pass, per-snapshot measures
     std::vector<SnapshotWork> work(static_cast<size_t>(n));
     const int every = o.regions.every;
-    const int threads = std::max(1, std::min(n, o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency())));
-    parallel_for(n, threads, [&](int k) {
+    parallel_for(n, o.threads, [&](int k) {
         const bool regions = every > 0 && (k % every == 0 || k == n - 1);
         work[k] = analyse_snapshot(nets[k], ctx, regions);
     });

@@ -1,6 +1,5 @@
-// ginn viewer, part 2 of 4: colours and drawing of the picture, the loss curve, the event timeline, the region-count
-// curve and the legend on <canvas>.
-// Not the network diagram (diagram.js) and not state or events (viewer.js).
+// ginn viewer, part 2 of 5: colours and drawing of the picture, the loss curve, the region-count curve and the
+// legend on <canvas>. Not the event timeline (findings.js) nor the network diagram (diagram.js).
 
 // ---- colours: the numbers of the Cairo figures' palette (src/render.cpp: neuron_colour, decision_colour,
 // region_colour), so a figure and the viewer show a neuron in the same colour. docs/viewer.md lists them.
@@ -313,60 +312,6 @@ function drawRegionCurve(ctx, w, h, run, k, xs, dpr) {
     ctx.fillStyle = REGION_COLOURS[key];
     ctx.fillText(label, kx, pad.t + 1 * dpr);
     kx += ctx.measureText(label).width + gap;
-  }
-}
-
-// ---- the event timeline (the analysis' findings, analysis.h)
-
-/** Event kinds: colour, and row 0 (about single neurons) or 1 (about the network as a whole). */
-const EVENT_KINDS = {
-  died: ['#ef5b5b', 0], revived: ['#4fd18b', 0], copycat: ['#c08cf5', 0], indecisive: ['#f29e4c', 0],
-  bias_phase: ['#5aa9f0', 1], corners_half: ['#e8e6df', 1], part_modelled: ['#8fd6cf', 1],
-  part_never_modelled: ['#ef5b5b', 1], regions_peak: [REGION_COLOURS.activation, 1],
-};
-const eventKind = kind => EVENT_KINDS[kind] || ['#aab3c2', 1];
-
-/**
- * Groups a run's events into markers, one per (snapshot, row): {snapshot, row, events: [...], neurons: [labels]}.
- * Cached on the run.
- */
-function eventMarkers(run) {
-  if (run.markers) return run.markers;
-  const byKey = new Map();
-  for (const e of (run.findings && run.findings.events) || []) {
-    if (!(e.snapshot >= 0 && e.snapshot < run.n)) continue;
-    const row = eventKind(e.kind)[1], key = e.snapshot * 2 + row;
-    if (!byKey.has(key)) byKey.set(key, { snapshot: e.snapshot, row, events: [], neurons: [] });
-    const m = byKey.get(key);
-    m.events.push(e);
-    for (const label of e.neurons) if (!m.neurons.includes(label)) m.neurons.push(label);
-  }
-  run.markers = [...byKey.values()].sort((a, b) => a.snapshot - b.snapshot || a.row - b.row);
-  return run.markers;
-}
-
-/** y (device pixels) of a timeline row in a strip h device pixels high. */
-const timelineRowY = (row, h) => h * (row ? 0.72 : 0.3);
-
-/** Draws the event markers at the snapshots' x positions `xs`; the hovered marker (or null) enlarged. */
-function drawTimeline(ctx, w, h, run, k, xs, dpr, hovered) {
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.fillStyle = '#111419';
-  ctx.fillRect(0, 0, w, h);
-  ctx.font = `${10 * dpr}px system-ui, sans-serif`;
-  ctx.fillStyle = '#7d8595'; ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
-  ctx.fillText('events', CURVE_PAD_L * dpr - 5 * dpr, h / 2);
-  ctx.strokeStyle = 'rgba(255,255,255,0.07)'; ctx.lineWidth = 1;
-  for (const row of [0, 1]) {
-    ctx.beginPath(); ctx.moveTo(CURVE_PAD_L * dpr, timelineRowY(row, h)); ctx.lineTo(w - CURVE_PAD_R * dpr, timelineRowY(row, h)); ctx.stroke();
-  }
-  ctx.strokeStyle = DECISION_COLOUR; ctx.lineWidth = 1.5 * dpr;
-  ctx.beginPath(); ctx.moveTo(xs[k], 0); ctx.lineTo(xs[k], h); ctx.stroke();
-  for (const m of eventMarkers(run)) {
-    const x = xs[m.snapshot], y = timelineRowY(m.row, h), hot = m === hovered, now = m.snapshot === k;
-    ctx.beginPath(); ctx.arc(x, y, (hot ? 5 : now ? 4 : 3.2) * dpr, 0, 2 * Math.PI);
-    ctx.fillStyle = eventKind(m.events[0].kind)[0]; ctx.fill();
-    if (m.events.length > 1 || hot) { ctx.strokeStyle = hot ? '#fff' : 'rgba(255,255,255,0.6)'; ctx.lineWidth = 1 * dpr; ctx.stroke(); }
   }
 }
 

@@ -1,5 +1,4 @@
-// ginn viewer, part 4 of 4: state, controls, events, playback, the analysis' findings (neuron badges, event
-// timeline), the URL fragment, and the test/bench hooks.
+// ginn viewer, part 5 of 5: state, controls, events, playback, the URL fragment, and the test/bench hooks.
 // Not decoding (decode.js) or drawing (draw.js, diagram.js): this file decides what to draw and when.
 
 const SPEEDS = [1, 2, 4, 8, 15, 30, 60, 120];  // snapshots per second
@@ -21,6 +20,7 @@ const state = {
 };
 
 const run = () => RUNS[state.run];
+const hasRegionCurve = r => r.exact.every(Boolean);  // smooth networks have no exact region counts
 const key = (layer, index) => `${layer}.${index}`;
 function selectedIds(r) {
   const ids = new Set();
@@ -41,73 +41,6 @@ function neuronStatus(r, k) {
   const g = r.geometry(k), [x0, x1, y0, y1] = r.domain;
   const { pre } = forwardPoint(r, k, (x0 + x1) / 2, (y0 + y1) / 2);
   return g.neurons.map((lines, id) => lines.length ? '' : (pre[r.neuronLayer[id] - 1][r.neuronIndex[id] - 1] > 0 ? 'always' : 'dead'));
-}
-
-// ---- the analysis' findings (format "ginn-findings", docs/analysis.md): neuron badges and events
-
-/** Badge label prefix -> CSS class and glyph; also the order in which a neuron's marks are shown. */
-const BADGES = [['dead', 'b-dead', '×'], ['always on', 'b-always', '+'], ['revived', 'b-revived', '↑'],
-                ['copycat of', 'b-copycat', '='], ['indecisive', 'b-indecisive', '?']];
-const badgeStyle = label => BADGES.find(([p]) => label.startsWith(p)) || [label, 'b-indecisive', '•'];
-const badgeRank = label => { const i = BADGES.findIndex(([p]) => label.startsWith(p)); return i < 0 ? BADGES.length : i; };
-const neuronLabel = (layer, index) => `L${layer}:${index}`;
-const labelKey = label => { const m = /^L(\d+):(\d+)$/.exec(label.trim()); return m ? key(+m[1], +m[2]) : null; };
-const escapeHtml = t => String(t).replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-
-/** Per neuron label ("L1:3"): [{label, spans: [[first, last] snapshot]}], from `spans`; a badge without spans (older
- *  findings) holds over the whole run. Cached on the run. */
-function neuronFindings(r) {
-  if (r.badgeMap) return r.badgeMap;
-  const f = r.findings || {}, out = new Map();
-  for (const [neuron, bySpan] of Object.entries(f.spans || {}))
-    out.set(neuron, Object.entries(bySpan).map(([label, spans]) => ({ label, spans })));
-  for (const [neuron, labels] of Object.entries(f.badges || {}))
-    for (const label of labels) {
-      const list = out.get(neuron) || [];
-      if (!list.some(b => b.label === label)) list.push({ label, spans: [[0, r.n - 1]] });
-      out.set(neuron, list);
-    }
-  for (const list of out.values()) list.sort((a, b) => badgeRank(a.label) - badgeRank(b.label));
-  r.badgeMap = out;
-  return out;
-}
-/** The badge labels of neuron `id` that hold at snapshot k. */
-function badgesAt(r, id, k) {
-  const list = neuronFindings(r).get(neuronLabel(r.neuronLayer[id], r.neuronIndex[id])) || [];
-  return list.filter(b => b.spans.some(([a, e]) => a <= k && k <= e)).map(b => b.label);
-}
-const hasFindings = r => !!r.findings;
-const hasRegionCurve = r => r.exact.every(Boolean);
-
-/** Tooltip lines for a neuron's findings: what holds now (since when), and what held or will hold at other times. */
-function findingsTipHtml(r, id, k) {
-  const it = r.snapshots.iteration, label = neuronLabel(r.neuronLayer[id], r.neuronIndex[id]);
-  return (neuronFindings(r).get(label) || []).map(b => {
-    const [, cls, glyph] = badgeStyle(b.label), now = b.spans.find(([a, e]) => a <= k && k <= e);
-    let text = now ? (now[0] === 0 ? `${b.label} from the start` : `${b.label} since iteration ${it[now[0]].toLocaleString('en')}`)
-      : `${b.label} at iterations ` + b.spans.slice(0, 3).map(([a, e]) => a === e ? it[a].toLocaleString('en')
-        : `${it[a].toLocaleString('en')}–${it[e].toLocaleString('en')}`).join(', ') + (b.spans.length > 3 ? ', …' : '');
-    if (b.label === 'indecisive') {
-      const jumps = ((r.findings && r.findings.events) || []).filter(e => e.kind === 'indecisive' && e.neurons.includes(label)).length;
-      if (jumps) text += ` (${jumps} jump${jumps > 1 ? 's' : ''})`;
-    }
-    return `<div class="find${now ? '' : ' past'}"><span class="badge ${cls}">${glyph}</span>${escapeHtml(text)}</div>`;
-  }).join('');
-}
-
-/** Jumps to a snapshot and selects the neurons its events name (the selection stays when they name none). */
-function goToEvents(snapshot, labels) {
-  play(false);
-  setK(snapshot);
-  const keys = labels.map(labelKey).filter(Boolean);
-  if (keys.length) { state.sel = new Set(keys); invalidate(); }
-}
-/** E / Shift+E: the next / previous snapshot with events, with every neuron its events name. */
-function stepEvent(direction) {
-  const ms = eventMarkers(run()), k = state.k;
-  const target = direction > 0 ? ms.find(m => m.snapshot > k) : ms.slice().reverse().find(m => m.snapshot < k);
-  if (!target) return;
-  goToEvents(target.snapshot, ms.filter(m => m.snapshot === target.snapshot).flatMap(m => m.neurons));
 }
 
 // ---- building the controls
@@ -376,14 +309,6 @@ function showNeuronTip(id, rect) {
     findingsTipHtml(r, id, k);
   placeTip(rect.right, rect.top);
 }
-function showMarkerTip(m, x, y) {
-  tipNeuron = -1;
-  const it = run().snapshots.iteration[m.snapshot];
-  tip.innerHTML = `<div class="muted">snapshot ${m.snapshot + 1} · iteration ${it.toLocaleString('en')}</div>` +
-    m.events.map(e => `<div class="ev-row"><span class="ev" style="--c:${eventKind(e.kind)[0]}"></span>${escapeHtml(e.text)}</div>`).join('') +
-    `<div class="muted">click: jump here${m.neurons.length ? ' and select ' + escapeHtml(m.neurons.join(', ')) : ''}</div>`;
-  placeTip(x, y);
-}
 function showPointTip(which, u, v, ev) {
   tipNeuron = -1;
   const r = which === 'a' ? run() : RUNS[state.bRun], k = which === 'a' ? state.k : bSnapshot();
@@ -457,17 +382,6 @@ function applyHash(text) {
 
 // ---- events
 
-/** The timeline marker under the pointer (within 8 px), or null. */
-function markerAt(ev) {
-  if (!curveXs) return null;
-  const c = canvases.timeline, b = c.getBoundingClientRect(), x = (ev.clientX - b.left) * dpr, y = (ev.clientY - b.top) * dpr;
-  let best = null, bestD = 8 * dpr;
-  for (const m of eventMarkers(run())) {
-    const d = Math.hypot(curveXs[m.snapshot] - x, 0.5 * (timelineRowY(m.row, c.height) - y));
-    if (d < bestD) { bestD = d; best = m; }
-  }
-  return best;
-}
 /** The snapshot nearest the pointer on any of the curves (they share the x axis). */
 function pickCurve(ev) {
   if (!curveXs) return;

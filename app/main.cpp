@@ -65,6 +65,10 @@ int main(int argc, char** argv) {
                  "neuron switches on and off, the decision boundary and the linear regions, exactly."};
     app.set_version_flag("--version", std::string("ginn ") + GINN_VERSION);
     app.require_subcommand(1);
+    // Every bad flag gets one line, like every other error: what, and where to look.
+    app.failure_message([](const CLI::App*, const CLI::Error& e) {
+        return std::string("ginn: error: ") + e.what() + " (hint: see `ginn --help` and `ginn COMMAND --help`)\n";
+    });
     ginn::app::add_train_command(app);
     ginn::app::add_inspect_commands(app);
     ginn::app::add_figure_commands(app);

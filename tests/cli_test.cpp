@@ -176,10 +176,11 @@ TEST(cli_test, every_bad_input_gets_one_error_line) {
     expect_one_error_line(ginn("weights " + out + " --iteration 7"), "iteration 7");
     expect_one_error_line(ginn("train --resume " + out), "already complete");
 
-    // Flags CLI11 rejects also end with one line and a non-zero code.
-    const Result r = ginn("train --batch many");
-    EXPECT_NE(r.code, 0);
-    EXPECT_LE(count_lines(r.err), 2) << r.err;
+    // Flags the parser rejects get one line too.
+    expect_one_error_line(ginn("train --batch many"), "--batch");
+    expect_one_error_line(ginn("train --no-such-flag"), "--no-such-flag");
+    expect_one_error_line(ginn("frobnicate"), "ginn --help");
+    expect_one_error_line(ginn("render"), "required");
 }
 
 TEST(cli_test, non_finite_loss_stops_cleanly_and_says_what_to_try) {
@@ -250,6 +251,11 @@ TEST(cli_test, view_and_analyze_write_self_contained_outputs) {
     EXPECT_NE(page.find("<html"), std::string::npos);
     EXPECT_EQ(page.find("<script src="), std::string::npos);
 
+    EXPECT_NE(page.find("\"format\":\"ginn-findings\""), std::string::npos);  // findings by default
+    const std::string bare = temp("view_bare.html");
+    ASSERT_EQ(ginn("view " + shared_run() + " --no-analysis -o " + bare).code, 0);
+    EXPECT_EQ(ginn::read_file(bare).find("\"format\":\"ginn-findings\""), std::string::npos);
+
     const std::string dir = temp("analysis");
     fs::remove_all(dir);
     r = ginn("analyze " + shared_run() + " -o " + dir);
@@ -257,7 +263,11 @@ TEST(cli_test, view_and_analyze_write_self_contained_outputs) {
     const nlohmann::json j = nlohmann::json::parse(ginn::read_file(dir + "/report.json"));
     EXPECT_EQ(j.at("format"), "ginn-analysis");
     EXPECT_TRUE(fs::exists(dir + "/report.html"));
-    EXPECT_TRUE(fs::exists(dir + "/viewer.html"));
+    // The viewer beside the report embeds the same events the report lists (no second, different analysis).
+    const std::string viewer = ginn::read_file(dir + "/viewer.html");
+    EXPECT_NE(viewer.find("\"format\":\"ginn-findings\""), std::string::npos);
+    const std::string first_event = j.at("runs").at(0).at("events").at(0).at("text").get<std::string>();
+    EXPECT_NE(viewer.find(nlohmann::json(first_event).dump()), std::string::npos) << first_event;
 }
 
 TEST(cli_test, bad_inputs_to_the_geometry_figure_viewer_and_analysis_commands) {

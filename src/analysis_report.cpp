@@ -11,7 +11,11 @@
 #include "analysis_internal.h"
 #include "ginn/analysis.h"
 
+#include "ginn/detail/html.h"
+
 namespace ginn {
+
+using detail::html_escape;
 
 namespace detail {
 nlohmann::json comparison_json(const AnalysisReport& report);
@@ -20,20 +24,6 @@ nlohmann::json comparison_json(const AnalysisReport& report);
 namespace {
 
 const char* palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"};
-
-std::string esc(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        switch (c) {
-            case '&': o += "&amp;"; break;
-            case '<': o += "&lt;"; break;
-            case '>': o += "&gt;"; break;
-            case '"': o += "&quot;"; break;
-            default: o += c;
-        }
-    }
-    return o;
-}
 
 std::string num(double v, int digits = 3) {
     if (!std::isfinite(v)) return "–";
@@ -64,7 +54,7 @@ std::string chart(const std::string& title, const std::vector<Series>& series, d
     auto Y = [&](double y) { return T + (H - T - B) * (1 - (y - lo) / (hi - lo)); };
     std::ostringstream o;
     o << "<figure><svg viewBox='0 0 " << W << ' ' << H << "' width='" << W << "' height='" << H << "'>";
-    o << "<text x='4' y='12' class='t'>" << esc(title) << "</text>";
+    o << "<text x='4' y='12' class='t'>" << html_escape(title) << "</text>";
     o << "<rect x='" << L << "' y='" << T << "' width='" << W - L - R << "' height='" << H - T - B << "' class='frame'/>";
     o << "<text x='" << L - 3 << "' y='" << T + 8 << "' class='ax' text-anchor='end'>" << num(hi) << "</text>";
     o << "<text x='" << L - 3 << "' y='" << H - B << "' class='ax' text-anchor='end'>" << num(lo) << "</text>";
@@ -82,14 +72,14 @@ std::string chart(const std::string& title, const std::vector<Series>& series, d
     }
     o << "</svg><figcaption>";
     for (size_t si = 0; si < series.size() && series.size() > 1; ++si)
-        o << "<span style='color:" << palette[si % 8] << "'>&#9632;</span> " << esc(series[si].name) << " ";
+        o << "<span style='color:" << palette[si % 8] << "'>&#9632;</span> " << html_escape(series[si].name) << " ";
     o << "</figcaption></figure>";
     return o.str();
 }
 
 std::string link(const AnalysisOptions& o, int run, int snapshot, const std::vector<NeuronId>& neurons,
                  const std::string& text) {
-    return "<a href=\"" + esc(o.viewer + "#" + viewer_fragment(run, snapshot, neurons)) + "\">" + esc(text) + "</a>";
+    return "<a href=\"" + html_escape(o.viewer + "#" + viewer_fragment(run, snapshot, neurons)) + "\">" + html_escape(text) + "</a>";
 }
 
 std::string labels(const std::vector<NeuronId>& ids) {
@@ -104,7 +94,7 @@ std::string run_section(const AnalysisReport& rep, int ri) {
     const int n = static_cast<int>(r.iterations.size());
     const double xm = n - 1;
     std::ostringstream h;
-    h << "<section><h2 id='run" << ri << "'>Run " << ri << ": " << esc(r.name) << "</h2>";
+    h << "<section><h2 id='run" << ri << "'>Run " << ri << ": " << html_escape(r.name) << "</h2>";
     h << "<p class='meta'>seed " << r.seed << " · " << n << " snapshots (iterations 0–"
       << (n ? r.iterations.back() : 0) << ") · geometry " << (r.exact ? "exact" : "approximate (smooth activations)")
       << " · analysed in " << num(r.seconds) << " s</p>";
@@ -118,8 +108,8 @@ std::string run_section(const AnalysisReport& rep, int ri) {
         if (d.final_state == NeuronState::always_on) ++n_on_end;
         if (d.came_back) came_back.push_back(d.id);
     }
-    h << "<li><b>Dead neurons</b> at the end: " << n_dead_end << " (" << esc(labels(dead_end)) << "), always on: "
-      << n_on_end << "; came back after dying: " << (came_back.empty() ? "none" : esc(labels(came_back))) << ".</li>";
+    h << "<li><b>Dead neurons</b> at the end: " << n_dead_end << " (" << html_escape(labels(dead_end)) << "), always on: "
+      << n_on_end << "; came back after dying: " << (came_back.empty() ? "none" : html_escape(labels(came_back))) << ".</li>";
     for (const auto& L : r.bias.layers)
         h << "<li><b>Bias vs weights</b>, layer " << L.layer << ": bias share " << num(L.share_early, 2)
           << " in the first 10% of steps, " << num(L.share_total, 2) << " overall; " << L.phases.size()
@@ -133,7 +123,7 @@ std::string run_section(const AnalysisReport& rep, int ri) {
     h << "<li><b>Copycats</b>: " << lasting << " pair(s) are copies at the end, " << r.copycat.pairs.size()
       << " were copies at some point.</li>";
     h << "<li><b>Indecisive</b> neurons (late in training): "
-      << (r.indecisive.neurons.empty() ? std::string("none") : esc(std::to_string(r.indecisive.neurons.size()))) << ".</li>";
+      << (r.indecisive.neurons.empty() ? std::string("none") : html_escape(std::to_string(r.indecisive.neurons.size()))) << ".</li>";
     if (!r.symmetry.prediction.empty())
         h << "<li><b>Symmetry</b>: target axis x = " << num(r.symmetry.axis_x) << " (target agrees with its mirror on "
           << num(100 * r.symmetry.target_score, 3) << "%); prediction agrees with its mirror on "
@@ -228,7 +218,7 @@ std::string run_section(const AnalysisReport& rep, int ri) {
     constexpr size_t max_events = 200;
     for (size_t i = 0; i < r.events.size() && i < max_events; ++i) {
         const auto& e = r.events[i];
-        h << "<tr><td>" << e.snapshot << "</td><td>" << r.iterations[e.snapshot] << "</td><td>" << esc(e.text)
+        h << "<tr><td>" << e.snapshot << "</td><td>" << r.iterations[e.snapshot] << "</td><td>" << html_escape(e.text)
           << "</td><td>" << link(o, ri, e.snapshot, e.neurons, "view") << "</td></tr>";
     }
     if (r.events.size() > max_events) h << "<tr><td colspan='4'>… " << r.events.size() - max_events << " more in the JSON</td></tr>";
@@ -257,7 +247,7 @@ std::string analysis_html(const AnalysisReport& report) {
          "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;font-size:13px}"
          ".bad{color:#b00}</style></head><body>";
     h << "<h1>ginn analysis</h1><p class='meta'>" << report.runs.size() << " run(s). Definitions and thresholds: "
-         "docs/analysis.md. Links open " << esc(report.options.viewer) << " at the moment and neurons named.</p>";
+         "docs/analysis.md. Links open " << html_escape(report.options.viewer) << " at the moment and neurons named.</p>";
     if (report.runs.size() > 1) {
         const auto cmp = detail::comparison_json(report);
         h << "<h2>Comparison</h2>";
@@ -268,7 +258,7 @@ std::string analysis_html(const AnalysisReport& report) {
             h << "<th>mirror agreement</th><th>dead</th><th>copycat pairs</th><th>indecisive</th></tr>";
             for (const auto& row : g["table"]) {
                 const int ri = row["run"].get<int>();
-                h << "<tr><td><a href='#run" << ri << "'>" << ri << ": " << esc(row["name"].get<std::string>())
+                h << "<tr><td><a href='#run" << ri << "'>" << ri << ": " << html_escape(row["name"].get<std::string>())
                   << "</a></td><td>" << row["seed"].get<uint64_t>() << "</td><td>"
                   << num(100 * row["accuracy"].get<double>(), 4) << "%</td>";
                 const auto& never = row["never_modelled"];

@@ -6,6 +6,7 @@
 
 #include "ginn/detail/layout.h"
 #include "ginn/detail/rng.h"
+#include "ginn/detail/names.h"
 #include "ginn/error.h"
 
 namespace ginn {
@@ -16,11 +17,7 @@ const std::vector<std::string>& init_names() {
 }
 std::string_view init_name(Init i) { return init_names()[static_cast<size_t>(i)]; }
 Init init_from_name(std::string_view name, const std::string& where) {
-    const auto& names = init_names();
-    for (size_t i = 0; i < names.size(); ++i)
-        if (names[i] == name) return static_cast<Init>(i);
-    throw Error(where, "unknown init '" + std::string(name) + "'", "one of pytorch, he_normal, xavier",
-                "pytorch is GINN's choice");
+    return detail::enum_from_name<Init>(name, init_names(), where, "init", "pytorch is GINN's choice");
 }
 
 void ModelSpec::validate() const {

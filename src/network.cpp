@@ -6,24 +6,12 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "ginn/detail/names.h"
 #include "ginn/error.h"
 
 namespace ginn {
 
-namespace {
-
-template <typename Enum>
-Enum enum_from_name(std::string_view name, const std::vector<std::string>& names, const std::string& where,
-                    const char* kind) {
-    for (size_t i = 0; i < names.size(); ++i)
-        if (names[i] == name) return static_cast<Enum>(i);
-    std::string list;
-    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-    throw Error(where, std::string("unknown ") + kind + " '" + std::string(name) + "'", "one of " + list,
-                std::string("see `ginn train --help` for the ") + kind + "s ginn knows");
-}
-
-}  // namespace
+using detail::enum_from_name;
 
 const std::vector<std::string>& activation_names() {
     static const std::vector<std::string> names = {"relu",    "leaky_relu", "elu",  "tanh",

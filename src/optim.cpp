@@ -4,30 +4,21 @@
 
 #include <cmath>
 
+#include "ginn/detail/names.h"
 #include "ginn/detail/optim_step.h"
 #include "ginn/error.h"
 #include "kernels.h"
 
 namespace ginn {
 
-namespace {
-template <typename Enum>
-Enum from_name(std::string_view name, const std::vector<std::string>& names, const std::string& where, const char* kind) {
-    std::string list;
-    for (size_t i = 0; i < names.size(); ++i) {
-        if (names[i] == name) return static_cast<Enum>(i);
-        list += (i ? ", " : "") + names[i];
-    }
-    throw Error(where, std::string("unknown ") + kind + " '" + std::string(name) + "'", "one of " + list);
-}
-}  // namespace
+using detail::enum_from_name;
 
 const std::vector<std::string>& optimizer_names() {
     static const std::vector<std::string> names = {"sgd", "momentum", "adam"};
     return names;
 }
 OptimizerKind optimizer_from_name(std::string_view name, const std::string& where) {
-    return from_name<OptimizerKind>(name, optimizer_names(), where, "optimizer");
+    return enum_from_name<OptimizerKind>(name, optimizer_names(), where, "optimizer");
 }
 std::string_view optimizer_name(OptimizerKind k) { return optimizer_names()[static_cast<size_t>(k)]; }
 
@@ -36,7 +27,7 @@ const std::vector<std::string>& lr_schedule_names() {
     return names;
 }
 LrSchedule lr_schedule_from_name(std::string_view name, const std::string& where) {
-    return from_name<LrSchedule>(name, lr_schedule_names(), where, "learning-rate schedule");
+    return enum_from_name<LrSchedule>(name, lr_schedule_names(), where, "learning-rate schedule");
 }
 std::string_view lr_schedule_name(LrSchedule s) { return lr_schedule_names()[static_cast<size_t>(s)]; }
 

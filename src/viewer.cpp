@@ -4,22 +4,20 @@
 #include "ginn/viewer.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <exception>
 #include <functional>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string_view>
-#include <thread>
 
 #include "ginn/config.h"
 #include "ginn/dataset.h"
+#include "ginn/detail/html.h"
 #include "ginn/error.h"
+#include "ginn/parallel.h"
 #include "ginn/geometry.h"
 #include "ginn/io.h"
 #include "ginn/network.h"
@@ -33,6 +31,8 @@ std::string_view web_asset(std::string_view file_name);  // generated from web/ 
 }  // namespace ginn::detail
 
 namespace ginn {
+
+using detail::html_escape;
 namespace {
 
 using nlohmann::json;
@@ -169,29 +169,6 @@ SnapshotData encode_snapshot(const Network& net, const Eigen::MatrixXd& X, int n
     s.counts = g.counts;
     s.image = prediction_image(net, X, n_classes);
     return s;
-}
-
-/// Runs f(k) for k in [0, n) on `threads` threads; rethrows the first exception.
-void parallel_for(int n, int threads, const std::function<void(int)>& f) {
-    std::atomic<int> next{0};
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    auto work = [&] {
-        for (int k; (k = next++) < n;) {
-            try {
-                f(k);
-            } catch (...) {
-                std::lock_guard lock(error_mutex);
-                if (!error) error = std::current_exception();
-                next = n;
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
-    if (error) std::rethrow_exception(error);
 }
 
 // ---- per-run JSON
@@ -353,27 +330,13 @@ std::string script_safe(std::string s) {
     return s;
 }
 
-std::string html_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
 std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions& options) {
     if (runs.empty()) throw Error("ginn view", "no runs given", "one or more run directories", "ginn view RUN -o FILE.html");
     if (options.image_size < 16 || options.image_size > 512)
         throw Error("viewer", "image size " + std::to_string(options.image_size) + " out of range", "16..512");
-    int threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = options.threads;  // 0: every core (parallel_for)
 
     if (!options.findings.empty() && options.findings.size() != runs.size())
         throw Error("viewer", std::to_string(options.findings.size()) + " findings for " + std::to_string(runs.size()) + " runs",

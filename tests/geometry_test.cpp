@@ -152,13 +152,16 @@ void expect_invariants(const Network& net, const Geometry& g, Expect expect = {}
         for (size_t l = 0; l < pre.size(); ++l)
             for (Eigen::Index j = 0; j < pre[l].cols(); ++j, ++bit) {
                 const double z = pre[l](f, j);
-                if (std::abs(z) > 1e-9 * mag[l](f, j))
+                if (std::abs(z) > 1e-9 * mag[l](f, j)) {
                     EXPECT_EQ(r.pattern[bit], z > 0) << "face " << f << " layer " << l + 1 << " neuron " << j + 1;
+                }
             }
         const Eigen::VectorXd logits = r.A * C.row(f).transpose() + r.c;
         for (Eigen::Index k = 0; k < logits.size(); ++k)
             EXPECT_NEAR(logits(k), Z(f, k), 1e-9 * mag.back()(f, k) + 1e-300) << "face " << f << " output " << k;
-        if (expect.generic) EXPECT_TRUE(patterns.insert(r.pattern).second) << "pattern repeated, face " << f;
+        if (expect.generic) {
+            EXPECT_TRUE(patterns.insert(r.pattern).second) << "pattern repeated, face " << f;
+        }
     }
 
     // Faces across an edge differ in exactly one bit, and that neuron is zero on the edge.
@@ -243,8 +246,9 @@ void expect_invariants(const Network& net, const Geometry& g, Expect expect = {}
         }
         for (int a = 0; a + 1 < X.rows(); ++a) {
             if ((a + 1) % (n_grid + 1) == 0) continue;
-            if ((dx(a) > 0) != (dx(a + 1) > 0) && std::abs(dx(a)) > 1e-9 * (out_mag.row(a).sum() + 1))
+            if ((dx(a) > 0) != (dx(a + 1) > 0) && std::abs(dx(a)) > 1e-9 * (out_mag.row(a).sum() + 1)) {
                 EXPECT_LE(distance_to_lines(X.row(a), g.decision_boundary), cell) << "decision sign change at " << X.row(a);
+            }
         }
     }
     (void)size;
@@ -567,8 +571,9 @@ TEST(geometry_test, argmax_boundary_is_not_every_pairwise_tie) {
         if (cls.maxCoeff() == cls.minCoeff()) continue;  // one class on the whole box: nothing to compare
         ++n_tested;
         for (int a = 0; a + 1 < X.rows(); ++a)
-            if ((a + 1) % (n + 1) != 0 && cls(a) != cls(a + 1))
+            if ((a + 1) % (n + 1) != 0 && cls(a) != cls(a + 1)) {
                 EXPECT_LE(distance_to_lines(X.row(a), g.decision_boundary), 2.0 * std::sqrt(2.0) / n) << X.row(a);
+            }
         for (const auto& P : g.decision_boundary) {
             const Eigen::MatrixXd Z = forward(net, P);
             const auto mag = magnitudes(net, P);

@@ -37,10 +37,8 @@ void add_explore_commands(CLI::App& app) {
                       "Skip the analysis, and with it the neuron badges and the event timeline: the analysis adds a\n"
                       "few seconds (about 2 s for the default GINN run)");
         cmd->callback([f] {
-            std::vector<Run> runs;
-            for (const auto& dir : f->runs) runs.push_back(Run::open(dir));
-            std::vector<const Run*> pointers;
-            for (const auto& r : runs) pointers.push_back(&r);
+            const OpenedRuns opened = open_runs(f->runs);
+            const auto& pointers = opened.pointers;
             std::vector<nlohmann::json> findings;
             if (!f->no_analysis) findings = run_findings(pointers);
             write_viewer(pointers, f->out, {.title = f->title, .image_size = f->image_size, .findings = findings});
@@ -72,10 +70,8 @@ void add_explore_commands(CLI::App& app) {
         cmd->add_option("--late-fraction", o.indecisive.late_fraction, "Indecisive: only after this fraction of training")->capture_default_str()->group(th);
         cmd->add_option("--threads", o.threads, "Worker threads (0: all cores)")->group(th);
         cmd->callback([f] {
-            std::vector<Run> runs;
-            for (const auto& dir : f->runs) runs.push_back(Run::open(dir));
-            std::vector<const Run*> pointers;
-            for (const auto& r : runs) pointers.push_back(&r);
+            const OpenedRuns opened = open_runs(f->runs);
+            const auto& pointers = opened.pointers;
             std::error_code ec;
             fs::create_directories(f->out, ec);
             if (ec) throw Error(f->out, "cannot create output directory: " + ec.message(), "a writable location");
@@ -105,18 +101,13 @@ void add_explore_commands(CLI::App& app) {
         cmd->add_option("--iterations", f->iterations, "Shorter run for a quick look (default: GINN's 1,280,000)");
         cmd->add_flag("-q,--quiet", f->quiet, "No progress output");
         cmd->callback([f] {
-            install_signal_handlers();
             RunConfig config;
             if (f->iterations > 0) config.train.iterations = f->iterations;
             const std::string run_dir = (fs::path(f->out) / "run").string();
-            TrainOptions options;
+            auto printer = std::make_shared<ProgressPrinter>(f->quiet, 1);
+            TrainOptions options = interactive_train_options(printer);
             options.out = run_dir;
             options.force = true;  // only ever replaces an earlier run (see train_run)
-            options.stop = &stop_flag();
-            auto printer = std::make_shared<ProgressPrinter>(f->quiet, 1);
-            options.on_progress = [printer](const Progress& p) {
-                printer->update(p.run, p.iteration, p.total, p.seconds, p.loss);
-            };
             const TrainResult result = train_run(config, options);
             printer->finish();
             if (result.status != RunStatus::complete) {

@@ -151,15 +151,10 @@ void add_train_command(CLI::App& app) {
     cmd->add_option("--snapshots", f->snapshots, "Snapshot schedule: ginn, log:N, every:K")->group(training);
 
     cmd->callback([cmd, f] {
-        install_signal_handlers();
-        TrainOptions options;
+        auto printer = std::make_shared<ProgressPrinter>(f->quiet, 1);
+        TrainOptions options = interactive_train_options(printer);
         options.force = f->force;
         options.init_from = f->init_from;
-        options.stop = &stop_flag();
-        auto printer = std::make_shared<ProgressPrinter>(f->quiet, 1);
-        options.on_progress = [printer](const Progress& p) {
-            printer->update(p.run, p.iteration, p.total, p.seconds, p.loss);
-        };
         std::vector<TrainResult> results;
         if (!f->resume.empty()) {
             results.push_back(resume_run(f->resume, options));

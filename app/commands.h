@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -41,6 +42,17 @@ struct LoadedNetwork {
     std::string label;  // "iteration N   loss L" for runs, the file name for weights
 };
 LoadedNetwork load_network(const NetworkSource& source);
+
+/// Several run directories opened for reading, and pointers to them for the library's run-list functions.
+struct OpenedRuns {
+    std::vector<Run> runs;
+    std::vector<const Run*> pointers;  // into runs (a moved vector keeps its elements in place)
+};
+OpenedRuns open_runs(const std::vector<std::string>& dirs);
+
+class ProgressPrinter;
+/// Training options for an interactive command: Ctrl-C/SIGTERM stop and save, progress goes to `printer`.
+TrainOptions interactive_train_options(const std::shared_ptr<ProgressPrinter>& printer);
 
 /// Prints a progress bar on a terminal, a line every few seconds otherwise, nothing when quiet.
 class ProgressPrinter {

@@ -57,6 +57,21 @@ LoadedNetwork load_network(const NetworkSource& source) {
     return loaded;
 }
 
+OpenedRuns open_runs(const std::vector<std::string>& dirs) {
+    OpenedRuns opened;
+    for (const auto& dir : dirs) opened.runs.push_back(Run::open(dir));
+    for (const auto& run : opened.runs) opened.pointers.push_back(&run);
+    return opened;
+}
+
+TrainOptions interactive_train_options(const std::shared_ptr<ProgressPrinter>& printer) {
+    install_signal_handlers();
+    TrainOptions options;
+    options.stop = &stop_flag();
+    options.on_progress = [printer](const Progress& p) { printer->update(p.run, p.iteration, p.total, p.seconds, p.loss); };
+    return options;
+}
+
 }  // namespace ginn::app
 
 int main(int argc, char** argv) {

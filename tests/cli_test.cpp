@@ -23,7 +23,10 @@ struct Result {
     std::string out, err;
 };
 
-std::string temp(const std::string& name) { return (fs::temp_directory_path() / ("ginn_cli_test_" + name)).string(); }
+/// A path under the temp dir unique to this process: ctest runs each test case as its own process, in parallel.
+std::string temp(const std::string& name) {
+    return (fs::temp_directory_path() / ("ginn_cli_test_" + std::to_string(::getpid()) + "_" + name)).string();
+}
 
 /// Runs `ginn ARGS` through the shell, capturing stdout and stderr separately.
 Result ginn(const std::string& args) {

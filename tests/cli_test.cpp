@@ -246,6 +246,17 @@ TEST(cli_test, render_writes_png_svg_pdf_and_strips) {
     ASSERT_EQ(ginn("render " + shared_run() + " --background target --snapshot 0 -o " + target).code, 0);
 }
 
+TEST(cli_test, animate_writes_a_gif_and_an_mp4_with_a_frame_per_snapshot) {
+    const std::string gif = temp("anim.gif"), mp4 = temp("anim.mp4");
+    Result r = ginn("animate " + shared_run() + " --size 64 --fps 5 -o " + gif);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("5 frames"), std::string::npos) << r.out;
+    EXPECT_EQ(ginn::read_file(gif).rfind("GIF89a", 0), 0u);
+    r = ginn("animate " + shared_run() + " --size 64 --neurons L1 --background regions -o " + mp4);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(ginn::read_file(mp4).substr(4, 4), "ftyp");
+}
+
 TEST(cli_test, view_and_analyze_write_self_contained_outputs) {
     const std::string html = temp("view.html");
     Result r = ginn("view " + shared_run() + " -o " + html);

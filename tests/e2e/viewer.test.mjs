@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { launch, fileUrl } from './browser.mjs';
 
 const FIXTURE = process.env.GINN_VIEWER_FIXTURE || path.resolve('../../build/viewer_fixture.html');
@@ -66,6 +67,39 @@ function countColour(p, [r, g, b], tol = 6) {
   for (let i = 0; i < p.data.length; i += 4)
     if (Math.abs(p.data[i] - r) <= tol && Math.abs(p.data[i + 1] - g) <= tol && Math.abs(p.data[i + 2] - b) <= tol) n++;
   return n;
+}
+
+/** Decodes an 8-bit, non-interlaced RGB or RGBA PNG (what canvas.toBlob writes) to {w, h, data: RGBA}. */
+function decodePng(buf) {
+  assert.deepEqual([...buf.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'PNG signature');
+  let w = 0, h = 0, type = 0;
+  const idat = [];
+  for (let o = 8; o < buf.length;) {
+    const len = buf.readUInt32BE(o), kind = buf.toString('latin1', o + 4, o + 8), body = buf.subarray(o + 8, o + 8 + len);
+    if (kind === 'IHDR') {
+      w = body.readUInt32BE(0); h = body.readUInt32BE(4); type = body[9];
+      assert.equal(body[8], 8, 'bit depth'); assert.ok(type === 2 || type === 6, `colour type ${type}`); assert.equal(body[12], 0, 'interlace');
+    }
+    if (kind === 'IDAT') idat.push(body);
+    o += 12 + len;
+  }
+  const bpp = type === 6 ? 4 : 3, stride = w * bpp, raw = zlib.inflateSync(Buffer.concat(idat));
+  assert.equal(raw.length, h * (stride + 1), 'IDAT size');
+  const rows = Buffer.alloc(h * stride), data = Buffer.alloc(w * h * 4);
+  for (let y = 0; y < h; y++) {  // undo the per-row filters (PNG spec, section 9)
+    const f = raw[y * (stride + 1)], src = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)), o = y * stride;
+    for (let i = 0; i < stride; i++) {
+      const a = i >= bpp ? rows[o + i - bpp] : 0, b = y ? rows[o - stride + i] : 0, c = i >= bpp && y ? rows[o - stride + i - bpp] : 0;
+      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const pred = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][f];
+      rows[o + i] = (src[i] + pred) & 255;
+    }
+  }
+  for (let p = 0; p < w * h; p++) {
+    for (let j = 0; j < 3; j++) data[4 * p + j] = rows[p * bpp + j];
+    data[4 * p + 3] = bpp === 4 ? rows[p * bpp + 3] : 255;
+  }
+  return { w, h, data };
 }
 
 test('slider reaches the first and the last snapshot by keys, value and pointer', async () => {
@@ -229,6 +263,34 @@ test('the URL fragment restores run, snapshot, selection and view', async () => 
   await t.done('url-source');
 });
 
+test('PNG export saves exactly the picture on screen', async () => {
+  const t = await open('#run=0&k=39&view=pred&sel=1:1-16;2:1-16');
+  const { page } = t;
+  const shown = decode(await pixels(page, '#panel-a canvas'));
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 5000 }), page.click('#export')]);
+  const st = await state(page);
+  assert.equal(download.suggestedFilename(), `ginn-${(await page.evaluate(() => window.ginn.runs()))[0].name}-it${st.iteration}.png`);
+  const file = fs.readFileSync(await download.path());
+  fs.writeFileSync(path.join(ARTIFACTS, 'export.png'), file);
+  const png = decodePng(file);
+  assert.deepEqual([png.w, png.h], [shown.w, shown.h], 'the PNG has the picture canvas\' size');
+  assert.equal(differingPixels(png, shown), 0, 'the PNG holds the pixels on screen');
+  const colours = new Set();
+  for (let i = 0; i < png.data.length; i += 4) colours.add(png.data.readUInt32BE(i));
+  assert.ok(colours.size > 200, `not blank: ${colours.size} distinct colours`);
+  // in compare mode (S, the key) it holds both panels side by side with an 8-pixel gap
+  await page.keyboard.press('c');
+  await frames(page);
+  const b = decode(await pixels(page, '#panel-b canvas'));
+  const [second] = await Promise.all([page.waitForEvent('download', { timeout: 5000 }), page.keyboard.press('s')]);
+  const both = decodePng(fs.readFileSync(await second.path()));
+  assert.deepEqual([both.w, both.h], [2 * b.w + 8, b.h], 'two panels and the gap');
+  const right = { w: b.w, h: b.h, data: Buffer.alloc(b.data.length) };
+  for (let y = 0; y < b.h; y++) both.data.copy(right.data, 4 * y * b.w, 4 * (y * both.w + b.w + 8), 4 * (y * both.w + 2 * b.w + 8));
+  assert.equal(differingPixels(right, b), 0, 'the right half is panel B');
+  await t.done('export');
+});
+
 // ---- the analysis' findings: the fixture's first run has layer-1 neuron 5 planted dead from snapshot 20 of 40
 
 const button = (layer, index) => `#neurons .neuron[data-layer="${layer}"][data-index="${index}"]`;
@@ -358,4 +420,21 @@ test('looks right: compare mode, help overlay, hover readout, laptop screen with
   await page.keyboard.press('Escape');
   assert.ok(!(await page.isVisible('#help')));
   await t.done('laptop-compare');
+});
+
+test('a small window (1024x700): the top bar stays one line and the page needs no scrolling', async () => {
+  const t = await open('#run=0&k=30&view=pred&sel=1:1-16;2:1-16;3:1-16', { width: 1024, height: 700 });
+  const { page } = t;
+  const m = await page.evaluate(() => ({
+    bar: document.getElementById('bar').getBoundingClientRect().height,
+    button: document.getElementById('export').getBoundingClientRect().height,
+    runs: [...document.querySelectorAll('#runs button')].map(b => b.getBoundingClientRect().height),
+    help: document.getElementById('help-button').getBoundingClientRect().right,
+    fits: document.documentElement.scrollHeight <= innerHeight && document.documentElement.scrollWidth <= innerWidth,
+  }));
+  assert.ok(m.fits, 'the page fits a 1024x700 window');
+  assert.ok(m.bar < m.button + 16, `the bar is one line (${m.bar} px for ${m.button} px buttons)`);
+  for (const h of m.runs) assert.ok(h <= m.button + 1, `run buttons on one line (${m.runs})`);
+  assert.ok(m.help <= 1024, 'the help button is on screen');
+  await t.done('small-window');
 });

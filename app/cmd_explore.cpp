@@ -66,6 +66,7 @@ void add_explore_commands(CLI::App& app) {
         cmd->add_option("--corner-radius", o.critical.radius, "A target corner is reached within this distance (domain fraction)")->capture_default_str()->group(th);
         cmd->add_option("--copycat-disagreement", o.copycat.max_disagreement, "Copycats: largest on/off disagreement")->capture_default_str()->group(th);
         cmd->add_option("--copycat-distance", o.copycat.max_distance, "Copycats: largest mean boundary distance")->capture_default_str()->group(th);
+        cmd->add_option("--copycat-length", o.copycat.min_length, "Copycats: shortest boundary that can be a copy (domain fraction)")->capture_default_str()->group(th);
         cmd->add_option("--bias-share", o.bias.phase_share, "Bias shifts: bias share at which a step is bias-dominated")->capture_default_str()->group(th);
         cmd->add_option("--late-fraction", o.indecisive.late_fraction, "Indecisive: only after this fraction of training")->capture_default_str()->group(th);
         cmd->add_option("--threads", o.threads, "Worker threads (0: all cores)")->group(th);

@@ -174,10 +174,16 @@ SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_
                 bits[i][k] = word;
             }
         }
+        // A neuron takes part only with a boundary of some length: two short slivers across a corner of the domain
+        // agree almost everywhere and lie close together, yet say nothing about shared roles.
+        std::vector<uint8_t> long_enough(static_cast<size_t>(n_l));
+        for (int i = 0; i < n_l; ++i)
+            long_enough[i] = w.states[base + i] == NeuronState::boundary &&
+                             polyline_set_length(w.g.neurons[base + i].polylines) >= o.copycat.min_length * ctx.scale;
         for (int i = 0; i < n_l; ++i) {
-            if (w.states[base + i] != NeuronState::boundary) continue;
+            if (!long_enough[i]) continue;
             for (int j = i + 1; j < n_l; ++j) {
-                if (w.states[base + j] != NeuronState::boundary) continue;
+                if (!long_enough[j]) continue;
                 int64_t differ = 0;
                 for (size_t k = 0; k < n_words; ++k) differ += std::popcount(bits[i][k] ^ bits[j][k]);
                 const double d = static_cast<double>(differ) / static_cast<double>(N);

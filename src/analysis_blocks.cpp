@@ -283,6 +283,13 @@ std::vector<double> corner_distances(const std::vector<Corner>& corners,
     return out;
 }
 
+double polyline_set_length(const std::vector<Polyline>& polylines) {
+    double length = 0;
+    for (const auto& P : polylines)
+        for (Eigen::Index i = 0; i + 1 < P.rows(); ++i) length += (P.row(i + 1) - P.row(i)).norm();
+    return length;
+}
+
 double polyline_set_distance(const std::vector<Polyline>& a, const std::vector<Polyline>& b) {
     const auto sa = polyline_segments(a), sb = polyline_segments(b);
     if (sa.empty() && sb.empty()) return 0;

@@ -38,6 +38,7 @@ json options_json(const AnalysisOptions& o) {
             {"critical", {{"simplify", o.critical.simplify}, {"min_turn_degrees", o.critical.min_turn_degrees},
                           {"merge", o.critical.merge}, {"radius", o.critical.radius}}},
             {"copycat", {{"max_disagreement", o.copycat.max_disagreement}, {"max_distance", o.copycat.max_distance},
+                         {"min_length", o.copycat.min_length},
                          {"min_stay", o.copycat.min_stay}}},
             {"indecisive", {{"late_fraction", o.indecisive.late_fraction}, {"min_jump", o.indecisive.min_jump},
                             {"max_loss_change", o.indecisive.max_loss_change},

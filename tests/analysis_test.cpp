@@ -251,6 +251,23 @@ TEST(analysis_test, planted_copies_one_with_flipped_sign) {
     EXPECT_FALSE(f["badges"].contains("L1:4"));
 }
 
+TEST(analysis_test, slivers_across_a_corner_are_not_copies_unless_asked) {
+    // Neurons 1 and 2 share the line x + y = 0.05, which only clips the corner at the origin (length 0.07);
+    // neurons 3 and 4 share x = 0.5 (length 1). Only the long pair counts with the default min_length of 0.1.
+    std::vector<Network> nets(4, one_layer({{1, 1, -0.05}, {2, 2, -0.1}, {1, 0, -0.5}, {3, 0, -1.5}}, {1, 1, 1, 1}, -0.2));
+    const Dataset data = grid_data(32, [](double x, double) { return x > 0.5; });
+    const RunAnalysis r = analyse_sequence(nets, data);
+    ASSERT_EQ(r.copycat.pairs.size(), 1u);
+    EXPECT_EQ(r.copycat.pairs[0].a.index, 3);
+    EXPECT_EQ(r.copycat.pairs[0].b.index, 4);
+    EXPECT_NEAR(polyline_set_length(compute_geometry(nets[0]).neurons[0].polylines), 0.05 * std::sqrt(2.0), 1e-12);
+
+    AnalysisOptions all;
+    all.copycat.min_length = 0;
+    const RunAnalysis r0 = analyse_sequence(nets, data, all);
+    EXPECT_EQ(r0.copycat.pairs.size(), 2u);
+}
+
 // ------------------------------------------------------------------------------------------ 5. indecisive
 
 TEST(analysis_test, indecisive_neuron_jumps_without_changing_the_prediction) {

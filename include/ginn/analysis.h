@@ -56,6 +56,7 @@ struct CopycatOptions {
     double max_disagreement = 0.02;  ///< fraction of grid points where on/off states differ (or agree, flipped)
     double max_distance = 0.02;      ///< symmetric mean distance between the two boundaries
     int min_stay = 3;                ///< a pair "became copies" when it then stayed copies this many snapshots
+    double min_length = 0.1;         ///< both boundaries at least this long: two slivers across a corner are no copies
 };
 struct IndecisiveOptions {
     double late_fraction = 0.5;            ///< only steps whose start iteration >= late_fraction * last iteration
@@ -322,6 +323,8 @@ std::vector<Polyline> target_outline(const std::vector<int32_t>& raster, int w, 
 std::vector<double> corner_distances(const std::vector<Corner>& corners,
                                      const Eigen::Matrix<double, Eigen::Dynamic, 2>& vertices);
 
+/// Total length of a set of polylines.
+double polyline_set_length(const std::vector<Polyline>& polylines);
 /// Symmetric mean distance between two polyline sets: the mean over points sampled along A of the distance to B,
 /// and vice versa, averaged. +inf when exactly one set is empty, 0 when both are.
 double polyline_set_distance(const std::vector<Polyline>& a, const std::vector<Polyline>& b);

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "ginn/geometry.h"
+#include "raster_baseline.h"
 
 namespace {
 
@@ -47,28 +48,6 @@ ginn::Network trained_like(int width, int depth, uint32_t seed) {
         n_in = n_out;
     }
     return net;
-}
-
-/// The GINN baseline: evaluate every neuron (and the decision value) on the grid; mark pixels whose state differs
-/// from the right or upper neighbour. Returns the number of marked (pixel, neuron) pairs.
-int64_t ginn_baseline(const ginn::Network& net, int n) {
-    Eigen::MatrixXd X(n * n, 2);  // #pixels by 2
-    for (int j = 0; j < n; ++j)
-        for (int i = 0; i < n; ++i)
-            X.row(j * n + i) << net.domain.x0 + net.domain.width() * (i + 0.5) / n,
-                net.domain.y0 + net.domain.height() * (j + 0.5) / n;
-    std::vector<Eigen::MatrixXd> pre;
-    const Eigen::MatrixXd Z = ginn::forward(net, X, &pre);
-    pre.push_back(Z.col(1) - Z.col(0));
-    int64_t marked = 0;
-    for (const auto& P : pre)
-        for (Eigen::Index k = 0; k < P.cols(); ++k)
-            for (int j = 0; j < n; ++j)
-                for (int i = 0; i < n; ++i) {
-                    const bool s = P(j * n + i, k) > 0;
-                    marked += (i + 1 < n && s != (P(j * n + i + 1, k) > 0)) || (j + 1 < n && s != (P((j + 1) * n + i, k) > 0));
-                }
-    return marked;
 }
 
 template <typename F>
@@ -140,7 +119,7 @@ int main(int argc, char** argv) {
     ginn::Geometry g;
     const double t_exact = median_ms(repeats, [&] { g = ginn::compute_geometry(net); });
     int64_t marked = 0;
-    const double t_grid = median_ms(repeats, [&] { marked = ginn_baseline(net, 200); });
+    const double t_grid = median_ms(repeats, [&] { marked = bench::ginn_raster_baseline(net, 200); });
     size_t n_polylines = 0;
     for (const auto& nb : g.neurons) n_polylines += nb.polylines.size();
     std::printf("\n2-16-16-16-2 relu (trained-like): %lld activation regions, %lld linear, per layer %lld/%lld/%lld, "
@@ -163,7 +142,7 @@ int main(int argc, char** argv) {
         const int reps = std::max(3, repeats * 16 / (width * width / 16));
         ginn::Geometry gw;
         const double t = median_ms(reps, [&] { gw = ginn::compute_geometry(w); });
-        const double tg = median_ms(std::max(3, reps / 4), [&] { ginn_baseline(w, 200); });
+        const double tg = median_ms(std::max(3, reps / 4), [&] { bench::ginn_raster_baseline(w, 200); });
         std::printf("%-8d %10lld %12.3f %14.0f %12.3f\n", width, (long long)gw.counts.activation, t,
                     gw.counts.activation / (t * 1e-3), tg);
     }

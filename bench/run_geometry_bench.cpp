@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "ginn/geometry.h"
 #include "ginn/parallel.h"
 #include "ginn/run.h"
+#include "raster_baseline.h"
 
 namespace {
 
@@ -30,22 +32,6 @@ double seconds(F&& f) {
     const auto t0 = Clock::now();
     f();
     return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-/// GINN's method: every neuron on the 200x200 pixel grid; a pixel is on a boundary when its on/off state differs from
-/// its right or lower neighbour's. Returns the number of marked pixels (so the work cannot be optimised away).
-long raster_boundaries(const ginn::Network& net, const Eigen::MatrixXd& grid, int side) {
-    std::vector<Eigen::MatrixXd> pre;
-    ginn::forward(net, grid, &pre);
-    long marked = 0;
-    for (const auto& Z : pre)
-        for (Eigen::Index j = 0; j < Z.cols(); ++j)
-            for (int r = 0; r + 1 < side; ++r)
-                for (int c = 0; c + 1 < side; ++c) {
-                    const bool on = Z(r * side + c, j) > 0;
-                    marked += on != (Z(r * side + c + 1, j) > 0) || on != (Z((r + 1) * side + c, j) > 0);
-                }
-    return marked;
 }
 
 std::string machine() {
@@ -75,9 +61,6 @@ int main(int argc, char** argv) {
     std::vector<ginn::Network> nets;
     for (int k = 0; k < run.n_snapshots(); ++k) nets.push_back(run.network(k));
     const int side = 200;
-    Eigen::MatrixXd grid(side * side, 2);  // #pixels by 2, pixel centres
-    for (int r = 0; r < side; ++r)
-        for (int c = 0; c < side; ++c) grid.row(r * side + c) << (c + 0.5) / side, 1 - (r + 0.5) / side;
 
     std::printf("command: %s %s %d\nmachine: %s, %u cores, median of %d\nrun: %s, %d snapshots, %d neurons\n\n", argv[0],
                 dir.c_str(), repeats, machine().c_str(), std::thread::hardware_concurrency(), repeats, dir.c_str(),
@@ -101,7 +84,7 @@ int main(int argc, char** argv) {
     std::vector<double> t_final, t_raster_final;
     for (int i = 0; i < std::max(20, repeats); ++i) {
         t_final.push_back(seconds([&] { ginn::compute_geometry(nets.back()); }));
-        t_raster_final.push_back(seconds([&] { raster_boundaries(nets.back(), grid, side); }));
+        t_raster_final.push_back(seconds([&] { bench::ginn_raster_baseline(nets.back(), side); }));
     }
     std::vector<double> t_each;
     for (const auto& net : nets) t_each.push_back(seconds([&] { ginn::compute_geometry(net); }));
@@ -119,9 +102,9 @@ int main(int argc, char** argv) {
     for (int i = 0; i < repeats; ++i) {
         t_run.push_back(seconds([&] { ginn::compute_geometries(nets); }));
         t_run_raster.push_back(seconds([&] {
-            std::vector<long> marks(nets.size());
+            std::vector<int64_t> marks(nets.size());
             ginn::parallel_for(static_cast<int>(nets.size()), 0,
-                               [&](int k) { marks[k] = raster_boundaries(nets[k], grid, side); });
+                               [&](int k) { marks[k] = bench::ginn_raster_baseline(nets[k], side); });
         }));
     }
     std::printf("all %d snapshots, %d threads:\n", run.n_snapshots(), ginn::worker_count(0, run.n_snapshots()));

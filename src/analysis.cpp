@@ -240,7 +240,7 @@ Context make_context(const Network& net0, const Dataset& data, const AnalysisOpt
     int G = options.grid;
     if (G <= 0) G = data.is_grid() && data.grid_w == data.grid_h && data.grid_w <= 256 ? data.grid_w : 128;
     ctx.G = std::clamp(G, 8, 2048);
-    ctx.X = detail::grid_points(ctx.domain, ctx.G);
+    ctx.X = pixel_centres(ctx.domain, ctx.G, ctx.G);  // the analysis grid, as target_raster
     ctx.raster = target_raster(data, ctx.G, ctx.G);
     ctx.corners = target_corners(ctx.raster, ctx.G, ctx.G, ctx.domain, options.critical);
     double score = 0;

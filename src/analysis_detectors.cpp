@@ -10,21 +10,6 @@
 
 namespace ginn {
 
-namespace detail {
-
-Eigen::MatrixXd grid_points(const Box& d, int g) {
-    Eigen::MatrixXd X(static_cast<Eigen::Index>(g) * g, 2);  // #g^2 by 2
-    for (int r = 0; r < g; ++r)
-        for (int c = 0; c < g; ++c) {
-            const Eigen::Index i = static_cast<Eigen::Index>(r) * g + c;
-            X(i, 0) = d.x0 + (c + 0.5) / g * d.width();
-            X(i, 1) = d.y1 - (r + 0.5) / g * d.height();
-        }
-    return X;
-}
-
-}  // namespace detail
-
 // ---------------------------------------------------------------------------------------------- dead neurons
 
 std::vector<NeuronState> neuron_states(const Network& net, const Geometry& g) {

@@ -37,7 +37,4 @@ double mean_distance(const std::vector<Eigen::Vector2d>& points, const SegmentIn
 /// max(width, height): the unit of the options' lengths.
 double domain_scale(const Box& d);
 
-/// The analysis grid: g x g pixel centres over the domain, row-major from the top row (as target_raster).
-Eigen::MatrixXd grid_points(const Box& domain, int g);
-
 }  // namespace ginn::detail

@@ -298,13 +298,20 @@ std::vector<int32_t> target_raster(const Dataset& data, int w, int h) {
         return raster;
     }
     const NearestPoint nearest(data);
-    const Box& d = data.domain;
-    for (int r = 0; r < h; ++r)
-        for (int c = 0; c < w; ++c) {
-            const double x = d.x0 + (c + 0.5) / w * d.width(), y = d.y1 - (r + 0.5) / h * d.height();
-            raster[static_cast<size_t>(r) * w + c] = data.label[nearest.find(x, y)];
-        }
+    const Eigen::MatrixXd X = pixel_centres(data.domain, w, h);
+    for (Eigen::Index p = 0; p < X.rows(); ++p) raster[static_cast<size_t>(p)] = data.label[nearest.find(X(p, 0), X(p, 1))];
     return raster;
+}
+
+Eigen::MatrixXd pixel_centres(const Box& box, int w, int h, int64_t p0, int64_t p1) {
+    if (p1 < 0) p1 = static_cast<int64_t>(w) * h;
+    Eigen::MatrixXd X(p1 - p0, 2);  // #pixels by 2
+    for (int64_t p = p0; p < p1; ++p) {
+        const int64_t r = p / w, c = p % w;
+        X(p - p0, 0) = box.x0 + (c + 0.5) / w * box.width();
+        X(p - p0, 1) = box.y1 - (r + 0.5) / h * box.height();
+    }
+    return X;
 }
 
 // ---------------------------------------------------------------------------------------------- binary form

@@ -18,13 +18,7 @@ Dataset grid_dataset(const std::string& name, const Box& domain, int w, int h, s
     data.domain = domain;
     data.grid_w = w;
     data.grid_h = h;
-    data.X.resize(static_cast<int64_t>(w) * h, 2);
-    for (int r = 0; r < h; ++r)
-        for (int c = 0; c < w; ++c) {
-            const int64_t i = static_cast<int64_t>(r) * w + c;
-            data.X(i, 0) = static_cast<float>(domain.x0 + (c + 0.5) / w * domain.width());
-            data.X(i, 1) = static_cast<float>(domain.y1 - (r + 0.5) / h * domain.height());
-        }
+    data.X = pixel_centres(domain, w, h).cast<float>();
     data.label = std::move(labels);
     return data;
 }

@@ -142,17 +142,6 @@ namespace {
 
 constexpr int64_t chunk_rows = 16384;  // pixels per forward pass, to bound memory on large rasters
 
-/// Domain coordinates of pixel centres rows [r0, r1) of a w x h raster, #pixels by 2.
-Eigen::MatrixXd pixel_centres(const Box& d, int w, int h, int64_t p0, int64_t p1) {
-    Eigen::MatrixXd X(p1 - p0, 2);
-    for (int64_t p = p0; p < p1; ++p) {
-        const int64_t r = p / w, c = p % w;
-        X(p - p0, 0) = d.x0 + (c + 0.5) / w * d.width();
-        X(p - p0, 1) = d.y1 - (r + 0.5) / h * d.height();
-    }
-    return X;
-}
-
 void put_pixel(std::vector<uint8_t>& rgb, int64_t p, const Rgb& c) {
     rgb[3 * p] = to_byte(c.r);
     rgb[3 * p + 1] = to_byte(c.g);

@@ -112,17 +112,6 @@ std::string encode_geometry(const Geometry& g, const Box& d) {
     return out;
 }
 
-/// The image grid's pixel centres in domain coordinates, row-major from the top row (dataset.h convention). (n*n, 2)
-Eigen::MatrixXd pixel_centres(const Box& d, int n) {
-    Eigen::MatrixXd X(int64_t(n) * n, 2);
-    for (int r = 0; r < n; ++r)
-        for (int c = 0; c < n; ++c) {
-            X(int64_t(r) * n + c, 0) = d.x0 + (c + 0.5) / n * d.width();
-            X(int64_t(r) * n + c, 1) = d.y1 - (r + 0.5) / n * d.height();
-        }
-    return X;
-}
-
 /// P(class 1) per pixel quantised to 8 bits; k-class heads store the predicted class scaled to 0..255.
 std::vector<uint8_t> prediction_image(const Network& net, const Eigen::MatrixXd& X, int n_classes) {
     std::vector<uint8_t> img(size_t(X.rows()));
@@ -257,7 +246,7 @@ json run_json(const Run& run, const ViewerOptions& options, int threads) {
     if (net0.layers.empty() || net0.layers.front().n_in() != 2)
         throw Error(run.dir(), "network does not have 2 inputs", "a network on (x, y)", "the viewer shows 2-D tasks");
     const int n_classes = std::max(2, run.dataset().n_classes);
-    const Eigen::MatrixXd X = pixel_centres(net0.domain, options.image_size);
+    const Eigen::MatrixXd X = pixel_centres(net0.domain, options.image_size, options.image_size);
 
     std::vector<SnapshotData> snaps(static_cast<size_t>(n_snap));
     parallel_for(n_snap, threads, [&](int k) { snaps[size_t(k)] = encode_snapshot(run.network(k), X, n_classes); });

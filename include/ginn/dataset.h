@@ -53,6 +53,11 @@ struct Dataset {
     int64_t n_test() const;
 };
 
+/// Domain coordinates of the pixel centres of a w x h raster on `box`, row-major from the top row (the convention
+/// above), #pixels by 2. p0, p1 select pixels [p0, p1) of that order (default: all), to evaluate large rasters in chunks.
+/// Example: `forward(net, pixel_centres(net.domain, 200, 200))` evaluates the network on GINN's grid.
+Eigen::MatrixXd pixel_centres(const Box& box, int w, int h, int64_t p0 = 0, int64_t p1 = -1);
+
 /// Builds the dataset a spec describes. Throws Error (file, what, expected, hint) for a missing or corrupt image,
 /// an unknown task name, a malformed CSV, or an out-of-range parameter.
 Dataset make_dataset(const TaskSpec& spec);

@@ -98,7 +98,7 @@ nlohmann::json geometry_to_json(const Geometry& g, bool with_regions) {
     return {{"format", "ginn-geometry"},
             {"format_version", 1},
             {"exact", g.exact},
-            {"domain", {{"x", {g.domain.x0, g.domain.x1}}, {"y", {g.domain.y0, g.domain.y1}}}},
+            {"domain", box_to_json(g.domain)},
             {"neurons", std::move(neurons)},
             {"decision_boundary", polylines_json(g.decision_boundary)},
             {"regions", std::move(regions)}};

@@ -49,6 +49,13 @@ Head head_from_name(std::string_view name, const std::string& where) {
     return enum_from_name<Head>(name, head_names(), where, "head");
 }
 
+nlohmann::json box_to_json(const Box& box) { return {{"x", {box.x0, box.x1}}, {"y", {box.y0, box.y1}}}; }
+
+Box box_from_json(const nlohmann::json& j) {
+    return {j.at("x").at(0).get<double>(), j.at("x").at(1).get<double>(), j.at("y").at(0).get<double>(),
+            j.at("y").at(1).get<double>()};
+}
+
 int Network::n_neurons() const {
     int n = 0;
     for (int l = 0; l < n_hidden_layers(); ++l) n += layers[l].n_out();
@@ -166,7 +173,7 @@ nlohmann::json network_to_json(const Network& net) {
     return {{"format", "ginn-weights"},
             {"format_version", 1},
             {"head", head_name(net.head)},
-            {"domain", {{"x", {net.domain.x0, net.domain.x1}}, {"y", {net.domain.y0, net.domain.y1}}}},
+            {"domain", box_to_json(net.domain)},
             {"layers", layers}};
 }
 
@@ -178,9 +185,7 @@ Network network_from_json(const nlohmann::json& j, const std::string& where) {
         if (j.contains("format_version") && j.at("format_version").get<int>() > 1)
             throw Error(where, "format_version " + j.at("format_version").dump() + " is newer than this ginn",
                         "format_version 1", "upgrade ginn");
-        const auto& d = j.at("domain");
-        net.domain = {d.at("x").at(0).get<double>(), d.at("x").at(1).get<double>(), d.at("y").at(0).get<double>(),
-                      d.at("y").at(1).get<double>()};
+        net.domain = box_from_json(j.at("domain"));
         for (const auto& jl : j.at("layers")) {
             DenseLayer L;
             const auto& W = jl.at("W");

@@ -183,7 +183,6 @@ private:
     void write_manifest(RunStatus status, double seconds = 0, const std::string& message = "") {
         nlohmann::json snaps = nlohmann::json::array();
         for (const auto& s : snapshots_) snaps.push_back(detail::snapshot_to_json(s));
-        const Box& d = data_.domain;
         nlohmann::json m = {
             {"format", "ginn-run"},
             {"format_version", run_format_version},
@@ -192,7 +191,7 @@ private:
             {"message", message},
             {"seconds", seconds_before_ + seconds},
             {"config", config_to_json(config_)},
-            {"domain", {{"x", {d.x0, d.x1}}, {"y", {d.y0, d.y1}}}},
+            {"domain", box_to_json(data_.domain)},
             {"task",
              {{"name", data_.name},
               {"n_points", data_.size()},

@@ -112,6 +112,7 @@ Run Run::open(const std::string& dir) {
         run.status_ = detail::run_status_from_name(m.at("status").get<std::string>(), manifest_path);
         for (const auto& js : m.at("snapshots")) run.snapshots_.push_back(detail::snapshot_from_json(js));
         run.n_params_ = m.at("architecture").at("n_params").get<int64_t>();
+        run.domain_ = box_from_json(m.at("domain"));
     } catch (const nlohmann::json::exception& e) {
         throw Error(manifest_path, std::string("malformed manifest: ") + e.what(), "the fields of docs/run-format.md",
                     "the run directory is damaged; re-run training");
@@ -168,21 +169,13 @@ Run Run::in_memory(const RunConfig& config, std::vector<SnapshotInfo> snapshots,
     }
     run.manifest_ = {{"format", "ginn-run"}, {"format_version", run_format_version}, {"config", config_to_json(config)},
                      {"status", "complete"}, {"seconds", 0.0}};
-    run.manifest_["domain"] = {{"x", {dataset.domain.x0, dataset.domain.x1}}, {"y", {dataset.domain.y0, dataset.domain.y1}}};
+    run.domain_ = dataset.domain;
+    run.manifest_["domain"] = box_to_json(run.domain_);
     run.dataset_ = std::make_shared<Dataset>(std::move(dataset));
     return run;
 }
 
 double Run::seconds() const { return manifest_.value("seconds", 0.0); }
-
-Box Run::domain() const {
-    if (manifest_.contains("domain")) {
-        const auto& d = manifest_.at("domain");
-        return {d.at("x").at(0).get<double>(), d.at("x").at(1).get<double>(), d.at("y").at(0).get<double>(),
-                d.at("y").at(1).get<double>()};
-    }
-    return dataset().domain;
-}
 
 const SnapshotInfo& Run::snapshot(int k) const {
     if (k < 0 || k >= n_snapshots())

@@ -48,6 +48,11 @@ struct Box {
     double area() const { return width() * height(); }
 };
 
+/// {"x": [x0, x1], "y": [y0, y1]}, the box's spelling in every JSON file ginn writes.
+nlohmann::json box_to_json(const Box& box);
+/// Reads that spelling; throws nlohmann::json exceptions for a malformed value (callers name the file).
+Box box_from_json(const nlohmann::json& j);
+
 /// One dense layer: pre-activation z = W a + b (+ a when residual), output act(z).
 struct DenseLayer {
     Eigen::MatrixXd W;  // (n_out, n_in)

@@ -58,7 +58,7 @@ public:
     RunStatus status() const { return status_; }
     bool complete() const { return status_ == RunStatus::complete; }
     double seconds() const;  ///< wall time spent training so far
-    Box domain() const;
+    Box domain() const { return domain_; }
 
     int n_snapshots() const { return static_cast<int>(snapshots_.size()); }
     const std::vector<SnapshotInfo>& snapshots() const { return snapshots_; }
@@ -78,6 +78,7 @@ private:
     nlohmann::json manifest_;
     RunConfig config_;
     RunStatus status_ = RunStatus::running;
+    Box domain_;
     std::vector<SnapshotInfo> snapshots_;
     int64_t n_params_ = 0;
     std::vector<float> params_;  // n_snapshots * n_params

@@ -80,7 +80,8 @@ public:
             throw Error(path("manifest.json"), "no saved trainer state", "state_file in the manifest",
                         "the run stopped before its first save; train it again");
         const std::string state_path = path(state_slot_);
-        trainer_.load_state(read_file(state_path), state_path);
+        last_state_ = read_file(state_path);
+        trainer_.load_state(last_state_, state_path);
         if (trainer_.iteration() != snapshots_.back().iteration)
             throw Error(state_path, "state is at iteration " + std::to_string(trainer_.iteration()),
                         "iteration " + std::to_string(snapshots_.back().iteration) + " (the last snapshot)",
@@ -88,7 +89,6 @@ public:
         // Drop parameter records written after the last committed manifest.
         const uintmax_t keep = detail::params_header_size + snapshots_.size() * (8 + 4 * n_params(config_.model));
         fs::resize_file(path("params.bin"), keep);
-        last_state_ = read_file(state_path);
         return train();
     }
 

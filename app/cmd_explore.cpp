@@ -4,13 +4,13 @@
 #include <iostream>
 
 #include "commands.h"
-#include "ginn/analysis.h"
-#include "ginn/config.h"
-#include "ginn/io.h"
-#include "ginn/error.h"
-#include "ginn/figures.h"
-#include "ginn/run.h"
-#include "ginn/viewer.h"
+#include "ginn/analysis/analysis.h"
+#include "ginn/train/config.h"
+#include "ginn/core/io.h"
+#include "ginn/core/error.h"
+#include "ginn/render/figures.h"
+#include "ginn/run/run.h"
+#include "ginn/viewer/viewer.h"
 
 namespace ginn::app {
 

@@ -2,10 +2,10 @@
 #include <iostream>
 
 #include "commands.h"
-#include "ginn/error.h"
-#include "ginn/figures.h"
-#include "ginn/geometry.h"
-#include "ginn/render.h"
+#include "ginn/core/error.h"
+#include "ginn/render/figures.h"
+#include "ginn/geometry/geometry.h"
+#include "ginn/render/render.h"
 
 namespace ginn::app {
 

@@ -4,10 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "ginn/error.h"
-#include "ginn/geometry.h"
-#include "ginn/io.h"
-#include "ginn/run.h"
+#include "ginn/core/error.h"
+#include "ginn/geometry/geometry.h"
+#include "ginn/core/io.h"
+#include "ginn/run/run.h"
 
 namespace ginn::app {
 

@@ -6,9 +6,9 @@
 #include <sstream>
 
 #include "commands.h"
-#include "ginn/config.h"
-#include "ginn/error.h"
-#include "ginn/run.h"
+#include "ginn/train/config.h"
+#include "ginn/core/error.h"
+#include "ginn/run/run.h"
 
 namespace ginn::app {
 

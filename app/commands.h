@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "ginn/run.h"
+#include "ginn/run/run.h"
 
 namespace ginn::app {
 

@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "ginn/error.h"
-#include "ginn/render.h"
+#include "ginn/core/error.h"
+#include "ginn/render/render.h"
 
 namespace ginn::app {
 

@@ -11,11 +11,11 @@
 #include <thread>
 #include <vector>
 
-#include "ginn/analysis.h"
-#include "ginn/config.h"
-#include "ginn/model.h"
-#include "ginn/run.h"
-#include "ginn/schedule.h"
+#include "ginn/analysis/analysis.h"
+#include "ginn/train/config.h"
+#include "ginn/model/model.h"
+#include "ginn/run/run.h"
+#include "ginn/train/schedule.h"
 
 namespace {
 

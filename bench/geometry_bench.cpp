@@ -14,7 +14,7 @@
 #include <random>
 #include <string>
 
-#include "ginn/geometry.h"
+#include "ginn/geometry/geometry.h"
 #include "raster_baseline.h"
 
 namespace {

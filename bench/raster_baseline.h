@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "ginn/dataset.h"
-#include "ginn/network.h"
+#include "ginn/data/dataset.h"
+#include "ginn/model/network.h"
 
 namespace bench {
 

@@ -13,9 +13,9 @@
 #include <thread>
 #include <vector>
 
-#include "ginn/geometry.h"
-#include "ginn/parallel.h"
-#include "ginn/run.h"
+#include "ginn/geometry/geometry.h"
+#include "ginn/core/parallel.h"
+#include "ginn/run/run.h"
 #include "raster_baseline.h"
 
 namespace {

@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "ginn/dataset.h"
-#include "ginn/error.h"
-#include "ginn/schedule.h"
-#include "ginn/trainer.h"
+#include "ginn/data/dataset.h"
+#include "ginn/core/error.h"
+#include "ginn/train/schedule.h"
+#include "ginn/train/trainer.h"
 
 namespace {
 

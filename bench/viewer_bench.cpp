@@ -14,11 +14,11 @@
 #include <thread>
 #include <vector>
 
-#include "ginn/analysis.h"
-#include "ginn/error.h"
-#include "ginn/io.h"
-#include "ginn/run.h"
-#include "ginn/viewer.h"
+#include "ginn/analysis/analysis.h"
+#include "ginn/core/error.h"
+#include "ginn/core/io.h"
+#include "ginn/run/run.h"
+#include "ginn/viewer/viewer.h"
 
 int main(int argc, char** argv) {
     using clock = std::chrono::steady_clock;

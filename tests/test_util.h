@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "ginn/dataset.h"
-#include "ginn/error.h"
+#include "ginn/data/dataset.h"
+#include "ginn/core/error.h"
 
 namespace ginn::test {
 

@@ -1,0 +1,61 @@
+// Detectors of the behaviours the GINN report (sections 5-10) and Fishbein & Debata (section 7) found by eye:
+// dead neurons, bias-before-weight shifts, critical points, copycats, indecisive neurons, symmetry, failure,
+// region dynamics, margins and fragile points. Measured on recorded runs; not drawing (render.h) nor the viewer.
+//
+// Intended usage:
+//   1. Run r = Run::open("runs/a");
+//   2. AnalysisReport rep = analyze({&r}, AnalysisOptions{});     // geometry once per snapshot, shared by detectors
+//   3. write analysis_to_json(rep) and analysis_html(rep); hand viewer_findings(rep) to the viewer
+//      (ViewerOptions::findings), or let run_findings({&r}) analyse and summarise in one call.
+// Every detector is also a plain function of networks, geometry and rasters (the "building blocks" below), so a
+// hand-built case needs no Run. docs/analysis.md defines each detector, its thresholds and the JSON schema.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ginn/analysis/blocks.h"
+#include "ginn/analysis/options.h"
+#include "ginn/analysis/report.h"
+#include "ginn/data/dataset.h"
+#include "ginn/model/network.h"
+
+namespace ginn {
+
+class Run;
+
+inline constexpr const char* analysis_format = "ginn-analysis";
+inline constexpr int analysis_format_version = 1;
+
+// ============================================================================================== entry points
+
+/// Analyses each run (geometry computed once per snapshot, snapshots spread over threads).
+/// Example: `Run r = Run::open("runs/a"); auto rep = analyze({&r}, {}); write(analysis_html(rep));`
+AnalysisReport analyze(const std::vector<const Run*>& runs, const AnalysisOptions& options = {});
+/// One run from plain data: networks per snapshot, their iterations and metrics, and the task's points.
+RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector<int64_t>& iterations,
+                             const std::vector<double>& loss, const std::vector<double>& accuracy,
+                             const Dataset& data, const AnalysisOptions& options, const std::string& name = "run");
+
+/// The report as JSON: {"format": "ginn-analysis", "format_version": 1, "options", "runs": [...], "comparison"}.
+nlohmann::json analysis_to_json(const AnalysisReport& report);
+/// A self-contained HTML page: per run, each detector over training as an inline SVG, notable neurons and moments
+/// with links `<viewer>#run=<r>&snapshot=<k>&neurons=L1:3,L2:5`; several runs of one config compared side by side.
+std::string analysis_html(const AnalysisReport& report);
+/// The compact findings the viewer embeds: {"format": "ginn-findings", "format_version": 1, "badges": {"L1:3":
+/// ["dead", "copycat of L1:5", ...]}, "spans": {"L1:3": {"dead": [[first, last], ...], ...}}, "events":
+/// [{"snapshot", "kind", "neurons", "text"}], "regions": {...}}. `spans` says at which snapshots each badge holds.
+nlohmann::json viewer_findings(const RunAnalysis& run);
+/// viewer_findings of every run in a report, in its order: hand them to ViewerOptions::findings (viewer.h).
+std::vector<nlohmann::json> viewer_findings(const AnalysisReport& report);
+/// Analyses the runs once and returns their viewer findings (region polygons skipped: the findings carry no
+/// densities). Example: `write_viewer({&r}, "ginn.html", {.findings = run_findings({&r})});`
+std::vector<nlohmann::json> run_findings(const std::vector<const Run*>& runs, const AnalysisOptions& options = {});
+/// "L2:5" for layer 2, neuron 5.
+std::string neuron_label(const NeuronId& id);
+/// The viewer link fragment "run=<r>&snapshot=<k>&neurons=L1:3,L2:5" (without the file name and '#').
+std::string viewer_fragment(int run, int snapshot, const std::vector<NeuronId>& neurons);
+
+}  // namespace ginn

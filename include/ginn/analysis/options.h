@@ -1,0 +1,86 @@
+// The analysis' thresholds, one struct per detector, and the neuron naming they share (NeuronId).
+// Not the detectors (analysis.h, blocks.h) nor their results (report.h); docs/analysis.md defines each threshold.
+#pragma once
+
+#include <string>
+
+namespace ginn {
+
+/// A hidden neuron, counted from 1 in both layer and index (as in geometry.h and the GINN figures).
+struct NeuronId {
+    int layer = 1;
+    int index = 1;
+    friend bool operator==(const NeuronId&, const NeuronId&) = default;
+};
+
+// ============================================================================================== options
+// Lengths are fractions of the domain's scale s = max(width, height) unless stated otherwise.
+
+struct DeadOptions {
+    int min_stay = 3;  ///< a death (or a return) counts once the new state has held for this many snapshots
+};
+struct BiasShiftOptions {
+    double rotation_radius = 0.5;  ///< rotation by dθ moves a line by dθ * rotation_radius * min(width, height)
+    double phase_share = 0.75;     ///< bias share of a step at or above which bias motion dominates it
+    int min_phase_steps = 3;       ///< shortest run of bias-dominated steps reported as a phase
+};
+struct CriticalOptions {
+    double simplify = 0.01;        ///< Douglas-Peucker tolerance for the target outline
+    double min_turn_degrees = 35;  ///< an outline vertex turning at least this much is a corner
+    double merge = 0.03;           ///< corners closer than this merge into one (rounded corners)
+    double radius = 0.02;          ///< r: a corner is reached when a geometry vertex lies within r
+};
+struct CopycatOptions {
+    double max_disagreement = 0.02;  ///< fraction of grid points where on/off states differ (or agree, flipped)
+    double max_distance = 0.02;      ///< symmetric mean distance between the two boundaries
+    int min_stay = 3;                ///< a pair "became copies" when it then stayed copies this many snapshots
+    double min_length = 0.1;         ///< both boundaries at least this long: two slivers across a corner are no copies
+};
+struct IndecisiveOptions {
+    double late_fraction = 0.5;            ///< only steps whose start iteration >= late_fraction * last iteration
+    double min_jump = 0.05;                ///< boundary moves at least this far (symmetric mean distance)
+    double max_loss_change = 0.01;         ///< |loss(k+1) - loss(k)| <= this * loss(k) + 1e-4
+    double max_prediction_change = 0.005;  ///< fraction of grid points whose predicted class changes
+    int min_events = 1;                    ///< jumps needed to call the neuron indecisive
+};
+struct SymmetryOptions {
+    double min_overlap = 0.5;  ///< candidate axes keep at least this fraction of columns mirrored inside the raster
+};
+struct FailureOptions {
+    double min_component_fraction = 0.001;  ///< smaller target parts (fraction of grid pixels) are not reported
+    double modelled_accuracy = 0.8;         ///< a part counts as modelled at a snapshot with this accuracy on it
+};
+struct RegionOptions {
+    int every = 1;        ///< region polygons (for density) every k-th snapshot and the last; 0 = never
+    double band = 0.05;   ///< "near the decision boundary": a region's centroid within this distance
+};
+struct MarginOptions {
+    int n_closest = 20;        ///< training points with the smallest margins listed
+    double epsilon = 0.01;     ///< report the fraction of points with |margin| below this
+    bool per_point = false;    ///< include every point's margin in the JSON
+};
+enum class FragileMode { automatic, on, off };
+struct FragileOptions {
+    FragileMode mode = FragileMode::automatic;  ///< automatic: on when every training point has integer coordinates
+    int64_t max_brute_force = int64_t{1} << 22; ///< integer points up to this count are all checked
+    int max_listed = 1000;                      ///< fragile points listed in the report (all are counted)
+};
+
+struct AnalysisOptions {
+    int grid = 0;                          ///< grid x grid pixel centres for approximate measures; 0 = the
+                                           ///< dataset's own raster for square grid tasks up to 256, else 128
+    int threads = 0;                       ///< worker threads over snapshots; 0 = hardware concurrency
+    std::string viewer = "viewer.html";    ///< file name of the viewer in report links (VIEWER.html#run=..)
+    DeadOptions dead;
+    BiasShiftOptions bias;
+    CriticalOptions critical;
+    CopycatOptions copycat;
+    IndecisiveOptions indecisive;
+    SymmetryOptions symmetry;
+    FailureOptions failure;
+    RegionOptions regions;
+    MarginOptions margins;
+    FragileOptions fragile;
+};
+
+}  // namespace ginn

@@ -1,0 +1,73 @@
+// Tasks: a domain box and labelled 2-D points. Image targets (a file or a built-in drawing such as `bottle`),
+// point-cloud tasks (circle, xor, gauss, spiral), formula tasks sign(f) on [-2,2]^2, and CSV files.
+// Not the training loop: how examples are drawn from a Dataset is the trainer's business.
+//
+// Coordinate convention (the one used everywhere in ginn): x grows to the right and y grows upwards.
+// An image target of resolution R lives on the unit box [0,1]^2; the pixel in row r (counted from the top)
+// and column c sits at x = (c + 0.5) / R, y = 1 - (r + 0.5) / R. Label 1 is white (bright), 0 is black.
+//
+// Intended usage:
+//   1. fill a TaskSpec (or parse one from a config) and call make_dataset(spec);
+//   2. train on dataset.X / dataset.label (rows with is_test set are held out);
+//   3. for grid datasets, dataset.grid_w x dataset.grid_h gives the raster (row-major from the top row).
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ginn/model/network.h"
+
+namespace ginn {
+
+/// What to learn. `target` is a built-in name (see task_names()) or a path to a PNG/JPEG/BMP image or a .csv.
+struct TaskSpec {
+    std::string target = "bottle";
+    int resolution = 200;        ///< image targets: resized to resolution x resolution (1..4096)
+    int n_points = 10000;        ///< point-cloud and formula tasks: number of points (1..10,000,000)
+    double noise = 0.0;          ///< point-cloud tasks: noise level (std dev relative to the task's scale), >= 0
+    double test_fraction = 0.0;  ///< fraction of points held out as a test split, in [0, 0.9]
+    double threshold = 0.5;      ///< image targets: grey level (0..1) at or above which a pixel is white
+    uint64_t seed = 1;           ///< seed for sampled tasks and for the test split
+};
+
+/// Built-in task names: "bottle", "circle", "xor", "gauss", "spiral", "y-x", "y-|x|", "1-x^2/4-y^2", "y-sin(pi*x)".
+/// Domains: bottle [0,1]^2; circle, xor, gauss, spiral [-6,6]^2 (TensorFlow Playground: points within radius 5,
+/// each displaced by Gaussian noise of std dev noise * 6, labels kept); formulas [-2,2]^2, label 1 where f(x, y) > 0.
+/// CSV files: the points' bounding box padded by 5% per side; n_classes = max(2, largest label + 1).
+const std::vector<std::string>& task_names();
+
+/// A labelled point set on a domain box.
+struct Dataset {
+    std::string name;             ///< target name or file path
+    Box domain;                   ///< the box the points live in (and that figures show)
+    Eigen::Matrix<float, Eigen::Dynamic, 2, Eigen::RowMajor> X;  // #points by 2, domain coordinates
+    std::vector<int32_t> label;   ///< class per point, 0..n_classes-1
+    std::vector<uint8_t> is_test; ///< 1 for held-out points (empty means no test split)
+    int n_classes = 2;
+    int grid_w = 0, grid_h = 0;   ///< > 0 when the points are the pixel centres of a raster, row-major from the top
+
+    int64_t size() const { return X.rows(); }
+    bool is_grid() const { return grid_w > 0; }
+    int64_t n_test() const;
+};
+
+/// Domain coordinates of the pixel centres of a w x h raster on `box`, row-major from the top row (the convention
+/// above), #pixels by 2. p0, p1 select pixels [p0, p1) of that order (default: all), to evaluate large rasters in chunks.
+/// Example: `forward(net, pixel_centres(net.domain, 200, 200))` evaluates the network on GINN's grid.
+Eigen::MatrixXd pixel_centres(const Box& box, int w, int h, int64_t p0 = 0, int64_t p1 = -1);
+
+/// Builds the dataset a spec describes. Throws Error (file, what, expected, hint) for a missing or corrupt image,
+/// an unknown task name, a malformed CSV, or an out-of-range parameter.
+Dataset make_dataset(const TaskSpec& spec);
+
+/// A raster of labels (for the figures' and viewer's "target" background): grid datasets return their own labels;
+/// others are rasterised at w x h by nearest labelled point. Row-major from the top row.
+std::vector<int32_t> target_raster(const Dataset& data, int w, int h);
+
+/// Binary form used inside a run directory (dataset.bin): magic "GINNDATA", version, then the arrays.
+std::string dataset_to_bytes(const Dataset& data);
+Dataset dataset_from_bytes(const std::string& bytes, const std::string& where);
+
+}  // namespace ginn

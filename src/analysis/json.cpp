@@ -1,0 +1,262 @@
+// The analysis report as JSON (format "ginn-analysis", docs/analysis.md) and the viewer's compact findings
+// (format "ginn-findings"). Not the HTML report (report_html.cpp).
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "analysis/internal.h"
+#include "ginn/analysis/analysis.h"
+
+namespace ginn {
+
+namespace {
+
+using nlohmann::json;
+
+const char* state_name(NeuronState s) {
+    switch (s) {
+        case NeuronState::boundary: return "boundary";
+        case NeuronState::dead: return "dead";
+        case NeuronState::always_on: return "always_on";
+    }
+    return "boundary";
+}
+
+json labels(const std::vector<NeuronId>& ids) {
+    json a = json::array();
+    for (const auto& id : ids) a.push_back(neuron_label(id));
+    return a;
+}
+
+json options_json(const AnalysisOptions& o) {
+    return {{"grid", o.grid},
+            {"viewer", o.viewer},
+            {"dead", {{"min_stay", o.dead.min_stay}}},
+            {"bias", {{"rotation_radius", o.bias.rotation_radius}, {"phase_share", o.bias.phase_share},
+                      {"min_phase_steps", o.bias.min_phase_steps}}},
+            {"critical", {{"simplify", o.critical.simplify}, {"min_turn_degrees", o.critical.min_turn_degrees},
+                          {"merge", o.critical.merge}, {"radius", o.critical.radius}}},
+            {"copycat", {{"max_disagreement", o.copycat.max_disagreement}, {"max_distance", o.copycat.max_distance},
+                         {"min_length", o.copycat.min_length},
+                         {"min_stay", o.copycat.min_stay}}},
+            {"indecisive", {{"late_fraction", o.indecisive.late_fraction}, {"min_jump", o.indecisive.min_jump},
+                            {"max_loss_change", o.indecisive.max_loss_change},
+                            {"max_prediction_change", o.indecisive.max_prediction_change},
+                            {"min_events", o.indecisive.min_events}}},
+            {"symmetry", {{"min_overlap", o.symmetry.min_overlap}}},
+            {"failure", {{"min_component_fraction", o.failure.min_component_fraction},
+                         {"modelled_accuracy", o.failure.modelled_accuracy}}},
+            {"regions", {{"every", o.regions.every}, {"band", o.regions.band}}},
+            {"margins", {{"n_closest", o.margins.n_closest}, {"epsilon", o.margins.epsilon},
+                         {"per_point", o.margins.per_point}}},
+            {"fragile", {{"mode", o.fragile.mode == FragileMode::on    ? "on"
+                                  : o.fragile.mode == FragileMode::off ? "off"
+                                                                       : "auto"},
+                         {"max_brute_force", o.fragile.max_brute_force}, {"max_listed", o.fragile.max_listed}}}};
+}
+
+json events_json(const std::vector<Event>& events) {
+    json a = json::array();
+    for (const auto& e : events)
+        a.push_back({{"snapshot", e.snapshot}, {"kind", e.kind}, {"neurons", labels(e.neurons)}, {"text", e.text}});
+    return a;
+}
+
+json run_json(const RunAnalysis& r) {
+    json j;
+    j["name"] = r.name;
+    j["seed"] = r.seed;
+    j["exact"] = r.exact;
+    j["seconds"] = r.seconds;
+    j["neurons"] = labels(r.neuron_ids);
+    j["iterations"] = r.iterations;
+    j["loss"] = r.loss;
+    j["accuracy"] = r.accuracy;
+
+    json dead = {{"exact", r.dead.exact}, {"n_dead", r.dead.n_dead}, {"n_always_on", r.dead.n_always_on}};
+    dead["neurons"] = json::array();
+    for (const auto& n : r.dead.neurons)
+        dead["neurons"].push_back({{"neuron", neuron_label(n.id)}, {"final_state", state_name(n.final_state)},
+                                   {"died_at", n.died_at}, {"n_deaths", n.n_deaths}, {"came_back", n.came_back},
+                                   {"deaths", n.deaths}, {"returns", n.returns},
+                                   {"fraction_dead", n.fraction_dead}, {"fraction_always_on", n.fraction_always_on}});
+    j["dead"] = dead;
+
+    json bias = {{"layers", json::array()},
+                 {"neuron_translation", r.bias.neuron_translation},
+                 {"neuron_rotation", r.bias.neuron_rotation}};
+    for (const auto& L : r.bias.layers) {
+        json phases = json::array();
+        for (const auto& [a, b] : L.phases) phases.push_back({a, b});
+        bias["layers"].push_back({{"layer", L.layer}, {"bias", L.bias}, {"weight", L.weight}, {"share", L.share},
+                                  {"share_total", L.share_total}, {"share_early", L.share_early}, {"phases", phases}});
+    }
+    j["bias"] = bias;
+
+    json corners = json::array();
+    for (const auto& c : r.critical.corners) corners.push_back({{"x", c.x}, {"y", c.y}, {"turn_degrees", c.turn_degrees}});
+    j["critical"] = {{"corners", corners}, {"distance", r.critical.distance},
+                     {"fraction_reached", r.critical.fraction_reached}, {"first_reached", r.critical.first_reached}};
+
+    json pairs = json::array();
+    for (const auto& p : r.copycat.pairs)
+        pairs.push_back({{"a", neuron_label(p.a)}, {"b", neuron_label(p.b)}, {"flipped", p.flipped}, {"since", p.since},
+                         {"first", p.first}, {"fraction", p.fraction}, {"distance", p.distance},
+                         {"disagreement", p.disagreement}});
+    j["copycat"] = {{"n_pairs", r.copycat.n_pairs}, {"pairs", pairs}};
+
+    json ind = json::array();
+    for (const auto& n : r.indecisive.neurons) {
+        json jumps = json::array();
+        for (const auto& s : n.jumps)
+            jumps.push_back({{"step", s.step}, {"jump", s.jump}, {"loss_change", s.loss_change},
+                             {"prediction_change", s.prediction_change}});
+        ind.push_back({{"neuron", neuron_label(n.id)}, {"jumps", jumps}});
+    }
+    j["indecisive"] = {{"first_step", r.indecisive.first_step},
+                       {"prediction_change", r.indecisive.prediction_change},
+                       {"neurons", ind}};
+
+    j["symmetry"] = {{"axis_x", r.symmetry.axis_x}, {"target_score", r.symmetry.target_score},
+                     {"prediction", r.symmetry.prediction}, {"boundary", r.symmetry.boundary}};
+
+    json parts = json::array();
+    for (const auto& p : r.failure.parts)
+        parts.push_back({{"label", p.label}, {"n_pixels", p.n_pixels}, {"centroid", {p.cx, p.cy}},
+                         {"box", {p.x0, p.x1, p.y0, p.y1}}, {"accuracy", p.accuracy},
+                         {"first_modelled", p.first_modelled}, {"modelled_at_end", p.modelled_at_end}});
+    j["failure"] = {{"accuracy", r.failure.accuracy}, {"parts", parts}, {"n_small_parts", r.failure.n_small_parts}};
+
+    j["regions"] = {{"activation", r.regions.activation}, {"linear", r.regions.linear},
+                    {"per_layer", r.regions.per_layer}, {"density_snapshots", r.regions.density_snapshots},
+                    {"density_near", r.regions.density_near}, {"density_far", r.regions.density_far}};
+
+    json closest = json::array();
+    for (const auto& p : r.margins.closest)
+        closest.push_back({{"index", p.index}, {"x", p.x}, {"y", p.y}, {"margin", p.margin}});
+    j["margins"] = {{"snapshot", r.margins.snapshot}, {"n_points", r.margins.n_points}, {"min", r.margins.min},
+                    {"median", r.margins.median}, {"mean", r.margins.mean},
+                    {"fraction_within_epsilon", r.margins.fraction_within_epsilon},
+                    {"n_misclassified", r.margins.n_misclassified}, {"closest", closest}};
+    if (!r.margins.margin.empty()) j["margins"]["margin"] = r.margins.margin;
+
+    json fp = json::array();
+    for (const auto& p : r.fragile.points) fp.push_back({p.x, p.y, p.axis, p.delta});
+    j["fragile"] = {{"checked", r.fragile.checked}, {"brute_force", r.fragile.brute_force},
+                    {"n_candidates", r.fragile.n_candidates}, {"n_fragile", r.fragile.n_fragile}, {"points", fp}};
+
+    j["events"] = events_json(r.events);
+    return j;
+}
+
+}  // namespace
+
+namespace detail {
+
+/// Runs grouped by config (without seed): per group, each run's final accuracy, per-part final accuracy and
+/// never-modelled parts, final prediction symmetry, dead neurons and copycat pairs at the end.
+json comparison_json(const AnalysisReport& report) {
+    std::map<std::string, std::vector<int>> groups;
+    for (size_t i = 0; i < report.runs.size(); ++i) groups[report.runs[i].config_key].push_back(static_cast<int>(i));
+    json out = json::array();
+    for (const auto& [key, idx] : groups) {
+        json g = {{"runs", idx}, {"table", json::array()}};
+        for (int i : idx) {
+            const RunAnalysis& r = report.runs[i];
+            json parts = json::array(), never = json::array();
+            for (size_t p = 0; p < r.failure.parts.size(); ++p) {
+                parts.push_back(r.failure.parts[p].accuracy.empty() ? 0.0 : r.failure.parts[p].accuracy.back());
+                if (r.failure.parts[p].first_modelled < 0) never.push_back(static_cast<int>(p));
+            }
+            g["table"].push_back({{"run", i},
+                                  {"name", r.name},
+                                  {"seed", r.seed},
+                                  {"accuracy", r.failure.accuracy.empty() ? 0.0 : r.failure.accuracy.back()},
+                                  {"part_accuracy", parts},
+                                  {"never_modelled", never},
+                                  {"symmetry", r.symmetry.prediction.empty() ? 0.0 : r.symmetry.prediction.back()},
+                                  {"n_dead", r.dead.n_dead.empty() ? 0 : r.dead.n_dead.back()},
+                                  {"n_copycat_pairs", r.copycat.n_pairs.empty() ? 0 : r.copycat.n_pairs.back()},
+                                  {"n_indecisive", r.indecisive.neurons.size()}});
+        }
+        out.push_back(g);
+    }
+    return out;
+}
+
+}  // namespace detail
+
+nlohmann::json analysis_to_json(const AnalysisReport& report) {
+    json j = {{"format", analysis_format}, {"format_version", analysis_format_version}};
+    j["options"] = options_json(report.options);
+    j["runs"] = json::array();
+    for (const auto& r : report.runs) j["runs"].push_back(run_json(r));
+    j["comparison"] = detail::comparison_json(report);
+    return j;
+}
+
+nlohmann::json viewer_findings(const RunAnalysis& r) {
+    const int n = static_cast<int>(r.iterations.size());
+    std::map<std::string, std::vector<std::string>> badges;  // over the run
+    std::map<std::string, std::map<std::string, json>> spans;  // neuron -> badge -> [[first, last], ...] snapshots
+    auto span = [&](const NeuronId& id, const std::string& badge, int first, int last) {
+        json& s = spans[neuron_label(id)][badge];
+        if (s.is_null()) s = json::array();
+        s.push_back({first, last});
+    };
+    // dead / always on: every maximal run of snapshots in that state (the raw per-snapshot state, no min_stay)
+    for (size_t i = 0; i < r.neuron_ids.size(); ++i)
+        for (const NeuronState st : {NeuronState::dead, NeuronState::always_on}) {
+            const char* name = st == NeuronState::dead ? "dead" : "always on";
+            for (int k = 0; k < n && k < static_cast<int>(r.dead.state.size()); ++k) {
+                if (r.dead.state[k][i] != st) continue;
+                int last = k;
+                while (last + 1 < static_cast<int>(r.dead.state.size()) && r.dead.state[last + 1][i] == st) ++last;
+                span(r.neuron_ids[i], name, k, last);
+                k = last;
+            }
+        }
+    for (const auto& nr : r.dead.neurons) {
+        if (nr.final_state == NeuronState::dead) badges[neuron_label(nr.id)].push_back("dead");
+        if (nr.final_state == NeuronState::always_on) badges[neuron_label(nr.id)].push_back("always on");
+        if (nr.came_back) {
+            badges[neuron_label(nr.id)].push_back("revived");
+            span(nr.id, "revived", nr.returns.front(), n - 1);
+        }
+    }
+    for (const auto& p : r.copycat.pairs) {
+        if (p.since < 0) continue;
+        badges[neuron_label(p.a)].push_back("copycat of " + neuron_label(p.b));
+        badges[neuron_label(p.b)].push_back("copycat of " + neuron_label(p.a));
+        span(p.a, "copycat of " + neuron_label(p.b), p.since, n - 1);
+        span(p.b, "copycat of " + neuron_label(p.a), p.since, n - 1);
+    }
+    for (const auto& nr : r.indecisive.neurons) {
+        badges[neuron_label(nr.id)].push_back("indecisive");
+        if (!nr.jumps.empty()) span(nr.id, "indecisive", nr.jumps.front().step + 1, n - 1);
+    }
+    json b = json::object(), s = json::object();
+    for (const auto& [k, v] : badges) b[k] = v;
+    for (const auto& [k, v] : spans) s[k] = v;
+    return {{"format", "ginn-findings"},
+            {"format_version", 1},
+            {"badges", b},
+            {"spans", s},
+            {"events", events_json(r.events)},
+            {"regions", {{"iterations", r.iterations}, {"activation", r.regions.activation}, {"linear", r.regions.linear}}}};
+}
+
+std::vector<nlohmann::json> viewer_findings(const AnalysisReport& report) {
+    std::vector<json> out;
+    for (const auto& r : report.runs) out.push_back(viewer_findings(r));
+    return out;
+}
+
+std::vector<nlohmann::json> run_findings(const std::vector<const Run*>& runs, const AnalysisOptions& options) {
+    AnalysisOptions o = options;
+    o.regions.every = 0;  // region polygons only feed the densities, which the findings do not carry
+    return viewer_findings(analyze(runs, o));
+}
+
+}  // namespace ginn

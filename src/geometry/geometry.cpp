@@ -1,0 +1,113 @@
+// Geometry entry point: picks the exact or the smooth engine, chains segments into polylines, writes the JSON.
+// Not the algorithms themselves: mesh.cpp (exact arrangement) and smooth.cpp (marching squares).
+#include "ginn/geometry/geometry.h"
+
+#include <nlohmann/json.hpp>
+
+#include "geometry/internal.h"
+#include "ginn/core/error.h"
+#include "ginn/core/parallel.h"
+
+namespace ginn {
+
+namespace detail {
+
+std::vector<std::vector<int>> chain_keys(int n_keys, const std::vector<std::pair<int, int>>& segments) {
+    // Adjacency in CSR form: for key k, its incident segments are inc[start[k] .. start[k+1]).
+    std::vector<int> start(n_keys + 1, 0), inc(2 * segments.size());
+    for (const auto& [a, b] : segments) {
+        ++start[a + 1];
+        ++start[b + 1];
+    }
+    for (int k = 0; k < n_keys; ++k) start[k + 1] += start[k];
+    std::vector<int> fill(start.begin(), start.end() - 1);
+    for (size_t s = 0; s < segments.size(); ++s) {
+        inc[fill[segments[s].first]++] = static_cast<int>(s);
+        inc[fill[segments[s].second]++] = static_cast<int>(s);
+    }
+    std::vector<uint8_t> used(segments.size(), 0);
+    auto degree = [&](int k) { return start[k + 1] - start[k]; };
+    auto next_unused = [&](int k) {
+        for (int i = start[k]; i < start[k + 1]; ++i)
+            if (!used[inc[i]]) return inc[i];
+        return -1;
+    };
+    auto walk = [&](int k, int s) {  // from key k along segment s while the chain continues through degree-2 keys
+        std::vector<int> chain = {k};
+        while (s >= 0) {
+            used[s] = 1;
+            k = segments[s].first == k ? segments[s].second : segments[s].first;
+            chain.push_back(k);
+            s = degree(k) == 2 ? next_unused(k) : -1;
+        }
+        return chain;
+    };
+    std::vector<std::vector<int>> chains;
+    for (int k = 0; k < n_keys; ++k)  // open chains start and end at keys of degree 1 or >= 3
+        if (degree(k) != 2)
+            for (int s; (s = next_unused(k)) >= 0;) chains.push_back(walk(k, s));
+    for (size_t s = 0; s < segments.size(); ++s)  // what remains are closed loops; walk ends back at the start
+        if (!used[s]) chains.push_back(walk(segments[s].first, static_cast<int>(s)));
+    return chains;
+}
+
+}  // namespace detail
+
+Geometry compute_geometry(const Network& net, const GeometryOptions& options) {
+    net.validate("compute_geometry");
+    if (net.layers.front().n_in() != 2)
+        throw Error("compute_geometry", "network has " + std::to_string(net.layers.front().n_in()) + " inputs",
+                    "2 inputs (x, y)", "geometry is drawn for 2-D tasks only");
+    if (options.grid < 2 || !(options.tolerance > 0))
+        throw Error("compute_geometry", "grid " + std::to_string(options.grid) + ", tolerance " +
+                    std::to_string(options.tolerance), "grid >= 2 and tolerance > 0");
+    return net.piecewise_linear() ? detail::exact_geometry(net, options) : detail::smooth_geometry(net, options);
+}
+
+namespace {
+
+nlohmann::json polyline_json(const Polyline& P) {
+    nlohmann::json pts = nlohmann::json::array();
+    for (Eigen::Index i = 0; i < P.rows(); ++i) pts.push_back({P(i, 0), P(i, 1)});
+    return pts;
+}
+
+nlohmann::json polylines_json(const std::vector<Polyline>& lines) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& P : lines) out.push_back(polyline_json(P));
+    return out;
+}
+
+}  // namespace
+
+nlohmann::json geometry_to_json(const Geometry& g, bool with_regions) {
+    nlohmann::json neurons = nlohmann::json::array();
+    for (const auto& n : g.neurons)
+        neurons.push_back({{"layer", n.layer}, {"index", n.index}, {"polylines", polylines_json(n.polylines)}});
+    nlohmann::json regions = {{"activation", g.counts.activation},
+                              {"linear", g.counts.linear},
+                              {"per_layer", g.counts.per_layer}};
+    if (with_regions) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& r : g.regions)
+            list.push_back({{"polygon", polyline_json(r.polygon)},
+                            {"pattern", std::vector<int>(r.pattern.begin(), r.pattern.end())},
+                            {"linear_id", r.linear_id}});
+        regions["list"] = std::move(list);
+    }
+    return {{"format", "ginn-geometry"},
+            {"format_version", 1},
+            {"exact", g.exact},
+            {"domain", box_to_json(g.domain)},
+            {"neurons", std::move(neurons)},
+            {"decision_boundary", polylines_json(g.decision_boundary)},
+            {"regions", std::move(regions)}};
+}
+
+std::vector<Geometry> compute_geometries(const std::vector<Network>& nets, const GeometryOptions& options, int threads) {
+    std::vector<Geometry> out(nets.size());
+    parallel_for(static_cast<int>(nets.size()), threads, [&](int k) { out[k] = compute_geometry(nets[k], options); });
+    return out;
+}
+
+}  // namespace ginn

@@ -1,0 +1,420 @@
+// The training engine's forward and backward passes (engine.h): linear -> batch norm -> residual add -> activation
+// -> dropout per hidden layer, then the head's loss. Not the optimiser (optim.cpp) or the sampling (trainer.cpp).
+#include "ginn/model/detail/engine.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "ginn/core/error.h"
+#include "model/kernels.h"
+
+namespace ginn::detail {
+
+AlignedFloats::AlignedFloats(int64_t n) : size(n) {
+    if (n > 0) {
+        data.reset(new (std::align_val_t(64)) float[static_cast<size_t>(n)]);
+        std::fill_n(data.get(), n, 0.0f);
+    }
+}
+
+namespace {
+
+constexpr double inv_sqrt2 = 0.70710678118654752440;
+constexpr double inv_sqrt_2pi = 0.39894228040143267794;
+
+/// act(z) in place over n floats.
+void activate_inplace(Activation a, const float* z, float* out, int64_t n) {
+    switch (a) {
+        case Activation::relu:  // n is a multiple of 16 (whole rows of the stride)
+            for (int64_t k = 0; k < n; k += n_lanes) {
+                const vf zk = load(z + k);
+                store(out + k, zk > 0.0f ? zk : vf{});
+            }
+            return;
+        case Activation::leaky_relu:
+            for (int64_t k = 0; k < n; ++k) out[k] = z[k] > 0.0f ? z[k] : static_cast<float>(leaky_relu_slope) * z[k];
+            return;
+        case Activation::linear: std::copy_n(z, n, out); return;
+        case Activation::elu:
+            for (int64_t k = 0; k < n; ++k) out[k] = z[k] > 0.0f ? z[k] : std::expm1(z[k]);
+            return;
+        case Activation::tanh:
+            for (int64_t k = 0; k < n; ++k) out[k] = std::tanh(z[k]);
+            return;
+        case Activation::sigmoid:
+            for (int64_t k = 0; k < n; ++k) out[k] = 1.0f / (1.0f + std::exp(-z[k]));
+            return;
+        case Activation::swish:
+            for (int64_t k = 0; k < n; ++k) out[k] = z[k] / (1.0f + std::exp(-z[k]));
+            return;
+        case Activation::gelu:  // exact erf form, as PyTorch's default
+            for (int64_t k = 0; k < n; ++k)
+                out[k] = static_cast<float>(0.5 * z[k] * (1.0 + std::erf(z[k] * inv_sqrt2)));
+            return;
+    }
+}
+
+/// out = g * act'(z) over n floats (out may be g).
+void activation_backward(Activation a, const float* z, const float* g, float* out, int64_t n) {
+    switch (a) {
+        case Activation::relu:
+            for (int64_t k = 0; k < n; k += n_lanes) {
+                const vf zk = load(z + k), gk = load(g + k);
+                store(out + k, zk > 0.0f ? gk : vf{});
+            }
+            return;
+        case Activation::leaky_relu:
+            for (int64_t k = 0; k < n; ++k) out[k] = g[k] * (z[k] > 0.0f ? 1.0f : static_cast<float>(leaky_relu_slope));
+            return;
+        case Activation::linear: std::copy_n(g, n, out); return;
+        case Activation::elu:
+            for (int64_t k = 0; k < n; ++k) out[k] = g[k] * (z[k] > 0.0f ? 1.0f : std::exp(z[k]));
+            return;
+        case Activation::tanh:
+            for (int64_t k = 0; k < n; ++k) {
+                const float t = std::tanh(z[k]);
+                out[k] = g[k] * (1.0f - t * t);
+            }
+            return;
+        case Activation::sigmoid:
+            for (int64_t k = 0; k < n; ++k) {
+                const float s = 1.0f / (1.0f + std::exp(-z[k]));
+                out[k] = g[k] * (s * (1.0f - s));
+            }
+            return;
+        case Activation::swish:  // d/dz z s(z) = s + z s (1 - s)
+            for (int64_t k = 0; k < n; ++k) {
+                const float s = 1.0f / (1.0f + std::exp(-z[k]));
+                out[k] = g[k] * (s + z[k] * s * (1.0f - s));
+            }
+            return;
+        case Activation::gelu:  // d/dz z Phi(z) = Phi(z) + z phi(z)
+            for (int64_t k = 0; k < n; ++k) {
+                const double zk = z[k];
+                out[k] = g[k] * (static_cast<float>(0.5 * (1.0 + std::erf(zk * inv_sqrt2)) + zk * inv_sqrt_2pi * std::exp(-0.5 * zk * zk)));
+            }
+            return;
+    }
+}
+
+/// log(1 + exp(s)) in double, without overflow.
+double softplus(double s) { return std::max(s, 0.0) + std::log1p(std::exp(-std::abs(s))); }
+
+}  // namespace
+
+Engine::Engine(const ModelSpec& spec, int max_batch)
+    : spec_(spec), layers_(layer_layouts(spec)), max_batch_(max_batch) {
+    GINN_ASSERT(max_batch >= 1);
+    stride_ = (max_batch + n_lanes - 1) / n_lanes * n_lanes;
+    const size_t n_layers = layers_.size();
+    A_.resize(n_layers);
+    Z_.resize(n_layers);
+    xhat_.resize(n_layers);
+    dlin_.resize(n_layers);
+    mask_.resize(n_layers);
+    dZ_.resize(n_layers);
+    dA_.resize(n_layers);
+    bn_mean_.resize(n_layers);
+    bn_var_.resize(n_layers);
+    bn_invstd_.resize(n_layers);
+    for (size_t l = 0; l < n_layers; ++l) {
+        const LayerLayout& L = layers_[l];
+        A_[l] = AlignedFloats(int64_t{L.n_in} * stride_);
+        Z_[l] = AlignedFloats(int64_t{L.n_out} * stride_);
+        dZ_[l] = AlignedFloats(int64_t{L.n_out} * stride_);
+        if (l > 0) dA_[l] = AlignedFloats(int64_t{L.n_in} * stride_);
+        if (L.gamma >= 0) {
+            xhat_[l] = AlignedFloats(int64_t{L.n_out} * stride_);
+            dlin_[l] = AlignedFloats(int64_t{L.n_out} * stride_);
+            bn_mean_[l].assign(L.n_out, 0.0);
+            bn_var_[l].assign(L.n_out, 0.0);
+            bn_invstd_[l].assign(L.n_out, 0.0f);
+        }
+        if (L.hidden && spec.dropout > 0) mask_[l] = AlignedFloats(int64_t{L.n_out} * stride_);
+    }
+    plain_relu_ = spec.activation == Activation::relu && !spec.batch_norm && !spec.residual && spec.dropout == 0;
+    labels_.assign(stride_, 0);
+    target_ = AlignedFloats(stride_);
+    valid_ = AlignedFloats(stride_);
+}
+
+void Engine::forward(const float* params, int n, bool train, Rng* dropout_rng) {
+    GINN_ASSERT(n >= 1 && n <= max_batch_);
+    n_ = n;
+    const int S = stride_;
+    std::fill(A_[0].get() + n, A_[0].get() + S, 0.0f);  // padding columns of x and y
+    std::fill(A_[0].get() + S + n, A_[0].get() + 2 * S, 0.0f);
+    const bool drop = train && dropout_rng && spec_.dropout > 0;
+    for (size_t l = 0; l < layers_.size(); ++l) {
+        const LayerLayout& L = layers_[l];
+        float* Z = Z_[l].get();
+        const int64_t size = int64_t{L.n_out} * S;
+        if (L.hidden && plain_relu_) {  // A_{l+1} = relu(W A + b) in one pass; backward reads the mask from A_{l+1}
+            matmul<Epilogue::relu>(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, A_[l + 1].get());
+            continue;
+        }
+        matmul(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, Z);  // Z = W A + b
+        if (!L.hidden) break;
+        if (L.gamma >= 0) {  // batch norm (Ioffe and Szegedy 2015): batch statistics in training, running in eval
+            for (int o = 0; o < L.n_out; ++o) {
+                float* z = Z + int64_t{o} * S;
+                double mean, var;
+                if (train) {
+                    double sum = 0, sq = 0;
+                    for (int s = 0; s < n; ++s) sum += z[s];
+                    mean = sum / n;
+                    for (int s = 0; s < n; ++s) sq += (z[s] - mean) * (z[s] - mean);
+                    var = sq / n;  // biased, as used for normalising
+                    bn_mean_[l][o] = mean;
+                    bn_var_[l][o] = var;
+                } else {
+                    mean = params[L.running_mean + o];
+                    var = params[L.running_var + o];
+                }
+                const float inv = static_cast<float>(1.0 / std::sqrt(var + spec_.bn_eps));
+                const float m = static_cast<float>(mean), gamma = params[L.gamma + o], beta = params[L.beta + o];
+                if (train) bn_invstd_[l][o] = inv;
+                float* xh = xhat_[l].get() + int64_t{o} * S;
+                for (int s = 0; s < S; ++s) {
+                    xh[s] = (z[s] - m) * inv;
+                    z[s] = gamma * xh[s] + beta;
+                }
+            }
+        }
+        if (L.residual)
+            for (int64_t k = 0; k < size; ++k) Z[k] += A_[l].get()[k];
+        float* out = A_[l + 1].get();
+        activate_inplace(spec_.activation, Z, out, size);
+        if (drop) {  // inverted dropout: keep with probability 1-p and scale by 1/(1-p)
+            const float p = static_cast<float>(spec_.dropout), keep_scale = static_cast<float>(1.0 / (1.0 - spec_.dropout));
+            float* mask = mask_[l].get();
+            for (int64_t k = 0; k < size; ++k) {
+                mask[k] = dropout_rng->uniform_float() < p ? 0.0f : keep_scale;
+                out[k] *= mask[k];
+            }
+        } else if (mask_[l].size) {
+            std::fill_n(mask_[l].get(), size, 1.0f);
+        }
+    }
+}
+
+double Engine::forward_train(const float* params, int n, Rng* dropout_rng) {
+    forward(params, n, /*train=*/true, dropout_rng);
+    return loss_and_dlogits(n);
+}
+
+const float* Engine::forward_eval(const float* params, int n) {
+    forward(params, n, /*train=*/false, nullptr);
+    return Z_.back().get();
+}
+
+double Engine::loss_and_dlogits(int n) {
+    const int S = stride_;
+    const float* Z = Z_.back().get();
+    float* dZ = dZ_.back().get();
+    float* y = target_.get();
+    float* w = valid_.get();
+    for (int s = 0; s < S; ++s) {
+        y[s] = s < n ? static_cast<float>(labels_[s]) : 0.0f;
+        w[s] = s < n ? 1.0f / static_cast<float>(n) : 0.0f;
+    }
+    switch (spec_.head) {
+        case Head::softmax2:
+        case Head::sigmoid: {
+            // One logit difference d per example (z1 - z0, or z): loss softplus((1 - 2y) d), gradient sigmoid(d) - y.
+            // The log1p terms are summed as log(prod(1 + e)) in double, one log per 256 examples.
+            const bool two = spec_.head == Head::softmax2;
+            vf hinge = {}, bad = {};
+            double log_sum = 0.0;
+            for (int s0 = 0; s0 < S; s0 += 256) {
+                double prod[n_lanes];
+                std::fill_n(prod, n_lanes, 1.0);
+                for (int s = s0; s < std::min(S, s0 + 256); s += n_lanes) {
+                    const vf d = two ? load(Z + S + s) - load(Z + s) : load(Z + s);
+                    const vf ys = load(y + s), ws = load(w + s);
+                    bad += d - d;  // NaN unless every d is finite
+                    const vf e = exp_nonpositive(d < 0 ? d : -d) * (ws > 0 ? splat(1.0f) : splat(0.0f));
+                    const vf sig = (d >= 0 ? splat(1.0f) : e) / (1.0f + e);
+                    const vf dd = (sig - ys) * ws;
+                    const vf sd = d - 2.0f * ys * d;
+                    hinge += (sd > 0 ? sd : splat(0.0f)) * ws;
+                    if (two) {
+                        store(dZ + S + s, dd);
+                        store(dZ + s, -dd);
+                    } else {
+                        store(dZ + s, dd);
+                    }
+                    float ef[n_lanes];
+                    store(ef, e);
+                    for (int k = 0; k < n_lanes; ++k) prod[k] *= 1.0 + static_cast<double>(ef[k]);
+                }
+                double total = 1.0;
+                for (int k = 0; k < n_lanes; ++k) total *= prod[k];
+                log_sum += std::log(total);
+            }
+            return static_cast<double>(hsum(hinge)) + log_sum / n + static_cast<double>(hsum(bad));
+        }
+        case Head::softmax: {  // cross-entropy: logsumexp(z) - z_y; gradient softmax(z) - onehot(y)
+            const int k = spec_.n_outputs();
+            double total = 0.0;
+            std::fill_n(dZ, int64_t{k} * S, 0.0f);
+            for (int s = 0; s < n; ++s) {
+                double zmax = -INFINITY;
+                for (int c = 0; c < k; ++c) zmax = std::max(zmax, static_cast<double>(Z[int64_t{c} * S + s]));
+                double den = 0.0;
+                for (int c = 0; c < k; ++c) den += std::exp(Z[int64_t{c} * S + s] - zmax);
+                total += zmax + std::log(den) - Z[int64_t{labels_[s]} * S + s];
+                for (int c = 0; c < k; ++c) {
+                    const double p = std::exp(Z[int64_t{c} * S + s] - zmax) / den;
+                    dZ[int64_t{c} * S + s] = static_cast<float>((p - (c == labels_[s])) / n);
+                }
+            }
+            return total / n;
+        }
+        case Head::regression: {  // squared error against the label as 0/1, mean over the batch
+            double total = 0.0;
+            for (int s = 0; s < S; ++s) {
+                const double r = s < n ? Z[s] - static_cast<double>(labels_[s]) : 0.0;
+                total += r * r;
+                dZ[s] = static_cast<float>(2.0 * r / n);
+            }
+            return total / n;
+        }
+    }
+    return NAN;
+}
+
+void Engine::backward(const float* params, float* grad) {
+    const int S = stride_, n = n_;
+    for (size_t l = layers_.size(); l-- > 0;) {
+        const LayerLayout& L = layers_[l];
+        float* dZ = dZ_[l].get();
+        const int64_t size = int64_t{L.n_out} * S;
+        float* dlin = dZ;  // gradient with respect to the linear output W A + b
+        if (L.hidden && !plain_relu_) {  // (plain ReLU layers got dZ from the layer above, gated in its matmul)
+            const float* g = dA_[l + 1].get();  // gradient with respect to this layer's output
+            const float* mask = mask_[l].size ? mask_[l].get() : nullptr;
+            if (mask) {
+                for (int64_t k = 0; k < size; ++k) dZ[k] = g[k] * mask[k];
+                activation_backward(spec_.activation, Z_[l].get(), dZ, dZ, size);
+            } else {
+                activation_backward(spec_.activation, Z_[l].get(), g, dZ, size);
+            }
+            if (L.gamma >= 0) {
+                // batch norm backward: dx = invstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = dy gamma
+                dlin = dlin_[l].get();
+                for (int o = 0; o < L.n_out; ++o) {
+                    float* dy = dZ + int64_t{o} * S;
+                    const float* xh = xhat_[l].get() + int64_t{o} * S;
+                    double sum_dy = 0, sum_dy_xh = 0;
+                    for (int s = 0; s < n; ++s) {
+                        sum_dy += dy[s];
+                        sum_dy_xh += static_cast<double>(dy[s]) * xh[s];
+                    }
+                    grad[L.gamma + o] = static_cast<float>(sum_dy_xh);
+                    grad[L.beta + o] = static_cast<float>(sum_dy);
+                    grad[L.running_mean + o] = 0.0f;
+                    grad[L.running_var + o] = 0.0f;
+                    const float gamma = params[L.gamma + o], inv = bn_invstd_[l][o];
+                    const float mean_dy = static_cast<float>(sum_dy / n), mean_dy_xh = static_cast<float>(sum_dy_xh / n);
+                    float* out = dlin + int64_t{o} * S;  // separate from dZ, which the residual path still needs
+                    for (int s = 0; s < S; ++s)
+                        out[s] = s < n ? gamma * inv * (dy[s] - mean_dy - xh[s] * mean_dy_xh) : 0.0f;
+                }
+            }
+        }
+        grad_weights(dlin, A_[l].get(), L.n_out, L.n_in, S, grad + L.W);
+        grad_bias(dlin, L.n_out, S, grad + L.b);
+        if (l == 0) break;
+        if (plain_relu_) {  // dZ_{l-1} = (A_l > 0) * W^T dlin: the ReLU derivative as the matmul's epilogue
+            matmul<Epilogue::gate>(params + L.W, 1, L.n_in, nullptr, dlin, L.n_in, L.n_out, S, dZ_[l - 1].get(),
+                                   A_[l].get());
+            continue;
+        }
+        float* dA = dA_[l].get();
+        matmul(params + L.W, 1, L.n_in, nullptr, dlin, L.n_in, L.n_out, S, dA);  // dA = W^T dlin
+        if (L.residual)
+            for (int64_t k = 0; k < size; ++k) dA[k] += dZ[k];
+    }
+}
+
+void Engine::update_running_stats(float* params) const {
+    const double m = spec_.bn_momentum;
+    for (size_t l = 0; l < layers_.size(); ++l) {
+        const LayerLayout& L = layers_[l];
+        if (L.gamma < 0) continue;
+        const double unbias = n_ > 1 ? static_cast<double>(n_) / (n_ - 1) : 1.0;  // PyTorch stores the unbiased variance
+        for (int o = 0; o < L.n_out; ++o) {
+            params[L.running_mean + o] = static_cast<float>((1 - m) * params[L.running_mean + o] + m * bn_mean_[l][o]);
+            params[L.running_var + o] =
+                static_cast<float>((1 - m) * params[L.running_var + o] + m * bn_var_[l][o] * unbias);
+        }
+    }
+}
+
+void Engine::loss_sums(int n, double* loss_sum, int64_t* n_correct) const {
+    const int S = stride_;
+    const float* Z = Z_.back().get();
+    double total = 0.0;
+    int64_t correct = 0;
+    if (spec_.head == Head::softmax2 || spec_.head == Head::sigmoid) {
+        // loss softplus((1 - 2y) d) = max(s, 0) + log1p(exp(-|d|)): 16 examples per register, the log1p terms summed
+        // as the log of a double-precision product, once per 256 examples
+        const bool two = spec_.head == Head::softmax2;
+        for (int s0 = 0; s0 < n; s0 += 256) {
+            double prod = 1.0;
+            for (int s = s0; s < std::min(n, s0 + 256); s += n_lanes) {
+                const vf d = two ? load(Z + S + s) - load(Z + s) : load(Z + s);
+                const vf e = exp_nonpositive(d < 0 ? d : -d);
+                float df[n_lanes], ef[n_lanes];
+                store(df, d);
+                store(ef, e);
+                for (int k = 0; k < std::min(n_lanes, n - s); ++k) {
+                    const int y = labels_[s + k];
+                    const double sd = y ? -double{df[k]} : double{df[k]};
+                    total += std::max(sd, 0.0);
+                    prod *= 1.0 + double{ef[k]};
+                    correct += (df[k] > 0) == (y == 1);
+                }
+            }
+            total += std::log(prod);
+        }
+        *loss_sum = total;
+        *n_correct = correct;
+        return;
+    }
+    for (int s = 0; s < n; ++s) {
+        const int y = labels_[s];
+        switch (spec_.head) {
+            case Head::softmax2:
+            case Head::sigmoid: {
+                const double d = spec_.head == Head::softmax2 ? double{Z[S + s]} - Z[s] : double{Z[s]};
+                total += softplus(y ? -d : d);
+                correct += (d > 0) == (y == 1);
+                break;
+            }
+            case Head::softmax: {
+                const int k = spec_.n_outputs();
+                int best = 0;
+                double zmax = Z[s];
+                for (int c = 1; c < k; ++c)
+                    if (Z[int64_t{c} * S + s] > zmax) { zmax = Z[int64_t{c} * S + s]; best = c; }
+                double den = 0.0;
+                for (int c = 0; c < k; ++c) den += std::exp(Z[int64_t{c} * S + s] - zmax);
+                total += zmax + std::log(den) - Z[int64_t{y} * S + s];
+                correct += best == y;
+                break;
+            }
+            case Head::regression: {
+                const double r = Z[s] - static_cast<double>(y);
+                total += r * r;
+                correct += (Z[s] > 0.5f) == (y == 1);
+                break;
+            }
+        }
+    }
+    *loss_sum = total;
+    *n_correct = correct;
+}
+
+}  // namespace ginn::detail

@@ -1,0 +1,359 @@
+// The viewer writer: encodes each run's snapshots (weights, exact geometry, prediction images) and inlines them with
+// the web/ page into one HTML file. Not the page's logic (web/*.js) and not the geometry (geometry.cpp).
+// The encoding is documented in docs/viewer.md; keep the two in step.
+#include "ginn/viewer/viewer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string_view>
+
+#include "ginn/train/config.h"
+#include "ginn/data/dataset.h"
+#include "ginn/core/detail/html.h"
+#include "ginn/core/error.h"
+#include "ginn/core/parallel.h"
+#include "ginn/geometry/geometry.h"
+#include "ginn/core/io.h"
+#include "ginn/model/network.h"
+
+// libstb's PNG encoder (Debian's libstb-dev); the header declares it only in its implementation section.
+extern "C" unsigned char* stbi_write_png_to_mem(const unsigned char* pixels, int stride_bytes, int x, int y, int n,
+                                                int* out_len);
+
+namespace ginn::detail {
+std::string_view web_asset(std::string_view file_name);  // generated from web/ by cmake/embed.cmake
+}  // namespace ginn::detail
+
+namespace ginn {
+
+using detail::html_escape;
+namespace {
+
+using nlohmann::json;
+
+inline constexpr int viewer_format_version = 1;
+
+// ---- byte encodings
+
+std::string base64(std::string_view bytes) {
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3) {
+        uint32_t v = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
+        for (int s = 18; s >= 0; s -= 6) out += alphabet[(v >> s) & 63];
+    }
+    if (i < bytes.size()) {
+        uint32_t v = uint8_t(bytes[i]) << 16;
+        if (i + 1 < bytes.size()) v |= uint8_t(bytes[i + 1]) << 8;
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+        out += i + 1 < bytes.size() ? alphabet[(v >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+/// LEB128 unsigned varint.
+void put_varint(std::string& out, uint64_t v) {
+    while (v >= 0x80) {
+        out += char(uint8_t(v) | 0x80);
+        v >>= 7;
+    }
+    out += char(uint8_t(v));
+}
+
+/// Zigzag (0, -1, 1, -2, ... -> 0, 1, 2, 3, ...) then varint.
+void put_signed(std::string& out, int64_t v) { put_varint(out, (uint64_t(v) << 1) ^ uint64_t(v >> 63)); }
+
+std::string png_grey(const std::vector<uint8_t>& pixels, int w, int h) {
+    int n = 0;
+    unsigned char* png = stbi_write_png_to_mem(pixels.data(), w, w, h, /*n=*/1, &n);
+    if (!png) throw Error("viewer", "cannot encode a " + std::to_string(w) + "x" + std::to_string(h) + " PNG");
+    std::string out(reinterpret_cast<const char*>(png), size_t(n));
+    std::free(png);
+    return out;
+}
+
+std::string png_data_url(const std::vector<uint8_t>& pixels, int w, int h) {
+    return "data:image/png;base64," + base64(png_grey(pixels, w, h));
+}
+
+// ---- per-snapshot data
+
+/// Polylines quantised to 16 bits across the domain, delta-encoded as zigzag varints (docs/viewer.md):
+/// for each neuron, then the decision boundary: n_polylines, and per polyline n_points then (dx, dy) per point.
+std::string encode_geometry(const Geometry& g, const Box& d) {
+    std::string out;
+    int64_t px = 0, py = 0;
+    auto put_lines = [&](const std::vector<Polyline>& lines) {
+        put_varint(out, lines.size());
+        for (const Polyline& line : lines) {
+            put_varint(out, uint64_t(line.rows()));
+            for (Eigen::Index i = 0; i < line.rows(); ++i) {
+                auto q = [](double t) { return int64_t(std::lround(std::clamp(t, 0.0, 1.0) * 65535.0)); };
+                int64_t qx = q((line(i, 0) - d.x0) / d.width()), qy = q((line(i, 1) - d.y0) / d.height());
+                put_signed(out, qx - px);
+                put_signed(out, qy - py);
+                px = qx;
+                py = qy;
+            }
+        }
+    };
+    for (const NeuronBoundary& nb : g.neurons) put_lines(nb.polylines);
+    put_lines(g.decision_boundary);
+    return out;
+}
+
+/// P(class 1) per pixel quantised to 8 bits; k-class heads store the predicted class scaled to 0..255.
+std::vector<uint8_t> prediction_image(const Network& net, const Eigen::MatrixXd& X, int n_classes) {
+    std::vector<uint8_t> img(size_t(X.rows()));
+    if (n_classes > 2) {
+        Eigen::VectorXi k = predicted_class(net, X);
+        for (Eigen::Index i = 0; i < X.rows(); ++i) img[size_t(i)] = uint8_t(std::lround(255.0 * k(i) / (n_classes - 1)));
+    } else {
+        Eigen::VectorXd p = probability(net, X);
+        for (Eigen::Index i = 0; i < X.rows(); ++i) {
+            double v = std::isfinite(p(i)) ? std::clamp(p(i), 0.0, 1.0) : 0.5;
+            img[size_t(i)] = uint8_t(std::lround(v * 255.0));
+        }
+    }
+    return img;
+}
+
+struct SnapshotData {
+    std::string weights;   // float32 little-endian: per layer W (n_out, n_in) row-major, then b
+    std::string geometry;  // encode_geometry
+    bool exact = true;
+    RegionCounts counts;
+    std::vector<uint8_t> image;  // image_size^2 bytes
+};
+
+void append_floats(std::string& out, const auto& values) {
+    for (Eigen::Index i = 0; i < values.size(); ++i) {
+        float f = float(values(i));
+        char b[4];
+        std::memcpy(b, &f, 4);
+        out.append(b, 4);
+    }
+}
+
+SnapshotData encode_snapshot(const Network& net, const Eigen::MatrixXd& X, int n_classes) {
+    SnapshotData s;
+    for (const DenseLayer& L : net.layers) {
+        Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> W = L.W;  // (n_out, n_in)
+        append_floats(s.weights, W.reshaped<Eigen::RowMajor>());
+        append_floats(s.weights, L.b);
+    }
+    Geometry g = compute_geometry(net);
+    s.geometry = encode_geometry(g, net.domain);
+    s.exact = g.exact;
+    s.counts = g.counts;
+    s.image = prediction_image(net, X, n_classes);
+    return s;
+}
+
+// ---- per-run JSON
+
+std::string model_summary(const Run& run, const Network& net) {
+    std::ostringstream s;
+    s << net.layers.front().n_in();
+    for (const DenseLayer& L : net.layers) s << "-" << L.n_out();
+    const ModelSpec& m = run.config().model;
+    s << " " << activation_name(m.activation) << ", " << head_name(m.head);
+    if (m.batch_norm) s << ", batch norm";
+    if (m.residual) s << ", residual";
+    if (m.dropout > 0) s << ", dropout " << m.dropout;
+    return s.str();
+}
+
+json run_summary_json(const Run& run, const Network& net) {
+    const RunConfig& c = run.config();
+    std::ostringstream optim, train, task;
+    optim << optimizer_name(c.optim.kind) << ", lr " << c.optim.lr << ", " << lr_schedule_name(c.optim.schedule);
+    if (c.optim.weight_decay > 0) optim << ", weight decay " << c.optim.weight_decay;
+    train << c.train.iterations << " iterations, batch " << c.train.batch << ", seed " << c.train.seed;
+    task << c.task.target;
+    if (c.task.test_fraction > 0) task << ", test " << c.task.test_fraction;
+    return {{"task", task.str()},
+            {"model", model_summary(run, net)},
+            {"optim", optim.str()},
+            {"train", train.str()},
+            {"status", std::string(run_status_name(run.status()))}};
+}
+
+json snapshot_metrics_json(const Run& run) {
+    json m = {{"iteration", json::array()}, {"lr", json::array()},       {"loss", json::array()},
+              {"accuracy", json::array()},  {"loss_batch", json::array()}};
+    bool has_test = false;
+    for (const SnapshotInfo& s : run.snapshots()) has_test = has_test || s.loss_test >= 0;
+    if (has_test) m["loss_test"] = m["accuracy_test"] = json::array();
+    auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+    for (const SnapshotInfo& s : run.snapshots()) {
+        m["iteration"].push_back(s.iteration);
+        m["lr"].push_back(num(s.lr));
+        m["loss"].push_back(num(s.loss));
+        m["accuracy"].push_back(num(s.accuracy));
+        m["loss_batch"].push_back(num(s.loss_batch));
+        if (has_test) {
+            m["loss_test"].push_back(s.loss_test >= 0 ? num(s.loss_test) : json(nullptr));
+            m["accuracy_test"].push_back(s.accuracy_test >= 0 ? num(s.accuracy_test) : json(nullptr));
+        }
+    }
+    return m;
+}
+
+json target_json(const Run& run) {
+    const Dataset& data = run.dataset();
+    int w = 256, h = 256;
+    if (data.is_grid() && data.grid_w <= 512 && data.grid_h <= 512) w = data.grid_w, h = data.grid_h;
+    std::vector<int32_t> labels = target_raster(data, w, h);
+    std::vector<uint8_t> px(labels.size());
+    int k = std::max(2, data.n_classes);
+    for (size_t i = 0; i < labels.size(); ++i) px[i] = uint8_t(std::lround(255.0 * std::clamp(labels[i], 0, k - 1) / (k - 1)));
+    return {{"width", w}, {"height", h}, {"png", png_data_url(px, w, h)}};
+}
+
+/// Every snapshot's image, delta-coded against the previous one (mod 256), tiled into one grey PNG atlas.
+json prediction_json(const std::vector<SnapshotData>& snaps, int n) {
+    int count = int(snaps.size());
+    int cols = std::max(1, int(std::ceil(std::sqrt(double(count)))));
+    int rows = (count + cols - 1) / cols;
+    std::vector<uint8_t> atlas(size_t(cols) * n * rows * n, 0);
+    for (int k = 0; k < count; ++k) {
+        int r0 = k / cols * n, c0 = k % cols * n;
+        for (int i = 0; i < n * n; ++i) {
+            uint8_t v = snaps[size_t(k)].image[size_t(i)];
+            uint8_t prev = k > 0 ? snaps[size_t(k) - 1].image[size_t(i)] : 0;
+            atlas[size_t(r0 + i / n) * cols * n + c0 + i % n] = uint8_t(v - prev);
+        }
+    }
+    return {{"size", n}, {"cols", cols}, {"delta", true}, {"atlas", png_data_url(atlas, cols * n, rows * n)}};
+}
+
+json run_json(const Run& run, const ViewerOptions& options, int threads) {
+    const int n_snap = run.n_snapshots();
+    if (n_snap == 0) throw Error(run.dir(), "run has no snapshots", "at least one recorded snapshot",
+                                 "train it first (ginn train) or resume it");
+    Network net0 = run.network(0);
+    if (net0.layers.empty() || net0.layers.front().n_in() != 2)
+        throw Error(run.dir(), "network does not have 2 inputs", "a network on (x, y)", "the viewer shows 2-D tasks");
+    const int n_classes = std::max(2, run.dataset().n_classes);
+    const Eigen::MatrixXd X = pixel_centres(net0.domain, options.image_size, options.image_size);
+
+    std::vector<SnapshotData> snaps(static_cast<size_t>(n_snap));
+    parallel_for(n_snap, threads, [&](int k) { snaps[size_t(k)] = encode_snapshot(run.network(k), X, n_classes); });
+
+    json layers = json::array();
+    for (const DenseLayer& L : net0.layers)
+        layers.push_back({{"n_in", L.n_in()}, {"n_out", L.n_out()},
+                          {"activation", std::string(activation_name(L.activation))}, {"residual", L.residual}});
+    std::string weights;
+    json geometry = json::array(), exact = json::array(), activation = json::array(), linear = json::array(),
+         per_layer = json::array();
+    for (const SnapshotData& s : snaps) {
+        weights += s.weights;
+        geometry.push_back(base64(s.geometry));
+        exact.push_back(s.exact);
+        activation.push_back(s.counts.activation);
+        linear.push_back(s.counts.linear);
+        per_layer.push_back(s.counts.per_layer);
+    }
+    std::string name = run.dir();
+    while (name.size() > 1 && name.back() == '/') name.pop_back();
+    if (auto slash = name.find_last_of('/'); slash != std::string::npos) name = name.substr(slash + 1);
+    const Box& d = net0.domain;
+    return {{"name", name},
+            {"summary", run_summary_json(run, net0)},
+            {"config", config_to_json(run.config())},
+            {"domain", {d.x0, d.x1, d.y0, d.y1}},
+            {"head", std::string(head_name(net0.head))},
+            {"n_classes", n_classes},
+            {"layers", layers},
+            {"snapshots", snapshot_metrics_json(run)},
+            {"weights", base64(weights)},
+            {"geometry", geometry},
+            {"exact", exact},
+            {"counts", {{"activation", activation}, {"linear", linear}, {"per_layer", per_layer}}},
+            {"prediction", prediction_json(snaps, options.image_size)},
+            {"target", target_json(run)}};
+}
+
+/// The run's findings (analysis.h, format "ginn-findings"), after checking that they belong to a run of this length.
+const json& checked_findings(const json& f, const Run& run) {
+    const bool ok_format = f.is_object() && f.value("format", "") == "ginn-findings";
+    if (!ok_format) throw Error(run.dir(), "findings are not a \"ginn-findings\" object", "viewer_findings(...) output");
+    const json its = f.value(json::json_pointer("/regions/iterations"), json());
+    bool same = its.is_array() && its.size() == size_t(run.n_snapshots());
+    for (int k = 0; same && k < run.n_snapshots(); ++k) same = its[size_t(k)] == run.snapshot(k).iteration;
+    if (!same)
+        throw Error(run.dir(), "findings do not match the run's " + std::to_string(run.n_snapshots()) + " snapshot iterations",
+                    "findings of this run, in the runs' order");
+    return f;
+}
+
+// ---- page assembly
+
+std::string asset(std::string_view file_name) {
+    std::string_view a = detail::web_asset(file_name);
+    GINN_ASSERT(!a.empty());  // every web/ file is embedded at build time
+    return std::string(a);
+}
+
+void replace_marker(std::string& page, std::string_view marker, const std::string& text) {
+    size_t at = page.find(marker);
+    GINN_ASSERT(at != std::string::npos);
+    page.replace(at, marker.size(), text);
+}
+
+/// JSON inside <script>: "</" must not appear, so "</script>" in a name cannot end the element.
+std::string script_safe(std::string s) {
+    for (size_t at = 0; (at = s.find("</", at)) != std::string::npos; at += 3) s.replace(at, 2, "<\\/");
+    return s;
+}
+
+}  // namespace
+
+std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions& options) {
+    if (runs.empty()) throw Error("ginn view", "no runs given", "one or more run directories", "ginn view RUN -o FILE.html");
+    if (options.image_size < 16 || options.image_size > 512)
+        throw Error("viewer", "image size " + std::to_string(options.image_size) + " out of range", "16..512");
+    const int threads = options.threads;  // 0: every core (parallel_for)
+
+    if (!options.findings.empty() && options.findings.size() != runs.size())
+        throw Error("viewer", std::to_string(options.findings.size()) + " findings for " + std::to_string(runs.size()) + " runs",
+                    "one findings object per run, in the runs' order", "run_findings(runs) in analysis.h");
+
+    json data = {{"format", "ginn-viewer"}, {"format_version", viewer_format_version}, {"ginn_version", GINN_VERSION},
+                 {"runs", json::array()}};
+    std::string title = options.title;
+    for (size_t i = 0; i < runs.size(); ++i) {
+        const Run* run = runs[i];
+        if (!run) throw Error("viewer", "null run in the run list", "a list of opened runs");
+        data["runs"].push_back(run_json(*run, options, threads));
+        if (!options.findings.empty()) data["runs"].back()["findings"] = checked_findings(options.findings[i], *run);
+        if (options.title.empty()) title += (title.empty() ? "ginn: " : ", ") + data["runs"].back()["name"].get<std::string>();
+    }
+
+    std::string page = asset("viewer.html");
+    replace_marker(page, "<!--GINN_TITLE-->", html_escape(title));
+    replace_marker(page, "/*GINN_STYLE*/", asset("viewer.css"));
+    std::string script;
+    for (const char* file : {"decode.js", "draw.js", "diagram.js", "findings.js", "viewer.js"}) script += asset(file) + "\n";
+    replace_marker(page, "/*GINN_SCRIPT*/", script);
+    replace_marker(page, "/*GINN_DATA*/", script_safe(data.dump()));
+    return page;
+}
+
+void write_viewer(const std::vector<const Run*>& runs, const std::string& path, const ViewerOptions& options) {
+    write_file_atomic(path, viewer_html(runs, options));
+}
+
+}  // namespace ginn

@@ -1,0 +1,337 @@
+// Tests for viewer.h: the page is self-contained, carries every snapshot in the documented encoding (decoded here
+// and checked against the run) and the analysis' findings, is written atomically, and rejects bad input. Also writes
+// the browser tests' fixture.
+// Not the page's behaviour: tests/e2e drives it in Chromium.
+#include "ginn/viewer/viewer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <stb/stb_image.h>
+
+#include "ginn/analysis/analysis.h"
+#include "ginn/train/config.h"
+#include "ginn/core/error.h"
+#include "ginn/geometry/geometry.h"
+#include "ginn/core/io.h"
+#include "ginn/model/model.h"
+#include "ginn/train/trainer.h"
+
+namespace ginn {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+/// A small real training run held in memory: the bottle at `resolution`, trained with Adam for `iterations`,
+/// snapshots spaced quadratically (dense early, as GINN's schedule).
+Run trained_run(const std::string& name, std::vector<int> widths, uint64_t seed, int n_snapshots, int64_t iterations,
+                double test_fraction = 0.0, int resolution = 40) {
+    RunConfig c;
+    c.task.target = "bottle";
+    c.task.resolution = resolution;
+    c.task.test_fraction = test_fraction;
+    c.model.widths = std::move(widths);
+    c.optim.lr = 1e-2;
+    c.train.iterations = iterations;
+    c.train.batch = 64;
+    c.train.seed = seed;
+    Dataset data = make_dataset(c.task);
+    Trainer t(c.model, c.optim, c.train, data);
+    std::vector<SnapshotInfo> snaps;
+    std::vector<std::vector<float>> params;
+    for (int k = 0; k < n_snapshots; ++k) {
+        const double f = n_snapshots > 1 ? double(k) / (n_snapshots - 1) : 0.0;
+        const StepResult step = t.run_until(std::llround(iterations * f * f));
+        const Metrics m = t.evaluate();
+        snaps.push_back({.iteration = t.iteration(), .lr = t.lr(), .loss_batch = step.mean_batch_loss, .loss = m.loss,
+                         .accuracy = m.accuracy, .loss_test = m.loss_test, .accuracy_test = m.accuracy_test});
+        params.emplace_back(t.params().begin(), t.params().end());
+    }
+    return Run::in_memory(c, std::move(snaps), params, std::move(data), name);
+}
+
+/// A copy of `run` in which layer-1 neuron `index` (from 1) is planted dead from snapshot `from` on: its line moved
+/// far outside the domain (w = (1e-3, 0), b = -1: zero at x = 1000) with the neuron off on the domain's side.
+Run with_dead_neuron(const Run& run, int index, int from) {
+    std::vector<std::vector<float>> params;
+    for (int k = 0; k < run.n_snapshots(); ++k) {
+        const auto p = run.params(k);
+        params.emplace_back(p.begin(), p.end());
+        if (k < from) continue;
+        // layer 1 comes first in the flat layout (model.h): W (n1 x 2, row-major), then b (n1)
+        const size_t n1 = size_t(run.config().model.widths.at(0)), i = size_t(index - 1);
+        params.back()[2 * i] = 1e-3f;
+        params.back()[2 * i + 1] = 0.0f;
+        params.back()[2 * n1 + i] = -1.0f;
+    }
+    return Run::in_memory(run.config(), run.snapshots(), params, run.dataset(), run.dir());
+}
+
+/// The data JSON inlined in a page.
+json page_data(const std::string& html) {
+    const std::string open = "<script id=\"ginn-data\" type=\"application/json\">";
+    const size_t a = html.find(open);
+    EXPECT_NE(a, std::string::npos) << "no data element";
+    const size_t b = html.find("</script>", a);
+    return json::parse(html.substr(a + open.size(), b - a - open.size()));
+}
+
+std::string unbase64(const std::string& s) {
+    std::string out;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (char ch : s) {
+        int v = ch >= 'A' && ch <= 'Z' ? ch - 'A' : ch >= 'a' && ch <= 'z' ? ch - 'a' + 26
+              : ch >= '0' && ch <= '9' ? ch - '0' + 52 : ch == '+' ? 62 : ch == '/' ? 63 : -1;
+        if (v < 0) continue;
+        acc = (acc << 6) | uint32_t(v);
+        bits += 6;
+        if (bits >= 8) out += char((acc >> (bits -= 8)) & 255);
+    }
+    return out;
+}
+
+/// Decodes one snapshot's geometry stream (docs/viewer.md) into unit-square polylines per neuron, decision last.
+std::vector<std::vector<std::vector<std::pair<double, double>>>> decode_geometry(const std::string& bytes, int n_neurons) {
+    size_t p = 0;
+    auto varint = [&] {
+        uint64_t v = 0;
+        for (int s = 0;; s += 7) {
+            uint8_t b = uint8_t(bytes.at(p++));
+            v |= uint64_t(b & 127) << s;
+            if (!(b & 128)) return v;
+        }
+    };
+    auto zigzag = [&] { uint64_t v = varint(); return int64_t(v >> 1) ^ -int64_t(v & 1); };
+    int64_t x = 0, y = 0;
+    std::vector<std::vector<std::vector<std::pair<double, double>>>> items(size_t(n_neurons) + 1);
+    for (auto& lines : items) {
+        lines.resize(varint());
+        for (auto& line : lines) {
+            line.resize(varint());
+            for (auto& pt : line) {
+                x += zigzag();
+                y += zigzag();
+                pt = {x / 65535.0, y / 65535.0};
+            }
+        }
+    }
+    EXPECT_EQ(p, bytes.size()) << "trailing bytes in the geometry stream";
+    return items;
+}
+
+/// Two small trained runs (the second with a test split) and their page, built once for the tests below.
+struct Fixture {
+    Run a = trained_run("seed-1", {6, 5}, /*seed=*/1, /*n_snapshots=*/6, /*iterations=*/600);
+    Run b = trained_run("seed-2", {6, 5}, /*seed=*/2, /*n_snapshots=*/4, /*iterations=*/400, /*test_fraction=*/0.2);
+    std::string html = viewer_html({&a, &b}, {.image_size = 32});
+};
+const Fixture& fixture() {
+    static const Fixture f;
+    return f;
+}
+
+TEST(viewer_test, page_is_self_contained) {
+    const std::string& h = fixture().html;
+    EXPECT_EQ(h.find("http://"), std::string::npos);
+    EXPECT_EQ(h.find("https://"), std::string::npos);
+    EXPECT_EQ(h.find("<script src"), std::string::npos);
+    EXPECT_EQ(h.find("<link"), std::string::npos);
+    EXPECT_EQ(h.find("@import"), std::string::npos);
+    EXPECT_EQ(h.find("/*GINN_"), std::string::npos) << "a template marker was left in the page";
+    EXPECT_NE(h.find("function drawPicture"), std::string::npos) << "scripts were not inlined";
+    EXPECT_NE(h.find(".neuron.on"), std::string::npos) << "styles were not inlined";
+    EXPECT_EQ(h.rfind("<!doctype html>", 0), 0u);
+}
+
+TEST(viewer_test, page_holds_every_snapshot_of_every_run) {
+    const json d = page_data(fixture().html);
+    EXPECT_EQ(d.at("format"), "ginn-viewer");
+    ASSERT_EQ(d.at("runs").size(), 2u);
+    for (int r = 0; r < 2; ++r) {
+        const ginn::Run& run = r == 0 ? fixture().a : fixture().b;
+        const json& j = d["runs"][r];
+        EXPECT_EQ(j.at("name"), run.dir());
+        ASSERT_EQ(j["snapshots"]["iteration"].size(), size_t(run.n_snapshots()));
+        for (int k = 0; k < run.n_snapshots(); ++k) EXPECT_EQ(j["snapshots"]["iteration"][k], run.snapshot(k).iteration);
+        EXPECT_EQ(j["geometry"].size(), size_t(run.n_snapshots()));
+        EXPECT_EQ(j["counts"]["activation"].size(), size_t(run.n_snapshots()));
+        EXPECT_EQ(j["snapshots"].contains("loss_test"), r == 1) << "test loss only where the run has a test split";
+    }
+}
+
+TEST(viewer_test, weights_decode_to_the_snapshot_networks) {
+    const json j = page_data(fixture().html)["runs"][0];
+    const std::string w = unbase64(j["weights"]);
+    size_t off = 0;
+    for (int k = 0; k < fixture().a.n_snapshots(); ++k) {
+        const Network net = fixture().a.network(k);
+        for (const DenseLayer& L : net.layers) {
+            for (int o = 0; o < L.n_out(); ++o)
+                for (int i = 0; i < L.n_in(); ++i, off += 4) {
+                    float f;
+                    std::memcpy(&f, w.data() + off, 4);
+                    ASSERT_FLOAT_EQ(f, float(L.W(o, i))) << "snapshot " << k << " W(" << o << ", " << i << ")";
+                }
+            for (int o = 0; o < L.n_out(); ++o, off += 4) {
+                float f;
+                std::memcpy(&f, w.data() + off, 4);
+                ASSERT_FLOAT_EQ(f, float(L.b(o))) << "snapshot " << k << " b(" << o << ")";
+            }
+        }
+    }
+    EXPECT_EQ(off, w.size());
+}
+
+TEST(viewer_test, geometry_decodes_to_the_exact_polylines_within_quantisation) {
+    const json j = page_data(fixture().html)["runs"][0];
+    for (int k = 0; k < fixture().a.n_snapshots(); ++k) {
+        const Network net = fixture().a.network(k);
+        const Geometry g = compute_geometry(net);
+        const auto items = decode_geometry(unbase64(j["geometry"][k]), net.n_neurons());
+        const Box& d = net.domain;
+        for (size_t n = 0; n < items.size(); ++n) {
+            const std::vector<Polyline>& lines = n < g.neurons.size() ? g.neurons[n].polylines : g.decision_boundary;
+            ASSERT_EQ(items[n].size(), lines.size()) << "snapshot " << k << " item " << n;
+            for (size_t l = 0; l < lines.size(); ++l) {
+                ASSERT_EQ(items[n][l].size(), size_t(lines[l].rows()));
+                for (Eigen::Index i = 0; i < lines[l].rows(); ++i) {
+                    EXPECT_NEAR(items[n][l][size_t(i)].first, (lines[l](i, 0) - d.x0) / d.width(), 1e-5);
+                    EXPECT_NEAR(items[n][l][size_t(i)].second, (lines[l](i, 1) - d.y0) / d.height(), 1e-5);
+                }
+            }
+        }
+        EXPECT_EQ(j["counts"]["activation"][k], g.counts.activation);
+    }
+}
+
+TEST(viewer_test, prediction_atlas_decodes_to_the_network_probabilities) {
+    const json p = page_data(fixture().html)["runs"][0]["prediction"];
+    const int n = p["size"], cols = p["cols"];
+    ASSERT_EQ(n, 32);
+    const std::string png = unbase64(p["atlas"].get<std::string>().substr(std::string("data:image/png;base64,").size()));
+    int w = 0, h = 0, ch = 0;
+    unsigned char* px = stbi_load_from_memory(reinterpret_cast<const unsigned char*>(png.data()), int(png.size()), &w, &h, &ch, 1);
+    ASSERT_NE(px, nullptr) << "atlas is not a PNG";
+    std::vector<uint8_t> prev(size_t(n) * n, 0);
+    for (int k = 0; k < fixture().a.n_snapshots(); ++k) {
+        const Network net = fixture().a.network(k);
+        const Box& d = net.domain;
+        int worst = 0;
+        for (int r = 0; r < n; ++r)
+            for (int c = 0; c < n; ++c) {
+                const int ar = k / cols * n + r, ac = k % cols * n + c;
+                ASSERT_LT(ar, h);
+                const uint8_t v = uint8_t(prev[size_t(r) * n + c] + px[size_t(ar) * w + ac]);
+                prev[size_t(r) * n + c] = v;
+                Eigen::MatrixXd X(1, 2);
+                X << d.x0 + (c + 0.5) / n * d.width(), d.y1 - (r + 0.5) / n * d.height();
+                worst = std::max(worst, std::abs(int(v) - int(std::lround(probability(net, X)(0) * 255))));
+            }
+        EXPECT_LE(worst, 1) << "snapshot " << k;
+    }
+    stbi_image_free(px);
+}
+
+TEST(viewer_test, page_without_findings_has_none) {
+    for (const json& r : page_data(fixture().html)["runs"]) EXPECT_FALSE(r.contains("findings"));
+}
+
+TEST(viewer_test, findings_are_embedded_per_run_and_decode) {
+    // Layer-1 neuron 2 of the first run is planted dead from snapshot 3 of 6: the analysis must find it there.
+    const ginn::Run a = with_dead_neuron(fixture().a, /*index=*/2, /*from=*/3);
+    const std::vector<json> findings = run_findings({&a, &fixture().b});
+    ASSERT_EQ(findings.size(), 2u);
+    const json d = page_data(viewer_html({&a, &fixture().b}, {.image_size = 16, .findings = findings}));
+    ASSERT_EQ(d["runs"].size(), 2u);
+    for (int r = 0; r < 2; ++r) {
+        const json& f = d["runs"][r].at("findings");
+        EXPECT_EQ(f, findings[size_t(r)]) << "run " << r << ": the page carries the findings unchanged";
+        EXPECT_EQ(f.at("format"), "ginn-findings");
+        // the region curve the page draws from "counts" is the analysis' own
+        EXPECT_EQ(f["regions"]["activation"], d["runs"][r]["counts"]["activation"]) << "run " << r;
+        EXPECT_EQ(f["regions"]["linear"], d["runs"][r]["counts"]["linear"]) << "run " << r;
+    }
+    const json& f = d["runs"][0]["findings"];
+    EXPECT_NE(std::find(f["badges"]["L1:2"].begin(), f["badges"]["L1:2"].end(), "dead"), f["badges"]["L1:2"].end())
+        << f["badges"].dump();
+    EXPECT_EQ(f["spans"]["L1:2"]["dead"], json::parse("[[3, 5]]")) << "dead exactly from the planted snapshot on";
+    bool died = false;
+    for (const json& e : f["events"]) died = died || (e["kind"] == "died" && e["snapshot"] == 3 && e["neurons"] == json{"L1:2"});
+    EXPECT_TRUE(died) << f["events"].dump();
+}
+
+TEST(viewer_test, findings_must_be_one_per_run_in_order) {
+    const ginn::Run& a = fixture().a;
+    const ginn::Run& b = fixture().b;
+    const std::vector<json> f = run_findings({&a, &b});
+    EXPECT_THROW(viewer_html({&a, &b}, {.image_size = 16, .findings = {f[0]}}), Error) << "one findings for two runs";
+    EXPECT_THROW(viewer_html({&a, &b}, {.image_size = 16, .findings = {f[1], f[0]}}), Error) << "swapped runs";
+    EXPECT_THROW(viewer_html({&a}, {.image_size = 16, .findings = {json{{"format", "ginn-analysis"}}}}), Error);
+    EXPECT_THROW(viewer_html({&a}, {.image_size = 16, .findings = {json::array()}}), Error);
+    try {
+        viewer_html({&a, &b}, {.image_size = 16, .findings = {f[1], f[0]}});
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find(a.dir()), std::string::npos) << "names the run: " << e.what();
+    }
+}
+
+TEST(viewer_test, write_is_atomic_and_equals_the_string) {
+    const fs::path dir = fs::temp_directory_path() / ("ginn_viewer_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string path = (dir / "view.html").string();
+    write_file_atomic(path, "old contents");
+    write_viewer({&fixture().a}, path, {.image_size = 32});
+    EXPECT_EQ(read_file(path), viewer_html({&fixture().a}, {.image_size = 32}));
+    int files = 0;
+    for (const auto& e : fs::directory_iterator(dir)) files += e.is_regular_file();
+    EXPECT_EQ(files, 1) << "a temporary file was left behind";
+    fs::remove_all(dir);
+}
+
+TEST(viewer_test, bad_inputs_throw_errors) {
+    EXPECT_THROW(viewer_html({}, {}), Error);
+    EXPECT_THROW(viewer_html({nullptr}, {}), Error);
+    EXPECT_THROW(viewer_html({&fixture().a}, {.image_size = 4}), Error);
+    EXPECT_THROW(write_viewer({&fixture().a}, "/nonexistent-dir/ginn/view.html", {.image_size = 32}), Error);
+    EXPECT_THROW(write_viewer({}, "view.html"), Error);
+    EXPECT_FALSE(fs::exists("view.html"));
+    try {
+        write_viewer({&fixture().a}, "/nonexistent-dir/ginn/view.html", {.image_size = 32});
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("/nonexistent-dir/ginn/view.html"), std::string::npos) << e.what();
+    }
+}
+
+TEST(viewer_test, run_without_snapshots_is_an_error) {
+    RunConfig c;
+    c.task.target = "circle";
+    c.task.n_points = 50;
+    c.model.widths = {3};
+    ginn::Run empty = Run::in_memory(c, {}, {}, make_dataset(c.task), "empty");
+    EXPECT_THROW(viewer_html({&empty}), Error);
+}
+
+/// The browser tests' fixture (tests/e2e/run.sh): two trained 2-16-16-16-2 runs, one with a test split, with the
+/// analysis' findings; in the first, layer-1 neuron 5 (alive until then) is planted dead from snapshot 20 of 40. Written to
+/// $GINN_VIEWER_FIXTURE or <build>/viewer_fixture.html.
+TEST(viewer_test, write_e2e_fixture) {
+    const char* env = std::getenv("GINN_VIEWER_FIXTURE");
+    const std::string path = env && *env ? std::string(env) : (fs::path(GINN_BINARY).parent_path() / "viewer_fixture.html").string();
+    const ginn::Run trained = trained_run("bottle-seed-1", {16, 16, 16}, /*seed=*/1, /*n_snapshots=*/40, /*iterations=*/4000, 0.0, 64);
+    const ginn::Run a = with_dead_neuron(trained, /*index=*/5, /*from=*/20);
+    const ginn::Run b = trained_run("bottle-seed-2", {16, 16, 16}, /*seed=*/2, /*n_snapshots=*/30, /*iterations=*/3000, 0.1, 64);
+    const std::vector<json> findings = run_findings({&a, &b});
+    ASSERT_EQ(findings[0]["spans"]["L1:5"]["dead"], json::parse("[[20, 39]]")) << "the planted death is found";
+    write_viewer({&a, &b}, path, {.title = "ginn viewer test fixture", .image_size = 64, .findings = findings});
+    EXPECT_TRUE(fs::exists(path));
+    std::cout << "wrote " << path << " (" << fs::file_size(path) << " bytes)\n";
+}
+
+}  // namespace
+}  // namespace ginn

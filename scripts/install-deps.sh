@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake ninja-build pkg-config
           libeigen3-dev libcairo2-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libstb-dev
           libgtest-dev libbenchmark-dev
+          clang libclang-rt-14-dev   # the sanitizer build and the libFuzzer harnesses (scripts/test.sh, fuzz.sh)
           ffmpeg chromium)
 missing=()
 for p in "${packages[@]}"; do
@@ -21,8 +22,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Browser tests only: playwright-core drives Debian's chromium (no browser download).
-if [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules/playwright-core ]; then
-  echo "ginn setup: installing playwright-core for the browser tests"
-  (cd tests/e2e && npm install --no-audit --no-fund --silent)
-fi
+# Browser tests only: playwright-core, at exactly the version the lock file names, drives Debian's chromium (no
+# browser download). --engine-strict turns a Node too old for it into an error instead of a warning.
+bash scripts/install-e2e.sh

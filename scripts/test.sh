@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
-# Quick start, step 2: run every test: the GoogleTest suite (CTest) and the browser tests (playwright-core + chromium).
+# Quick start, step 2: runs every test. The GoogleTest suite (CTest) on the Release build, the browser tests
+# (playwright-core + chromium), the suite again under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/),
+# and each libFuzzer harness for a short fixed time (scripts/fuzz.sh). See docs/testing.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+fuzz_seconds=${GINN_FUZZ_SECONDS:-20}
+step() { echo; echo "==== ginn test: $1 ($(date -u +%T))"; }
+
+step "dependencies"
 bash scripts/install-deps.sh
+step "Release build"
 bash scripts/build.sh
+step "GoogleTest suite (Release)"
 ctest --test-dir build --output-on-failure -j "$(nproc)"
-if [ -x tests/e2e/run.sh ]; then
-  bash tests/e2e/run.sh build
-fi
+step "browser tests"
+bash tests/e2e/run.sh build
+step "sanitizer build (clang, ASan + UBSan)"
+bash scripts/sanitize-build.sh
+step "GoogleTest suite (ASan + UBSan)"
+ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
+step "fuzzers, $fuzz_seconds s each"
+bash scripts/fuzz.sh "$fuzz_seconds" build-asan
+step "all passed"

@@ -65,6 +65,7 @@ struct Reader {
     template <typename T>
     void get_array(std::vector<T>& values) {
         need(values.size() * sizeof(T));
+        if (values.empty()) return;  // memcpy into an empty vector's null data() is undefined even for 0 bytes
         std::memcpy(values.data(), bytes.data() + pos, values.size() * sizeof(T));
         pos += values.size() * sizeof(T);
     }

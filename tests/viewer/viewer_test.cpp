@@ -239,7 +239,8 @@ TEST(viewer_test, prediction_atlas_decodes_to_the_network_probabilities) {
 }
 
 TEST(viewer_test, page_without_findings_has_none) {
-    for (const json& r : page_data(fixture().html)["runs"]) EXPECT_FALSE(r.contains("findings"));
+    const json page = page_data(fixture().html);  // named: a range-for over a temporary's member dangles
+    for (const json& r : page["runs"]) EXPECT_FALSE(r.contains("findings"));
 }
 
 TEST(viewer_test, findings_are_embedded_per_run_and_decode) {

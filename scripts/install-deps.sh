@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake ninja-build pkg-config
           libeigen3-dev libcairo2-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libstb-dev
           libgtest-dev libbenchmark-dev
+          libgmp-dev
           ffmpeg chromium)
 missing=()
 for p in "${packages[@]}"; do

@@ -8,6 +8,7 @@ packages=(build-essential cmake ninja-build pkg-config
           libeigen3-dev libcairo2-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libstb-dev
           libgtest-dev libbenchmark-dev
           clang libclang-rt-14-dev   # the sanitizer build and the libFuzzer harnesses (scripts/test.sh, fuzz.sh)
+          libgmp-dev
           ffmpeg chromium)
 missing=()
 for p in "${packages[@]}"; do

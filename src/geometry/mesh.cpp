@@ -2,15 +2,15 @@
 // Not the smooth approximation (smooth.cpp) and not drawing. The algorithm is in docs/geometry.md.
 //
 // Legend: V vertices, H half-edges, F faces. Inside a face every earlier neuron has a fixed state, so the current
-// layer's pre-activations are affine there: z = G x + h (per face, per neuron). Refining by neuron j classifies
-// each vertex by the sign of z_j (evaluated with the map of a face it belongs to, cached per vertex), splits
-// every edge whose ends have strictly opposite signs at the interpolated zero, then splits every face that has
-// both signs along the chord between its two zero vertices (faces are convex, so there are exactly two).
+// layer's pre-activations are affine there: z = G x + h (per face, per neuron). Every edge lies on a line and every
+// vertex is the intersection of two lines, so the sign of z at a vertex is an exact predicate: a double filter with
+// a certified error bound (exact.h) decides it, and GMP rationals where the bound cannot. Refining by neuron j splits
+// every edge whose ends have strictly opposite signs, then every face that has both signs along the chord between
+// its two zero vertices (faces are convex, so there are exactly two).
 #include <array>
 #include <cmath>
-#include <map>
-#include <unordered_map>
 
+#include "geometry/exact.h"
 #include "geometry/internal.h"
 #include "ginn/core/error.h"
 
@@ -18,55 +18,73 @@ namespace ginn::detail {
 
 namespace {
 
-/// Sign tolerance: |z| <= sign_eps * (sum of |terms| of z) counts as zero, so the vertex lies on the boundary.
-constexpr double sign_eps = 1e-10;
-/// Two output maps are equal when they differ by at most this, relative to their size over the domain.
-constexpr double map_eps = 1e-9;
+/// Vertex coordinates are certified to within this fraction of the domain's size, else rounded from rationals.
+constexpr double coord_accuracy = 1e-12;
+/// Largest magnitude of the terms of any pre-activation over the domain that exact geometry accepts: products of
+/// three coefficients (the predicates' determinants) must stay finite in double.
+constexpr double max_magnitude = 1e100;
 
 struct HalfEdge {
     int origin;  // vertex the half-edge leaves
     int twin;    // opposite half-edge, -1 on the box boundary
     int next;    // next half-edge counter-clockwise around the face
     int face;
-    int maker;   // global neuron index whose split created the edge, -1 for the box
+    int line;    // the line the edge lies on (index into Workspace::lines)
 };
 
 /// Affine maps of one layer's pre-activations, one map per face: z_j = gx x + gy y + h, with the magnitudes of the
-/// terms (|W| |P| and |W| |q| + |b|) that set the sign tolerance. Laid out as a column-major (n, 3 #maps) matrix
+/// terms (|W| |P| and |W| |q| + |b|) that bound the rounding errors. Laid out as a column-major (n, 3 #maps) matrix
 /// (columns 3m, 3m+1, 3m+2 are gx, gy, h of map m) so that one matrix product makes them all.
 struct LayerMaps {
-    int n = 0;                           // neurons in the layer (or outputs)
-    std::vector<double> Z, Z_abs;        // (n, 3 #maps), column-major
-    double gx(int m, int j) const { return Z[size_t(3 * m) * n + j]; }
-    double gy(int m, int j) const { return Z[size_t(3 * m + 1) * n + j]; }
-    double h(int m, int j) const { return Z[size_t(3 * m + 2) * n + j]; }
-    double gx_abs(int m, int j) const { return Z_abs[size_t(3 * m) * n + j]; }
-    double gy_abs(int m, int j) const { return Z_abs[size_t(3 * m + 1) * n + j]; }
-    double h_abs(int m, int j) const { return Z_abs[size_t(3 * m + 2) * n + j]; }
-};
-
-/// One affine function on one face with the magnitudes of its terms: z = gx x + gy y + h.
-struct Affine {
-    double gx, gy, h, gx_abs, gy_abs, h_abs;
+    int n = 0;                     // neurons in the layer (or outputs)
+    int layer = 0;                 // which layer of the network (n_hidden for the output layer)
+    double theta = 0, eta = 0;     // |computed - exact| <= theta * magnitude + eta for every coefficient
+    std::vector<double> Z, Z_abs;  // (n, 3 #maps), column-major
+    double z(int m, int j, int c) const { return Z[size_t(3 * m + c) * n + j]; }
+    double z_abs(int m, int j, int c) const { return Z_abs[size_t(3 * m + c) * n + j]; }
+    /// Row j minus row `minus` (-1 none, -2 the constant 0.5) of map m as a certified line.
+    Line line(int m, int j, int minus = -1) const {
+        Line L;
+        double* v[3] = {&L.a, &L.b, &L.c};
+        double* e[3] = {&L.ea, &L.eb, &L.ec};
+        for (int c = 0; c < 3; ++c) {
+            *v[c] = z(m, j, c);
+            double mag = z_abs(m, j, c), eta_c = eta;
+            if (minus >= 0) {
+                *v[c] -= z(m, minus, c);
+                mag += z_abs(m, minus, c) + std::abs(*v[c]);
+                eta_c *= 2;
+            }
+            *e[c] = theta * mag + eta_c;
+        }
+        if (minus == -2) {
+            L.c -= 0.5;
+            L.ec += unit_roundoff * (std::abs(L.c) + 0.5);
+        }
+        L.src = {layer, m, j, minus};
+        return L;
+    }
 };
 
 /// Every buffer of the arrangement, kept per thread and reused from call to call: a snapshot series allocates
 /// (and page-faults) once instead of for every snapshot.
 struct Workspace {
-    std::vector<double> vx, vy;      // #V
+    std::vector<double> vx, vy, v_err;  // #V: coordinates and a certified bound on their error
+    std::vector<std::array<int, 2>> v_lines;  // #V: the two lines the vertex is the intersection of
     std::vector<uint8_t> v_on_box;   // #V
-    std::vector<double> v_z;         // #V: cached value of the function being split by
-    std::vector<int8_t> v_sign;      // #V: its sign with tolerance (-1, 0, +1)
+    std::vector<int8_t> v_sign;      // #V: exact sign of the function being split by (-1, 0, +1)
     std::vector<int> v_stamp;        // #V: which function the cache holds
     std::vector<HalfEdge> H;         // #H
+    std::vector<Line> lines;         // every line an edge lies on: the 4 sides of the box, then one per chord
     std::vector<int> face_he;        // #F: one half-edge of the face
     std::vector<int> face_map;       // #F: which map of the current LayerMaps holds on the face
     std::vector<std::array<double, 4>> face_box;  // #F: bounding box x0, x1, y0, y1, to skip faces a line misses
-    std::vector<uint8_t> bits;       // #F by n_neurons: activation pattern
+    std::vector<uint8_t> bits;       // #F by stride: activation pattern, then the output ties' signs
     LayerMaps maps, spare, out;      // current layer's maps, the next layer's being built, the output maps
     std::vector<double> P, P_abs;    // (n_in, 3 #F): a layer's input maps
-    std::vector<Affine> by_neuron;   // (n, #maps): the current layer's maps, contiguous per neuron for the scans
-    std::vector<Affine> decision;    // #F: the two-class decision value per face
+    std::vector<Line> by_neuron;     // (n, #maps): the current layer's maps, contiguous per neuron for the scans
+    std::vector<Line> decision;      // #maps: an output tie function per face
+    std::vector<int> map_line;       // #maps: line index of the function being split by on each map, -1 not yet
     std::vector<int> cyc;            // half-edges of the face being refined
 };
 
@@ -75,78 +93,133 @@ double slope(Activation a, bool active) {
     return a == Activation::leaky_relu ? leaky_relu_slope : 0.0;
 }
 
+/// Refuses networks whose pre-activation terms could overflow the filters: the magnitude of every term, bounded
+/// layer by layer over the box (|W| m + |b|), must stay below max_magnitude.
+void check_scale(const Network& net) {
+    const Box& d = net.domain;
+    double m = std::max({std::abs(d.x0), std::abs(d.x1), std::abs(d.y0), std::abs(d.y1)});
+    for (size_t l = 0; l < net.layers.size(); ++l) {
+        const DenseLayer& L = net.layers[l];
+        const double next = (L.W.cwiseAbs().rowwise().sum().array() * m + L.b.cwiseAbs().array()).maxCoeff() +
+                            (L.residual ? m : 0.0);
+        if (!(next <= max_magnitude))
+            throw Error("compute_geometry", "layer " + std::to_string(l + 1) + "'s pre-activation terms reach " +
+                        std::to_string(next) + " over the domain", "at most 1e100 for exact geometry",
+                        "the weights (or the domain) are absurdly large; rescale them");
+        m = next;
+    }
+}
+
 class Arrangement {
 public:
     Arrangement(const Network& net, Workspace& ws);
     void refine_layer(int l);  // hidden layer l (0-based): maps for the layer, then one split per neuron
     void compute_output_maps();
     Geometry result(const GeometryOptions& options);
+    int64_t n_exact() const { return exact_.n_exact; }
 
 private:
-    // One linear function per face (row j of the face's map), evaluated lazily at vertices with a cache stamp.
+    // One affine function per face map (FaceFunction::maps[face_map_[f]]), evaluated at vertices with a cache stamp.
     struct FaceFunction {
-        const Affine* maps;  // indexed by face_map_[f]
+        const Line* maps;
     };
     int vertex_sign(int v, int f, const FaceFunction& fn, int stamp);
-    int add_vertex(double x, double y, bool on_box);
-    int split_edge(int e, int stamp);
-    void split_by_neuron(int j, int g);
-    void split_face(int f, const std::vector<int>& cyc, int g);
+    int add_vertex(int line1, int line2, bool on_box);
+    int line_on(int f, const FaceFunction& fn);
+    int split_edge(int e, int f, const FaceFunction& fn, int stamp);
+    std::vector<KeySegment> split_by(const FaceFunction& fn, int g, uint8_t zero_bit);
+    void split_face(int f, const std::vector<int>& cyc, int g, int line);
+    bool certainly_one_sign(int f, const Line& a) const;
     void update_box(int f);
     void next_maps(const DenseLayer& L, int prev_layer, LayerMaps& out);
-    std::vector<Polyline> two_class_boundary();
-    std::vector<Polyline> argmax_boundary() const;
-    void linear_regions(std::vector<int>& linear_id, int64_t& n_linear) const;
+    std::vector<Polyline> decision_boundary();
+    void linear_regions(std::vector<int>& linear_id, int64_t& n_linear);
+    std::vector<Polyline> polylines(const std::vector<KeySegment>& segments) const;
 
     const Network& net_;
-    int n_neurons_ = 0;
     std::vector<int> layer_offset_;  // global index of each hidden layer's first neuron
-    double scale_x_ = 1, scale_y_ = 1;  // max |coordinate| over the domain, for map comparisons
+    int n_neurons_ = 0;
+    int stride_ = 0;                 // bits per face: n_neurons_ hidden neurons, then one per output tie function
+    double coord_tol_ = 0;           // coord_accuracy times the domain's size
+    double coord_err_ = 0;           // the largest certified coordinate error of any vertex
     Workspace& ws_;
-    std::vector<double>&vx_, &vy_, &v_z_;
+    std::vector<double>&vx_, &vy_, &v_err_;
+    std::vector<std::array<int, 2>>& v_lines_;
     std::vector<uint8_t>&v_on_box_, &bits_;
     std::vector<int8_t>& v_sign_;
     std::vector<int>&v_stamp_, &face_he_, &face_map_, &cyc_;
     std::vector<HalfEdge>& H_;
+    std::vector<Line>& lines_;
     std::vector<std::array<double, 4>>& face_box_;
     LayerMaps &maps_, &out_;         // current hidden layer's pre-activation maps; output maps (logits) per face
     int maps_layer_ = -1;            // which layer maps_ belongs to
+    ExactLines exact_;
     std::vector<int64_t> per_layer_;
     std::vector<std::vector<Polyline>> neuron_lines_;
 };
 
+int n_tie_functions(const Network& net) {
+    const int k = net.n_outputs();
+    return net.head == Head::softmax ? k * (k - 1) / 2 : 1;
+}
+
+std::vector<int> layer_offsets(const Network& net) {
+    std::vector<int> offset = {0};
+    for (int l = 0; l + 1 < net.n_hidden_layers(); ++l) offset.push_back(offset.back() + net.layers[l].n_out());
+    return offset;
+}
+
 Arrangement::Arrangement(const Network& net, Workspace& ws)
-    : net_(net), ws_(ws), vx_(ws.vx), vy_(ws.vy), v_z_(ws.v_z), v_on_box_(ws.v_on_box), bits_(ws.bits),
-      v_sign_(ws.v_sign), v_stamp_(ws.v_stamp), face_he_(ws.face_he), face_map_(ws.face_map), cyc_(ws.cyc), H_(ws.H),
-      face_box_(ws.face_box), maps_(ws.maps), out_(ws.out) {
-    for (auto* v : {&vx_, &vy_, &v_z_}) v->clear();
+    : net_(net), layer_offset_(layer_offsets(net)), n_neurons_(net.n_neurons()),
+      stride_(n_neurons_ + n_tie_functions(net)), ws_(ws), vx_(ws.vx), vy_(ws.vy), v_err_(ws.v_err), v_lines_(ws.v_lines), v_on_box_(ws.v_on_box),
+      bits_(ws.bits), v_sign_(ws.v_sign), v_stamp_(ws.v_stamp), face_he_(ws.face_he), face_map_(ws.face_map),
+      cyc_(ws.cyc), H_(ws.H), lines_(ws.lines), face_box_(ws.face_box), maps_(ws.maps), out_(ws.out),
+      exact_(net, ws.bits, stride_, layer_offset_) {
+    for (auto* v : {&vx_, &vy_, &v_err_}) v->clear();
     for (auto* v : {&v_on_box_, &bits_}) v->clear();
     for (auto* v : {&v_stamp_, &face_he_, &face_map_}) v->clear();
+    v_lines_.clear();
     v_sign_.clear();
     H_.clear();
+    lines_.clear();
     face_box_.clear();
     const Box& d = net.domain;
-    for (int l = 0; l < net.n_hidden_layers(); ++l) {
-        layer_offset_.push_back(n_neurons_);
-        n_neurons_ += net.layers[l].n_out();
+    coord_tol_ = coord_accuracy * std::max({std::abs(d.x0), std::abs(d.x1), std::abs(d.y0), std::abs(d.y1),
+                                            d.width(), d.height()});
+    // The box, counter-clockwise: sides 0 bottom, 1 right, 2 top, 3 left (exact lines); corner i joins sides
+    // i - 1 and i; one face, four half-edges without twins.
+    const double at[4] = {d.y0, d.x1, d.y1, d.x0};
+    for (int s = 0; s < 4; ++s) {
+        Line L;
+        (s % 2 == 0 ? L.b : L.a) = 1;
+        L.c = -at[s];
+        L.src = {-1, s, 0, -1};
+        lines_.push_back(L);
     }
-    scale_x_ = std::max(std::abs(d.x0), std::abs(d.x1));
-    scale_y_ = std::max(std::abs(d.y0), std::abs(d.y1));
-    // The box, counter-clockwise: one face, four half-edges without twins.
-    const double corners[4][2] = {{d.x0, d.y0}, {d.x1, d.y0}, {d.x1, d.y1}, {d.x0, d.y1}};
-    for (const auto& c : corners) add_vertex(c[0], c[1], /*on_box=*/true);
-    for (int i = 0; i < 4; ++i) H_.push_back({i, -1, (i + 1) % 4, 0, -1});
+    for (int i = 0; i < 4; ++i) add_vertex((i + 3) % 4, i, /*on_box=*/true);
+    for (int i = 0; i < 4; ++i) H_.push_back({i, -1, (i + 1) % 4, 0, i});
     face_he_.push_back(0);
     face_map_.push_back(0);
-    bits_.assign(n_neurons_, 0);
+    bits_.assign(stride_, 0);
     neuron_lines_.resize(n_neurons_);
 }
 
-int Arrangement::add_vertex(double x, double y, bool on_box) {
-    vx_.push_back(x);
-    vy_.push_back(y);
+// A vertex at the intersection of two lines: coordinates by Cramer's rule in double when their certified error
+// is below coord_tol_, else rounded from the exact rational point.
+int Arrangement::add_vertex(int line1, int line2, bool on_box) {
+    double x = 0, y = 0, err = 0;
+    if (!filtered_point(lines_[line1], lines_[line2], x, y, err) || err > coord_tol_) {
+        const auto p = exact_.point(lines_[line1].src, lines_[line2].src);
+        x = p[0];
+        y = p[1];
+        err = 2 * unit_roundoff * (std::abs(x) + std::abs(y)) + DBL_TRUE_MIN;
+    }
+    coord_err_ = std::max(coord_err_, err);
+    vx_.push_back(x + 0.0);  // + 0.0: no -0 in the output
+    vy_.push_back(y + 0.0);
+    v_err_.push_back(err);
+    v_lines_.push_back({line1, line2});
     v_on_box_.push_back(on_box);
-    v_z_.push_back(0.0);
     v_sign_.push_back(0);
     v_stamp_.push_back(-1);
     return static_cast<int>(vx_.size()) - 1;
@@ -163,33 +236,52 @@ void Arrangement::update_box(int f) {
     face_box_[f] = box;
 }
 
-int Arrangement::vertex_sign(int v, int f, const FaceFunction& fn, int stamp) {
-    if (v_stamp_[v] == stamp) return v_sign_[v];
-    const Affine& a = fn.maps[face_map_[f]];
-    const double x = vx_[v], y = vy_[v];
-    const double z = a.gx * x + a.gy * y + a.h;
-    const double tol = sign_eps * (a.gx_abs * std::abs(x) + a.gy_abs * std::abs(y) + a.h_abs);
-    v_stamp_[v] = stamp;
-    v_z_[v] = std::abs(z) <= tol ? 0.0 : z;  // snap: a vertex within tolerance lies on the boundary
-    v_sign_[v] = static_cast<int8_t>((v_z_[v] > 0) - (v_z_[v] < 0));
-    return v_sign_[v];
+// True when a x + b y + c is certainly non-zero, with one sign, on the whole face: its value at the centre of the
+// face's bounding box (widened by the largest vertex error) exceeds the largest change across the box plus the
+// certified error of the evaluation.
+bool Arrangement::certainly_one_sign(int f, const Line& a) const {
+    const auto& box = face_box_[f];
+    const double cx = 0.5 * (box[0] + box[1]), cy = 0.5 * (box[2] + box[3]);
+    const double hw = 0.5 * (box[1] - box[0]) + coord_err_, hh = 0.5 * (box[3] - box[2]) + coord_err_;
+    const double z_mid = a.a * cx + a.b * cy + a.c;
+    double room = (std::abs(a.a) + a.ea) * hw + (std::abs(a.b) + a.eb) * hh + a.ea * std::abs(cx) +
+                  a.eb * std::abs(cy) + a.ec + 4 * unit_roundoff * (std::abs(a.a * cx) + std::abs(a.b * cy) + std::abs(a.c));
+    room = room * (1 + 16 * unit_roundoff) + 16 * DBL_TRUE_MIN;
+    return std::isfinite(z_mid) && std::isfinite(room) && std::abs(z_mid) > room;
 }
 
-// Splits half-edge e (a -> b, and its twin) at the zero of the cached linear values of a and b.
-// The new vertex is exactly on the boundary (value 0); returns the new half-edge m -> b.
-int Arrangement::split_edge(int e, int stamp) {
-    const int a = H_[e].origin, b = H_[H_[e].next].origin, t = H_[e].twin;
-    const double s = v_z_[a] / (v_z_[a] - v_z_[b]);  // in (0, 1): the values have opposite signs
-    const double x = vx_[a] + s * (vx_[b] - vx_[a]), y = vy_[a] + s * (vy_[b] - vy_[a]);
-    GINN_ASSERT(!(x == vx_[a] && y == vy_[a]) && !(x == vx_[b] && y == vy_[b]));
-    const int m = add_vertex(x, y, /*on_box=*/t < 0);
+int Arrangement::vertex_sign(int v, int f, const FaceFunction& fn, int stamp) {
+    if (v_stamp_[v] == stamp) return v_sign_[v];
+    const Line& z = fn.maps[face_map_[f]];
+    int s = filtered_sign(z, vx_[v], vy_[v], v_err_[v]);
+    if (s == 2) s = exact_.sign_at(lines_[v_lines_[v][0]].src, lines_[v_lines_[v][1]].src, z.src);
+    v_stamp_[v] = stamp;
+    v_sign_[v] = static_cast<int8_t>(s);
+    return s;
+}
+
+// The line of the function being split by on face f's map, added to lines_ the first time a face of that map needs it.
+int Arrangement::line_on(int f, const FaceFunction& fn) {
+    int& id = ws_.map_line[face_map_[f]];
+    if (id < 0) {
+        id = static_cast<int>(lines_.size());
+        lines_.push_back(fn.maps[face_map_[f]]);
+    }
+    return id;
+}
+
+// Splits half-edge e (a -> b, and its twin) where the function's line crosses it (a and b have strictly opposite
+// signs). The new vertex is exactly on the zero set (sign 0); returns the new half-edge m -> b.
+int Arrangement::split_edge(int e, int f, const FaceFunction& fn, int stamp) {
+    const int t = H_[e].twin;
+    const int m = add_vertex(H_[e].line, line_on(f, fn), /*on_box=*/t < 0);
     v_stamp_[m] = stamp;
     const int e2 = static_cast<int>(H_.size());
-    H_.push_back({m, t, H_[e].next, H_[e].face, H_[e].maker});
+    H_.push_back({m, t, H_[e].next, H_[e].face, H_[e].line});
     H_[e].next = e2;
     if (t >= 0) {  // twin b -> a becomes b -> m, plus m -> a
         const int t2 = static_cast<int>(H_.size());
-        H_.push_back({m, e, H_[t].next, H_[t].face, H_[t].maker});
+        H_.push_back({m, e, H_[t].next, H_[t].face, H_[t].line});
         H_[t].next = t2;
         H_[t].twin = e2;
         H_[e].twin = t2;
@@ -200,7 +292,7 @@ int Arrangement::split_edge(int e, int stamp) {
 // The face's cycle is cyc_ with both signs present and every sign change passing through a zero vertex. Cuts it
 // along the chord from u (the zero before the negative run) to w (the zero before the positive run); the part
 // with the positive run keeps index f and gets bit g = 1, the new face gets bit g = 0.
-void Arrangement::split_face(int f, const std::vector<int>& cyc, int g) {
+void Arrangement::split_face(int f, const std::vector<int>& cyc, int g, int line) {
     const int k = static_cast<int>(cyc.size());
     auto sign_at = [&](int i) { return v_sign_[H_[cyc[((i % k) + k) % k]].origin]; };
     int p = 0;
@@ -217,39 +309,35 @@ void Arrangement::split_face(int f, const std::vector<int>& cyc, int g) {
     const int eu = cyc[iu], ew = cyc[iw], pu = cyc[(iu + k - 1) % k], pw = cyc[(iw + k - 1) % k];
     const int u = H_[eu].origin, w = H_[ew].origin;
     const int c1 = static_cast<int>(H_.size()), c2 = c1 + 1, nf = static_cast<int>(face_he_.size());
-    H_.push_back({u, c2, ew, f, g});   // u -> w, closes the positive side (w ... u)
-    H_.push_back({w, c1, eu, nf, g});  // w -> u, closes the negative side (u ... w)
+    H_.push_back({u, c2, ew, f, line});   // u -> w, closes the positive side (w ... u)
+    H_.push_back({w, c1, eu, nf, line});  // w -> u, closes the negative side (u ... w)
     H_[pu].next = c1;
     H_[pw].next = c2;
     for (int e = eu; e != c2; e = H_[e].next) H_[e].face = nf;
     face_he_[f] = c1;
     face_he_.push_back(c2);
     face_map_.push_back(face_map_[f]);
-    bits_.insert(bits_.end(), bits_.begin() + size_t(f) * n_neurons_, bits_.begin() + size_t(f + 1) * n_neurons_);
-    bits_[size_t(f) * n_neurons_ + g] = 1;
-    bits_[size_t(nf) * n_neurons_ + g] = 0;
+    bits_.insert(bits_.end(), bits_.begin() + size_t(f) * stride_, bits_.begin() + size_t(f + 1) * stride_);
+    bits_[size_t(f) * stride_ + g] = 1;
+    bits_[size_t(nf) * stride_ + g] = 0;
     face_box_.emplace_back();
     update_box(f);
     update_box(nf);
 }
 
-void Arrangement::split_by_neuron(int j, int g) {
-    const size_t n_maps = maps_.Z.size() / (3 * size_t(maps_.n));
-    const FaceFunction fn{&ws_.by_neuron[j * n_maps]};
+// Refines every face by one function (a hidden neuron, or an output tie): bit g of each face becomes 1 where the
+// function is positive, 0 where negative, zero_bit where it is identically zero on the face. Returns the segments
+// of the set where the bit changes: the new chords and the existing edges on the zero set with different bits across.
+std::vector<KeySegment> Arrangement::split_by(const FaceFunction& fn, int g, uint8_t zero_bit) {
     std::vector<KeySegment> segments;
     std::vector<int> zero_edges;  // interior edges with both ends on the zero set: boundary if the bits differ
+    ws_.map_line.assign(face_map_.empty() ? 0 : *std::max_element(face_map_.begin(), face_map_.end()) + 1, -1);
     const int n_faces = static_cast<int>(face_he_.size());
     for (int f = 0; f < n_faces; ++f) {
-        // Skip faces the zero line misses: the affine z over the face's bounding box stays beyond the tolerance.
-        const Affine& a = fn.maps[face_map_[f]];
-        const auto& box = face_box_[f];
-        const double cx = 0.5 * (box[0] + box[1]), cy = 0.5 * (box[2] + box[3]);
-        const double z_mid = a.gx * cx + a.gy * cy + a.h;
-        const double spread = 0.5 * (std::abs(a.gx) * (box[1] - box[0]) + std::abs(a.gy) * (box[3] - box[2]));
-        const double tol = 2 * sign_eps * (a.gx_abs * std::max(std::abs(box[0]), std::abs(box[1])) +
-                                           a.gy_abs * std::max(std::abs(box[2]), std::abs(box[3])) + a.h_abs);
-        if (std::abs(z_mid) - spread > tol) {
-            bits_[size_t(f) * n_neurons_ + g] = z_mid > 0;
+        const Line& a = fn.maps[face_map_[f]];
+        if (certainly_one_sign(f, a)) {  // most faces: the zero line misses the face's bounding box
+            bits_[size_t(f) * stride_ + g] = a.a * 0.5 * (face_box_[f][0] + face_box_[f][1]) +
+                                             a.b * 0.5 * (face_box_[f][2] + face_box_[f][3]) + a.c > 0;
             continue;
         }
         cyc_.clear();
@@ -257,10 +345,9 @@ void Arrangement::split_by_neuron(int j, int g) {
         const int first = face_he_[f];
         int e = first;
         do {
-            const int a = H_[e].origin;
             int next = H_[e].next;
-            const int sa = vertex_sign(a, f, fn, g), sb = vertex_sign(H_[next].origin, f, fn, g);
-            if (sa * sb < 0) next = split_edge(e, g);
+            const int sa = vertex_sign(H_[e].origin, f, fn, g), sb = vertex_sign(H_[next].origin, f, fn, g);
+            if (sa * sb < 0) next = split_edge(e, f, fn, g);
             else if (sa == 0 && sb == 0 && H_[e].twin > e) zero_edges.push_back(e);
             cyc_.push_back(e);
             pos |= sa > 0;
@@ -268,40 +355,50 @@ void Arrangement::split_by_neuron(int j, int g) {
             e = next;
         } while (e != first);
         if (pos && neg) {
-            split_face(f, cyc_, g);
+            split_face(f, cyc_, g, line_on(f, fn));
             const int c1 = face_he_[f];
             segments.emplace_back(H_[c1].origin, H_[H_[c1].twin].origin);
         } else {
-            bits_[size_t(f) * n_neurons_ + g] = pos;
+            bits_[size_t(f) * stride_ + g] = pos ? 1 : neg ? 0 : zero_bit;
         }
     }
     for (int e : zero_edges) {
         const int t = H_[e].twin;
-        if (bits_[size_t(H_[e].face) * n_neurons_ + g] != bits_[size_t(H_[t].face) * n_neurons_ + g])
+        if (bits_[size_t(H_[e].face) * stride_ + g] != bits_[size_t(H_[t].face) * stride_ + g])
             segments.emplace_back(H_[e].origin, H_[t].origin);
     }
-    neuron_lines_[g] = chain_segments(segments, [&](int64_t v) { return std::array<double, 2>{vx_[v], vy_[v]}; });
+    return segments;
+}
+
+std::vector<Polyline> Arrangement::polylines(const std::vector<KeySegment>& segments) const {
+    return chain_segments(segments, [&](int64_t v) { return std::array<double, 2>{vx_[v], vy_[v]}; });
 }
 
 // Maps of layer L's pre-activations for every face, from the previous hidden layer's maps and each face's bits
 // (prev_layer < 0: the input itself). The previous layer's output on a face is a = D (G x + h), D = diag(slopes),
 // so the new maps are W [D G | D h] + [0 | b] (+ [D G | D h] when residual): one matrix product for all faces.
+// Error bound (Higham, ch. 3): a dot product of length n_in + 2 adds at most gamma_{n_in+2} of its magnitude, the
+// slope one rounding, and the input's error passes through |W|: theta grows by (n_in + 4) u per layer (doubled
+// for safety), and eta (underflow) by the absolute row sums of |W|.
 void Arrangement::next_maps(const DenseLayer& L, int prev_layer, LayerMaps& out) {
     const int n_faces = static_cast<int>(face_he_.size()), n_in = L.n_in(), n = L.n_out();
     ws_.P.resize(size_t(n_in) * 3 * n_faces);
     ws_.P_abs.resize(ws_.P.size());
     Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), n_in, 3 * n_faces), P_abs(ws_.P_abs.data(), n_in, 3 * n_faces);
+    double theta = 0, eta = 0;
     if (prev_layer < 0) {
         P << 1, 0, 0, 0, 1, 0;
         P_abs = P;
     } else {
+        theta = maps_.theta;
+        eta = maps_.eta;
         const Activation act = net_.layers[prev_layer].activation;
         double s[1024];
         std::vector<double> s_big(n_in > 1024 ? n_in : 0);
         double* slopes = n_in > 1024 ? s_big.data() : s;
         for (int f = 0; f < n_faces; ++f) {
             const int m = face_map_[f];
-            const uint8_t* bits = &bits_[size_t(f) * n_neurons_ + layer_offset_[prev_layer]];
+            const uint8_t* bits = &bits_[size_t(f) * stride_ + layer_offset_[prev_layer]];
             for (int i = 0; i < n_in; ++i) slopes[i] = slope(act, bits[i]);
             for (int c = 0; c < 3; ++c) {
                 const size_t from = size_t(3 * m + c) * n_in;
@@ -313,6 +410,9 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, LayerMaps& out)
         }
     }
     out.n = n;
+    out.theta = theta * (1 + 4 * unit_roundoff) + 2 * (n_in + 4) * unit_roundoff;
+    out.eta = eta * ((L.W.cwiseAbs().rowwise().sum().maxCoeff() + (L.residual ? 1 : 0)) * (1 + 4 * unit_roundoff)) +
+              4 * (n_in + 4) * DBL_TRUE_MIN;
     out.Z.resize(size_t(n) * 3 * n_faces);
     out.Z_abs.resize(out.Z.size());
     Eigen::Map<Eigen::MatrixXd> Z(out.Z.data(), n, 3 * n_faces), Z_abs(out.Z_abs.data(), n, 3 * n_faces);
@@ -330,9 +430,8 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, LayerMaps& out)
 
 void Arrangement::refine_layer(int l) {
     next_maps(net_.layers[l], l - 1, ws_.spare);
-    std::swap(ws_.maps.n, ws_.spare.n);
-    ws_.maps.Z.swap(ws_.spare.Z);
-    ws_.maps.Z_abs.swap(ws_.spare.Z_abs);
+    ws_.spare.layer = l;
+    std::swap(ws_.maps, ws_.spare);
     maps_layer_ = l;
     face_box_.resize(face_he_.size());
     for (int f = 0; f < static_cast<int>(face_map_.size()); ++f) {
@@ -341,166 +440,67 @@ void Arrangement::refine_layer(int l) {
     }
     const int n = maps_.n, n_maps = static_cast<int>(face_map_.size());
     ws_.by_neuron.resize(size_t(n) * n_maps);
-    for (int m = 0; m < n_maps; ++m)
-        for (int j = 0; j < n; ++j)
-            ws_.by_neuron[size_t(j) * n_maps + m] = {maps_.gx(m, j),     maps_.gy(m, j),     maps_.h(m, j),
-                                                     maps_.gx_abs(m, j), maps_.gy_abs(m, j), maps_.h_abs(m, j)};
-    for (int j = 0; j < n; ++j) split_by_neuron(j, layer_offset_[l] + j);
+    for (int j = 0; j < n; ++j)
+        for (int m = 0; m < n_maps; ++m) ws_.by_neuron[size_t(j) * n_maps + m] = maps_.line(m, j);
+    for (int j = 0; j < n; ++j) {
+        const int g = layer_offset_[l] + j;
+        neuron_lines_[g] = polylines(split_by({&ws_.by_neuron[size_t(j) * n_maps]}, g, /*zero_bit=*/0));
+    }
     per_layer_.push_back(static_cast<int64_t>(face_he_.size()));
 }
 
 void Arrangement::compute_output_maps() {
     next_maps(net_.layers.back(), maps_layer_, out_);
+    out_.layer = net_.n_hidden_layers();
     for (int f = 0; f < static_cast<int>(face_map_.size()); ++f) face_map_[f] = f;
 }
 
-// Two classes: the zero set of the decision value, a linear function per face. Crossings are not inserted into
-// the mesh: an edge crossing is named V + (the edge's smaller half-edge id) so that both faces agree on it.
-std::vector<Polyline> Arrangement::two_class_boundary() {
-    const int n_faces = static_cast<int>(face_he_.size()), n_v = static_cast<int>(vx_.size());
-    // Decision value per face: softmax2 z1 - z0, sigmoid z, regression z - 0.5.
-    const bool diff = net_.head == Head::softmax2;
-    const double shift = net_.head == Head::regression ? 0.5 : 0.0;
-    ws_.decision.resize(n_faces);
-    for (int f = 0; f < n_faces; ++f) {
-        Affine& a = ws_.decision[f];
-        if (diff)
-            a = {out_.gx(f, 1) - out_.gx(f, 0),         out_.gy(f, 1) - out_.gy(f, 0),
-                 out_.h(f, 1) - out_.h(f, 0),           out_.gx_abs(f, 1) + out_.gx_abs(f, 0),
-                 out_.gy_abs(f, 1) + out_.gy_abs(f, 0), out_.h_abs(f, 1) + out_.h_abs(f, 0)};
-        else
-            a = {out_.gx(f, 0), out_.gy(f, 0), out_.h(f, 0) - shift, out_.gx_abs(f, 0), out_.gy_abs(f, 0),
-                 out_.h_abs(f, 0) + shift};
+// The decision boundary: the mesh is refined further by the output ties (two classes: the decision value z1 - z0,
+// z or z - 0.5; k classes: z_c - z_d for every pair c < d), after which every face has one predicted class: the
+// lowest-index class whose logit is the largest (as argmax), class 1 of two where the decision value is > 0. The
+// boundary is every edge between faces of different classes, so ties over a whole face are never drawn.
+std::vector<Polyline> Arrangement::decision_boundary() {
+    const int k = net_.n_outputs(), n_maps = static_cast<int>(face_he_.size());
+    std::vector<std::array<int, 2>> ties;  // (row, minus) of each tie function
+    if (net_.head == Head::softmax) {
+        for (int c = 0; c < k; ++c)
+            for (int d = c + 1; d < k; ++d) ties.push_back({c, d});
+    } else {
+        ties.push_back(net_.head == Head::softmax2 ? std::array<int, 2>{1, 0}
+                       : net_.head == Head::sigmoid ? std::array<int, 2>{0, -1}
+                                                    : std::array<int, 2>{0, -2});
     }
-    const FaceFunction fn{ws_.decision.data()};
-    const int stamp = n_neurons_;
-    std::vector<KeySegment> segments;
-    std::vector<int8_t> face_class(n_faces);  // +1, -1, 0 (all zero) or 2 (both signs)
-    std::vector<int> zero_edges;
-    struct Node {
-        int64_t key;
-        int sign;
-    };
-    std::vector<Node> nodes;
-    for (int f = 0; f < n_faces; ++f) {
-        nodes.clear();
-        bool pos = false, neg = false;
-        const int first = face_he_[f];
-        int e = first;
-        do {
-            const int next = H_[e].next, a = H_[e].origin;
-            const int sa = vertex_sign(a, f, fn, stamp), sb = vertex_sign(H_[next].origin, f, fn, stamp);
-            nodes.push_back({a, sa});
-            const int t = H_[e].twin;
-            if (sa * sb < 0) nodes.push_back({n_v + int64_t(t >= 0 ? std::min(e, t) : e), 0});
-            else if (sa == 0 && sb == 0 && t > e) zero_edges.push_back(e);
-            pos |= sa > 0;
-            neg |= sa < 0;
-            e = next;
-        } while (e != first);
-        face_class[f] = static_cast<int8_t>(pos && neg ? 2 : pos ? 1 : neg ? -1 : 0);
-        if (!(pos && neg)) continue;
-        const int k = static_cast<int>(nodes.size());
-        auto sign_at = [&](int i) { return nodes[i % k].sign; };
-        int p = 0;
-        while (sign_at(p) <= 0) ++p;
-        int iu = p;
-        while (sign_at(iu) >= 0) ++iu;
-        int iw = iu;
-        while (sign_at(iw) <= 0) ++iw;
-        segments.emplace_back(nodes[(iu - 1) % k].key, nodes[(iw - 1) % k].key);
+    ws_.decision.resize(n_maps);
+    constexpr uint8_t zero = 2;  // tie bits: 1 row > minus, 0 row < minus, 2 equal on the whole face
+    for (size_t t = 0; t < ties.size(); ++t) {
+        for (int m = 0; m < n_maps; ++m) ws_.decision[m] = out_.line(m, ties[t][0], ties[t][1]);
+        split_by({ws_.decision.data()}, n_neurons_ + static_cast<int>(t), zero);
     }
-    for (int e : zero_edges) {
-        const int a = face_class[H_[e].face], b = face_class[H_[H_[e].twin].face];
-        if (a != 2 && b != 2 && (a > 0) != (b > 0)) segments.emplace_back(H_[e].origin, H_[H_[e].twin].origin);
-    }
-    return chain_segments(segments, [&](int64_t key) {
-        if (key < n_v) return std::array<double, 2>{vx_[key], vy_[key]};
-        const int e = static_cast<int>(key - n_v), a = H_[e].origin, b = H_[H_[e].next].origin;
-        const double s = v_z_[a] / (v_z_[a] - v_z_[b]);
-        return std::array<double, 2>{vx_[a] + s * (vx_[b] - vx_[a]), vy_[a] + s * (vy_[b] - vy_[a])};
-    });
-}
-
-// k classes: inside each face the logits are affine, so the argmax cell of class c is the face clipped by the
-// half-planes z_c >= z_d (Sutherland-Hodgman, one clip per other class). Cell edges made by the clip against d
-// lie on the tie z_c = z_d at the top: boundary. A tie along a face's own edge (degenerate) is found by matching
-// the pieces of face edges from both sides: different classes across a piece make it boundary. Endpoints are
-// matched across faces by coordinates rounded to 1e-9 of the domain size.
-std::vector<Polyline> Arrangement::argmax_boundary() const {
-    const int n_faces = static_cast<int>(face_he_.size()), k = out_.n;
-    const Box& d = net_.domain;
-    const double quantum = 1e-9 * std::max(d.width(), d.height());
-    std::unordered_map<int64_t, std::array<double, 2>> points;
-    auto key_of = [&](double x, double y) {
-        const int64_t ix = std::llround((x - d.x0) / quantum), iy = std::llround((y - d.y0) / quantum);
-        const int64_t key = (ix << 32) ^ (iy & 0xffffffff);
-        points.emplace(key, std::array<double, 2>{x, y});
-        return key;
-    };
-    struct Corner {
-        double x, y;
-        int label;  // the edge from this corner to the next: -1 on the face boundary, else the class clipped against
-    };
-    std::vector<Corner> face, cell, clipped;
-    std::vector<KeySegment> segments;
-    std::map<std::pair<int64_t, int64_t>, int> edge_class;  // piece of a face edge -> class of the cell seen first
-    for (int f = 0; f < n_faces; ++f) {
-        face.clear();
-        int e = face_he_[f];
-        do {
-            face.push_back({vx_[H_[e].origin], vy_[H_[e].origin], -1});
-            e = H_[e].next;
-        } while (e != face_he_[f]);
+    auto predicted = [&](int f) {
+        const uint8_t* tie = &bits_[size_t(f) * stride_ + n_neurons_];
+        if (net_.head != Head::softmax) return int(tie[0] == 1);
+        auto index = [&](int c, int d) { return c * (2 * k - c - 1) / 2 + (d - c - 1); };  // pair (c < d)
         for (int c = 0; c < k; ++c) {
-            cell = face;
-            for (int dd = 0; dd < k && cell.size() >= 3; ++dd) {
-                if (dd == c) continue;
-                const double gx = out_.gx(f, c) - out_.gx(f, dd), gy = out_.gy(f, c) - out_.gy(f, dd);
-                const double h = out_.h(f, c) - out_.h(f, dd);
-                const double gxa = out_.gx_abs(f, c) + out_.gx_abs(f, dd), gya = out_.gy_abs(f, c) + out_.gy_abs(f, dd);
-                const double ha = out_.h_abs(f, c) + out_.h_abs(f, dd);
-                auto value = [&](const Corner& p) {
-                    const double z = gx * p.x + gy * p.y + h;
-                    return std::abs(z) <= sign_eps * (gxa * std::abs(p.x) + gya * std::abs(p.y) + ha) ? 0.0 : z;
-                };
-                clipped.clear();
-                const size_t m = cell.size();
-                for (size_t i = 0; i < m; ++i) {
-                    const Corner& p = cell[i];
-                    const Corner& q = cell[(i + 1) % m];
-                    const double zp = value(p), zq = value(q);
-                    if (zp >= 0) clipped.push_back({p.x, p.y, zp == 0 && zq < 0 ? dd : p.label});  // a zero corner may start the cut
-                    if (zp * zq < 0) {
-                        const double s = zp / (zp - zq);
-                        clipped.push_back({p.x + s * (q.x - p.x), p.y + s * (q.y - p.y), zp > 0 ? dd : p.label});
-                    }
-                }
-                cell.swap(clipped);
-            }
-            if (cell.size() < 3) continue;
-            for (size_t i = 0; i < cell.size(); ++i) {
-                const Corner& p = cell[i];
-                const Corner& q = cell[(i + 1) % cell.size()];
-                if (p.x == q.x && p.y == q.y) continue;
-                const int64_t kp = key_of(p.x, p.y), kq = key_of(q.x, q.y);
-                if (p.label > c) {
-                    segments.emplace_back(kp, kq);
-                } else if (p.label < 0) {  // on the face's edge: a boundary when the face across has another class
-                    const auto [it, is_new] = edge_class.emplace(std::minmax(kp, kq), c);
-                    if (!is_new && it->second != c && it->second >= 0) {
-                        segments.emplace_back(kp, kq);
-                        it->second = -1;  // emitted once
-                    }
-                }
-            }
+            bool top = true;
+            for (int d = 0; d < k && top; ++d)
+                if (d != c) top = c < d ? tie[index(c, d)] != 0 : tie[index(d, c)] != 1;
+            if (top) return c;
         }
+        return 0;
+    };
+    std::vector<int> cls(face_he_.size());
+    for (size_t f = 0; f < cls.size(); ++f) cls[f] = predicted(static_cast<int>(f));
+    std::vector<KeySegment> segments;
+    for (int e = 0; e < static_cast<int>(H_.size()); ++e) {
+        const int t = H_[e].twin;
+        if (t > e && cls[H_[e].face] != cls[H_[t].face]) segments.emplace_back(H_[e].origin, H_[t].origin);
     }
-    return chain_segments(segments, [&](int64_t key) { return points.at(key); });
+    return polylines(segments);
 }
 
-// Union-find over interior edges whose two faces have equal output maps (relative tolerance over the domain).
-void Arrangement::linear_regions(std::vector<int>& linear_id, int64_t& n_linear) const {
+// Union-find over interior edges whose two faces have exactly equal output maps: certainly different when some
+// coefficient differs by more than both error bounds, else compared in rationals.
+void Arrangement::linear_regions(std::vector<int>& linear_id, int64_t& n_linear) {
     const int n_faces = static_cast<int>(face_he_.size()), k = out_.n;
     std::vector<int> parent(n_faces);
     for (int f = 0; f < n_faces; ++f) parent[f] = f;
@@ -509,14 +509,13 @@ void Arrangement::linear_regions(std::vector<int>& linear_id, int64_t& n_linear)
         return f;
     };
     auto same_map = [&](int f1, int f2) {
-        for (int r = 0; r < k; ++r) {
-            const double diff = std::abs(out_.gx(f1, r) - out_.gx(f2, r)) * scale_x_ +
-                                std::abs(out_.gy(f1, r) - out_.gy(f2, r)) * scale_y_ + std::abs(out_.h(f1, r) - out_.h(f2, r));
-            const double size = (out_.gx_abs(f1, r) + out_.gx_abs(f2, r)) * scale_x_ +
-                                (out_.gy_abs(f1, r) + out_.gy_abs(f2, r)) * scale_y_ + out_.h_abs(f1, r) + out_.h_abs(f2, r);
-            if (diff > map_eps * size) return false;
-        }
-        return true;
+        for (int r = 0; r < k; ++r)
+            for (int c = 0; c < 3; ++c) {
+                const double diff = std::abs(out_.z(f1, r, c) - out_.z(f2, r, c));
+                const double bound = out_.theta * (out_.z_abs(f1, r, c) + out_.z_abs(f2, r, c)) + 2 * out_.eta;
+                if (diff > bound * (1 + 8 * unit_roundoff) + unit_roundoff * diff) return false;
+            }
+        return exact_.equal_output_maps(f1, f2);
     };
     for (int e = 0; e < static_cast<int>(H_.size()); ++e) {
         const int t = H_[e].twin;
@@ -538,10 +537,6 @@ Geometry Arrangement::result(const GeometryOptions& options) {
     Geometry g;
     g.exact = true;
     g.domain = net_.domain;
-    for (int l = 0; l < net_.n_hidden_layers(); ++l)
-        for (int j = 0; j < net_.layers[l].n_out(); ++j)
-            g.neurons.push_back({l + 1, j + 1, std::move(neuron_lines_[layer_offset_[l] + j])});
-    g.decision_boundary = net_.head == Head::softmax ? argmax_boundary() : two_class_boundary();
     const int n_faces = static_cast<int>(face_he_.size());
     std::vector<int> linear_id;
     g.counts.activation = n_faces;
@@ -555,41 +550,47 @@ Geometry Arrangement::result(const GeometryOptions& options) {
         if (!v_on_box_[v] && degree[v] >= 3) meet.push_back(static_cast<int>(v));
     g.vertices.resize(static_cast<Eigen::Index>(meet.size()), 2);
     for (size_t i = 0; i < meet.size(); ++i) g.vertices.row(static_cast<Eigen::Index>(i)) << vx_[meet[i]], vy_[meet[i]];
-    if (!options.regions) return g;
-    const int k = out_.n;
-    g.regions.resize(n_faces);
-    for (int f = 0; f < n_faces; ++f) {
-        Region& r = g.regions[f];
-        std::vector<int> cycle;
-        int e = face_he_[f];
-        do {
-            cycle.push_back(H_[e].origin);
-            e = H_[e].next;
-        } while (e != face_he_[f]);
-        r.polygon.resize(static_cast<Eigen::Index>(cycle.size()), 2);
-        double area2 = 0;  // shoelace
-        for (size_t i = 0; i < cycle.size(); ++i) {
-            const int a = cycle[i], b = cycle[(i + 1) % cycle.size()];
-            r.polygon.row(static_cast<Eigen::Index>(i)) << vx_[a], vy_[a];
-            area2 += vx_[a] * vy_[b] - vx_[b] * vy_[a];
+    if (options.regions) {
+        const int k = out_.n;
+        g.regions.resize(n_faces);
+        for (int f = 0; f < n_faces; ++f) {
+            Region& r = g.regions[f];
+            std::vector<int> cycle;
+            int e = face_he_[f];
+            do {
+                cycle.push_back(H_[e].origin);
+                e = H_[e].next;
+            } while (e != face_he_[f]);
+            r.polygon.resize(static_cast<Eigen::Index>(cycle.size()), 2);
+            double area2 = 0;  // shoelace
+            for (size_t i = 0; i < cycle.size(); ++i) {
+                const int a = cycle[i], b = cycle[(i + 1) % cycle.size()];
+                r.polygon.row(static_cast<Eigen::Index>(i)) << vx_[a], vy_[a];
+                area2 += vx_[a] * vy_[b] - vx_[b] * vy_[a];
+            }
+            r.area = 0.5 * area2;
+            r.pattern.assign(bits_.begin() + size_t(f) * stride_, bits_.begin() + size_t(f) * stride_ + n_neurons_);
+            r.A.resize(k, 2);
+            r.c.resize(k);
+            for (int i = 0; i < k; ++i) {
+                r.A(i, 0) = out_.z(f, i, 0);
+                r.A(i, 1) = out_.z(f, i, 1);
+                r.c(i) = out_.z(f, i, 2);
+            }
+            r.linear_id = linear_id[f];
         }
-        r.area = 0.5 * area2;
-        r.pattern.assign(bits_.begin() + size_t(f) * n_neurons_, bits_.begin() + size_t(f + 1) * n_neurons_);
-        r.A.resize(k, 2);
-        r.c.resize(k);
-        for (int i = 0; i < k; ++i) {
-            r.A(i, 0) = out_.gx(f, i);
-            r.A(i, 1) = out_.gy(f, i);
-            r.c(i) = out_.h(f, i);
-        }
-        r.linear_id = linear_id[f];
     }
+    for (int l = 0; l < net_.n_hidden_layers(); ++l)
+        for (int j = 0; j < net_.layers[l].n_out(); ++j)
+            g.neurons.push_back({l + 1, j + 1, std::move(neuron_lines_[layer_offset_[l] + j])});
+    g.decision_boundary = decision_boundary();  // last: it refines the mesh further
     return g;
 }
 
 }  // namespace
 
 Geometry exact_geometry(const Network& net, const GeometryOptions& options) {
+    check_scale(net);
     thread_local Workspace ws;
     Arrangement mesh(net, ws);
     for (int l = 0; l < net.n_hidden_layers(); ++l) mesh.refine_layer(l);

@@ -391,9 +391,11 @@ TEST(geometry_test, zero_biases_through_centre_give_2n_regions) {
         const Geometry g = with_regions(net);
         EXPECT_EQ(g.counts.activation, 2 * n) << n << " lines";
         expect_invariants(net, g);
-        // Off-centre box: lines through the box centre (2, 3) with b = -W c.
+        // Off-centre box: lines through the box centre (2, 3) with b = -W c (W rounded to multiples of 2^-20, so
+        // that b is exact and the lines exactly concurrent).
         Network off = net;
         off.domain = {1, 3, 2, 4};
+        off.layers[0].W = (off.layers[0].W * 1048576.0).array().round() / 1048576.0;
         off.layers[0].b = -(off.layers[0].W * Eigen::Vector2d(2, 3));
         EXPECT_EQ(compute_geometry(off).counts.activation, 2 * n) << n << " lines, off-centre";
     }
@@ -463,14 +465,16 @@ TEST(geometry_test, boundary_through_domain_corners) {
 }
 
 TEST(geometry_test, three_lines_through_one_vertex) {
-    // Concurrent at (0.4, 0.3): 6 regions, one meeting vertex.
-    const Network net = lines_net({{1, 0, -0.4}, {0, 1, -0.3}, {1, 1, -0.7}});
+    // Concurrent at (0.375, 0.25) (exact in binary): 6 regions, one meeting vertex.
+    const Network net = lines_net({{1, 0, -0.375}, {0, 1, -0.25}, {1, 1, -0.625}});
     const Geometry g = with_regions(net);
     EXPECT_EQ(g.counts.activation, 6);
     ASSERT_EQ(g.vertices.rows(), 1);
-    EXPECT_NEAR(g.vertices(0, 0), 0.4, 1e-15);
-    EXPECT_NEAR(g.vertices(0, 1), 0.3, 1e-15);
+    EXPECT_EQ(g.vertices(0, 0), 0.375);
+    EXPECT_EQ(g.vertices(0, 1), 0.25);
     expect_invariants(net, g);
+    // 0.4 + 0.3 != 0.7 in double: the same lines through (0.4, 0.3) are not concurrent, and exact geometry says so.
+    EXPECT_EQ(compute_geometry(lines_net({{1, 0, -0.4}, {0, 1, -0.3}, {1, 1, -0.7}})).counts.activation, 7);
 }
 
 TEST(geometry_test, identical_and_proportional_neurons) {

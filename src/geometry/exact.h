@@ -1,0 +1,71 @@
+// Certified predicates for the exact arrangement: lines a x + b y + c = 0 carried in double with a bound on each
+// coefficient's error, and the exact (GMP rational) recomputation used only where that bound cannot decide.
+// Not the arrangement itself (mesh.cpp) and not public API.
+#pragma once
+
+#include <gmpxx.h>
+
+#include <array>
+#include <cfloat>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "ginn/model/network.h"
+
+namespace ginn::detail {
+
+/// Unit roundoff of double (2^-53).
+inline constexpr double unit_roundoff = DBL_EPSILON / 2;
+
+/// Where a line's coefficients come from, so that they can be recomputed exactly from the weights.
+struct LineSource {
+    int layer = -1;  ///< hidden layer (0-based), n_hidden for the output layer, -1 for a side of the domain box
+    int map = 0;     ///< the face whose bits of layers < layer fix the map (box: the side, 0..3)
+    int row = 0;     ///< neuron or output row
+    int minus = -1;  ///< output row subtracted from `row` (-1: none, -2: the constant 0.5 of a regression head)
+};
+
+/// The affine function a x + b y + c in double; |a - a_exact| <= ea and so on (certified bounds).
+struct Line {
+    double a = 0, b = 0, c = 0;
+    double ea = 0, eb = 0, ec = 0;
+    LineSource src;
+};
+
+/// Exact coefficients of lines and exact predicates on intersection points, with caches. Lazily built: a network
+/// whose every decision the double filters settle never touches GMP.
+class ExactLines {
+public:
+    /// bits: (#faces, stride) activation bits of the arrangement (read when a map is recomputed).
+    ExactLines(const Network& net, const std::vector<uint8_t>& bits, int stride, const std::vector<int>& layer_offset);
+    /// The exact coefficients (a, b, c) of a line.
+    std::array<mpq_class, 3> coefficients(const LineSource& s);
+    /// Sign of z at the intersection point of lines p and q (which must intersect in one point).
+    int sign_at(const LineSource& p, const LineSource& q, const LineSource& z);
+    /// The intersection point of p and q, each coordinate rounded to a nearby double.
+    std::array<double, 2> point(const LineSource& p, const LineSource& q);
+    /// True when the two faces' output maps (layer n_hidden, maps m1 and m2) are exactly equal.
+    bool equal_output_maps(int m1, int m2);
+    /// Number of exact recomputations so far (for the benchmark's "fraction exact").
+    int64_t n_exact = 0;
+
+private:
+    const std::vector<mpq_class>& layer_map(int layer, int m);  // (n_layer, 3) row-major: rows (a, b, c)
+
+    const Network& net_;
+    const std::vector<uint8_t>& bits_;
+    int stride_;
+    std::vector<int> layer_offset_;
+    std::vector<std::vector<mpq_class>> W_, b_;  // exact weights, converted on first use
+    std::unordered_map<int64_t, std::vector<mpq_class>> cache_;
+};
+
+/// Certified sign of a x + b y + c at (x, y) known to within err in each coordinate; 2 when the bound cannot decide.
+int filtered_sign(const Line& z, double x, double y, double err);
+
+/// The intersection of p and q by Cramer's rule with a certified bound on each coordinate's error; false when the
+/// determinant is not certainly non-zero or a value is not finite.
+bool filtered_point(const Line& p, const Line& q, double& x, double& y, double& err);
+
+}  // namespace ginn::detail

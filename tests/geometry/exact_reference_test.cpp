@@ -1,0 +1,411 @@
+// compute_geometry against a deliberately simple and slow exact reference: convex polygons with GMP rational
+// corners, split neuron by neuron by rational lines, compared on random networks with quantised weights (where
+// exact degeneracies are frequent) and on the degenerate cases in tests/geometry/cases. Not the invariant tests
+// (geometry_test.cpp) and not a benchmark. GINN_GEOMETRY_SOAK=N runs N more random networks.
+#include <gmpxx.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "ginn/core/error.h"
+#include "ginn/geometry/geometry.h"
+#include "test_util.h"
+
+namespace ginn {
+namespace {
+
+using Q = mpq_class;
+
+struct QPoint {
+    Q x, y;
+};
+using QPolygon = std::vector<QPoint>;  // convex, counter-clockwise
+using QLine = std::array<Q, 3>;        // a x + b y + c
+
+Q value(const QLine& L, const QPoint& p) { return L[0] * p.x + L[1] * p.y + L[2]; }
+
+/// Splits a convex polygon by a line: the closed sides where value >= 0 and <= 0 (either may be empty).
+std::pair<QPolygon, QPolygon> split(const QPolygon& P, const QLine& L) {
+    QPolygon pos, neg;
+    const size_t n = P.size();
+    for (size_t i = 0; i < n; ++i) {
+        const QPoint &p = P[i], &q = P[(i + 1) % n];
+        const Q vp = value(L, p), vq = value(L, q);
+        if (sgn(vp) >= 0) pos.push_back(p);
+        if (sgn(vp) <= 0) neg.push_back(p);
+        if (sgn(vp) * sgn(vq) < 0) {
+            const Q t = vp / (vp - vq);
+            const QPoint m{p.x + t * (q.x - p.x), p.y + t * (q.y - p.y)};
+            pos.push_back(m);
+            neg.push_back(m);
+        }
+    }
+    return {pos, neg};
+}
+
+bool strictly(const QPolygon& P, const QLine& L, int sign) {
+    for (const auto& p : P)
+        if (sgn(value(L, p)) == sign) return true;
+    return false;
+}
+
+Q area(const QPolygon& P) {
+    Q a2 = 0;
+    for (size_t i = 0; i < P.size(); ++i) {
+        const QPoint &p = P[i], &q = P[(i + 1) % P.size()];
+        a2 += p.x * q.y - q.x * p.y;
+    }
+    return a2 / 2;
+}
+
+/// The exact map of layer `layer` (0-based; n_hidden for the output) given the bits of every earlier layer.
+std::vector<QLine> exact_maps(const Network& net, int layer, const std::vector<uint8_t>& bits) {
+    std::vector<QLine> P = {{Q(1), Q(0), Q(0)}, {Q(0), Q(1), Q(0)}};
+    int bit = 0;
+    for (int l = 0;; ++l) {
+        const DenseLayer& L = net.layers[l];
+        std::vector<QLine> Z(L.n_out(), {Q(0), Q(0), Q(0)});
+        for (int i = 0; i < L.n_out(); ++i) {
+            for (int k = 0; k < L.n_in(); ++k)
+                for (int c = 0; c < 3; ++c) Z[i][c] += Q(L.W(i, k)) * P[k][c];
+            Z[i][2] += Q(L.b(i));
+            if (L.residual)
+                for (int c = 0; c < 3; ++c) Z[i][c] += P[i][c];
+        }
+        if (l == layer) return Z;
+        for (int i = 0; i < L.n_out(); ++i, ++bit) {
+            if (bits[bit] || L.activation == Activation::linear) continue;
+            const Q s = L.activation == Activation::leaky_relu ? Q(leaky_relu_slope) : Q(0);
+            for (int c = 0; c < 3; ++c) Z[i][c] *= s;
+        }
+        P = std::move(Z);
+    }
+}
+
+struct QFace {
+    QPolygon polygon;
+    std::vector<uint8_t> bits;
+};
+
+/// Shared boundary between faces: for every pair of faces that share a segment of positive length, its length.
+/// Edges are grouped by their exact line (normalised so that the first non-zero of (a, b) is 1).
+std::map<std::pair<int, int>, double> shared_lengths(const std::vector<QPolygon>& faces) {
+    struct Piece {
+        int face;
+        Q t0, t1;  // interval along the line (x, or y for vertical lines)
+        double scale;  // length per unit of t
+    };
+    std::map<std::array<std::string, 3>, std::vector<Piece>> by_line;
+    for (int f = 0; f < int(faces.size()); ++f) {
+        const QPolygon& P = faces[f];
+        for (size_t i = 0; i < P.size(); ++i) {
+            const QPoint &p = P[i], &q = P[(i + 1) % P.size()];
+            Q a = q.y - p.y, b = p.x - q.x;
+            if (sgn(a) == 0 && sgn(b) == 0) continue;
+            const Q lead = sgn(a) != 0 ? a : b;
+            a /= lead;
+            b /= lead;
+            const Q c = -(a * p.x + b * p.y);
+            const bool vertical = sgn(b) == 0;
+            Q t0 = vertical ? p.y : p.x, t1 = vertical ? q.y : q.x;
+            if (t1 < t0) std::swap(t0, t1);
+            const double slope = vertical ? 0.0 : a.get_d() / b.get_d();
+            by_line[{a.get_str(), b.get_str(), c.get_str()}].push_back({f, t0, t1, std::sqrt(1 + slope * slope)});
+        }
+    }
+    std::map<std::pair<int, int>, double> out;
+    for (const auto& [line, pieces] : by_line)
+        for (size_t i = 0; i < pieces.size(); ++i)
+            for (size_t j = i + 1; j < pieces.size(); ++j) {
+                const Piece &u = pieces[i], &v = pieces[j];
+                const Q lo = std::max(u.t0, v.t0), hi = std::min(u.t1, v.t1);
+                if (u.face == v.face || !(lo < hi)) continue;
+                out[{std::min(u.face, v.face), std::max(u.face, v.face)}] += Q(hi - lo).get_d() * u.scale;
+            }
+    return out;
+}
+
+/// What the reference computes: counts, each pattern's area, each neuron's and the decision boundary's length.
+struct Reference {
+    int64_t activation = 0, linear = 0;
+    std::vector<int64_t> per_layer;
+    std::map<std::vector<uint8_t>, double> area;
+    std::vector<double> neuron_length;
+    double decision_length = 0;
+};
+
+Reference reference(const Network& net) {
+    const Box& d = net.domain;
+    std::vector<QFace> faces = {{{{Q(d.x0), Q(d.y0)}, {Q(d.x1), Q(d.y0)}, {Q(d.x1), Q(d.y1)}, {Q(d.x0), Q(d.y1)}}, {}}};
+    Reference ref;
+    for (int l = 0; l < net.n_hidden_layers(); ++l) {
+        std::vector<QFace> next;
+        for (const QFace& F : faces) {
+            const auto Z = exact_maps(net, l, F.bits);
+            std::vector<QFace> parts = {F};
+            for (const QLine& L : Z) {
+                std::vector<QFace> split_parts;
+                for (QFace& part : parts) {
+                    const bool pos = strictly(part.polygon, L, 1), neg = strictly(part.polygon, L, -1);
+                    if (pos && neg) {
+                        auto [p, n] = split(part.polygon, L);
+                        auto bits = part.bits;
+                        bits.push_back(1);
+                        split_parts.push_back({p, bits});
+                        bits.back() = 0;
+                        split_parts.push_back({n, bits});
+                    } else {
+                        part.bits.push_back(pos ? 1 : 0);  // identically zero counts as off
+                        split_parts.push_back(std::move(part));
+                    }
+                }
+                parts = std::move(split_parts);
+            }
+            next.insert(next.end(), parts.begin(), parts.end());
+        }
+        faces = std::move(next);
+        ref.per_layer.push_back(int64_t(faces.size()));
+    }
+    ref.activation = int64_t(faces.size());
+    std::vector<QPolygon> polygons;
+    std::vector<std::vector<QLine>> out;
+    for (const QFace& F : faces) {
+        polygons.push_back(F.polygon);
+        out.push_back(exact_maps(net, net.n_hidden_layers(), F.bits));
+        ref.area[F.bits] = area(F.polygon).get_d();
+    }
+    // Linear regions: union-find over adjacent faces with equal output maps; neuron lengths over differing bits.
+    const auto shared = shared_lengths(polygons);
+    std::vector<int> parent(faces.size());
+    for (size_t f = 0; f < faces.size(); ++f) parent[f] = int(f);
+    auto find = [&](int f) {
+        while (parent[f] != f) f = parent[f];
+        return f;
+    };
+    ref.neuron_length.assign(net.n_neurons(), 0.0);
+    for (const auto& [pair, length] : shared) {
+        if (out[pair.first] == out[pair.second]) parent[find(pair.first)] = find(pair.second);
+        for (int g = 0; g < net.n_neurons(); ++g)
+            if (faces[pair.first].bits[g] != faces[pair.second].bits[g]) ref.neuron_length[g] += length;
+    }
+    for (size_t f = 0; f < faces.size(); ++f) ref.linear += find(int(f)) == int(f);
+    // Decision boundary: split every face by every tie function, label each piece by the predicted class at its
+    // vertex average (lowest-index argmax; class 1 of two when the decision value is > 0), sum differing sides.
+    const int k = net.n_outputs();
+    std::vector<QPolygon> pieces;
+    std::vector<int> label;
+    for (size_t f = 0; f < faces.size(); ++f) {
+        std::vector<QLine> ties;
+        if (net.head == Head::softmax) {
+            for (int c = 0; c < k; ++c)
+                for (int e = c + 1; e < k; ++e)
+                    ties.push_back({out[f][c][0] - out[f][e][0], out[f][c][1] - out[f][e][1], out[f][c][2] - out[f][e][2]});
+        } else if (net.head == Head::softmax2) {
+            ties.push_back({out[f][1][0] - out[f][0][0], out[f][1][1] - out[f][0][1], out[f][1][2] - out[f][0][2]});
+        } else {
+            ties.push_back({out[f][0][0], out[f][0][1], out[f][0][2] - (net.head == Head::regression ? Q(1, 2) : Q(0))});
+        }
+        std::vector<QPolygon> parts = {polygons[f]};
+        for (const QLine& L : ties) {
+            std::vector<QPolygon> split_parts;
+            for (const QPolygon& P : parts) {
+                if (strictly(P, L, 1) && strictly(P, L, -1)) {
+                    auto [p, n] = split(P, L);
+                    split_parts.push_back(p);
+                    split_parts.push_back(n);
+                } else {
+                    split_parts.push_back(P);
+                }
+            }
+            parts = std::move(split_parts);
+        }
+        for (const QPolygon& P : parts) {
+            QPoint m{0, 0};
+            for (const auto& p : P) m = {m.x + p.x, m.y + p.y};
+            m = {m.x / int(P.size()), m.y / int(P.size())};
+            int cls = 0;
+            if (net.head == Head::softmax) {
+                for (int c = 1; c < k; ++c)
+                    if (value(out[f][c], m) > value(out[f][cls], m)) cls = c;
+            } else {
+                cls = sgn(value(ties[0], m)) > 0;
+            }
+            pieces.push_back(P);
+            label.push_back(cls);
+        }
+    }
+    for (const auto& [pair, length] : shared_lengths(pieces))
+        if (label[pair.first] != label[pair.second]) ref.decision_length += length;
+    return ref;
+}
+
+double length(const std::vector<Polyline>& lines) {
+    double s = 0;
+    for (const auto& P : lines)
+        for (Eigen::Index i = 0; i + 1 < P.rows(); ++i) s += (P.row(i + 1) - P.row(i)).norm();
+    return s;
+}
+
+/// Compares compute_geometry with the reference; `what` names the network in failures.
+void expect_matches_reference(const Network& net, const std::string& what) {
+    const Geometry g = compute_geometry(net, {.regions = true});
+    const Reference ref = reference(net);
+    const double size = std::max(net.domain.width(), net.domain.height());
+    ASSERT_EQ(g.counts.activation, ref.activation) << what;
+    EXPECT_EQ(g.counts.per_layer, ref.per_layer) << what;
+    EXPECT_EQ(g.counts.linear, ref.linear) << what;
+    for (const Region& r : g.regions) {
+        const auto it = ref.area.find(r.pattern);
+        ASSERT_TRUE(it != ref.area.end()) << what << ": a pattern the reference does not have";
+        EXPECT_NEAR(r.area, it->second, 1e-12 * net.domain.area()) << what;
+    }
+    for (int i = 0; i < net.n_neurons(); ++i)
+        EXPECT_NEAR(length(g.neurons[i].polylines), ref.neuron_length[i], 1e-12 * size) << what << ", neuron " << i;
+    EXPECT_NEAR(length(g.decision_boundary), ref.decision_length, 1e-12 * size) << what << ", decision boundary";
+}
+
+/// A random small network whose weights are multiples of 1/4 or 1/2 in [-1, 1], with zero biases, zero rows,
+/// duplicate output rows, every head and piecewise-linear activation, and residual layers.
+Network quantised_net(std::mt19937& rng) {
+    auto pick = [&](int n) { return int(rng() % uint32_t(n)); };
+    Network net;
+    net.domain = pick(4) == 0 ? Box{0, 1, -0.5, 1.5} : Box{-1, 1, -1, 1};
+    net.head = std::array<Head, 4>{Head::softmax2, Head::sigmoid, Head::softmax, Head::regression}[pick(4)];
+    const int n_hidden = 1 + pick(3), n_out = net.head == Head::softmax ? 3 + pick(2) : net.head == Head::softmax2 ? 2 : 1;
+    const double step = pick(2) == 0 ? 0.25 : 0.5;
+    auto weight = [&] { return step * (pick(int(2 / step) + 1) - int(1 / step)); };
+    int n_in = 2;
+    for (int l = 0; l <= n_hidden; ++l) {
+        const bool output = l == n_hidden;
+        const int n = output ? n_out : 1 + pick(4);
+        DenseLayer L;
+        L.W.resize(n, n_in);
+        L.b.resize(n);
+        for (int i = 0; i < n; ++i) {
+            const bool zero_row = pick(8) == 0;
+            for (int k = 0; k < n_in; ++k) L.W(i, k) = zero_row ? 0.0 : weight();
+            L.b(i) = pick(2) == 0 ? 0.0 : weight();
+        }
+        if (output && n >= 2 && pick(3) == 0) {  // duplicate output rows
+            L.W.row(n - 1) = L.W.row(0);
+            L.b(n - 1) = L.b(0);
+        }
+        L.activation = output ? Activation::linear
+                              : std::array<Activation, 4>{Activation::relu, Activation::relu, Activation::leaky_relu,
+                                                          Activation::linear}[pick(4)];
+        L.residual = !output && n == n_in && pick(4) == 0;
+        net.layers.push_back(L);
+        n_in = n;
+    }
+    return net;
+}
+
+TEST(exact_reference_test, random_quantised_networks_equal_the_rational_reference) {
+    std::mt19937 rng(20261127);
+    for (int i = 0; i < 300; ++i) {
+        const Network net = quantised_net(rng);
+        expect_matches_reference(net, "network " + std::to_string(i));
+        if (HasFailure()) {
+            ADD_FAILURE() << network_to_json(net).dump();
+            return;
+        }
+    }
+}
+
+TEST(exact_reference_test, soak) {
+    const char* n = std::getenv("GINN_GEOMETRY_SOAK");
+    if (!n) GTEST_SKIP() << "set GINN_GEOMETRY_SOAK=N to compare N more random networks";
+    std::mt19937 rng(uint32_t(std::time(nullptr)));
+    for (int i = 0; i < std::atoi(n); ++i) {
+        const Network net = quantised_net(rng);
+        expect_matches_reference(net, "soak network " + std::to_string(i));
+        if (HasFailure()) {
+            ADD_FAILURE() << network_to_json(net).dump();
+            return;
+        }
+    }
+}
+
+struct Case {
+    std::string file;
+    int64_t activation, linear;
+    double decision_length;
+};
+
+TEST(exact_reference_test, degenerate_cases_have_their_exact_answers) {
+    // tests/geometry/cases (copied from the reproductions): counts and lengths from exact arithmetic.
+    const std::vector<Case> cases = {
+        {"lines_through_origin_8.json", 16, 16, 0.0},     {"wrong_pattern_min.json", 3, 1, 0.0},
+        {"assert_min.json", 7, 1, 0.0},                   {"d_softmax_zero_head.json", 7, 1, 0.0},
+        {"d_softmax_dup_rows.json", 7, 7, 2.1606170837744765}, {"d_softmax_tie_region.json", 4, 4, 2.414213562373095},
+        {"zero_bias_softmax3_tie.json", 23, 23, 0.0}};
+    for (const Case& c : cases) {
+        const Network net = load_network_json(std::string(GINN_SOURCE_DIR) + "/tests/geometry/cases/" + c.file);
+        const Geometry g = compute_geometry(net);
+        EXPECT_EQ(g.counts.activation, c.activation) << c.file;
+        EXPECT_EQ(g.counts.linear, c.linear) << c.file;
+        EXPECT_NEAR(length(g.decision_boundary), c.decision_length, 1e-12) << c.file;
+        expect_matches_reference(net, c.file);
+    }
+}
+
+TEST(exact_reference_test, concurrent_lines_through_an_interior_point_give_2n_regions) {
+    // n lines through one point of the box with zero biases (as --init he_normal makes): 2n faces, not micro-regions.
+    std::mt19937 rng(7);
+    std::normal_distribution<double> normal;
+    for (int n : {3, 4, 8, 16, 64}) {
+        Network net;
+        net.domain = {-1.1, 0.9, -0.95, 1.05};
+        DenseLayer L;
+        L.W.resize(n, 2);
+        for (Eigen::Index i = 0; i < L.W.size(); ++i) L.W(i) = normal(rng);
+        L.b.setZero(n);
+        net.layers.push_back(L);
+        DenseLayer out;
+        out.W.setZero(2, n);
+        out.b.setZero(2);
+        out.activation = Activation::linear;
+        net.layers.push_back(out);
+        EXPECT_EQ(compute_geometry(net).counts.activation, 2 * n) << n << " lines";
+    }
+}
+
+TEST(exact_reference_test, near_corner_and_extreme_scales_are_exact_or_refused) {
+    std::mt19937 rng(11);
+    Network net = quantised_net(rng);
+    while (net.head == Head::softmax) net = quantised_net(rng);
+    // A line within rounding distance of a box corner: x + y - 2 - 1e-30 misses the corner (1, 1) by 1e-30.
+    Network corner = net;
+    corner.layers[0].W.row(0) << 1, 1;
+    corner.layers[0].b(0) = -2 - 1e-30;  // rounds to -2: through the corner exactly
+    expect_matches_reference(corner, "line through a corner");
+    corner.layers[0].b(0) = -1e-30;  // through the origin, almost
+    expect_matches_reference(corner, "line within 1e-30 of the origin");
+    // Tiny and large scales: exact, or refused with one clear error (never an internal invariant).
+    for (double s : {1e-150, 1e-30, 1e30}) {
+        Network scaled = net;
+        for (auto& L : scaled.layers) {
+            L.W *= s;
+            L.b *= s * s;  // keeps the layer-2 lines where they were only for s = 1; any geometry will do
+        }
+        const std::string message = test::error_message([&] { compute_geometry(scaled, {.regions = true}); });
+        if (message.empty()) expect_matches_reference(scaled, "scale " + std::to_string(s));
+        else EXPECT_NE(message.find("at most 1e100"), std::string::npos) << message;
+    }
+    Network huge = net;
+    huge.layers[0].W(0, 0) = 1e308;
+    test::expect_error([&] { compute_geometry(huge); }, {"at most 1e100", "rescale"});
+    Network largest_float = net;  // a run holding the largest float
+    largest_float.layers[0].W(0, 0) = 3.4028234663852886e38;
+    const std::string message = test::error_message([&] { compute_geometry(largest_float); });
+    if (message.empty()) expect_matches_reference(largest_float, "largest float");
+    else EXPECT_NE(message.find("at most 1e100"), std::string::npos) << message;
+}
+
+}  // namespace
+}  // namespace ginn

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "ginn/render/render.h"
 
@@ -12,5 +13,21 @@ enum class FigureFormat { png, svg, pdf };
 FigureFormat figure_format(const std::string& path);
 /// The figure encoded as a file of that format, in memory.
 std::string figure_bytes(const Figure& figure, FigureFormat format);
+/// The figure rasterised as packed RGB bytes (rows from the top), its size rounded up to even pixel counts (video
+/// encoders need them) with the extra row or column in paper colour; w and h receive the size.
+std::string figure_rgb(const Figure& figure, int& w, int& h);
+/// One raster encoded as PNG (cairo.cpp), for the SVG backend's embedded images.
+std::string image_png(const FigureImage& image);
+/// The figure as SVG text with editable <text> labels (svg.cpp).
+std::string svg_bytes(const Figure& figure);
+
+}  // namespace ginn::detail
+
+namespace ginn::detail {
+
+/// Nice tick values covering [lo, hi]: multiples of 1, 2 or 5 times a power of ten, 3 to 6 of them.
+std::vector<double> nice_ticks(double lo, double hi);
+/// A tick number: %.4g.
+std::string number_text(double v);
 
 }  // namespace ginn::detail

@@ -2,14 +2,11 @@
 // detector; then the timelines and events. Not the detectors' building blocks (blocks.cpp,
 // detectors.cpp) nor the output formats (json.cpp, report_html.cpp).
 #include <algorithm>
-#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <tuple>
 
 #include "analysis/internal.h"
 #include "ginn/analysis/analysis.h"
@@ -23,254 +20,16 @@ namespace ginn {
 namespace {
 
 using detail::domain_scale;
-
-/// One target part: a connected component of one colour of the target raster.
-struct Part {
-    TargetPart info;
-    std::vector<int> pixels;
-};
-
-/// Everything the per-snapshot pass produces (geometry kept without region polygons).
-struct SnapshotWork {
-    Geometry g;
-    std::vector<NeuronState> states;
-    std::vector<uint8_t> cls;          // predicted class per grid point
-    std::vector<double> corner_dist;
-    struct Copy { int a, b; bool flipped; double disagreement, distance; };
-    std::vector<Copy> copies;
-    double sym_prediction = 0;
-    std::vector<double> sym_boundary;  // per layer, then decision boundary
-    double accuracy = 0;
-    std::vector<double> part_accuracy;
-    bool has_density = false;
-    double density_near = 0, density_far = 0;
-};
-
-/// What every snapshot's pass needs from the task.
-struct Context {
-    const AnalysisOptions* options = nullptr;
-    Box domain;
-    double scale = 1;
-    int G = 0;
-    Eigen::MatrixXd X;                  // #G^2 by 2 grid points
-    std::vector<int32_t> raster;        // target labels at the grid points
-    std::vector<Corner> corners;
-    int axis_k = 0;                     // mirror: grid column c <-> axis_k - 1 - c
-    double axis_x = 0;
-    std::vector<Part> parts;
-    std::vector<int> layer_start;       // flat index of each hidden layer's first neuron (+ total at the end)
-};
+using detail::SnapshotWork;
+using detail::Context;
+using detail::analyse_snapshot;
+using detail::make_context;
 
 std::vector<NeuronId> neuron_ids(const Network& net) {
     std::vector<NeuronId> ids;
     for (int l = 0; l < net.n_hidden_layers(); ++l)
         for (int i = 0; i < net.layers[l].n_out(); ++i) ids.push_back({l + 1, i + 1});
     return ids;
-}
-
-std::vector<Polyline> layer_polylines(const Geometry& g, int start, int end) {
-    std::vector<Polyline> out;
-    for (int n = start; n < end; ++n)
-        out.insert(out.end(), g.neurons[n].polylines.begin(), g.neurons[n].polylines.end());
-    return out;
-}
-
-/// Density (regions per unit area) of regions whose centroid lies within `band` of the decision boundary, and of the rest.
-std::pair<double, double> region_density(const Geometry& g, double band) {
-    Eigen::MatrixXd C(static_cast<Eigen::Index>(g.regions.size()), 2);  // #regions by 2 centroids
-    std::vector<double> area(g.regions.size());
-    for (size_t i = 0; i < g.regions.size(); ++i) {
-        const Polyline& p = g.regions[i].polygon;
-        double a2 = 0, cx = 0, cy = 0;  // shoelace: twice the signed area and the centroid sums
-        for (Eigen::Index j = 0; j < p.rows(); ++j) {
-            const Eigen::Index k = (j + 1) % p.rows();
-            const double cross = p(j, 0) * p(k, 1) - p(k, 0) * p(j, 1);
-            a2 += cross, cx += (p(j, 0) + p(k, 0)) * cross, cy += (p(j, 1) + p(k, 1)) * cross;
-        }
-        area[i] = std::abs(a2) / 2;
-        if (std::abs(a2) > 0) C.row(static_cast<Eigen::Index>(i)) << cx / (3 * a2), cy / (3 * a2);
-        else if (p.rows() > 0) C.row(static_cast<Eigen::Index>(i)) = p.colwise().mean();
-        else C.row(static_cast<Eigen::Index>(i)) << 0, 0;
-    }
-    const Eigen::VectorXd d = distance_to_polylines(C, g.decision_boundary);
-    double n_near = 0, a_near = 0, n_far = 0, a_far = 0;
-    for (size_t i = 0; i < g.regions.size(); ++i) {
-        if (d(static_cast<Eigen::Index>(i)) <= band) n_near += 1, a_near += area[i];
-        else n_far += 1, a_far += area[i];
-    }
-    return {a_near > 0 ? n_near / a_near : 0.0, a_far > 0 ? n_far / a_far : 0.0};
-}
-
-/// Per-thread buffers for the grid forward pass (reused across snapshots: no large allocation per snapshot).
-struct GridBuffers {
-    std::vector<Eigen::MatrixXd> pre, act;  // per hidden layer, #G^2 by n_out
-    Eigen::MatrixXd Z;                      // #G^2 by n_outputs
-};
-
-/// forward() over the grid into reused buffers, with vectorised ReLU / leaky ReLU.
-void grid_forward(const Network& net, const Eigen::MatrixXd& X, GridBuffers& b) {
-    const size_t n_hidden = static_cast<size_t>(net.n_hidden_layers());
-    b.pre.resize(n_hidden);
-    b.act.resize(n_hidden);
-    const Eigen::MatrixXd* A = &X;
-    for (size_t l = 0; l <= n_hidden; ++l) {
-        const DenseLayer& L = net.layers[l];
-        Eigen::MatrixXd& Zl = l < n_hidden ? b.pre[l] : b.Z;
-        Zl.resize(A->rows(), L.n_out());
-        Zl.noalias() = *A * L.W.transpose();
-        Zl.rowwise() += L.b.transpose();
-        if (L.residual) Zl += *A;
-        if (l == n_hidden) break;
-        switch (L.activation) {
-            case Activation::relu: b.act[l] = Zl.cwiseMax(0.0); break;
-            case Activation::leaky_relu: b.act[l] = Zl.cwiseMax(leaky_relu_slope * Zl); break;
-            case Activation::linear: b.act[l] = Zl; break;
-            default: b.act[l] = Zl.unaryExpr([&](double z) { return activate(L.activation, z); });
-        }
-        A = &b.act[l];
-    }
-}
-
-SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_regions) {
-    const AnalysisOptions& o = *ctx.options;
-    SnapshotWork w;
-    GeometryOptions gopt;
-    gopt.regions = with_regions && net.piecewise_linear();
-    w.g = compute_geometry(net, gopt);
-    w.states = neuron_states(net, w.g);
-
-    // Grid forward pass: predicted classes and each neuron's on/off bits.
-    thread_local GridBuffers buffers;
-    grid_forward(net, ctx.X, buffers);
-    const std::vector<Eigen::MatrixXd>& pre = buffers.pre;
-    const Eigen::MatrixXd& Z = buffers.Z;  // #G^2 by n_outputs
-    const Eigen::Index N = Z.rows();
-    w.cls.resize(static_cast<size_t>(N));
-    for (Eigen::Index i = 0; i < N; ++i) {
-        if (Z.cols() == 1) {
-            const double dv = net.head == Head::regression ? Z(i, 0) - 0.5 : Z(i, 0);
-            w.cls[i] = dv > 0 ? 1 : 0;
-        } else {
-            Eigen::Index c = 0;
-            Z.row(i).maxCoeff(&c);
-            w.cls[i] = static_cast<uint8_t>(c);
-        }
-    }
-
-    // Critical points.
-    w.corner_dist = corner_distances(ctx.corners, w.g.vertices);
-
-    // Copycats: on/off agreement over the grid, confirmed by the boundaries' distance.
-    const size_t n_words = (static_cast<size_t>(N) + 63) / 64;
-    for (size_t l = 0; l < pre.size(); ++l) {
-        const int n_l = static_cast<int>(pre[l].cols()), base = ctx.layer_start[l];
-        std::vector<std::vector<uint64_t>> bits(static_cast<size_t>(n_l), std::vector<uint64_t>(n_words, 0));
-        for (int i = 0; i < n_l; ++i) {
-            const double* z = pre[l].col(i).data();
-            for (size_t k = 0; k < n_words; ++k) {  // branch-free packing of 64 signs per word
-                const size_t p0 = k * 64, m = std::min<size_t>(64, static_cast<size_t>(N) - p0);
-                uint64_t word = 0;
-                for (size_t j = 0; j < m; ++j) word |= static_cast<uint64_t>(z[p0 + j] > 0) << j;
-                bits[i][k] = word;
-            }
-        }
-        // A neuron takes part only with a boundary of some length: two short slivers across a corner of the domain
-        // agree almost everywhere and lie close together, yet say nothing about shared roles.
-        std::vector<uint8_t> long_enough(static_cast<size_t>(n_l));
-        for (int i = 0; i < n_l; ++i)
-            long_enough[i] = w.states[base + i] == NeuronState::boundary &&
-                             polyline_set_length(w.g.neurons[base + i].polylines) >= o.copycat.min_length * ctx.scale;
-        for (int i = 0; i < n_l; ++i) {
-            if (!long_enough[i]) continue;
-            for (int j = i + 1; j < n_l; ++j) {
-                if (!long_enough[j]) continue;
-                int64_t differ = 0;
-                for (size_t k = 0; k < n_words; ++k) differ += std::popcount(bits[i][k] ^ bits[j][k]);
-                const double d = static_cast<double>(differ) / static_cast<double>(N);
-                const double dis = std::min(d, 1 - d);
-                if (dis > o.copycat.max_disagreement) continue;
-                const double dist = polyline_set_distance(w.g.neurons[base + i].polylines, w.g.neurons[base + j].polylines);
-                if (dist <= o.copycat.max_distance * ctx.scale) w.copies.push_back({base + i, base + j, d > 0.5, dis, dist});
-            }
-        }
-    }
-
-    // Symmetry of the prediction (grid columns mirrored about the target's axis) and of each layer's boundaries.
-    int64_t agree = 0, total = 0;
-    const int G = ctx.G;
-    for (int r = 0; r < G; ++r)
-        for (int c = 0; c < G; ++c) {
-            const int m = ctx.axis_k - 1 - c;
-            if (m < 0 || m >= G) continue;
-            agree += w.cls[static_cast<size_t>(r) * G + c] == w.cls[static_cast<size_t>(r) * G + m];
-            ++total;
-        }
-    w.sym_prediction = total > 0 ? static_cast<double>(agree) / static_cast<double>(total) : 0.0;
-    for (size_t l = 0; l + 1 < ctx.layer_start.size(); ++l) {
-        const auto polys = layer_polylines(w.g, ctx.layer_start[l], ctx.layer_start[l + 1]);
-        w.sym_boundary.push_back(polyline_set_distance(polys, mirror_polylines(polys, ctx.axis_x)));
-    }
-    w.sym_boundary.push_back(polyline_set_distance(w.g.decision_boundary, mirror_polylines(w.g.decision_boundary, ctx.axis_x)));
-
-    // Failure: accuracy over the grid and over each target part.
-    int64_t right = 0;
-    for (size_t i = 0; i < w.cls.size(); ++i) right += w.cls[i] == ctx.raster[i];
-    w.accuracy = static_cast<double>(right) / static_cast<double>(w.cls.size());
-    for (const Part& p : ctx.parts) {
-        int64_t ok = 0;
-        for (int i : p.pixels) ok += w.cls[i] == ctx.raster[i];
-        w.part_accuracy.push_back(static_cast<double>(ok) / static_cast<double>(p.pixels.size()));
-    }
-
-    // Region density near and far from the decision boundary.
-    if (gopt.regions) {
-        w.has_density = true;
-        std::tie(w.density_near, w.density_far) = region_density(w.g, o.regions.band * ctx.scale);
-        w.g.regions.clear();
-        w.g.regions.shrink_to_fit();
-    }
-    return w;
-}
-
-Context make_context(const Network& net0, const Dataset& data, const AnalysisOptions& options) {
-    Context ctx;
-    ctx.options = &options;
-    ctx.domain = net0.domain;
-    ctx.scale = domain_scale(ctx.domain);
-    int G = options.grid;
-    if (G <= 0) G = data.is_grid() && data.grid_w == data.grid_h && data.grid_w <= 256 ? data.grid_w : 128;
-    ctx.G = std::clamp(G, 8, 2048);
-    ctx.X = pixel_centres(ctx.domain, ctx.G, ctx.G);  // the analysis grid, as target_raster
-    ctx.raster = target_raster(data, ctx.G, ctx.G);
-    ctx.corners = target_corners(ctx.raster, ctx.G, ctx.G, ctx.domain, options.critical);
-    double score = 0;
-    std::tie(ctx.axis_x, score) = mirror_axis(ctx.raster, ctx.G, ctx.G, ctx.domain, options.symmetry);
-    ctx.axis_k = static_cast<int>(std::lround(2 * (ctx.axis_x - ctx.domain.x0) / ctx.domain.width() * ctx.G));
-    int n_comp = 0;
-    const std::vector<int> comp = label_components(ctx.raster, ctx.G, ctx.G, &n_comp);
-    std::vector<Part> parts(static_cast<size_t>(n_comp));
-    for (size_t i = 0; i < comp.size(); ++i) parts[comp[i]].pixels.push_back(static_cast<int>(i));
-    const double min_pixels = options.failure.min_component_fraction * static_cast<double>(comp.size());
-    for (Part& p : parts) {
-        if (static_cast<double>(p.pixels.size()) < min_pixels) continue;
-        TargetPart& t = p.info;
-        t.label = ctx.raster[p.pixels[0]];
-        t.n_pixels = static_cast<int>(p.pixels.size());
-        t.x0 = t.y0 = std::numeric_limits<double>::infinity();
-        t.x1 = t.y1 = -t.x0;
-        for (int i : p.pixels) {
-            const double x = ctx.X(i, 0), y = ctx.X(i, 1);
-            t.cx += x / t.n_pixels, t.cy += y / t.n_pixels;
-            t.x0 = std::min(t.x0, x), t.x1 = std::max(t.x1, x), t.y0 = std::min(t.y0, y), t.y1 = std::max(t.y1, y);
-        }
-        ctx.parts.push_back(std::move(p));
-    }
-    std::sort(ctx.parts.begin(), ctx.parts.end(),
-              [](const Part& a, const Part& b) { return a.pixels.size() > b.pixels.size(); });
-    int start = 0;
-    for (int l = 0; l < net0.n_hidden_layers(); ++l) ctx.layer_start.push_back(start), start += net0.layers[l].n_out();
-    ctx.layer_start.push_back(start);
-    return ctx;
 }
 
 void add_event(RunAnalysis& r, int snapshot, std::string kind, std::vector<NeuronId> neurons, std::string text) {

@@ -1,4 +1,4 @@
-// Shared internals of the analysis sources (analysis*.cpp): segment distances and the per-snapshot sampling grid.
+// Shared internals of the analysis sources: segment distances, the sampling grid and the per-snapshot pass.
 // Not public API: include/ginn/analysis/analysis.h is the contract.
 #pragma once
 
@@ -36,5 +36,50 @@ std::vector<Eigen::Vector2d> sample_polylines(const std::vector<Polyline>& polyl
 double mean_distance(const std::vector<Eigen::Vector2d>& points, const SegmentIndex& index);
 /// max(width, height): the unit of the options' lengths.
 double domain_scale(const Box& d);
+
+// ============================================================================================== per-snapshot pass
+// (snapshot.cpp)
+
+/// One target part: a connected component of one colour of the target raster.
+struct Part {
+    TargetPart info;
+    std::vector<int> pixels;
+};
+
+/// Everything the per-snapshot pass produces (geometry kept without region polygons).
+struct SnapshotWork {
+    Geometry g;
+    std::vector<NeuronState> states;
+    std::vector<uint8_t> cls;          // predicted class per grid point
+    std::vector<double> corner_dist;
+    struct Copy { int a, b; bool flipped; double disagreement, distance; };
+    std::vector<Copy> copies;
+    double sym_prediction = 0;
+    std::vector<double> sym_boundary;  // per layer, then decision boundary
+    double accuracy = 0;
+    std::vector<double> part_accuracy;
+    bool has_density = false;
+    double density_near = 0, density_far = 0;
+};
+
+/// What every snapshot's pass needs from the task.
+struct Context {
+    const AnalysisOptions* options = nullptr;
+    Box domain;
+    double scale = 1;
+    int G = 0;
+    Eigen::MatrixXd X;                  // #G^2 by 2 grid points
+    std::vector<int32_t> raster;        // target labels at the grid points
+    std::vector<Corner> corners;
+    int axis_k = 0;                     // mirror: grid column c <-> axis_k - 1 - c
+    double axis_x = 0;
+    std::vector<Part> parts;
+    std::vector<int> layer_start;       // flat index of each hidden layer's first neuron (+ total at the end)
+};
+
+/// The task's context (grid, target raster, corners, mirror axis, parts) from the first network and the dataset.
+Context make_context(const Network& net0, const Dataset& data, const AnalysisOptions& options);
+/// Geometry, grid forward pass and every per-snapshot measure of one network (region polygons only if with_regions).
+SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_regions);
 
 }  // namespace ginn::detail

@@ -1,0 +1,314 @@
+// Error area against a formula's true boundary. For a piecewise-linear net every region P carries its affine decision
+// value d; D_P = P clipped to d > 0 is where the net predicts class 1. With T = {f > 0} and |.| the area,
+//   error = |D| + |T| - 2 |D n T|,   |D| = sum |D_P| (shoelace),   |T| in closed form,
+// and |D_P n T| by clipping (straight truths) or by quadrature of slice lengths along x (curved truths).
+#include "ginn/study/truth.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numbers>
+
+#include "ginn/core/error.h"
+#include "ginn/core/parallel.h"
+
+namespace ginn {
+
+namespace {
+
+constexpr double pi = std::numbers::pi;
+const Box formula_domain{-2, 2, -2, 2};
+
+enum class Truth { diagonal, vee, ellipse, sine };
+
+Truth truth_of(const std::string& target) {
+    if (target == "y-x") return Truth::diagonal;
+    if (target == "y-|x|") return Truth::vee;
+    if (target == "1-x^2/4-y^2") return Truth::ellipse;
+    if (target == "y-sin(pi*x)") return Truth::sine;
+    throw Error(target, "is not a formula task", "y-x, y-|x|, 1-x^2/4-y^2 or y-sin(pi*x)",
+                "the error against the truth needs a closed-form boundary");
+}
+
+/// f of a truth (the same formulas as the tasks in src/data/tasks.cpp, without the name lookup per point).
+double truth_value(Truth t, double x, double y) {
+    switch (t) {
+        case Truth::diagonal: return y - x;
+        case Truth::vee: return y - std::abs(x);
+        case Truth::ellipse: return 1 - x * x / 4 - y * y;
+        case Truth::sine: return y - std::sin(pi * x);
+    }
+    return 0;
+}
+
+// ---------------------------------------------------------------------------------------------- polygons
+
+using Poly = std::vector<std::array<double, 2>>;
+
+double poly_area(const Poly& p) {  // shoelace; counter-clockwise positive
+    double s = 0;
+    for (size_t i = 0, n = p.size(); i < n; ++i) {
+        const auto& a = p[i];
+        const auto& b = p[(i + 1) % n];
+        s += a[0] * b[1] - b[0] * a[1];
+    }
+    return std::abs(s) / 2;
+}
+
+/// Sutherland-Hodgman: the part of p where a x + b y + c > 0. Exact up to rounding; areas stay right for
+/// non-convex p (the degenerate edges it may add have no area).
+Poly clip(const Poly& p, double a, double b, double c) {
+    Poly out;
+    const size_t n = p.size();
+    for (size_t i = 0; i < n; ++i) {
+        const auto& u = p[i];
+        const auto& v = p[(i + 1) % n];
+        const double su = a * u[0] + b * u[1] + c, sv = a * v[0] + b * v[1] + c;
+        if (su > 0) out.push_back(u);
+        if ((su > 0) != (sv > 0)) {
+            const double t = su / (su - sv);
+            out.push_back({u[0] + t * (v[0] - u[0]), u[1] + t * (v[1] - u[1])});
+        }
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------- slice quadrature
+
+/// Length of [lo, hi] inside T's vertical slice at x.
+double slice_in_truth(Truth t, double x, double lo, double hi) {
+    if (hi <= lo) return 0;
+    if (t == Truth::ellipse) {
+        const double r = 1 - x * x / 4;
+        if (r <= 0) return 0;
+        const double e = std::sqrt(r);
+        return std::max(0.0, std::min(hi, e) - std::max(lo, -e));
+    }
+    const double s = std::sin(pi * x);  // sine: T_x = (sin(pi x), +inf)
+    return std::max(0.0, hi - std::max(lo, s));
+}
+
+/// Gauss-Kronrod 7-15 nodes and weights (Kronrod 1965; the standard QUADPACK table).
+constexpr std::array<double, 8> gk_x = {0.991455371120812639, 0.949107912342758525, 0.864864423359769073,
+                                        0.741531185599394440, 0.586087235467691130, 0.405845151377397167,
+                                        0.207784955007898468, 0.0};
+constexpr std::array<double, 8> gk_w = {0.022935322010529225, 0.063092092629978553, 0.104790010322250184,
+                                        0.140653259715525919, 0.169004726639267903, 0.190350578064785410,
+                                        0.204432940075298892, 0.209482141084727828};
+constexpr std::array<double, 4> g_w = {0.129484966168869693, 0.279705391489276668, 0.381830050505118945,
+                                       0.417959183673469388};  // at gk_x[1], [3], [5], [7]
+
+struct Quad {
+    double value = 0, error = 0;
+};
+
+/// Adaptive bisection of G7K15 until each piece's |K15 - G7| is below its share of `tol` (proportional to width).
+template <typename F>
+Quad integrate(const F& f, double a, double b, double tol) {
+    Quad total;
+    struct Piece { double a, b; int depth; };
+    std::vector<Piece> stack{{a, b, 0}};
+    while (!stack.empty()) {
+        const Piece p = stack.back();
+        stack.pop_back();
+        const double c = (p.a + p.b) / 2, h = (p.b - p.a) / 2;
+        double k = gk_w[7] * f(c), g = g_w[3] * f(c);
+        for (int i = 0; i < 7; ++i) {
+            const double s = f(c - h * gk_x[i]) + f(c + h * gk_x[i]);
+            k += gk_w[i] * s;
+            if (i % 2 == 1) g += g_w[i / 2] * s;
+        }
+        const double err = std::abs((k - g) * h), share = tol * (p.b - p.a) / (b - a);
+        if (err <= share || p.depth >= 50) {
+            total.value += k * h;
+            total.error += err;
+        } else {
+            stack.push_back({p.a, c, p.depth + 1});
+            stack.push_back({c, p.b, p.depth + 1});
+        }
+    }
+    return total;
+}
+
+/// |p n T| for a curved truth: between consecutive vertex abscissae the polygon's slice is a fixed set of intervals
+/// between straight edges, so the integrand is the summed length of those intervals inside T's slice.
+Quad area_in_curved_truth(const Poly& p, Truth t, double tol) {
+    Quad total;
+    std::vector<double> xs;
+    for (const auto& v : p) xs.push_back(v[0]);
+    std::sort(xs.begin(), xs.end());
+    xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+    const double width = xs.empty() ? 0 : xs.back() - xs.front();
+    struct Line { double m, q; };  // y = m x + q
+    std::vector<Line> lines;
+    for (size_t s = 0; s + 1 < xs.size(); ++s) {
+        const double xa = xs[s], xb = xs[s + 1], xm = (xa + xb) / 2;
+        lines.clear();
+        for (size_t i = 0, n = p.size(); i < n; ++i) {
+            const auto& u = p[i];
+            const auto& v = p[(i + 1) % n];
+            if (std::min(u[0], v[0]) > xm || std::max(u[0], v[0]) < xm || u[0] == v[0]) continue;
+            const double m = (v[1] - u[1]) / (v[0] - u[0]);
+            lines.push_back({m, u[1] - m * u[0]});
+        }
+        std::sort(lines.begin(), lines.end(),
+                  [&](const Line& a, const Line& b) { return a.m * xm + a.q < b.m * xm + b.q; });
+        const auto f = [&](double x) {
+            double len = 0;
+            for (size_t k = 0; k + 1 < lines.size(); k += 2)
+                len += slice_in_truth(t, x, lines[k].m * x + lines[k].q, lines[k + 1].m * x + lines[k + 1].q);
+            return len;
+        };
+        const Quad q = integrate(f, xa, xb, tol * (xb - xa) / width);
+        total.value += q.value;
+        total.error += q.error;
+    }
+    return total;
+}
+
+/// |p n T| for any truth: clipping for the straight ones, quadrature for the curved ones.
+Quad area_in_truth(const Poly& p, Truth t, double tol) {
+    if (p.size() < 3) return {};
+    switch (t) {
+        case Truth::diagonal: return {poly_area(clip(p, -1, 1, 0)), 0};                  // y - x > 0
+        case Truth::vee: return {poly_area(clip(clip(p, -1, 1, 0), 1, 1, 0)), 0};      // y > x and y > -x
+        default: return area_in_curved_truth(p, t, tol);
+    }
+}
+
+/// The affine decision value on a region, d = a x + b y + c (class 1 where d > 0).
+std::array<double, 3> decision_affine(Head head, const Region& r) {
+    if (head == Head::sigmoid) return {r.A(0, 0), r.A(0, 1), r.c(0)};
+    if (head == Head::regression) return {r.A(0, 0), r.A(0, 1), r.c(0) - 0.5};
+    return {r.A(1, 0) - r.A(0, 0), r.A(1, 1) - r.A(0, 1), r.c(1) - r.c(0)};
+}
+
+ErrorArea exact_error(const Network& net, const Geometry& g, const std::string& target, double tol_abs) {
+    const Truth t = truth_of(target);
+    if (g.regions.empty())
+        throw Error("geometry", "has no regions", "geometry computed with {.regions = true}", "");
+    double area_d = 0, area_dt = 0, err_dt = 0, region_area = 0;
+    for (const Region& r : g.regions) region_area += r.area;
+    for (const Region& r : g.regions) {
+        Poly p(r.polygon.rows());
+        for (Eigen::Index i = 0; i < r.polygon.rows(); ++i) p[i] = {r.polygon(i, 0), r.polygon(i, 1)};
+        const auto [a, b, c] = decision_affine(net.head, r);
+        const Poly d = clip(p, a, b, c);
+        if (d.size() < 3) continue;
+        area_d += poly_area(d);
+        const Quad q = area_in_truth(d, t, tol_abs * std::max(r.area, 1e-300) / region_area);
+        area_dt += q.value;
+        err_dt += q.error;
+    }
+    const double total = formula_domain.area();
+    const bool curved = t == Truth::ellipse || t == Truth::sine;
+    const double err = area_d + formula_positive_area(target) - 2 * area_dt;
+    // Rounding in the clipped areas is ~1e-16 of the domain per region; report it for the straight truths.
+    const double rounding = 1e-15 * static_cast<double>(g.regions.size());
+    return {std::clamp(err / total, 0.0, 1.0), 2 * err_dt / total + rounding, true,
+            curved ? "polygons + quadrature" : "polygons"};
+}
+
+/// Smooth networks: the predicted class at the centres of a grid x grid, and as bound the fraction of cells where the
+/// net's or the truth's sign is not the same at all four corners (a boundary passes through them).
+ErrorArea grid_error(const Network& net, const std::string& target, int grid) {
+    const Truth t = truth_of(target);
+    const Box d = formula_domain;
+    const int n = grid;
+    std::vector<uint8_t> positive_net(static_cast<size_t>(n + 1) * (n + 1)), positive_truth(positive_net.size());
+    // Corners: (n + 1)^2 points, row by row from the bottom.
+    for (int j = 0; j <= n; ++j) {
+        Eigen::MatrixXd X(n + 1, 2);  // (n + 1) by 2
+        for (int i = 0; i <= n; ++i) X.row(i) << d.x0 + d.width() * i / n, d.y0 + d.height() * j / n;
+        const Eigen::VectorXd v = decision_value(net, X);
+        for (int i = 0; i <= n; ++i) {
+            positive_net[static_cast<size_t>(j) * (n + 1) + i] = v(i) > 0;
+            positive_truth[static_cast<size_t>(j) * (n + 1) + i] = truth_value(t, X(i, 0), X(i, 1)) > 0;
+        }
+    }
+    int64_t wrong = 0, mixed = 0;
+    for (int j = 0; j < n; ++j) {
+        Eigen::MatrixXd X(n, 2);  // n by 2: cell centres of row j
+        for (int i = 0; i < n; ++i) X.row(i) << d.x0 + d.width() * (i + 0.5) / n, d.y0 + d.height() * (j + 0.5) / n;
+        const Eigen::VectorXd v = decision_value(net, X);
+        for (int i = 0; i < n; ++i) {
+            wrong += (v(i) > 0) != (truth_value(t, X(i, 0), X(i, 1)) > 0);
+            auto same = [&](const std::vector<uint8_t>& s) {
+                const size_t k = static_cast<size_t>(j) * (n + 1) + i;
+                return s[k] == s[k + 1] && s[k] == s[k + n + 1] && s[k] == s[k + n + 2];
+            };
+            mixed += !same(positive_net) || !same(positive_truth);
+        }
+    }
+    const double cells = static_cast<double>(n) * n;
+    return {wrong / cells, mixed / cells, false, "grid " + std::to_string(n) + "^2 (approximate)"};
+}
+
+void check_two_class(const Network& net) {
+    if (net.layers.empty() || net.layers.front().n_in() != 2)
+        throw Error("network", "does not have 2 inputs", "a network on the plane", "");
+    const Box& d = net.domain;
+    if (d.x0 != formula_domain.x0 || d.x1 != formula_domain.x1 || d.y0 != formula_domain.y0 || d.y1 != formula_domain.y1)
+        throw Error("network", "domain is not [-2,2]^2", "a network of a formula task", "");
+    const int n_out = net.n_outputs();
+    if ((net.head == Head::softmax2 || net.head == Head::softmax) ? n_out != 2 : n_out != 1)
+        throw Error("network", "has " + std::to_string(n_out) + " outputs", "a two-class network",
+                    "formula tasks have two classes");
+}
+
+}  // namespace
+
+bool is_formula_task(const std::string& target) {
+    return target == "y-x" || target == "y-|x|" || target == "1-x^2/4-y^2" || target == "y-sin(pi*x)";
+}
+
+double formula_value(const std::string& target, double x, double y) {
+    return truth_value(truth_of(target), x, y);
+}
+
+double formula_positive_area(const std::string& target) {
+    switch (truth_of(target)) {
+        case Truth::diagonal: return 8;        // half the square
+        case Truth::vee: return 4;             // triangle (-2,2), (0,0), (2,2)
+        case Truth::ellipse: return 2 * pi;    // semi-axes 2 and 1, inside the square
+        case Truth::sine: return 8;            // integral of 2 - sin(pi x) over [-2, 2]
+    }
+    return 0;
+}
+
+std::vector<Polyline> formula_boundary(const std::string& target, int n) {
+    const Truth t = truth_of(target);
+    Polyline line;
+    if (t == Truth::diagonal) {
+        line.resize(2, 2);
+        line << -2, -2, 2, 2;
+    } else if (t == Truth::vee) {
+        line.resize(3, 2);
+        line << -2, 2, 0, 0, 2, 2;
+    } else {
+        line.resize(n + (t == Truth::ellipse), 2);
+        for (int i = 0; i < n; ++i) {
+            const double s = static_cast<double>(i) / (n - (t == Truth::sine));
+            if (t == Truth::ellipse) line.row(i) << 2 * std::cos(2 * pi * s), std::sin(2 * pi * s);
+            else line.row(i) << -2 + 4 * s, std::sin(pi * (-2 + 4 * s));
+        }
+        if (t == Truth::ellipse) line.row(n) = line.row(0);
+    }
+    return {line};
+}
+
+ErrorArea error_area(const Network& net, const Geometry& g, const std::string& target, const ErrorAreaOptions& o) {
+    truth_of(target);
+    check_two_class(net);
+    if (!net.piecewise_linear() || !g.exact) return grid_error(net, target, o.grid);
+    return exact_error(net, g, target, o.tolerance * formula_domain.area());
+}
+
+ErrorArea error_area(const Network& net, const std::string& target, const ErrorAreaOptions& o) {
+    truth_of(target);
+    check_two_class(net);
+    if (!net.piecewise_linear()) return grid_error(net, target, o.grid);
+    return error_area(net, compute_geometry(net, {.regions = true}), target, o);
+}
+
+}  // namespace ginn

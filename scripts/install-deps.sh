@@ -9,9 +9,8 @@ packages=(build-essential cmake ninja-build pkg-config
           libgtest-dev libbenchmark-dev
           clang libclang-rt-14-dev   # the sanitizer build and the libFuzzer harnesses (scripts/test.sh, fuzz.sh)
           libgmp-dev
+          poppler-utils   # pdftotext, pdfinfo: the figure tests read PDFs back
           ffmpeg chromium)
-          ffmpeg chromium
-          poppler-utils)  # pdftotext, pdfinfo: the figure tests read PDFs back
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

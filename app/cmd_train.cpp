@@ -203,11 +203,13 @@ void add_train_command(CLI::App& app) {
     cmd->add_option("--momentum", f->momentum, "Momentum for `momentum` (default 0.9)")->group(optim);
     cmd->add_option("--weight-decay", f->weight_decay, "L2 weight decay (default 0)")->group(optim);
     cmd->add_option("--schedule", f->schedule, "Learning-rate schedule: constant, cosine (GINN), step")->group(optim);
-    cmd->add_option("--step-size", f->step_size, "Step schedule: iterations between decays")->group(optim);
+    cmd->add_option("--step-size", f->step_size, "Step schedule: iterations between decays")
+        ->check(in_range(1, max_flag_iterations))->group(optim);
     cmd->add_option("--gamma", f->gamma, "Step schedule: decay factor")->group(optim);
     auto* training = "Training";
     cmd->add_option("--batch", f->batch, "Minibatch size (default 128)")->group(training);
-    cmd->add_option("--iterations", f->iterations, "Parameter updates (default 1280000)")->group(training);
+    cmd->add_option("--iterations", f->iterations, "Parameter updates, 0..1e18 (default 1280000)")
+        ->check(in_range(0, max_flag_iterations))->group(training);
     cmd->add_option("--sampling", f->sampling, "replacement (GINN) or epochs")->group(training);
     cmd->add_option("--seed", f->seed, "Random seed, 0..2^64-1 (default 1)")->group(training)->excludes(seeds);
     cmd->add_option("--snapshots", f->snapshots,

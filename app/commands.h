@@ -24,6 +24,8 @@ void install_signal_handlers();
 /// A CLI11 check that a numeric flag lies in lo..hi (NaN and non-numbers fail), worded like ginn's errors:
 /// "--grid: '5000' is not in 2..1024" (an infinite hi reads "is not >= lo"). Example: cmd->add_option("--fps", fps)->check(in_range(1, 120));
 CLI::Validator in_range(double lo, double hi);
+/// Largest iteration count a flag takes: 10^18 (CLI11 silently saturates larger numbers at 2^63 - 1).
+inline constexpr double max_flag_iterations = 1e18;
 
 /// --snapshot K / --iteration N, shared by every command that reads one snapshot of a run.
 struct SnapshotChoice {

@@ -58,7 +58,7 @@ void SnapshotChoice::add_to(CLI::App* cmd) {
     auto* s = cmd->add_option("--snapshot", snapshot, "Snapshot index (0 = initialisation; negative counts from the end; default: last)")
                   ->check(in_range(-max_snapshots, max_snapshots));
     auto* i = cmd->add_option("--iteration", iteration, "Training iteration of a recorded snapshot (see `ginn info RUN`)")
-                  ->check(in_range(0, std::numeric_limits<double>::infinity()));
+                  ->check(in_range(0, max_flag_iterations));
     s->excludes(i);
 }
 

@@ -67,6 +67,7 @@ void NetworkSource::add_to(CLI::App* cmd) {
     auto* w = cmd->add_option("--weights", weights, "A weights JSON file (docs/weights-format.md) instead of a run");
     run->excludes(w);
     choice.add_to(cmd);
+    w->excludes("--snapshot")->excludes("--iteration");  // a weights file holds one network
 }
 
 LoadedNetwork load_network(const NetworkSource& source) {
@@ -138,15 +139,16 @@ const CLI::App* named_command(CLI::App& app, int argc, char** argv) {
 int run(CLI::App& app, int argc, char** argv) {
     const CLI::App* command = named_command(app, argc, argv);
     if (argc >= 2 && argv[1][0] != '-' && !command)
-        return print_error(ginn::Error("ginn", "unknown command '" + std::string(argv[1]) + "'", command_names(app),
+        return print_error(ginn::Error("ginn", "unknown command '" + std::string(argv[1]) + "'", "a command: " + command_names(app),
                                        "see `ginn --help`").what(), ginn::app::exit_usage);
     const std::string help = command ? "ginn " + command->get_name() + " --help" : "ginn --help";
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-        if (dynamic_cast<const CLI::RequiredError*>(&e) && !command)
-            return print_error(ginn::Error("ginn", "no command given", command_names(app), "see `ginn --help`").what(),
+        if (dynamic_cast<const CLI::RequiredError*>(&e) && !command)  // ginn, or ginn --unknown-flag
+            return print_error(ginn::Error("ginn", argc < 2 ? "no command given" : "unknown option '" + std::string(argv[1]) + "'",
+                                           "a command: " + command_names(app), "see `ginn --help`").what(),
                                ginn::app::exit_usage);
         const std::string where = command ? "ginn " + command->get_name() : "ginn";
         return print_error(ginn::Error(where, one_line(e.what()), "", "see `" + help + "`").what(), ginn::app::exit_usage);

@@ -40,9 +40,10 @@ double number_after(const std::string& text, const std::string& key) {
 TEST(cli_flags_test, unknown_commands_and_flags_name_the_command_and_its_help) {
     Result r = ginn("bogus");
     expect_one_error_line(r, "unknown command 'bogus'");
-    EXPECT_NE(r.err.find("train, info, weights"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("expected a command: train, info, weights"), std::string::npos) << r.err;
     EXPECT_EQ(r.code, 2);
     expect_one_error_line(ginn(""), "no command given");
+    expect_one_error_line(ginn("--bogus"), "unknown option '--bogus'");
     r = ginn("train --bogus");
     expect_one_error_line(r, "--bogus");
     EXPECT_NE(r.err.find("see `ginn train --help`"), std::string::npos) << r.err;
@@ -143,6 +144,7 @@ TEST(cli_flags_test, snapshot_and_iteration_flags_are_range_checked) {
     expect_one_error_line(ginn("weights " + run + " --snapshot -4"), "does not exist");
     expect_one_error_line(ginn("weights " + run + " --snapshot 99999999999"), "--snapshot");
     expect_one_error_line(ginn("geometry " + run + " --snapshot nan"), "--snapshot");
+    expect_one_error_line(ginn("geometry --weights w.json --snapshot 1"), "--weights excludes --snapshot");
     // In range: -3 is the first snapshot, iteration 10 the second.
     Result r = ginn("weights " + run + " --snapshot -3");
     ASSERT_EQ(r.code, 0) << r.err;

@@ -143,18 +143,30 @@ RunConfig build_config(CLI::App* cmd, const TrainFlags& f) {
     return c;
 }
 
+/// The rest of a run's summary line, read back from its directory: why log:N recorded fewer snapshots, the last
+/// iteration, the final (or last recorded) loss and the time. Without the loss when nothing was recorded.
+std::string run_details(const TrainResult& r) {
+    std::string details, loss;
+    if (r.n_snapshots > 0) {
+        const Run run = Run::open(r.dir);
+        const std::string note = snapshot_schedule_note(run.config().snapshots, run.config().train.iterations);
+        if (!note.empty()) details = " (" + note + ")";
+        char text[64];
+        std::snprintf(text, sizeof text, ", %s loss %.4g", r.status == RunStatus::complete ? "final" : "last snapshot's",
+                      run.snapshots().back().loss);
+        loss = text;
+    }
+    char time[32];
+    std::snprintf(time, sizeof time, ", %.1f s", r.seconds);
+    return details + ", iteration " + std::to_string(r.iteration) + loss + time;
+}
+
 /// One line per run: status, snapshots (and why fewer than asked), last iteration, final loss, time.
 int report(const std::vector<TrainResult>& results) {
     int code = 0;
     for (const auto& r : results) {
-        const Run run = Run::open(r.dir);
-        const std::string note = snapshot_schedule_note(run.config().snapshots, run.config().train.iterations);
-        char line[128];
-        std::snprintf(line, sizeof line, ", %s loss %.4g, %.1f s",
-                      r.status == RunStatus::complete ? "final" : "last snapshot's",
-                      run.n_snapshots() > 0 ? run.snapshots().back().loss : 0.0, r.seconds);
         std::cout << r.dir << ": " << run_status_name(r.status) << ", " << r.n_snapshots << " snapshots"
-                  << (note.empty() ? "" : " (" + note + ")") << ", iteration " << r.iteration << line << "\n";
+                  << run_details(r) << "\n";
         if (r.status == RunStatus::diverged) {
             std::cerr << "ginn: error: " << r.dir << ": " << r.message << "\n";
             code = exit_diverged;

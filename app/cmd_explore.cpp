@@ -99,7 +99,8 @@ void add_explore_commands(CLI::App& app) {
         CLI::App* cmd = app.add_subcommand(
             "demo", "Train the default GINN run on the built-in bottle and write its outputs (run, figures, viewer).");
         cmd->add_option("-o,--out", f->out, "Output directory (an earlier demo there is replaced)")->capture_default_str();
-        cmd->add_option("--iterations", f->iterations, "Shorter run for a quick look (default: GINN's 1,280,000)");
+        cmd->add_option("--iterations", f->iterations, "Shorter run for a quick look (default: GINN's 1,280,000)")
+            ->check(in_range(1, max_flag_iterations));
         cmd->add_flag("-q,--quiet", f->quiet, "No progress output");
         cmd->callback([f] {
             RunConfig config;

@@ -1,4 +1,5 @@
 // `ginn info`, `ginn weights` and `ginn geometry`: read a run (or a weights file) and print what it holds.
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 #include <nlohmann/json.hpp>
@@ -13,9 +14,17 @@ namespace ginn::app {
 
 namespace {
 /// Writes text to the file if one is given (atomically), else to stdout.
+/// A device or pipe (/dev/stdout, /dev/full) is refused: the atomic rename would replace it with a regular file.
 void emit(const std::string& text, const std::string& out) {
-    if (out.empty() || out == "-") std::cout << text << "\n";
-    else write_file_atomic(out, text + "\n");
+    if (out.empty() || out == "-") {
+        std::cout << text << "\n";
+        return;
+    }
+    std::error_code ec;
+    const auto type = std::filesystem::status(out, ec).type();
+    if (type != std::filesystem::file_type::not_found && type != std::filesystem::file_type::regular)
+        throw Error(out, "is not a regular file", "a file name, or - for standard output", "use -o - or leave out -o");
+    write_file_atomic(out, text + "\n");
 }
 }  // namespace
 
@@ -60,7 +69,10 @@ void add_inspect_commands(CLI::App& app) {
         f->source.add_to(cmd);
         cmd->add_option("--format", f->format, "json or summary")->check(CLI::IsMember({"json", "summary"}))->capture_default_str();
         cmd->add_flag("--regions", f->regions, "Add every region's polygon and activation pattern");
-        cmd->add_option("--grid", f->grid, "Smooth activations: marching-squares cells per side")->capture_default_str();
+        cmd->add_option("--grid", f->grid, "Smooth activations: marching-squares cells per side, 2..1024; wide or deep\n"
+                                           "networks allow less ((grid+1)^2 x (neurons+1) <= 2^25: 6 x 64 neurons <= 294)")
+            ->check(in_range(2, max_smooth_grid))
+            ->capture_default_str();
         cmd->add_option("-o,--out", f->out, "Write to this file instead of standard output");
         cmd->callback([f] {
             const LoadedNetwork loaded = load_network(f->source);

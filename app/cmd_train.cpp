@@ -1,5 +1,7 @@
 // `ginn train`: flags and/or a TOML config -> RunConfig -> train_run / train_runs / resume_run.
 // Reads top to bottom as: defaults (GINN) -> config file -> flags -> train -> report.
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -9,10 +11,13 @@
 #include "ginn/train/config.h"
 #include "ginn/core/error.h"
 #include "ginn/run/run.h"
+#include "ginn/train/schedule.h"
 
 namespace ginn::app {
 
 namespace {
+
+constexpr const char* list_hint = "comma-separated integers, e.g. 16,16,16";
 
 std::vector<long long> parse_int_list(const std::string& text, const std::string& flag) {
     std::vector<long long> out;
@@ -24,11 +29,40 @@ std::vector<long long> parse_int_list(const std::string& text, const std::string
             out.push_back(std::stoll(item, &used));
             if (used != item.size()) throw std::invalid_argument(item);
         } catch (const std::exception&) {
-            throw Error(flag, "'" + item + "' in '" + text + "' is not an integer", "comma-separated integers, e.g. 16,16,16");
+            throw Error(flag, "'" + item + "' in '" + text + "' is not an integer", list_hint);
         }
     }
-    if (out.empty()) throw Error(flag, "empty list", "comma-separated integers, e.g. 16,16,16");
+    if (out.empty()) throw Error(flag, "empty list", list_hint);
     return out;
+}
+
+/// A seed: a whole number in 0..2^64-1, no sign, no exponent (strtoull would wrap "-1" and saturate overflow).
+uint64_t parse_seed(const std::string& text, const std::string& flag) {
+    uint64_t seed = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+        throw Error(flag, "seed '" + text + "' is not a whole number in range", "a seed in 0..18446744073709551615",
+                    "for example --seed 1");
+    return seed;
+}
+
+/// --seeds LIST: distinct seeds (two runs with one seed would write the same directory), at most max_seeds.
+constexpr size_t max_seeds = 1024;
+std::vector<uint64_t> parse_seeds(const std::string& text) {
+    const char* expected = "distinct seeds, comma-separated, e.g. 1,2,3,4";
+    std::vector<uint64_t> seeds;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        const uint64_t s = parse_seed(item, "--seeds");
+        if (std::find(seeds.begin(), seeds.end(), s) != seeds.end())
+            throw Error("--seeds", "seed " + item + " is given twice", expected, "each seed trains into its own seed-N");
+        seeds.push_back(s);
+        if (seeds.size() > max_seeds)
+            throw Error("--seeds", "more than " + std::to_string(max_seeds) + " seeds", expected, "split the list");
+    }
+    if (seeds.empty()) throw Error("--seeds", "empty list", expected);
+    return seeds;
 }
 
 struct TrainFlags {
@@ -38,10 +72,31 @@ struct TrainFlags {
     std::string target, widths, activation, head, init, optimizer, schedule, snapshots, sampling;
     int resolution = 0, batch = 0, n_points = 0;
     long long iterations = 0, step_size = 0;
-    unsigned long long seed = 0;
+    std::string seed;
     double lr = 0, momentum = 0, weight_decay = 0, dropout = 0, test_fraction = 0, noise = 0, gamma = 0, threshold = 0;
     bool batch_norm = false, residual = false;
 };
+
+/// --resume continues the saved config: any flag but --quiet would be silently ignored, so it is an error.
+void check_resume_alone(const CLI::App* cmd) {
+    for (const CLI::Option* opt : cmd->get_options()) {
+        const std::string name = opt->get_name();
+        if (opt->count() == 0 || name == "--resume" || name == "--quiet" || name == "--help") continue;
+        throw Error("--resume", name + " cannot be combined with --resume",
+                    "only --quiet besides --resume", "resume continues the saved config; train a new run to change it");
+    }
+}
+
+/// Flags of one optimiser or schedule given with another would do nothing: say so instead of ignoring them.
+void check_flags_take_effect(CLI::App* cmd, const RunConfig& c) {
+    auto given = [&](const char* name) { return cmd->get_option(name)->count() > 0; };
+    for (const char* flag : {"--step-size", "--gamma"})
+        if (given(flag) && c.optim.schedule != LrSchedule::step)
+            throw Error(flag, "has no effect with the " + std::string(lr_schedule_name(c.optim.schedule)) + " schedule", "--schedule step", "drop the flag or add --schedule step");
+    if (given("--momentum") && c.optim.kind != OptimizerKind::momentum)
+        throw Error("--momentum", "has no effect with optimizer " + std::string(optimizer_name(c.optim.kind)),
+                    "--optimizer momentum", "Adam's betas are fixed at PyTorch's 0.9 and 0.999");
+}
 
 RunConfig build_config(CLI::App* cmd, const TrainFlags& f) {
     RunConfig c = f.config_file.empty() ? RunConfig{} : config_from_toml_file(f.config_file);
@@ -76,7 +131,7 @@ RunConfig build_config(CLI::App* cmd, const TrainFlags& f) {
     if (given("--gamma")) c.optim.gamma = f.gamma;
     if (given("--batch")) c.train.batch = f.batch;
     if (given("--iterations")) c.train.iterations = f.iterations;
-    if (given("--seed")) c.train.seed = f.seed;
+    if (given("--seed")) c.train.seed = parse_seed(f.seed, "--seed");
     if (given("--sampling")) {
         if (f.sampling != "replacement" && f.sampling != "epochs")
             throw Error("--sampling", "unknown sampling '" + f.sampling + "'", "replacement or epochs");
@@ -84,16 +139,34 @@ RunConfig build_config(CLI::App* cmd, const TrainFlags& f) {
     }
     if (given("--snapshots")) c.snapshots = f.snapshots;
     c.validate();
+    check_flags_take_effect(cmd, c);
     return c;
 }
 
+/// The rest of a run's summary line, read back from its directory: why log:N recorded fewer snapshots, the last
+/// iteration, the final (or last recorded) loss and the time. Without the loss when nothing was recorded.
+std::string run_details(const TrainResult& r) {
+    std::string details, loss;
+    if (r.n_snapshots > 0) {
+        const Run run = Run::open(r.dir);
+        const std::string note = snapshot_schedule_note(run.config().snapshots, run.config().train.iterations);
+        if (!note.empty()) details = " (" + note + ")";
+        char text[64];
+        std::snprintf(text, sizeof text, ", %s loss %.4g", r.status == RunStatus::complete ? "final" : "last snapshot's",
+                      run.snapshots().back().loss);
+        loss = text;
+    }
+    char time[32];
+    std::snprintf(time, sizeof time, ", %.1f s", r.seconds);
+    return details + ", iteration " + std::to_string(r.iteration) + loss + time;
+}
+
+/// One line per run: status, snapshots (and why fewer than asked), last iteration, final loss, time.
 int report(const std::vector<TrainResult>& results) {
     int code = 0;
     for (const auto& r : results) {
-        char line[64];
-        std::snprintf(line, sizeof line, "%.1f s", r.seconds);
-        std::cout << r.dir << ": " << run_status_name(r.status) << ", " << r.n_snapshots << " snapshots, iteration "
-                  << r.iteration << ", " << line << "\n";
+        std::cout << r.dir << ": " << run_status_name(r.status) << ", " << r.n_snapshots << " snapshots"
+                  << run_details(r) << "\n";
         if (r.status == RunStatus::diverged) {
             std::cerr << "ginn: error: " << r.dir << ": " << r.message << "\n";
             code = exit_diverged;
@@ -117,9 +190,10 @@ void add_train_command(CLI::App& app) {
     cmd->add_flag("--force", f->force, "Replace an existing run directory");
     cmd->add_flag("-q,--quiet", f->quiet, "No progress output");
     cmd->add_option("--config", f->config_file, "TOML config file (flags override it); see examples/ginn-default.toml");
-    cmd->add_option("--resume", f->resume, "Continue an interrupted run directory to completion");
+    cmd->add_option("--resume", f->resume, "Continue an interrupted run directory to completion with its saved config\n"
+                                          "(no other flag but --quiet)");
     cmd->add_option("--init-from", f->init_from, "Start from another run's initial parameters (same architecture)");
-    cmd->add_option("--seeds", f->seeds, "Train one run per seed, in parallel, e.g. 1,2,3,4");
+    auto* seeds = cmd->add_option("--seeds", f->seeds, "Train one run per distinct seed (at most 1024), in parallel, e.g. 1,2,3,4");
     auto* task = "Task";
     cmd->add_option("--target", f->target, "bottle, circle, xor, gauss, spiral, y-x, y-|x|, 1-x^2/4-y^2, y-sin(pi*x), or an image/CSV file")->group(task);
     cmd->add_option("--resolution", f->resolution, "Image targets: pixels per side (default 200)")->group(task);
@@ -141,14 +215,19 @@ void add_train_command(CLI::App& app) {
     cmd->add_option("--momentum", f->momentum, "Momentum for `momentum` (default 0.9)")->group(optim);
     cmd->add_option("--weight-decay", f->weight_decay, "L2 weight decay (default 0)")->group(optim);
     cmd->add_option("--schedule", f->schedule, "Learning-rate schedule: constant, cosine (GINN), step")->group(optim);
-    cmd->add_option("--step-size", f->step_size, "Step schedule: iterations between decays")->group(optim);
+    cmd->add_option("--step-size", f->step_size, "Step schedule: iterations between decays")
+        ->check(in_range(1, max_flag_iterations))->group(optim);
     cmd->add_option("--gamma", f->gamma, "Step schedule: decay factor")->group(optim);
     auto* training = "Training";
     cmd->add_option("--batch", f->batch, "Minibatch size (default 128)")->group(training);
-    cmd->add_option("--iterations", f->iterations, "Parameter updates (default 1280000)")->group(training);
+    cmd->add_option("--iterations", f->iterations, "Parameter updates, 0..1e18 (default 1280000)")
+        ->check(in_range(0, max_flag_iterations))->group(training);
     cmd->add_option("--sampling", f->sampling, "replacement (GINN) or epochs")->group(training);
-    cmd->add_option("--seed", f->seed, "Random seed (default 1)")->group(training);
-    cmd->add_option("--snapshots", f->snapshots, "Snapshot schedule: ginn, log:N, every:K")->group(training);
+    cmd->add_option("--seed", f->seed, "Random seed, 0..2^64-1 (default 1)")->group(training)->excludes(seeds);
+    cmd->add_option("--snapshots", f->snapshots,
+                    "Snapshot schedule: ginn (GINN's 431), log:N (N log-spaced; those that round to the same\n"
+                    "iteration are kept once, so fewer than N early on), every:K; the final iteration is always\n"
+                    "recorded; at most 100000 snapshots")->group(training);
 
     cmd->callback([cmd, f] {
         auto printer = std::make_shared<ProgressPrinter>(f->quiet, 1);
@@ -156,20 +235,20 @@ void add_train_command(CLI::App& app) {
         options.force = f->force;
         options.init_from = f->init_from;
         std::vector<TrainResult> results;
-        if (!f->resume.empty()) {
+        if (cmd->get_option("--resume")->count() > 0) {
+            check_resume_alone(cmd);
             results.push_back(resume_run(f->resume, options));
         } else {
             const RunConfig config = build_config(cmd, *f);
-            if (f->seeds.empty()) {
+            if (cmd->get_option("--seeds")->count() == 0) {
                 options.out = f->out;
                 results.push_back(train_run(config, options));
             } else {
                 std::vector<RunConfig> configs;
                 std::vector<std::string> outs;
-                for (long long s : parse_int_list(f->seeds, "--seeds")) {
-                    if (s < 0) throw Error("--seeds", "seed " + std::to_string(s) + " is negative", "seeds >= 0");
+                for (uint64_t s : parse_seeds(f->seeds)) {
                     RunConfig c = config;
-                    c.train.seed = static_cast<uint64_t>(s);
+                    c.train.seed = s;
                     configs.push_back(c);
                     outs.push_back((std::filesystem::path(f->out) / ("seed-" + std::to_string(s))).string());
                 }

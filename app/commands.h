@@ -21,10 +21,16 @@ void add_explore_commands(CLI::App& app);   // view, analyze, demo
 std::atomic<bool>& stop_flag();
 void install_signal_handlers();
 
+/// A CLI11 check that a numeric flag lies in lo..hi (NaN and non-numbers fail), worded like ginn's errors:
+/// "--grid: '5000' is not in 2..1024" (an infinite hi reads "is not >= lo"). Example: cmd->add_option("--fps", fps)->check(in_range(1, 120));
+CLI::Validator in_range(double lo, double hi);
+/// Largest iteration count a flag takes: 10^18 (CLI11 silently saturates larger numbers at 2^63 - 1).
+inline constexpr double max_flag_iterations = 1e18;
+
 /// --snapshot K / --iteration N, shared by every command that reads one snapshot of a run.
 struct SnapshotChoice {
     int snapshot = -1;        // -1 = last
-    long long iteration = -1;
+    long long iteration = -1; // -1 = not given (the flag itself must be >= 0)
     void add_to(CLI::App* cmd);
 };
 
@@ -68,7 +74,10 @@ private:
     std::vector<long long> done_, total_;
 };
 
-/// Exit codes beyond 0 (success) and 1 (error): a diverged run and an interrupted one.
+/// Exit codes beyond 0 (success), listed in `ginn --help` and the README: an error, a bad command line, a diverged
+/// run and an interrupted one.
+inline constexpr int exit_error = 1;
+inline constexpr int exit_usage = 2;
 inline constexpr int exit_diverged = 3;
 inline constexpr int exit_interrupted = 130;
 /// Thrown by a command to end with a given exit code after it has printed its own message.

@@ -19,7 +19,8 @@ std::string human_duration(double s) {
     char buf[32];
     if (s < 60) std::snprintf(buf, sizeof buf, "%.0fs", s);
     else if (s < 3600) std::snprintf(buf, sizeof buf, "%dm%02ds", int(s) / 60, int(s) % 60);
-    else std::snprintf(buf, sizeof buf, "%dh%02dm", int(s) / 3600, int(s) % 3600 / 60);
+    else if (s < 3.6e8) std::snprintf(buf, sizeof buf, "%dh%02dm", int(s) / 3600, int(s) % 3600 / 60);
+    else std::snprintf(buf, sizeof buf, "%.3gh", s / 3600);  // beyond int seconds: a huge --iterations
     return buf;
 }
 }  // namespace
@@ -34,21 +35,22 @@ void ProgressPrinter::update(int run, long long iteration, long long total, doub
     const double t = now_seconds();
     if (t - last_print_ < (tty_ ? 0.2 : 5.0) && iteration < total) return;
     last_print_ = t;
-    const long long done = std::accumulate(done_.begin(), done_.end(), 0LL);
-    const long long all = std::accumulate(total_.begin(), total_.end(), 0LL);
-    const double frac = all > 0 ? double(done) / double(all) : 1.0;
+    // Sums in double: several runs of up to INT64_MAX iterations each would overflow long long.
+    const double done = std::accumulate(done_.begin(), done_.end(), 0.0);
+    const double all = std::accumulate(total_.begin(), total_.end(), 0.0);
+    const double frac = all > 0 ? done / all : 1.0;
     const double rate = seconds > 0 ? double(iteration) / seconds : 0;
-    const double eta = rate > 0 ? double(all - done) / (rate * n_runs_) : 0;
+    const double eta = rate > 0 ? (all - done) / (rate * n_runs_) : 0;
     char line[200];
     if (tty_) {
         char bar[31];
         const int filled = static_cast<int>(frac * 30);
         for (int i = 0; i < 30; ++i) bar[i] = i < filled ? '#' : '.';
         bar[30] = '\0';
-        std::snprintf(line, sizeof line, "\r[%s] %3.0f%%  %lld/%lld it  %.0f it/s  ETA %s  loss %.4f ", bar, 100 * frac,
+        std::snprintf(line, sizeof line, "\r[%s] %3.0f%%  %.0f/%.0f it  %.0f it/s  ETA %s  loss %.4g ", bar, 100 * frac,
                       done, all, rate, human_duration(eta).c_str(), loss);
     } else {
-        std::snprintf(line, sizeof line, "progress %.0f%%  %lld/%lld iterations  %.0f it/s  ETA %s  loss %.4f\n",
+        std::snprintf(line, sizeof line, "progress %.0f%%  %.0f/%.0f iterations  %.0f it/s  ETA %s  loss %.4g\n",
                       100 * frac, done, all, rate, human_duration(eta).c_str(), loss);
     }
     std::fputs(line, stderr);

@@ -1,6 +1,8 @@
 // ginn::Error message formatting and the always-on internal assertion.
 #include "ginn/core/error.h"
 
+#include <cstdio>
+
 namespace ginn {
 
 namespace {
@@ -21,6 +23,12 @@ std::string compose(const std::string& where, const std::string& what, const std
 Error::Error(const std::string& where, const std::string& what, const std::string& expected,
              const std::string& hint)
     : std::runtime_error(compose(where, what, expected, hint)) {}
+
+std::string number_text(double x) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", x);
+    return text;
+}
 
 namespace detail {
 void assert_failed(const char* cond, const char* file, int line) {

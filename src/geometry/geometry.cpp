@@ -53,14 +53,26 @@ std::vector<std::vector<int>> chain_keys(int n_keys, const std::vector<std::pair
 
 }  // namespace detail
 
+int max_smooth_grid_for(int n_neurons) {
+    int grid = max_smooth_grid;
+    while (grid > 2 && int64_t{grid + 1} * (grid + 1) * (int64_t{n_neurons} + 1) > max_smooth_grid_labels) --grid;
+    return grid;
+}
+
 Geometry compute_geometry(const Network& net, const GeometryOptions& options) {
     net.validate("compute_geometry");
     if (net.layers.front().n_in() != 2)
         throw Error("compute_geometry", "network has " + std::to_string(net.layers.front().n_in()) + " inputs",
                     "2 inputs (x, y)", "geometry is drawn for 2-D tasks only");
-    if (options.grid < 2 || !(options.tolerance > 0))
+    if (options.grid < 2 || options.grid > max_smooth_grid || !(options.tolerance > 0))
         throw Error("compute_geometry", "grid " + std::to_string(options.grid) + ", tolerance " +
-                    std::to_string(options.tolerance), "grid >= 2 and tolerance > 0");
+                    number_text(options.tolerance), "grid in 2.." + std::to_string(max_smooth_grid) + " and tolerance > 0");
+    const int64_t n_labels = int64_t{options.grid + 1} * (options.grid + 1) * (net.n_neurons() + 1);
+    if (!net.piecewise_linear() && n_labels > max_smooth_grid_labels)
+        throw Error("compute_geometry", "grid " + std::to_string(options.grid) + " for " +
+                    std::to_string(net.n_neurons()) + " neurons needs " + std::to_string(n_labels) + " labels",
+                    "(grid + 1)^2 x (neurons + 1) <= " + std::to_string(max_smooth_grid_labels) + ", here grid <= " +
+                    std::to_string(max_smooth_grid_for(net.n_neurons())), "use a smaller --grid");
     return net.piecewise_linear() ? detail::exact_geometry(net, options) : detail::smooth_geometry(net, options);
 }
 

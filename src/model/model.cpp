@@ -30,11 +30,11 @@ void ModelSpec::validate() const {
             throw Error(where, "hidden layer " + std::to_string(l + 1) + " has width " + std::to_string(widths[l]),
                         "a width in 1.." + std::to_string(max_width), "for example --widths 16,16,16");
     if (!(dropout >= 0.0 && dropout < 1.0))
-        throw Error(where, "dropout " + std::to_string(dropout), "a drop probability in [0, 1)", "0 disables dropout");
+        throw Error(where, "dropout " + number_text(dropout), "a drop probability in [0, 1)", "0 disables dropout");
     if (batch_norm && !(bn_momentum >= 0.0 && bn_momentum <= 1.0))
-        throw Error(where, "batch-norm momentum " + std::to_string(bn_momentum), "a value in [0, 1]", "PyTorch uses 0.1");
+        throw Error(where, "batch-norm momentum " + number_text(bn_momentum), "a value in [0, 1]", "PyTorch uses 0.1");
     if (batch_norm && !(bn_eps > 0.0 && std::isfinite(bn_eps)))
-        throw Error(where, "batch-norm eps " + std::to_string(bn_eps), "a small positive number", "PyTorch uses 1e-5");
+        throw Error(where, "batch-norm eps " + number_text(bn_eps), "a small positive number", "PyTorch uses 1e-5");
     if (n_classes < 2 || n_classes > max_width)
         throw Error(where, std::to_string(n_classes) + " classes", "2.." + std::to_string(max_width) + " classes");
     if (head != Head::softmax && n_classes != 2)

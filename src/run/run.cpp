@@ -241,7 +241,10 @@ std::string run_summary(const Run& run) {
         out << ", " << t.value("n_classes", 2) << " classes";
     }
     out << "\ndomain       x in [" << d.x0 << ", " << d.x1 << "], y in [" << d.y0 << ", " << d.y1
-        << "]; x to the right, y upwards; image pixel (row r, col c) of R at ((c+0.5)/R, 1-(r+0.5)/R)\n";
+        << "]; x to the right, y upwards";
+    if (m.contains("task") && m.at("task").value("grid_w", 0) > 0)  // image tasks only
+        out << "; image pixel (row r, col c) of R at ((c+0.5)/R, 1-(r+0.5)/R)";
+    out << "\n";
     out << "model        " << widths() << " " << activation_name(c.model.activation) << ", head "
         << head_name(c.model.head) << ", init " << init_name(c.model.init);
     if (c.model.batch_norm) out << ", batch norm";
@@ -260,11 +263,11 @@ std::string run_summary(const Run& run) {
     if (run.n_snapshots() > 0) {
         const auto& s = run.snapshots().back();
         char line[256];
-        std::snprintf(line, sizeof line, "final        iteration %lld: loss %.5f, accuracy %.4f",
+        std::snprintf(line, sizeof line, "final        iteration %lld: loss %.4g, accuracy %.4f",
                       static_cast<long long>(s.iteration), s.loss, s.accuracy);
         out << line;
         if (s.loss_test >= 0) {
-            std::snprintf(line, sizeof line, "; test loss %.5f, test accuracy %.4f", s.loss_test, s.accuracy_test);
+            std::snprintf(line, sizeof line, "; test loss %.4g, test accuracy %.4f", s.loss_test, s.accuracy_test);
             out << line;
         }
         out << "\n";

@@ -34,19 +34,19 @@ std::string_view lr_schedule_name(LrSchedule s) { return lr_schedule_names()[sta
 void OptimSpec::validate() const {
     const std::string where = "optimizer";
     if (!(lr > 0.0 && std::isfinite(lr)))
-        throw Error(where, "learning rate " + std::to_string(lr), "a finite learning rate > 0", "GINN uses 1e-3");
+        throw Error(where, "learning rate " + number_text(lr), "a finite learning rate > 0", "GINN uses 1e-3");
     if (!(weight_decay >= 0.0 && std::isfinite(weight_decay)))
-        throw Error(where, "weight decay " + std::to_string(weight_decay), "a finite weight decay >= 0");
+        throw Error(where, "weight decay " + number_text(weight_decay), "a finite weight decay >= 0");
     if (!(momentum >= 0.0 && momentum < 1.0))
-        throw Error(where, "momentum " + std::to_string(momentum), "a momentum in [0, 1)", "0.9 is usual");
+        throw Error(where, "momentum " + number_text(momentum), "a momentum in [0, 1)", "0.9 is usual");
     if (!(beta1 >= 0.0 && beta1 < 1.0) || !(beta2 >= 0.0 && beta2 < 1.0))
-        throw Error(where, "Adam betas " + std::to_string(beta1) + ", " + std::to_string(beta2), "betas in [0, 1)",
+        throw Error(where, "Adam betas " + number_text(beta1) + ", " + number_text(beta2), "betas in [0, 1)",
                     "PyTorch uses 0.9 and 0.999");
-    if (!(eps > 0.0 && std::isfinite(eps))) throw Error(where, "Adam eps " + std::to_string(eps), "eps > 0", "1e-8");
+    if (!(eps > 0.0 && std::isfinite(eps))) throw Error(where, "Adam eps " + number_text(eps), "eps > 0", "1e-8");
     if (schedule == LrSchedule::step && step_size < 1)
         throw Error(where, "step decay every " + std::to_string(step_size) + " iterations", "step_size >= 1");
     if (schedule == LrSchedule::step && !(gamma > 0.0 && gamma <= 1.0))
-        throw Error(where, "step decay factor " + std::to_string(gamma), "gamma in (0, 1]", "0.1 is usual");
+        throw Error(where, "step decay factor " + number_text(gamma), "gamma in (0, 1]", "0.1 is usual");
 }
 
 double lr_at(const OptimSpec& spec, int64_t it, int64_t total) {

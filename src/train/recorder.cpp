@@ -118,7 +118,7 @@ private:
             if (step.non_finite) {
                 status = RunStatus::diverged;
                 message = "loss became non-finite at iteration " + std::to_string(trainer_.iteration()) +
-                          "; try a smaller learning rate (--lr " + std::to_string(config_.optim.lr / 10) + ")";
+                          "; try a smaller learning rate (--lr " + number_text(config_.optim.lr / 10) + ")";
                 break;
             }
             if (step.stopped) {

@@ -11,44 +11,18 @@
 #include <sstream>
 #include <thread>
 
+#include "app/cli_util.h"
 #include "ginn/core/io.h"
 #include "ginn/model/network.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Result {
-    int code = -1;
-    std::string out, err;
-};
-
-/// A path under the temp dir unique to this process: ctest runs each test case as its own process, in parallel.
-std::string temp(const std::string& name) {
-    return (fs::temp_directory_path() / ("ginn_cli_test_" + std::to_string(::getpid()) + "_" + name)).string();
-}
-
-/// Runs `ginn ARGS` through the shell, capturing stdout and stderr separately.
-Result ginn(const std::string& args) {
-    const std::string out = temp("stdout"), err = temp("stderr");
-    const std::string cmd = std::string(GINN_BINARY) + " " + args + " >" + out + " 2>" + err;
-    const int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ginn::read_file(out);
-    r.err = ginn::read_file(err);
-    return r;
-}
-
-int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
-
-/// Expects a clean failure: non-zero exit, exactly one line on stderr starting "ginn: error:", containing `needle`.
-void expect_one_error_line(const Result& r, const std::string& needle) {
-    EXPECT_NE(r.code, 0) << r.err;
-    EXPECT_EQ(count_lines(r.err), 1) << r.err;
-    EXPECT_EQ(r.err.rfind("ginn: error: ", 0), 0u) << r.err;
-    EXPECT_NE(r.err.find(needle), std::string::npos) << "expected '" << needle << "' in: " << r.err;
-}
+using ginn::test::count_lines;
+using ginn::test::expect_one_error_line;
+using ginn::test::ginn;
+using ginn::test::Result;
+using ginn::test::temp;
 
 const std::string quick = " --resolution 32 --widths 8,8 --iterations 2000 --snapshots every:500 --quiet";
 

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include <limits>
+
 #include "ginn/core/error.h"
 
 namespace ginn {
@@ -55,6 +57,39 @@ TEST(schedule_test, log_n_is_spaced_in_log_one_plus_it) {
 TEST(schedule_test, malformed_specs_throw) {
     for (const char* bad : {"", "gin", "log:", "log:0", "every:-3", "every:x", "log:12abc"})
         EXPECT_THROW(snapshot_iterations(bad, 100), Error) << bad;
+}
+
+TEST(schedule_test, snapshot_counts_are_bounded_before_allocating) {
+    EXPECT_THROW(snapshot_iterations("log:999999999999", 100), Error);
+    EXPECT_THROW(snapshot_iterations("log:100001", 1000000000), Error);
+    EXPECT_EQ(snapshot_iterations("log:100000", 10).size(), 11u);  // the limit itself is allowed
+    EXPECT_THROW(snapshot_iterations("every:1", 100000), Error);    // 100,001 snapshots
+    EXPECT_EQ(snapshot_iterations("every:1", 99999).size(), 100000u);
+}
+
+TEST(schedule_test, huge_totals_do_not_overflow) {
+    const int64_t top = std::numeric_limits<int64_t>::max();
+    EXPECT_THROW(snapshot_iterations("every:999999999999", top), Error);  // 9.2 million snapshots
+    const auto every = snapshot_iterations("every:100000000000000", top);   // 1e14: 92,234 steps + the final one
+    ASSERT_EQ(every.size(), 92235u);
+    EXPECT_EQ(every[92233], int64_t{92233} * 100000000000000);
+    EXPECT_EQ(every.back(), top);
+    const auto log = snapshot_iterations("log:50", top);
+    EXPECT_EQ(log.front(), 0);
+    EXPECT_EQ(log.back(), top);
+    EXPECT_TRUE(std::adjacent_find(log.begin(), log.end(), std::greater_equal<>()) == log.end());
+    EXPECT_EQ(snapshot_iterations("ginn", top).size(), 432u);
+}
+
+TEST(schedule_test, note_says_when_log_points_collapse) {
+    // log:100 over 3000 iterations: the first points lie below 1 apart and round to the same iteration.
+    const size_t got = snapshot_iterations("log:100", 3000).size();
+    ASSERT_LT(got, 100u);
+    EXPECT_EQ(snapshot_schedule_note("log:100", 3000),
+              "log:100 gives " + std::to_string(got) + " distinct iterations after rounding to whole iterations");
+    EXPECT_EQ(snapshot_schedule_note("log:5", 9999), "");  // 0, 9, 99, 999, 9999: nothing collapses
+    EXPECT_EQ(snapshot_schedule_note("every:10", 100), "");
+    EXPECT_EQ(snapshot_schedule_note("ginn", 1280000), "");
 }
 
 }  // namespace

@@ -17,6 +17,9 @@ public:
     explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
 
+/// A number for a message: 6 significant digits as printf's %g ("1e+300", "0.001", "nan"), never 300 digits.
+std::string number_text(double x);
+
 /// Internal invariant check that stays on in release builds (STYLE.md: asserts stay on in tests).
 #define GINN_ASSERT(cond)                                                                                 \
     do {                                                                                                  \

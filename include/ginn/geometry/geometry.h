@@ -54,9 +54,17 @@ struct Geometry {
     std::vector<Region> regions;             ///< filled when GeometryOptions::regions is set (exact networks only)
 };
 
+/// Bounds on GeometryOptions::grid for smooth networks, checked by compute_geometry: 2..max_smooth_grid cells per
+/// side, and (grid + 1)^2 x (neurons + 1) labels at most max_smooth_grid_labels, which keeps memory near 1 GB and
+/// time within seconds (a 6 x 64 tanh network: grid <= 294; a 16-16-16 one: grid <= 719).
+inline constexpr int max_smooth_grid = 1024;
+inline constexpr int64_t max_smooth_grid_labels = int64_t{1} << 25;
+/// The largest grid compute_geometry accepts for a smooth network with `n_neurons` neurons.
+int max_smooth_grid_for(int n_neurons);
+
 struct GeometryOptions {
     bool regions = false;      ///< fill Geometry::regions with every region's polygon, pattern and map
-    int grid = 256;            ///< smooth networks: marching-squares grid cells per side
+    int grid = 256;            ///< smooth networks: marching-squares grid cells per side (see max_smooth_grid)
     double tolerance = 1e-6;   ///< smooth networks: bisection tolerance, relative to the domain size
 };
 

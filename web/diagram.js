@@ -1,4 +1,4 @@
-// ginn viewer, part 3 of 5: the live network diagram (GINN's help-page picture): nodes in the neuron colours,
+// ginn viewer, part 4 of 7: the live network diagram (GINN's help-page picture): nodes in the neuron colours,
 // edges by the current weights. Not the neuron buttons or events (viewer.js).
 
 const EDGE_POSITIVE = [255, 159, 67], EDGE_NEGATIVE = [84, 160, 255];

@@ -17,7 +17,7 @@ function snapshotXs(run, w, logX, dpr) {
  * Draws the loss curve of `run` into ctx (w x h device pixels): x evenly by snapshot, or by log10(1 + iteration);
  * y log10 of loss. Returns the x position of each snapshot, for clicks.
  */
-function drawCurve(ctx, w, h, run, k, logX, dpr) {
+function drawCurve(ctx, w, h, run, k, logX, dpr, others = []) {
   const s = run.snapshots, n = run.n;
   const pad = { l: CURVE_PAD_L * dpr, r: CURVE_PAD_R * dpr, t: 16 * dpr, b: 20 * dpr };
   ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -27,6 +27,7 @@ function drawCurve(ctx, w, h, run, k, logX, dpr) {
     .filter(([key]) => s[key]);
   let lo = Infinity, hi = -Infinity;
   for (const [key] of series) for (const v of s[key]) if (v > 0 && isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  for (const o of others) for (const v of o.snapshots.loss) if (v > 0 && isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   if (!isFinite(lo)) { lo = 0.01; hi = 1; }
   let ylo = Math.log10(lo), yhi = Math.log10(hi);
   const span = Math.max(0.05, yhi - ylo);
@@ -65,6 +66,16 @@ function drawCurve(ctx, w, h, run, k, logX, dpr) {
     const i = nearestIteration(it, 10 ** e), x = pad.l + W * (lx(10 ** e) - lx(it[0])) / Math.max(1e-9, lx(it[n - 1]) - lx(it[0]));
     if (x >= pad.l && x - lastX > 30 * dpr && x < w - pad.r - titleW) { ctx.fillText(formatCount(10 ** e), x, h - pad.b + 5 * dpr); lastX = x; }
   }
+  // the other runs' losses (compare mode), each at the x of this run's snapshot nearest its iteration
+  for (const o of others) {
+    ctx.beginPath();
+    o.snapshots.loss.forEach((v, i) => {
+      if (!(v > 0) || !isFinite(v)) return;
+      const x = xs[nearestIteration(it, o.snapshots.iteration[i])];
+      if (i) ctx.lineTo(x, Y(v)); else ctx.moveTo(x, Y(v));
+    });
+    ctx.strokeStyle = runColour(o); ctx.lineWidth = 1.4 * dpr; ctx.stroke();
+  }
   // series
   for (const [key, colour, dash] of series) {
     ctx.beginPath();
@@ -89,14 +100,18 @@ function drawCurve(ctx, w, h, run, k, logX, dpr) {
   // key
   ctx.textAlign = 'right'; ctx.textBaseline = 'top';
   let kx = w - pad.r - 4 * dpr;
-  for (const [key, colour] of series.slice().reverse()) {
-    const label = { loss: 'loss (train set)', loss_test: 'test loss', loss_batch: 'minibatch loss' }[key];
+  const keys = [...series.map(([key, colour]) => [{ loss: others.length ? `loss ${run.name}` : 'loss (train set)', loss_test: 'test loss', loss_batch: 'minibatch loss' }[key], colour]),
+    ...others.map(o => [`loss ${o.name}`, runColour(o)])];
+  for (const [label, colour] of keys.reverse()) {
     ctx.fillStyle = colour === 'rgba(150,160,180,0.35)' ? '#8a93a3' : colour;
     ctx.fillText(label, kx, 2 * dpr);
     kx -= ctx.measureText(label).width + 14 * dpr;
   }
   return xs;
 }
+
+/** Loss-curve colour of another run in compare mode (Okabe-Ito, by run index). */
+const runColour = r => ['#56b4e9', '#cc79a7', '#009e73', '#f0e442', '#0072b2', '#d55e00', '#e69f00'][r.index % 7];
 
 /** Colours of the region-count curve: activation regions (solid) and linear regions (dashed). */
 const REGION_COLOURS = { activation: '#5ec8c0', linear: '#b48cf0' };

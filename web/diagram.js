@@ -1,12 +1,12 @@
 // ginn viewer, part 4 of 7: the live network diagram (GINN's help-page picture): nodes in the neuron colours,
-// edges by the current weights. Not the neuron buttons or events (viewer.js).
+// edges by the current weights, residual connections and batch norm marked. Not the neuron buttons or events (viewer.js).
 
 const EDGE_POSITIVE = [255, 159, 67], EDGE_NEGATIVE = [84, 160, 255];
 
 /** Node positions for a run in a w x h box: columns input, hidden layers, output; each node {x, y, r, id}. */
 function diagramLayout(run, w, h, dpr) {
   const cols = [2, ...run.widths, run.layers[run.layers.length - 1].n_out];
-  const padX = 16 * dpr, padY = 10 * dpr, maxN = Math.max(...cols);
+  const padX = 16 * dpr, padY = 16 * dpr, maxN = Math.max(...cols);
   const dy = (h - 2 * padY) / Math.max(1, maxN), r = Math.max(2 * dpr, Math.min(7 * dpr, dy * 0.36));
   const nodes = cols.map((n, c) => {
     const x = padX + (w - 2 * padX) * c / (cols.length - 1);
@@ -45,6 +45,7 @@ function drawDiagram(ctx, w, h, run, k, selected, hover, dead, dpr) {
       }
     }
   }
+  drawDiagramMarks(ctx, run, nodes, h, dpr);
   ctx.font = `${9 * dpr}px system-ui, sans-serif`;
   ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
   nodes.forEach((col, c) => col.forEach((nd, i) => {
@@ -71,6 +72,24 @@ function drawDiagram(ctx, w, h, run, k, selected, hover, dead, dpr) {
     }
   }));
   return nodes;
+}
+
+/** Residual connections (an arc over the columns it skips, with "+") and batch norm ("BN" under each hidden column;
+ *  it is folded into the weights shown). */
+function drawDiagramMarks(ctx, run, nodes, h, dpr) {
+  ctx.font = `${9 * dpr}px system-ui, sans-serif`;
+  ctx.textAlign = 'center';
+  ctx.fillStyle = '#8a93a3';
+  for (let l = 0; l < run.layers.length - 1; l++) {
+    const to = nodes[l + 1], from = nodes[l], x = to[0].x;
+    if (run.batch_norm) { ctx.textBaseline = 'bottom'; ctx.fillText('BN', x, h - 1 * dpr); }
+    if (!run.layers[l].residual) continue;
+    const top = Math.min(from[0].y, to[0].y) - 6 * dpr, x0 = from[0].x;
+    ctx.strokeStyle = '#c9ced8'; ctx.lineWidth = 1.2 * dpr; ctx.setLineDash([3 * dpr, 2 * dpr]);
+    ctx.beginPath(); ctx.moveTo(x0, top + 4 * dpr); ctx.quadraticCurveTo((x0 + x) / 2, top - 10 * dpr, x, top + 4 * dpr); ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.textBaseline = 'bottom'; ctx.fillText('+', (x0 + x) / 2, top - 2 * dpr);
+  }
 }
 
 /** The hidden neuron id under (x, y) in device pixels, or -1. */

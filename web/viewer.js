@@ -40,6 +40,26 @@ function mapSnapshot(from, k, to) {
   return nearestIteration(its, it);
 }
 function bSnapshot() { return state.bPin ? Math.min(state.bK, RUNS[state.bRun].n - 1) : mapSnapshot(state.run, state.k, state.bRun); }
+/** Compare with three or more runs: every run in one grid (panel a the current run, b the next, then 'x<i>' panels
+ *  for the others), one slider and one selection. */
+const gridRuns = () => state.compare && RUNS.length > 2 ? RUNS.map((_, i) => i).filter(i => i !== state.run && i !== state.bRun) : [];
+const panelRun = which => which === 'a' ? run() : which === 'b' ? RUNS[state.bRun] : RUNS[+which.slice(1)];
+const panelK = which => which === 'a' ? state.k : which === 'b' ? bSnapshot() : mapSnapshot(state.run, state.k, +which.slice(1));
+/** The panels on screen, in order. */
+const panelIds = () => ['a', ...(state.compare ? ['b'] : []), ...gridRuns().map(i => 'x' + i)];
+
+/** The figure of grid panel 'x<i>' (created on first use, like panel a: a picture and a caption). */
+function gridPanel(which) {
+  if (!canvases[which]) {
+    const fig = document.createElement('figure');
+    fig.className = 'panel grid-panel'; fig.dataset.panel = which;
+    fig.innerHTML = '<canvas class="picture"></canvas><figcaption class="caption"></figcaption>';
+    $('#panels').appendChild(fig);
+    canvases[which] = fig.firstChild; layers[which] = new PixelLayer();
+    bindPanel(which);
+  }
+  return canvases[which].parentElement;
+}
 
 /** Per neuron of snapshot k, when it has no boundary in the domain: 'dead' (a ReLU never on: output and gradient
  *  zero everywhere), 'always' (pre-activation positive everywhere), 'nosign' (a smooth or leaky unit whose
@@ -236,21 +256,31 @@ function sizeCanvas(c, w, h) {
 function layout() {
   dpr = window.devicePixelRatio || 1;
   $('#panel-b').hidden = !state.compare;
+  const grid = gridRuns().map(i => 'x' + i);
+  grid.forEach(gridPanel);
+  document.querySelectorAll('.grid-panel').forEach(f => { f.hidden = !grid.includes(f.dataset.panel); });
+  $('#b-pin').parentElement.hidden = grid.length > 0;  // a pinned snapshot is for two panels
   // the event strip and the region-count curve, when the run has them (before measuring: they take height)
   document.body.classList.toggle('findings', hasFindings(run()));
   document.body.classList.toggle('region-curve', hasRegionCurve(run()));
   $('#timeline-box').hidden = !hasFindings(run());
   $('#regions-box').hidden = !hasRegionCurve(run());
   const stage = $('#panels').getBoundingClientRect(), caption = 28, gap = 12;
-  const n = state.compare ? 2 : 1;
+  const n = panelIds().length;
   const narrow = window.matchMedia('(max-width: 820px)').matches;  // one column: the picture takes the width, panels stack
-  const S = Math.floor(narrow ? Math.max(120, stage.width) : Math.max(120, Math.min((stage.width - gap * (n - 1)) / n, stage.height - caption)));
-  sizeCanvas(canvases.a, S, S);
-  sizeCanvas(canvases.b, S, S);
+  let S = 120;  // the largest square that fits n panels in some number of columns
+  for (let cols = 1; cols <= n; cols++) {
+    const rows = Math.ceil(n / cols), w = (stage.width - gap * (cols - 1)) / cols, h = (stage.height - rows * caption - gap * (rows - 1)) / rows;
+    S = Math.max(S, Math.floor(Math.min(w, h)));
+  }
+  if (narrow) S = Math.floor(Math.max(120, stage.width));
+  for (const which of ['a', 'b', ...grid]) { sizeCanvas(canvases[which], S, S); canvases[which].parentElement.style.width = S + 'px'; }
   for (const [c, box] of [[canvases.curve, '#loss-box'], [canvases.timeline, '#timeline-box'], [canvases.regions, '#regions-box']]) {
     const b = $(box).getBoundingClientRect();
     sizeCanvas(c, b.width, b.height);
   }
+  // room for every node of the widest layer (7 px each) so nodes stay clickable; the side panel scrolls
+  $('#diagram-box').style.minHeight = Math.max(180, 7 * Math.max(...run().widths) + 40) + 'px';
   const db = $('#diagram-box').getBoundingClientRect();
   sizeCanvas(canvases.diagram, db.width, Math.max(60, db.height - 8));
   sizeCanvas(canvases.legend, Math.min(240, S * 0.5), 10);
@@ -258,10 +288,10 @@ function layout() {
 }
 
 function framePanel(which) {
-  const isA = which === 'a', r = isA ? run() : RUNS[state.bRun];
+  const isA = which === 'a', r = panelRun(which);
   const focus = isA || r === run() ? focusNeuron(r) : -1, shade = isA || r === run() ? state.hover : -1;
   return {
-    run: r, k: isA ? state.k : bSnapshot(), view: state.view === 'activation' && focus < 0 ? 'pred' : state.view, dpr,
+    run: r, k: panelK(which), view: state.view === 'activation' && focus < 0 ? 'pred' : state.view, dpr,
     decision: state.decision, selected: selectedIds(r), hover: state.hover >= 0 && (isA || r === run()) ? state.hover : -1,
     cursor: state.cursor && state.cursor.panel !== which ? state.cursor.uv : null,
     cls: r.kind === 'classes' ? Math.min(state.cls, r.n_classes - 1) : -1, focus, shade, points: showPoints(r), axes: true,
@@ -275,9 +305,10 @@ function drawPanel(which) {
 
 function render() {
   const r = run(), k = state.k, s = r.snapshots;
-  drawPanel('a');
-  if (state.compare) drawPanel('b');
-  curveXs = drawCurve(canvases.curve.getContext('2d'), canvases.curve.width, canvases.curve.height, r, k, state.logX, dpr);
+  for (const which of panelIds()) drawPanel(which);
+  for (const which of panelIds().slice(2)) $(`[data-panel="${which}"] .caption`).textContent = captionText(panelRun(which), panelK(which));
+  const others = state.compare ? panelIds().slice(1).map(panelRun).filter(o => o !== r) : [];
+  curveXs = drawCurve(canvases.curve.getContext('2d'), canvases.curve.width, canvases.curve.height, r, k, state.logX, dpr, others);
   if (hasFindings(r)) drawTimeline(canvases.timeline.getContext('2d'), canvases.timeline.width, canvases.timeline.height, r, k, curveXs, dpr, hoverMarker);
   if (hasRegionCurve(r)) drawRegionCurve(canvases.regions.getContext('2d'), canvases.regions.width, canvases.regions.height, r, k, curveXs, dpr);
   const status = neuronStatus(r, k), ids = selectedIds(r);
@@ -298,6 +329,7 @@ function render() {
   $('#points').classList.toggle('on', showPoints(r));
   $('#palette').classList.toggle('on', state.palette === 'cb');
   document.querySelector('#views [data-view="target"]').disabled = !r.target;
+  document.querySelector('#views [data-view="activation"]').disabled = focusNeuron(r) < 0;
   if (hasFindings(r)) $('#event-key').innerHTML = eventKeyHtml(r);
   // controls
   $('#slider').value = k;
@@ -388,7 +420,7 @@ function showNeuronTip(id, rect) {
 }
 function showPointTip(which, u, v, ev) {
   tipNeuron = -1;
-  const r = which === 'a' ? run() : RUNS[state.bRun], k = which === 'a' ? state.k : bSnapshot();
+  const r = panelRun(which), k = panelK(which);
   const [x, y] = r.toDomain(u, v), { pre, out } = forwardPoint(r, k, x, y), o = headOutput(r, out);
   const tw = r.target ? r.target.width : 0, th = r.target ? r.target.height : 0;
   const t = r.targetLabels ? r.targetLabels[Math.min(th - 1, Math.floor((1 - v) * th)) * tw + Math.min(tw - 1, Math.floor(u * tw))] : null;
@@ -442,7 +474,7 @@ function onKey(ev) {
     '_': () => changeSpeed(-1), ArrowRight: () => setK(state.k + 1), ArrowLeft: () => setK(state.k - 1),
     ArrowUp: () => setK(state.k + 10), ArrowDown: () => setK(state.k - 10),
     Home: () => setK(0), End: () => setK(r.n - 1), '?': () => toggleHelp(), Escape: () => toggleHelp(false),
-    p: () => setView('pred'), t: () => setView('target'), r: () => setView('regions'), n: () => setView('none'),
+    p: () => setView('pred'), t: () => setView('target'), r: () => setView('regions'), n: () => setView('none'), u: () => setView('activation'),
     a: () => setAll(true), z: () => setAll(false), d: () => { state.decision = !state.decision; invalidate(); },
     c: () => setCompare(!state.compare), s: exportPng, l: () => { state.logX = !state.logX; invalidate(); },
     '[': () => setRun((state.run + RUNS.length - 1) % RUNS.length), ']': () => setRun((state.run + 1) % RUNS.length),
@@ -453,6 +485,18 @@ function onKey(ev) {
   if (!f) return;
   ev.preventDefault();
   f();
+}
+
+/** Pointer on a picture: the point's readout, and a ring at the same point on the other panels. */
+function bindPanel(which) {
+  const c = canvases[which];
+  c.addEventListener('pointermove', ev => {
+    const uv = unitPoint(c, ev);
+    state.cursor = { panel: which, uv };
+    showPointTip(which, uv[0], uv[1], ev);
+    if (state.compare) invalidate();
+  });
+  c.addEventListener('pointerleave', () => { state.cursor = null; hideTip(); if (state.compare) invalidate(); });
 }
 
 function bindEvents() {
@@ -495,16 +539,7 @@ function bindEvents() {
   });
   tl.addEventListener('pointerleave', () => { hoverMarker = null; hideTip(); invalidate(); });
   tl.addEventListener('click', ev => { const m = markerAt(ev); if (m) goToEvents(m.snapshot, m.neurons); });
-  for (const which of ['a', 'b']) {
-    const c = canvases[which];
-    c.addEventListener('pointermove', ev => {
-      const uv = unitPoint(c, ev);
-      state.cursor = { panel: which, uv };
-      showPointTip(which, uv[0], uv[1], ev);
-      if (state.compare) invalidate();
-    });
-    c.addEventListener('pointerleave', () => { state.cursor = null; hideTip(); if (state.compare) invalidate(); });
-  }
+  bindPanel('a'); bindPanel('b');
   const dg = canvases.diagram;
   dg.addEventListener('pointermove', ev => {
     const b = dg.getBoundingClientRect(), id = diagramNodes ? diagramHit(diagramNodes, (ev.clientX - b.left) * dpr, (ev.clientY - b.top) * dpr) : -1;
@@ -566,6 +601,7 @@ window.ginn = {
   },
   findings: () => run().findings || null,
   status: (k = state.k) => neuronStatus(run(), k),
+  activeFraction: id => activeFractions(run(), state.k)[id],
   lossTicks: (lo, hi, max) => lossTicks(lo, hi, max),
   /** The current run's points in CSS pixels of panel A, with label and test flag. */
   points: () => {

@@ -126,3 +126,27 @@ test('tanh: "no sign change" instead of dead, approximate boundaries in the capt
   assert.match(svg, /approximate boundaries \(grid 256\)/);
   await t.done('tanh');
 });
+
+test('compare with three runs: a grid of every run, one slider moves all, every run\'s loss on the curve', async () => {
+  const t = await open('#run=0&k=0&view=pred', undefined, KINDS);
+  const { page } = t;
+  await page.keyboard.press('c');
+  await frames(page);
+  const boxes = await page.$$eval('#panels .panel:not([hidden]) canvas', cs => cs.map(c => c.getBoundingClientRect()).map(b => [b.x, b.y, b.width, b.height]));
+  assert.equal(boxes.length, 3, 'three panels');
+  for (const [x, y, w, h] of boxes) assert.ok(w >= 200 && w === h && x >= 0 && x + w <= 1440 && y + h <= 900, `panel ${[x, y, w, h]} on screen`);
+  const captions = async () => page.$$eval('#panels .panel:not([hidden]) .caption', cs => cs.map(c => c.textContent));
+  assert.match((await captions())[2], /tanh-circle · iteration 0 ·.*approximate/);
+  const before = decode(await pixels(page, '[data-panel="x2"] canvas'));
+  await page.keyboard.press('End');
+  await frames(page);
+  assert.match((await captions())[2], /tanh-circle · iteration 1,500/, 'the slider moved the third panel too');
+  assert.ok(differingPixels(before, decode(await pixels(page, '[data-panel="x2"] canvas'))) > 100);
+  // the loss curve carries the other runs' losses: more curve pixels than with one run
+  const lit = p => { let n = 0; for (let i = 0; i < p.data.length; i += 4) if (p.data[i] + p.data[i + 1] + p.data[i + 2] > 200) n++; return n; };
+  const both = lit(decode(await pixels(page, '#curve')));
+  await page.keyboard.press('c');
+  await frames(page);
+  assert.ok(both > lit(decode(await pixels(page, '#curve'))) + 100, 'other runs\' loss curves drawn in compare mode');
+  await t.done('compare-grid');
+});

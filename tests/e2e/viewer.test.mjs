@@ -383,3 +383,46 @@ test('a small window (1024x700): the top bar stays one line and the page needs n
   assert.ok(m.help <= 1024, 'the help button is on screen');
   await t.done('small-window');
 });
+
+test('undo after jumping to an event, the event key, and a notice for a linked neuron without a boundary', async () => {
+  const t = await open('#run=0&k=5&view=pred&sel=2:1-3');
+  const { page } = t;
+  assert.match(await page.textContent('#event-key'), /died/, 'the key names the event colours');
+  const before = (await state(page)).sel;
+  const m = (await page.evaluate(() => window.ginn.eventMarkers())).find(e => e.neurons.length);
+  await page.mouse.click(m.x, m.y);
+  await frames(page);
+  assert.notDeepEqual((await state(page)).sel, before);
+  assert.ok(!(await page.locator('#undo').isDisabled()));
+  await page.keyboard.press('Backspace');
+  await frames(page);
+  assert.deepEqual((await state(page)).sel, before, 'Backspace restores the selection');
+  await page.close();
+  // the report's link to the planted dead neuron says why the picture shows no boundary for it
+  const u = await open('#snapshot=30&neurons=L1:5');
+  assert.equal(await u.page.textContent('#notice'), 'L1:5 is dead here: no boundary in the domain');
+  assert.ok(await u.page.isVisible('#notice'));
+  await u.page.click('#neurons .neuron[data-layer="1"][data-index="2"]');
+  await frames(u.page);
+  assert.ok(!(await u.page.isVisible('#notice')), 'a new selection clears it');
+  await u.done('undo-notice');
+});
+
+test('hovering a neuron shades its active side; its activation as a background', async () => {
+  const t = await open('#run=0&view=pred&sel=&db=0');
+  const { page } = t;
+  const plain = decode(await pixels(page, '#panel-a canvas'));
+  await page.hover('#neurons .neuron[data-layer="1"][data-index="2"]');
+  await frames(page);
+  const shaded = decode(await pixels(page, '#panel-a canvas'));
+  const frac = await page.evaluate(() => window.ginn.activeFraction(1));
+  const changed = differingPixels(plain, shaded) / (plain.w * plain.h);
+  assert.ok(Math.abs(changed - frac) < 0.12, `the shaded share (${changed.toFixed(2)}) is the active share (${frac.toFixed(2)})`);
+  await page.mouse.move(2, 2);
+  await page.click('#neurons .neuron[data-layer="1"][data-index="2"]');
+  await page.keyboard.press('u');
+  await frames(page);
+  assert.equal((await state(page)).view, 'activation');
+  assert.match(await page.textContent('#legend-text'), /activation of the selected neuron/);
+  await t.done('neuron-shade');
+});

@@ -271,6 +271,73 @@ TEST(viewer_test, prediction_atlas_decodes_to_the_network_probabilities) {
     stbi_image_free(px);
 }
 
+/// Tile t of a decoded atlas (grey PNG, delta-coded per tile against tile t - tiles): n x n bytes, row-major.
+std::vector<std::vector<uint8_t>> atlas_tiles(const json& p, int n_snapshots) {
+    const int n = p["size"], cols = p["cols"], T = p.value("tiles", 1);
+    const std::string png = unbase64(p["atlas"].get<std::string>().substr(std::string("data:image/png;base64,").size()));
+    int w = 0, h = 0, ch = 0;
+    unsigned char* px = stbi_load_from_memory(reinterpret_cast<const unsigned char*>(png.data()), int(png.size()), &w, &h, &ch, 1);
+    EXPECT_NE(px, nullptr) << "atlas is not a PNG";
+    std::vector<std::vector<uint8_t>> tiles(size_t(n_snapshots * T), std::vector<uint8_t>(size_t(n) * n));
+    for (int t = 0; px && t < n_snapshots * T; ++t)
+        for (int i = 0; i < n * n; ++i) {
+            const uint8_t d = px[size_t(t / cols * n + i / n) * size_t(w) + size_t(t % cols * n + i % n)];
+            tiles[size_t(t)][size_t(i)] = uint8_t((t >= T ? tiles[size_t(t - T)][size_t(i)] : 0) + d);
+        }
+    stbi_image_free(px);
+    return tiles;
+}
+
+TEST(viewer_test, k_class_and_regression_images_decode_to_softmax_and_scaled_output) {
+    RunConfig three = bottle_config({6}, /*seed=*/1, /*iterations=*/200);
+    three.task.target = "three-blobs";
+    three.model.head = Head::softmax;
+    three.model.n_classes = 3;
+    const ginn::Run classes = trained_on("three", three, three_blobs(90), /*n_snapshots=*/3);
+    RunConfig reg_config = bottle_config({6}, /*seed=*/2, /*iterations=*/200);
+    reg_config.model.head = Head::regression;
+    const ginn::Run reg = trained_on("reg", reg_config, make_dataset(reg_config.task), /*n_snapshots=*/3);
+    const json d = page_data(viewer_html({&classes, &reg}, {.image_size = 16}));
+    const int n = 16;
+    // k classes: one tile per class holding P(class c) (softmax of the logits, computed here), 8 bits
+    const json& c = d["runs"][0];
+    EXPECT_EQ(c["output"]["kind"], "classes");
+    EXPECT_EQ(c["prediction"]["tiles"], 3);
+    const auto tiles = atlas_tiles(c["prediction"], 3);
+    for (int k = 0; k < 3; ++k) {
+        const Network net = classes.network(k);
+        const Eigen::MatrixXd Z = forward(net, pixel_centres(net.domain, n, n));  // (n^2, 3)
+        for (int i = 0; i < n * n; ++i) {
+            const Eigen::ArrayXd e = (Z.row(i).array() - Z.row(i).maxCoeff()).exp().transpose();
+            for (int cl = 0; cl < 3; ++cl)
+                ASSERT_LE(std::abs(int(tiles[size_t(k * 3 + cl)][size_t(i)]) - int(std::lround(255 * e(cl) / e.sum()))), 1)
+                    << "snapshot " << k << " pixel " << i << " class " << cl;
+        }
+    }
+    // points: 90, quantised to 16 bits; every fifth a test point
+    const json& pts = c["points"];
+    ASSERT_EQ(pts["n"], 90);
+    const std::string xy = unbase64(pts["xy"]), test = unbase64(pts["test"]);
+    for (int i = 0; i < 90; ++i) {
+        const double u = (uint8_t(xy[size_t(4 * i)]) | uint8_t(xy[size_t(4 * i + 1)]) << 8) / 65535.0;
+        EXPECT_NEAR(-6 + 12 * u, classes.dataset().X(i, 0), 12.0 / 65535) << "point " << i;
+        EXPECT_EQ(test[size_t(i)], i % 5 == 4 ? 1 : 0);
+    }
+    EXPECT_TRUE(c["target"].is_null()) << "a point task defines no target raster";
+    // regression: the output scaled from the label range [0, 1], clipped
+    const json& r = d["runs"][1];
+    EXPECT_EQ(r["output"]["kind"], "regression");
+    EXPECT_EQ(r["output"]["range"], json::parse("[0.0, 1.0]"));
+    const auto rt = atlas_tiles(r["prediction"], 3);
+    for (int k = 0; k < 3; ++k) {
+        const Network net = reg.network(k);
+        const Eigen::MatrixXd Z = forward(net, pixel_centres(net.domain, n, n));
+        for (int i = 0; i < n * n; ++i)
+            ASSERT_LE(std::abs(int(rt[size_t(k)][size_t(i)]) - int(std::lround(255 * std::clamp(Z(i, 0), 0.0, 1.0)))), 1);
+    }
+    EXPECT_TRUE(r["target"].is_object()) << "the bottle image is a target";
+}
+
 TEST(viewer_test, page_without_findings_has_none) {
     for (const json& r : page_data(fixture().html)["runs"]) EXPECT_FALSE(r.contains("findings"));
 }

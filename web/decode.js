@@ -44,14 +44,27 @@ class RunData {
     });
     // weights: float32 per snapshot, per layer W (n_out x n_in row-major) then b
     this.paramsPerSnapshot = json.layers.reduce((a, l) => a + l.n_out * (l.n_in + 1), 0);
-    const wb = b64Bytes(json.weights);
-    this.weightData = new Float32Array(wb.buffer, 0, wb.length / 4);
+    this.weightData = null;     // Float32Array after unpackWeights()
     this.geomCache = new Array(this.n);
     this.image = null;          // Uint8Array n * size * size after loadImages()
     this.imageSize = json.prediction.size;
     this.fractionCache = new Map();
     this.regionCache = new Map();
     this.regionColourCache = new Map();  // pattern hash (32-bit) -> colour word
+  }
+
+  /** Unpacks the weights (docs/viewer.md): zlib, then per snapshot the 4 byte planes back into floats, XOR-ed with the
+   *  previous snapshot. Resolves when this.weightData and this.weightScale are set. */
+  async unpackWeights() {
+    let bytes = b64Bytes(this.weights);
+    if (this.weights_packing === 'xor-planes-zlib') {
+      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
+      const planes = new Uint8Array(await new Response(stream).arrayBuffer()), per = this.paramsPerSnapshot * 4, nf = this.paramsPerSnapshot;
+      bytes = new Uint8Array(planes.length);
+      for (let at = 0; at < planes.length; at += per)
+        for (let i = 0; i < per; i++) bytes[at + i] = planes[at + (i % 4) * nf + (i >> 2)] ^ (at > 0 ? bytes[at - per + i] : 0);
+    }
+    this.weightData = new Float32Array(bytes.buffer, 0, bytes.length / 4);
     this.weightScale = this.computeWeightScale();
   }
 

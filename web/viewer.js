@@ -563,7 +563,8 @@ function ensureImages(r) {
   return imageJobs.get(r.index);
 }
 
-function start() {
+async function start() {
+  await Promise.all(RUNS.map(r => r.unpackWeights()));
   buildRuns();
   $('#slider').max = run().n - 1;
   if (!applyHash(location.hash)) { setAll(true); state.k = state.pos = run().n - 1; }  // open on the trained network

@@ -27,6 +27,7 @@
 // libstb's PNG encoder (Debian's libstb-dev); the header declares it only in its implementation section.
 extern "C" unsigned char* stbi_write_png_to_mem(const unsigned char* pixels, int stride_bytes, int x, int y, int n,
                                                 int* out_len);
+extern "C" unsigned char* stbi_zlib_compress(unsigned char* data, int data_len, int* out_len, int quality);
 
 namespace ginn::detail {
 std::string_view web_asset(std::string_view file_name);  // generated from web/ by cmake/embed.cmake
@@ -98,6 +99,28 @@ std::string png_grey(const std::vector<uint8_t>& pixels, int w, int h) {
     if (!png) throw Error("viewer", "cannot encode a " + std::to_string(w) + "x" + std::to_string(h) + " PNG");
     std::string out(reinterpret_cast<const char*>(png), size_t(n));
     std::free(png);
+    return out;
+}
+
+/// The weights of all snapshots (float32 little-endian, `per_snapshot` bytes each), packed for the page: each snapshot
+/// XOR-ed with the previous one, its bytes regrouped into 4 planes (byte j of every float), then zlib (RFC 1950).
+/// Consecutive snapshots share signs, exponents and high mantissa bits, so the planes compress well.
+std::string pack_weights(const std::string& raw, size_t per_snapshot, const std::string& where) {
+    if (raw.size() > size_t(1) << 30)
+        throw Error(where, "weights of " + std::to_string(raw.size() >> 20) + " MiB", "at most 1 GiB of weights in one page",
+                    "fewer snapshots (ginn train --snapshots) or a smaller network");
+    std::string planes(raw.size(), '\0');
+    const size_t n_floats = per_snapshot / 4;
+    for (size_t at = 0; at < raw.size(); at += per_snapshot)
+        for (size_t i = 0; i < per_snapshot; ++i) {
+            const char prev = at > 0 ? raw[at - per_snapshot + i] : '\0';
+            planes[at + (i % 4) * n_floats + i / 4] = char(raw[at + i] ^ prev);
+        }
+    int n = 0;
+    unsigned char* z = stbi_zlib_compress(reinterpret_cast<unsigned char*>(planes.data()), int(planes.size()), &n, /*quality=*/8);
+    if (!z) throw Error(where, "cannot compress the weights", "zlib output");
+    std::string out(reinterpret_cast<const char*>(z), size_t(n));
+    std::free(z);
     return out;
 }
 
@@ -378,7 +401,8 @@ json run_json(const Run& run, const ViewerOptions& options, int threads, Progres
             {"approx_grid", GeometryOptions{}.grid},
             {"layers", layers},
             {"snapshots", snapshot_metrics_json(run)},
-            {"weights", base64(weights)},
+            {"weights", base64(pack_weights(weights, weights.size() / size_t(n_snap), run.dir()))},
+            {"weights_packing", "xor-planes-zlib"},
             {"geometry", geometry},
             {"exact", exact},
             {"counts", {{"activation", activation}, {"linear", linear}, {"per_layer", per_layer}}},

@@ -200,7 +200,18 @@ TEST(viewer_test, page_holds_every_snapshot_of_every_run) {
 
 TEST(viewer_test, weights_decode_to_the_snapshot_networks) {
     const json j = page_data(fixture().html)["runs"][0];
-    const std::string w = unbase64(j["weights"]);
+    ASSERT_EQ(j["weights_packing"], "xor-planes-zlib");
+    // unpack (docs/viewer.md): inflate (stb_image's decoder), then per snapshot byte planes -> floats, XOR the previous
+    const std::string z = unbase64(j["weights"]);
+    int n = 0;
+    char* raw = stbi_zlib_decode_malloc(z.data(), int(z.size()), &n);
+    ASSERT_NE(raw, nullptr) << "the weights are not zlib data";
+    const std::string planes(raw, size_t(n));
+    std::free(raw);
+    const size_t per = planes.size() / size_t(fixture().a.n_snapshots());
+    std::string w(planes.size(), '\0');
+    for (size_t at = 0; at < w.size(); at += per)
+        for (size_t i = 0; i < per; ++i) w[at + i] = char(planes[at + (i % 4) * (per / 4) + i / 4] ^ (at > 0 ? w[at - per + i] : 0));
     size_t off = 0;
     for (int k = 0; k < fixture().a.n_snapshots(); ++k) {
         const Network net = fixture().a.network(k);

@@ -1,4 +1,4 @@
-// ginn viewer, part 1 of 7: decoding the inlined run data (docs/viewer.md) and evaluating the network in the page.
+// ginn viewer, part 1 of 8: decoding the inlined run data (docs/viewer.md) and evaluating the network in the page.
 // Not drawing (draw.js, diagram.js) and not the UI (viewer.js). All files share one <script> scope.
 'use strict';
 

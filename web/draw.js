@@ -1,5 +1,5 @@
-// ginn viewer, part 2 of 7: colours and drawing of the picture, the loss curve, the region-count curve and the
-// legend on <canvas>. Not the event timeline (findings.js) nor the network diagram (diagram.js).
+// ginn viewer, part 2 of 8: colours (layers, classes, palettes) and drawing of the picture (backgrounds, points,
+// boundaries, ticks) and its legend on <canvas>. Not the curves (curves.js) nor the network diagram (diagram.js).
 
 // ---- colours: the numbers of the Cairo figures' palette (src/render.cpp: neuron_colour, decision_colour,
 // region_colour), so a figure and the viewer show a neuron in the same colour. docs/viewer.md lists them.

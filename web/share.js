@@ -1,4 +1,4 @@
-// ginn viewer, part 7 of 7: what leaves the page: the URL fragment (run, snapshot, selection, view) and the picture
+// ginn viewer, part 6 of 8: what leaves the page: the URL fragment (run, snapshot, selection, view) and the picture
 // exports (PNG at 3x, SVG with vector boundaries), each with caption and legend. Not the on-screen drawing (draw.js).
 
 // ---- the URL fragment: run, snapshot, selection, view

@@ -473,7 +473,7 @@ std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions
     replace_marker(page, "<!--GINN_TITLE-->", html_escape(title));
     replace_marker(page, "/*GINN_STYLE*/", asset("viewer.css"));
     std::string script;
-    for (const char* file : {"decode.js", "draw.js", "curves.js", "diagram.js", "findings.js", "share.js", "viewer.js"}) script += asset(file) + "\n";
+    for (const char* file : {"decode.js", "draw.js", "curves.js", "diagram.js", "findings.js", "share.js", "readouts.js", "viewer.js"}) script += asset(file) + "\n";
     replace_marker(page, "/*GINN_SCRIPT*/", script);
     replace_marker(page, "/*GINN_DATA*/", script_safe(data.dump()));
     return page;

@@ -361,7 +361,7 @@ function render() {
     const rb = RUNS[state.bRun], kb = bSnapshot();
     $('#b-run').value = state.bRun; $('#b-pin').checked = state.bPin;
     const bs = $('#b-slider'); bs.hidden = !state.bPin; bs.max = rb.n - 1; bs.value = kb;
-    $('#panel-b .b-label').textContent = `iteration ${rb.snapshots.iteration[kb].toLocaleString('en')}`;
+    $('#panel-b .b-label').textContent = captionText(rb, kb).slice(rb.name.length + 3);  // the select names the run
   }
   renderReadout(r, k);
   if (tipNeuron >= 0 && !tip.hidden) showNeuronTip(tipNeuron, tipRect);  // keep the neuron's numbers current while playing

@@ -178,7 +178,7 @@ test('PNG export: 3x the picture, with caption and legend, and no cursor artefac
   const st = await state(page);
   assert.equal(download.suggestedFilename(), `ginn-${(await page.evaluate(() => window.ginn.runs()))[0].name}-it${st.iteration}.png`);
   const file = fs.readFileSync(await download.path());
-  fs.writeFileSync(path.join(ARTIFACTS, 'export.png'), file);
+  fs.writeFileSync(path.join(ARTIFACTS, 'export-download.png'), file);
   const png = decodePng(file), S = 3 * shown.w;
   assert.equal(png.w, S, 'three times the picture\'s width');
   assert.ok(png.h > S + 30, `room for caption and legend under the picture (${png.h} for ${S})`);
@@ -225,7 +225,7 @@ test('SVG export: vector boundaries of the selected neurons over an embedded bac
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 5000 }), page.click('#export-svg')]);
   assert.match(download.suggestedFilename(), /\.svg$/);
   const svg = fs.readFileSync(await download.path(), 'utf8');
-  fs.writeFileSync(path.join(ARTIFACTS, 'export.svg'), svg);
+  fs.writeFileSync(path.join(ARTIFACTS, 'export-download.svg'), svg);
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assert.equal((svg.match(/<image /g) || []).length, 1, 'one background image');
   const drawn = await page.evaluate(() => [0, 1, 2].filter(id => window.ginn.boundaryPoints(id) > 0).length);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -480,6 +481,11 @@ std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions
 }
 
 void write_viewer(const std::vector<const Run*>& runs, const std::string& path, const ViewerOptions& options) {
+    // fail before the minutes of encoding a large run set, not after
+    const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+    if (!dir.empty() && !std::filesystem::is_directory(dir))
+        throw Error(path, "cannot write file: directory " + dir.string() + " does not exist", "a writable location",
+                    "create the directory first or choose another -o");
     write_file_atomic(path, viewer_html(runs, options));
 }
 

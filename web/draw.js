@@ -308,8 +308,13 @@ function activeFractions(run, k) {
 /** Class names: "class 1".."class k" (tasks carry no names). */
 const className = (run, c) => (run.class_names && run.class_names[c]) || `class ${c + 1}`;
 
-/** Legend of the current background: {bar: 'grey' | 'regions' | null, html}. */
-function legendSpec(run, view, cls) {
+/** Legend of a panel's picture: {bar: 'grey' | 'regions' | null, html}; the points' key when they are drawn. */
+function legendSpec(run, view, cls, points = false) {
+  const spec = backgroundLegend(run, view, cls), P = points && run.points();
+  if (P) spec.html += ` <span class="muted">· points: filled training, hollow test${P.n < P.nTotal ? ` (${P.n.toLocaleString('en')} of ${P.nTotal.toLocaleString('en')})` : ''}</span>`;
+  return spec;
+}
+function backgroundLegend(run, view, cls) {
   const swatches = (label, classes) => classes.map(c =>
     `<span class="swatch" style="--c:${cssRgb(labelRgb(run, c))}"></span>${escapeHtml(label(c))}`).join(' ');
   const all = Array.from({ length: run.n_classes }, (_, c) => c);

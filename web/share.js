@@ -76,7 +76,7 @@ function exportFrames() {
   return panelIds().map(framePanel).map(f => ({ ...f, cursor: null, hover: -1 }));
 }
 function panelCaption(f) { return captionText(f.run, f.k); }
-function legendText(f) { return legendSpec(f.run, f.view, f.cls).html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim(); }
+function legendText(f) { return legendSpec(f.run, f.view, f.cls, f.points).html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim(); }
 
 function download(blob, name) {
   const link = document.createElement('a');

@@ -313,7 +313,7 @@ function render() {
   if (hasRegionCurve(r)) drawRegionCurve(canvases.regions.getContext('2d'), canvases.regions.width, canvases.regions.height, r, k, curveXs, dpr);
   const status = neuronStatus(r, k), ids = selectedIds(r);
   diagramNodes = drawDiagram(canvases.diagram.getContext('2d'), canvases.diagram.width, canvases.diagram.height, r, k, ids, state.hover, status, dpr);
-  const fa = framePanel('a'), legend = legendSpec(r, fa.view, fa.cls);
+  const fa = framePanel('a'), legend = legendSpec(r, fa.view, fa.cls, fa.points);
   drawLegend(canvases.legend.getContext('2d'), canvases.legend.width, canvases.legend.height, legend.bar);
   canvases.legend.hidden = !legend.bar;
   $('#legend-text').innerHTML = legend.html;

@@ -62,6 +62,7 @@ test('point tasks: training points filled, test points hollow, a toggle, and no 
   assert.match(await page.textContent('#readout'), /480 train · 120 test/);
   assert.ok(await page.isVisible('#points'));
   assert.ok(await page.locator('#points').evaluate(b => b.classList.contains('on')), 'points on by default for a point task');
+  assert.match(await page.textContent('#legend-text'), /points: filled training, hollow test/);
   const pts = await page.evaluate(() => window.ginn.points());
   assert.equal(pts.length, 600);
   const withPoints = decode(await pixels(page, '#panel-a canvas'));

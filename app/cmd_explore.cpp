@@ -1,4 +1,6 @@
 // `ginn demo`, `ginn view` and `ginn analyze`: the default experiment end to end, the browser viewer, the reports.
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -22,7 +24,7 @@ void add_explore_commands(CLI::App& app) {
             std::vector<std::string> runs;
             std::string out = "ginn.html", title;
             int image_size = 128;
-            bool no_analysis = false;
+            bool no_analysis = false, quiet = false;
         };
         auto f = std::make_shared<ViewFlags>();
         CLI::App* cmd = app.add_subcommand(
@@ -36,12 +38,17 @@ void add_explore_commands(CLI::App& app) {
         cmd->add_flag("--no-analysis", f->no_analysis,
                       "Skip the analysis, and with it the neuron badges and the event timeline: the analysis adds a\n"
                       "few seconds (about 2 s for the default GINN run)");
+        cmd->add_flag("-q,--quiet", f->quiet, "No progress output");
         cmd->callback([f] {
             const OpenedRuns opened = open_runs(f->runs);
             const auto& pointers = opened.pointers;
             std::vector<nlohmann::json> findings;
+            if (!f->quiet && !f->no_analysis && ::isatty(STDERR_FILENO)) std::fputs("analysing the runs ...", stderr);
             if (!f->no_analysis) findings = run_findings(pointers);
-            write_viewer(pointers, f->out, {.title = f->title, .image_size = f->image_size, .findings = findings});
+            auto printer = std::make_shared<ProgressPrinter>(f->quiet, 1);
+            write_viewer(pointers, f->out, {.title = f->title, .image_size = f->image_size, .findings = findings,
+                                            .on_progress = [printer](int done, int total) { printer->update_count("encoding snapshots", done, total); }});
+            printer->finish();
             std::cout << "wrote " << f->out << " (" << fs::file_size(f->out) / 1024 << " KiB); open it in a browser\n";
         });
     }

@@ -65,6 +65,8 @@ class ProgressPrinter {
 public:
     ProgressPrinter(bool quiet, int n_runs);
     void update(int run, long long iteration, long long total, double seconds, double loss);
+    /// A stage that counts items (e.g. `ginn view` encoding snapshots): "what done/total" with a bar.
+    void update_count(const char* what, long long done, long long total);
     void finish();
 
 private:

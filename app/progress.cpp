@@ -56,6 +56,18 @@ void ProgressPrinter::update(int run, long long iteration, long long total, doub
     std::fputs(line, stderr);
 }
 
+void ProgressPrinter::update_count(const char* what, long long done, long long total) {
+    if (quiet_ || !tty_) return;  // a short stage: a bar on a terminal only, no log lines
+    const double t = now_seconds();
+    if (t - last_print_ < 0.2 && done < total) return;
+    last_print_ = t;
+    const double frac = total > 0 ? double(done) / double(total) : 1.0;
+    char bar[31];
+    for (int i = 0; i < 30; ++i) bar[i] = i < static_cast<int>(frac * 30) ? '#' : '.';
+    bar[30] = '\0';
+    std::fprintf(stderr, "\r[%s] %3.0f%%  %s %lld/%lld ", bar, 100 * frac, what, done, total);
+}
+
 void ProgressPrinter::finish() {
     if (!quiet_ && tty_) std::fputs("\n", stderr);
 }

@@ -17,7 +17,7 @@ console.log(`command: node bench/viewer_bench.mjs ${page_path} ${repeats}`);
 console.log(`machine: ${os.cpus()[0].model}, ${os.cpus().length} cpus; chromium headless --disable-gpu, 1440x900, dpr 1`);
 console.log(`file: ${(fs.statSync(page_path).size / 1e6).toFixed(2)} MB`);
 const median = a => a.slice().sort((x, y) => x - y)[a.length >> 1];
-const interactive = [], full = [], frames = [], wholes = [];
+const interactive = [], full = [], frames = [], wholes = [], p90s = [], wholeP90s = [];
 let last;
 for (let i = 0; i < repeats; i++) {
   const b = await launch({ width: 1440, height: 900 });
@@ -32,10 +32,11 @@ for (let i = 0; i < repeats; i++) {
   last = await page.evaluate(async () => window.ginnBench());
   if (errors.length || last.n !== st.n) { console.error('page failed:', errors, last); process.exit(1); }
   interactive.push(t.interactive); full.push(t.firstFullFrame); frames.push(last.median); wholes.push(last.whole.median);
+  p90s.push(last.p90); wholeP90s.push(last.whole.p90);
   await b.close();
 }
 console.log(`snapshots: ${last.n}, neurons drawn: ${last.neurons}, canvas ${last.canvas}x${last.canvas} px`);
 console.log(`time to interactive (controls live, first frame drawn): median of ${repeats} ${median(interactive).toFixed(0)} ms`);
 console.log(`time to first frame with the prediction background:   median of ${repeats} ${median(full).toFixed(0)} ms`);
-console.log(`frame time, median over all snapshots:                median of ${repeats} ${median(frames).toFixed(2)} ms (last run p90 ${last.p90.toFixed(2)}, max ${last.max.toFixed(2)})`);
-console.log(`whole-page frame (picture, curves, events, badges, diagram, readout): median of ${repeats} ${median(wholes).toFixed(2)} ms (last run p90 ${last.whole.p90.toFixed(2)}, max ${last.whole.max.toFixed(2)})`);
+console.log(`frame time, median over all snapshots:                median of ${repeats} ${median(frames).toFixed(2)} ms, p90 ${median(p90s).toFixed(2)} ms (last run max ${last.max.toFixed(2)})`);
+console.log(`whole-page frame (picture, curves, events, badges, diagram, readout): median of ${repeats} ${median(wholes).toFixed(2)} ms, p90 ${median(wholeP90s).toFixed(2)} ms (last run max ${last.whole.max.toFixed(2)})`);

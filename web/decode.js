@@ -1,6 +1,18 @@
-// ginn viewer, part 1 of 5: decoding the inlined run data (docs/viewer.md) and evaluating the network in the page.
+// ginn viewer, part 1 of 8: decoding the inlined run data (docs/viewer.md) and evaluating the network in the page.
 // Not drawing (draw.js, diagram.js) and not the UI (viewer.js). All files share one <script> scope.
 'use strict';
+
+/** The RGBA pixels of a PNG data URL: {width, height, data}. */
+async function pngPixels(url) {
+  const img = new Image();
+  img.src = url;
+  await img.decode();
+  const c = document.createElement('canvas');
+  c.width = img.width; c.height = img.height;
+  const cx = c.getContext('2d', { willReadFrequently: true });
+  cx.drawImage(img, 0, 0);
+  return cx.getImageData(0, 0, c.width, c.height);
+}
 
 /** base64 text -> bytes. */
 function b64Bytes(text) {
@@ -16,6 +28,9 @@ class RunData {
     Object.assign(this, json);
     this.geometryText = json.geometry;  // base64 per snapshot; geometry(k) decodes
     delete this.geometry;
+    this.json_points = json.points;  // points() decodes
+    delete this.points;
+    this.kind = (json.output && json.output.kind) || (json.n_classes > 2 ? 'classes' : 'probability');
     this.index = index;
     this.n = json.snapshots.iteration.length;
     this.widths = json.layers.slice(0, -1).map(l => l.n_out);
@@ -29,14 +44,27 @@ class RunData {
     });
     // weights: float32 per snapshot, per layer W (n_out x n_in row-major) then b
     this.paramsPerSnapshot = json.layers.reduce((a, l) => a + l.n_out * (l.n_in + 1), 0);
-    const wb = b64Bytes(json.weights);
-    this.weightData = new Float32Array(wb.buffer, 0, wb.length / 4);
+    this.weightData = null;     // Float32Array after unpackWeights()
     this.geomCache = new Array(this.n);
     this.image = null;          // Uint8Array n * size * size after loadImages()
     this.imageSize = json.prediction.size;
     this.fractionCache = new Map();
     this.regionCache = new Map();
     this.regionColourCache = new Map();  // pattern hash (32-bit) -> colour word
+  }
+
+  /** Unpacks the weights (docs/viewer.md): zlib, then per snapshot the 4 byte planes back into floats, XOR-ed with the
+   *  previous snapshot. Resolves when this.weightData and this.weightScale are set. */
+  async unpackWeights() {
+    let bytes = b64Bytes(this.weights);
+    if (this.weights_packing === 'xor-planes-zlib') {
+      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
+      const planes = new Uint8Array(await new Response(stream).arrayBuffer()), per = this.paramsPerSnapshot * 4, nf = this.paramsPerSnapshot;
+      bytes = new Uint8Array(planes.length);
+      for (let at = 0; at < planes.length; at += per)
+        for (let i = 0; i < per; i++) bytes[at + i] = planes[at + (i % 4) * nf + (i >> 2)] ^ (at > 0 ? bytes[at - per + i] : 0);
+    }
+    this.weightData = new Float32Array(bytes.buffer, 0, bytes.length / 4);
     this.weightScale = this.computeWeightScale();
   }
 
@@ -93,43 +121,46 @@ class RunData {
     return g;
   }
 
-  /** Decodes the prediction atlas (delta-coded tiles, docs/viewer.md) into this.image; resolves when done. */
+  /** Decodes the prediction atlas (delta-coded tiles, docs/viewer.md) into this.image: `tiles` planes of size^2
+   *  bytes per snapshot (one, or one per class); resolves when done. */
   async loadImages() {
-    const P = this.prediction, n = P.size, cols = P.cols;
-    const img = new Image();
-    img.src = P.atlas;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
-    const cx = c.getContext('2d', { willReadFrequently: true });
-    cx.drawImage(img, 0, 0);
-    const rgba = cx.getImageData(0, 0, c.width, c.height).data, W = c.width;
-    const out = new Uint8Array(this.n * n * n);
-    for (let k = 0; k < this.n; k++) {
-      const r0 = Math.floor(k / cols) * n, c0 = (k % cols) * n, base = k * n * n, prev = base - n * n;
+    const P = this.prediction, n = P.size, cols = P.cols, T = P.tiles || 1, nn = n * n;
+    const rgba = await pngPixels(P.atlas), W = rgba.width;
+    const out = new Uint8Array(this.n * T * nn);
+    for (let t = 0; t < this.n * T; t++) {
+      const r0 = Math.floor(t / cols) * n, c0 = (t % cols) * n, base = t * nn, prev = base - T * nn;
       for (let r = 0; r < n; r++) {
         let src = ((r0 + r) * W + c0) * 4, dst = base + r * n;
         for (let col = 0; col < n; col++, src += 4, dst++)
-          out[dst] = P.delta && k > 0 ? (out[prev + r * n + col] + rgba[src]) & 255 : rgba[src];
+          out[dst] = P.delta && t >= T ? (out[prev + r * n + col] + rgba.data[src]) & 255 : rgba.data[src];
       }
     }
     this.image = out;
+    this.tiles = T;
   }
 
-  /** Target labels as 8-bit grey (Uint8Array width*height) after loadTarget(). */
+  /** Target labels (one class per byte, Uint8Array width*height, row-major from the top) after loadTarget(); the
+   *  task may define none (point clouds, CSV: this.target is null). */
   async loadTarget() {
-    const img = new Image();
-    img.src = this.target.png;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
-    const cx = c.getContext('2d', { willReadFrequently: true });
-    cx.drawImage(img, 0, 0);
-    const rgba = cx.getImageData(0, 0, c.width, c.height).data;
-    const grey = new Uint8Array(c.width * c.height);
-    for (let i = 0; i < grey.length; i++) grey[i] = rgba[4 * i];
-    this.targetGrey = grey;
-    this.targetImage = img;
+    if (!this.target) return;
+    const rgba = await pngPixels(this.target.png);
+    const labels = new Uint8Array(rgba.width * rgba.height);
+    for (let i = 0; i < labels.length; i++) labels[i] = rgba.data[4 * i];
+    this.targetLabels = labels;
+  }
+
+  /** The dataset's points (point and CSV tasks), decoded once: {n, u, v (unit coordinates), label, test}. */
+  points() {
+    if (this.pointCache !== undefined) return this.pointCache;
+    const P = this.json_points;
+    if (!P) return (this.pointCache = null);
+    const xy = b64Bytes(P.xy), label = b64Bytes(P.label), test = b64Bytes(P.test), n = P.n;
+    const u = new Float32Array(n), v = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      u[i] = (xy[4 * i] | xy[4 * i + 1] << 8) / 65535;
+      v[i] = (xy[4 * i + 2] | xy[4 * i + 3] << 8) / 65535;
+    }
+    return (this.pointCache = { n, nTotal: P.n_total, u, v, label, test, nTest: test.reduce((a, b) => a + b, 0) });
   }
 
   /** Unit coordinates -> domain coordinates. */
@@ -164,12 +195,13 @@ function erf(x) {
 
 /**
  * Forward pass at one domain point (x, y) for snapshot k. Returns {pre: [Float64Array per hidden layer], out}.
- * Hidden layer: z = W a + b (+ a when residual), a = act(z). Output layer is linear.
+ * Hidden layer: z = W a + b (+ a when residual), a = act(z). Output layer is linear. nLayers < all: only the
+ * pre-activations of the first nLayers hidden layers.
  */
-function forwardPoint(run, k, x, y) {
+function forwardPoint(run, k, x, y, nLayers = run.layers.length) {
   let a = new Float64Array([x, y]);
   const pre = [];
-  for (let l = 0; l < run.layers.length; l++) {
+  for (let l = 0; l < nLayers; l++) {
     const L = run.layer(k, l), z = new Float64Array(L.nOut);
     for (let o = 0; o < L.nOut; o++) {
       let s = L.b[o];
@@ -186,13 +218,18 @@ function forwardPoint(run, k, x, y) {
   return { pre, out: a };
 }
 
-/** Probability of class 1 (two-class heads) or the predicted class (k classes), from the logits. */
-function headProbability(run, out) {
+/** What the head says at one point, from the logits: {p: P(class 1)} for two-class heads, {probs: [P(class c)],
+ *  top} for k classes, {value} for regression (unclipped). */
+function headOutput(run, out) {
   switch (run.head) {
-    case 'softmax2': return 1 / (1 + Math.exp(out[0] - out[1]));
-    case 'sigmoid': return 1 / (1 + Math.exp(-out[0]));
-    case 'regression': return Math.min(1, Math.max(0, out[0]));
-    default: { let best = 0; for (let i = 1; i < out.length; i++) if (out[i] > out[best]) best = i; return best; }
+    case 'softmax2': return { p: 1 / (1 + Math.exp(out[0] - out[1])) };
+    case 'sigmoid': return { p: 1 / (1 + Math.exp(-out[0])) };
+    case 'regression': return { value: out[0] };
+    default: {
+      const m = Math.max(...out), e = Array.from(out, z => Math.exp(z - m)), sum = e.reduce((a, b) => a + b, 0);
+      const probs = e.map(v => v / sum);
+      return { probs, top: probs.indexOf(Math.max(...probs)) };
+    }
   }
 }
 

@@ -1,5 +1,5 @@
-// ginn viewer, part 2 of 5: colours and drawing of the picture, the loss curve, the region-count curve and the
-// legend on <canvas>. Not the event timeline (findings.js) nor the network diagram (diagram.js).
+// ginn viewer, part 2 of 8: colours (layers, classes, palettes) and drawing of the picture (backgrounds, points,
+// boundaries, ticks) and its legend on <canvas>. Not the curves (curves.js) nor the network diagram (diagram.js).
 
 // ---- colours: the numbers of the Cairo figures' palette (src/render.cpp: neuron_colour, decision_colour,
 // region_colour), so a figure and the viewer show a neuron in the same colour. docs/viewer.md lists them.
@@ -19,22 +19,77 @@ function hslToRgb(h, s, l) {
   return [f(0), f(8), f(4)];
 }
 
+/** Colour-blind-safe layer colours (Okabe-Ito), used instead of LAYER_HUES when the palette toggle is on. */
+const OKABE_ITO = [[0, 114, 178], [213, 94, 0], [0, 158, 115], [204, 121, 167], [230, 159, 0], [86, 180, 233], [240, 228, 66], [0, 0, 0]];
+let PALETTE = 'standard';  // 'standard' or 'cb' (viewer.js switches it)
+
 /** Layer colour for labels: the layer's hue at its middle shade, a little lighter to read on the dark theme. */
 function layerColour(layer) {
-  const [r, g, b] = hslToRgb(LAYER_HUES[(layer - 1) % LAYER_HUES.length], 80, 60);
+  const [r, g, b] = PALETTE === 'cb' ? mixRgb(OKABE_ITO[(layer - 1) % 8], [255, 255, 255], layer % 8 === 0 ? 0.6 : 0.15)
+    : hslToRgb(LAYER_HUES[(layer - 1) % LAYER_HUES.length], 80, 60);
   return `rgb(${r},${g},${b})`;
 }
 
-/** Neuron `index` (1..width) of hidden `layer` (1..): hue = layer hue + (t - 0.5) * 24, saturation 80%,
- *  lightness 30% + 32% * t, with t = (index - 1) / (width - 1). */
+const mixRgb = (a, b, t) => a.map((v, i) => Math.round(v + (b[i] - v) * t));
+
+/** Neuron `index` (1..width) of hidden `layer` (1..), t = (index - 1) / (width - 1). Standard: hue = layer hue +
+ *  (t - 0.5) * 24, saturation 80%, lightness 30% + 32% * t. Colour-blind: the layer's Okabe-Ito colour mixed with
+ *  black by (0.5 - t) * 0.6 below t = 0.5, with white by (t - 0.5) * 0.6 above (render.h, neuron_colour). */
 function neuronRgb(layer, index, width) {
   const t = width > 1 ? Math.min(1, Math.max(0, (index - 1) / (width - 1))) : 0.5;
+  if (PALETTE === 'cb') {
+    const base = OKABE_ITO[(layer - 1) % 8];
+    return t < 0.5 ? mixRgb(base, [0, 0, 0], (0.5 - t) * 0.6) : mixRgb(base, [255, 255, 255], (t - 0.5) * 0.6);
+  }
   return hslToRgb(LAYER_HUES[(layer - 1) % LAYER_HUES.length] + (t - 0.5) * 24, 80, 30 + 32 * t);
 }
 function neuronColour(layer, index, width) {
   const [r, g, b] = neuronRgb(layer, index, width);
   return `rgb(${r},${g},${b})`;
 }
+/** Text colour on a neuron button filled with its colour: black or white, whichever contrasts more (WCAG). */
+function inkOn(rgb) {
+  const lin = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const L = 0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2]);
+  return (L + 0.05) / 0.05 >= 1.05 / (L + 0.05) ? '#000' : '#fff';
+}
+
+/** Class fills for k >= 3 classes (shared with the figures, render.h class_fill): light muted tones. */
+const CLASS_FILLS = ['#f4c7a1', '#a8d5c9', '#c9b8e0', '#f2e29b', '#a9c7e8', '#e8a9bf', '#cfd9a0', '#d7c0a8', '#b5e0e8', '#e0b8d8']
+  .map(h => [1, 3, 5].map(i => parseInt(h.slice(i, i + 2), 16)));
+const classFill = c => CLASS_FILLS[c % CLASS_FILLS.length];
+const rgbWord = ([r, g, b]) => (255 << 24 | b << 16 | g << 8 | r) >>> 0;
+const cssRgb = ([r, g, b]) => `rgb(${r},${g},${b})`;
+
+/** Colour words of one snapshot's prediction (the shared encoding): grey P(class 1) or regression output; for k
+ *  classes mix(white, fill of the top class, conf), conf = (p - 1/k) / (1 - 1/k); or grey P(class c) for c >= 0. */
+function predictionWords(run, k, words, cls) {
+  const n = run.imageSize, nn = n * n, T = run.tiles, img = run.image, base = k * T * nn;
+  if (T === 1 || cls >= 0) {
+    const off = base + Math.max(0, cls) * nn;
+    for (let i = 0; i < nn; i++) words[i] = PROB_LUT[img[off + i]];
+    return;
+  }
+  const lut = classLut(run);
+  for (let i = 0; i < nn; i++) {
+    let top = 0, p = img[base + i];
+    for (let c = 1; c < T; c++) { const q = img[base + c * nn + i]; if (q > p) { p = q; top = c; } }
+    words[i] = lut[top * 256 + p];
+  }
+}
+/** Per class and 8-bit probability, the colour word of the k-class encoding. */
+function classLut(run) {
+  if (run.classLut) return run.classLut;
+  const k = run.tiles, lut = new Uint32Array(k * 256);
+  for (let c = 0; c < k; c++)
+    for (let v = 0; v < 256; v++) {
+      const conf = Math.min(1, Math.max(0, (v / 255 - 1 / k) / (1 - 1 / k)));
+      lut[c * 256 + v] = rgbWord(mixRgb([255, 255, 255], classFill(c), conf));
+    }
+  return (run.classLut = lut);
+}
+/** Colour of a class label in target backgrounds and points: black / white for two classes, the fills for k. */
+const labelRgb = (run, label) => run.n_classes > 2 ? classFill(label) : label ? [255, 255, 255] : [0, 0, 0];
 
 /** The fixed probability scale of the figures: grey, 0 -> black, 1 -> white, linear in the 8-bit value. */
 const PROB_LUT = (() => {
@@ -83,17 +138,22 @@ function drawPicture(ctx, S, f, layerCache) {
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
   if (view === 'pred' && run.image) {
-    const n = run.imageSize, base = k * n * n, img = run.image;
-    ctx.drawImage(layerCache.put(n, n, w => { for (let i = 0; i < n * n; i++) w[i] = PROB_LUT[img[base + i]]; }), 0, 0, S, S);
-  } else if (view === 'target' && run.targetGrey) {
-    const t = run.targetGrey;
+    const n = run.imageSize;
+    ctx.drawImage(layerCache.put(n, n, w => predictionWords(run, k, w, f.cls)), 0, 0, S, S);
+  } else if (view === 'target' && run.targetLabels) {
+    const t = run.targetLabels;
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(layerCache.put(run.target.width, run.target.height, w => { for (let i = 0; i < t.length; i++) w[i] = PROB_LUT[t[i]]; }), 0, 0, S, S);
+    ctx.drawImage(layerCache.put(run.target.width, run.target.height, w => { for (let i = 0; i < t.length; i++) w[i] = rgbWord(labelRgb(run, t[i])); }), 0, 0, S, S);
+  } else if (view === 'activation' && f.focus >= 0) {
+    const a = neuronField(run, k, f.focus);
+    ctx.drawImage(layerCache.put(a.n, a.n, w => { for (let i = 0; i < a.grey.length; i++) w[i] = PROB_LUT[a.grey[i]]; }), 0, 0, S, S);
   } else if (view === 'regions') {
     const grid = regionGrid(run, k);
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(layerCache.put(grid.n, grid.n, w => w.set(grid.colours)), 0, 0, S, S);
   }
+  if (f.shade >= 0 && view !== 'activation') shadeActiveSide(ctx, S, run, k, f.shade);
+  if (f.points) drawPoints(ctx, S, run, dpr);
   const g = run.geometry(k);
   ctx.lineJoin = 'round';
   ctx.lineCap = 'round';
@@ -111,6 +171,7 @@ function drawPicture(ctx, S, f, layerCache) {
     strokeLines(ctx, g.neurons[id], S, 'rgba(255,255,255,0.9)', 5.5 * dpr);
     strokeLines(ctx, g.neurons[id], S, neuronColour(run.neuronLayer[id], run.neuronIndex[id], run.widths[run.neuronLayer[id] - 1]), 3 * dpr);
   }
+  if (f.axes) drawDomainTicks(ctx, S, run, dpr);
   if (f.cursor) {  // the other panel's pointer, for comparing the same point
     const [u, v] = f.cursor;
     ctx.strokeStyle = 'rgba(255,255,255,0.8)';
@@ -119,6 +180,75 @@ function drawPicture(ctx, S, f, layerCache) {
     ctx.arc(u * S, (1 - v) * S, 6 * dpr, 0, 2 * Math.PI);
     ctx.stroke();
   }
+}
+
+/** The dataset's points over the picture: training points filled in their label's colour, test points hollow
+ *  rings; each with a contrasting outline so both show on every background. */
+function drawPoints(ctx, S, run, dpr) {
+  const P = run.points();
+  if (!P) return;
+  const r = Math.max(1.6, Math.min(3.2, S / dpr / 160)) * dpr;
+  ctx.lineWidth = 1 * dpr;
+  for (const test of [0, 1])
+    for (let i = 0; i < P.n; i++) {
+      if (P.test[i] !== test) continue;
+      const fill = labelRgb(run, P.label[i]), x = P.u[i] * S, y = (1 - P.v[i]) * S;
+      const rgb = run.n_classes > 2 ? mixRgb(fill, [0, 0, 0], 0.45) : fill;  // k classes: a deeper shade than the area
+      ctx.beginPath(); ctx.arc(x, y, test ? r * 1.25 : r, 0, 2 * Math.PI);
+      if (test) {
+        ctx.strokeStyle = 'rgba(20,20,20,0.9)'; ctx.lineWidth = 3 * dpr; ctx.stroke();
+        ctx.strokeStyle = cssRgb(rgb); ctx.lineWidth = 1.5 * dpr; ctx.stroke();
+      } else {
+        ctx.fillStyle = cssRgb(rgb); ctx.fill();
+        ctx.strokeStyle = P.label[i] || run.n_classes > 2 ? 'rgba(255,255,255,0.9)' : 'rgba(235,235,235,0.85)'; ctx.lineWidth = 1 * dpr; ctx.stroke();
+      }
+    }
+}
+
+/** Domain ticks inside the picture's bottom and left edges: both ends and the middle, in domain coordinates. */
+function drawDomainTicks(ctx, S, run, dpr) {
+  const [x0, x1, y0, y1] = run.domain, fmt = v => String(+v.toPrecision(3));
+  ctx.font = `${10 * dpr}px system-ui, sans-serif`;
+  ctx.lineWidth = 1 * dpr;
+  const label = (text, x, y, align, base) => {
+    ctx.textAlign = align; ctx.textBaseline = base;
+    ctx.strokeStyle = 'rgba(12,14,18,0.85)'; ctx.lineWidth = 3 * dpr; ctx.strokeText(text, x, y);
+    ctx.fillStyle = '#e8ebf0'; ctx.fillText(text, x, y);
+  };
+  for (const [t, align] of [[0, 'left'], [0.5, 'center'], [1, 'right']]) {
+    ctx.fillStyle = '#e8ebf0'; ctx.fillRect(t * S - (t === 1 ? 1 : 0) * dpr, S - 5 * dpr, 1 * dpr, 5 * dpr);
+    label(fmt(x0 + t * (x1 - x0)), t * S + (t === 0 ? 3 : t === 1 ? -3 : 0) * dpr, S - 7 * dpr, align, 'bottom');
+    if (t > 0) label(fmt(y0 + t * (y1 - y0)), 7 * dpr, (1 - t) * S + (t === 1 ? 3 : 0) * dpr, 'left', t === 1 ? 'top' : 'middle');
+  }
+}
+
+/** Per snapshot and neuron, the neuron's activation on a 96 x 96 grid: {n, z (pre-activation), grey (the activation
+ *  scaled to its range, 8 bits)}. Cached (a few at a time). */
+function neuronField(run, k, id) {
+  const cache = run.fieldCache || (run.fieldCache = new Map()), key = k * 65536 + id;
+  if (cache.has(key)) return cache.get(key);
+  const n = 96, [x0, x1, y0, y1] = run.domain, l = run.neuronLayer[id] - 1, i = run.neuronIndex[id] - 1;
+  const z = new Float32Array(n * n), act = run.layers[l].activation;
+  for (let r = 0; r < n; r++)
+    for (let c = 0; c < n; c++)
+      z[r * n + c] = forwardPoint(run, k, x0 + (c + 0.5) / n * (x1 - x0), y1 - (r + 0.5) / n * (y1 - y0), l + 1).pre[l][i];
+  let lo = Infinity, hi = -Infinity;
+  const a = z.map(v => activate(act, v));
+  for (const v of a) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  const grey = new Uint8Array(n * n);
+  for (let j = 0; j < a.length; j++) grey[j] = hi > lo ? Math.round(255 * (a[j] - lo) / (hi - lo)) : 128;
+  const field = { n, z, grey, lo, hi };
+  if (cache.size > 32) cache.delete(cache.keys().next().value);
+  cache.set(key, field);
+  return field;
+}
+
+/** Shades the side of the plane where neuron `id` is active (pre-activation > 0) in its colour, translucent. */
+function shadeActiveSide(ctx, S, run, k, id) {
+  const f = neuronField(run, k, id), [r, g, b] = neuronRgb(run.neuronLayer[id], run.neuronIndex[id], run.widths[run.neuronLayer[id] - 1]);
+  const layer = run.shadeLayer || (run.shadeLayer = new PixelLayer()), on = rgbWord([r, g, b]) & 0x59ffffff;
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(layer.put(f.n, f.n, w => { for (let i = 0; i < f.z.length; i++) w[i] = f.z[i] > 0 ? on : 0; }), 0, 0, S, S);
 }
 
 /** Strokes polylines given in unit coordinates (v up) as one path. */
@@ -175,178 +305,46 @@ function activeFractions(run, k) {
   return f;
 }
 
-// ---- the loss curve
+/** Class names: "class 1".."class k" (tasks carry no names). */
+const className = (run, c) => (run.class_names && run.class_names[c]) || `class ${c + 1}`;
 
-// ---- the curves under each other (loss, event timeline, region counts) share one x axis
-
-const CURVE_PAD_L = 46, CURVE_PAD_R = 12;  // css pixels left and right of the plotted x range
-
-/** x (device pixels) of each snapshot in a curve w device pixels wide: evenly by snapshot, or by log10(1 + iteration). */
-function snapshotXs(run, w, logX, dpr) {
-  const it = run.snapshots.iteration, n = run.n, lx = v => Math.log10(1 + v);
-  const l = CURVE_PAD_L * dpr, W = w - l - CURVE_PAD_R * dpr, xs = new Float64Array(n);
-  for (let i = 0; i < n; i++)
-    xs[i] = l + W * (n === 1 ? 0.5 : logX ? (lx(it[i]) - lx(it[0])) / Math.max(1e-9, lx(it[n - 1]) - lx(it[0])) : i / (n - 1));
-  return xs;
+/** Legend of a panel's picture: {bar: 'grey' | 'regions' | null, html}; the points' key when they are drawn. */
+function legendSpec(run, view, cls, points = false) {
+  const spec = backgroundLegend(run, view, cls), P = points && run.points();
+  if (P) spec.html += ` <span class="muted">· points: filled training, hollow test${P.n < P.nTotal ? ` (${P.n.toLocaleString('en')} of ${P.nTotal.toLocaleString('en')})` : ''}</span>`;
+  return spec;
 }
-
-/**
- * Draws the loss curve of `run` into ctx (w x h device pixels): x evenly by snapshot, or by log10(1 + iteration);
- * y log10 of loss. Returns the x position of each snapshot, for clicks.
- */
-function drawCurve(ctx, w, h, run, k, logX, dpr) {
-  const s = run.snapshots, n = run.n;
-  const pad = { l: CURVE_PAD_L * dpr, r: CURVE_PAD_R * dpr, t: 10 * dpr, b: 20 * dpr };
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.fillStyle = '#15181e';
-  ctx.fillRect(0, 0, w, h);
-  const series = [['loss_batch', 'rgba(150,160,180,0.35)', []], ['loss', '#e8e6df', []], ['loss_test', '#f29e4c', [5 * dpr, 4 * dpr]]]
-    .filter(([key]) => s[key]);
-  let lo = Infinity, hi = -Infinity;
-  for (const [key] of series) for (const v of s[key]) if (v > 0 && isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-  if (!isFinite(lo)) { lo = 0.01; hi = 1; }
-  let ylo = Math.floor(Math.log10(lo) * 4) / 4, yhi = Math.ceil(Math.log10(hi) * 4) / 4;
-  if (yhi - ylo < 0.25) yhi = ylo + 0.25;
-  const it = s.iteration, lx = v => Math.log10(1 + v);
-  const xs = snapshotXs(run, w, logX, dpr), W = w - pad.l - pad.r, H = h - pad.t - pad.b;
-  const Y = v => pad.t + H * (1 - (Math.log10(v) - ylo) / (yhi - ylo));
-  // grid and axes
-  ctx.font = `${10 * dpr}px system-ui, sans-serif`;
-  ctx.fillStyle = '#7d8595';
-  ctx.strokeStyle = 'rgba(255,255,255,0.07)';
-  ctx.lineWidth = 1;
-  ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
-  for (let e = Math.ceil(ylo); e <= Math.floor(yhi); e++) {
-    for (const m of [1, 2, 5]) {
-      const v = m * 10 ** e, y = Y(v);
-      if (Math.log10(v) < ylo || Math.log10(v) > yhi) continue;
-      ctx.beginPath(); ctx.moveTo(pad.l, y); ctx.lineTo(w - pad.r, y); ctx.stroke();
-      ctx.fillText(formatNumber(v), pad.l - 5 * dpr, y);
+function backgroundLegend(run, view, cls) {
+  const swatches = (label, classes) => classes.map(c =>
+    `<span class="swatch" style="--c:${cssRgb(labelRgb(run, c))}"></span>${escapeHtml(label(c))}`).join(' ');
+  const all = Array.from({ length: run.n_classes }, (_, c) => c);
+  if (view === 'pred') {
+    if (run.kind === 'regression') {
+      const [lo, hi] = run.output.range.map(v => formatNumber(v));
+      return { bar: 'grey', html: `output: ${lo} (black) … ${hi} (white), clipped outside [${lo}, ${hi}]` };
     }
+    if (run.kind === 'classes' && cls < 0)
+      return { bar: null, html: swatches(c => className(run, c), all) + ' <span class="muted">· paler: less sure (white: all equal)</span>' };
+    return { bar: 'grey', html: `P(${run.kind === 'classes' ? className(run, cls) : 'class 1'}): 0 … 1, fixed scale` };
   }
-  ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-  const ticks = 6;
-  let lastX = -Infinity;
-  for (let j = 0; j <= ticks; j++) {
-    const i = Math.round(j / ticks * (n - 1)), x = logX ? null : xs[i];
-    const label = logX ? null : it[i];
-    if (x !== null && x - lastX > 50 * dpr) { ctx.fillText(formatCount(label), x, h - pad.b + 5 * dpr); lastX = x; }
-  }
-  if (logX) for (let e = 0; 10 ** e <= it[n - 1]; e++) {
-    const i = nearestIteration(it, 10 ** e), x = pad.l + W * (lx(10 ** e) - lx(it[0])) / Math.max(1e-9, lx(it[n - 1]) - lx(it[0]));
-    if (x >= pad.l && x - lastX > 30 * dpr) { ctx.fillText(formatCount(10 ** e), x, h - pad.b + 5 * dpr); lastX = x; }
-  }
-  // series
-  for (const [key, colour, dash] of series) {
-    ctx.beginPath();
-    let open = false;
-    for (let i = 0; i < n; i++) {
-      const v = s[key][i];
-      if (!(v > 0) || !isFinite(v)) { open = false; continue; }
-      const y = Y(v);
-      if (open) ctx.lineTo(xs[i], y); else { ctx.moveTo(xs[i], y); open = true; }
-    }
-    ctx.setLineDash(dash);
-    ctx.strokeStyle = colour;
-    ctx.lineWidth = (key === 'loss' ? 1.8 : 1.2) * dpr;
-    ctx.stroke();
-    ctx.setLineDash([]);
-  }
-  // marker
-  ctx.strokeStyle = DECISION_COLOUR;
-  ctx.lineWidth = 1.5 * dpr;
-  ctx.beginPath(); ctx.moveTo(xs[k], pad.t); ctx.lineTo(xs[k], h - pad.b); ctx.stroke();
-  if (s.loss[k] > 0) { ctx.fillStyle = DECISION_COLOUR; ctx.beginPath(); ctx.arc(xs[k], Y(s.loss[k]), 3.5 * dpr, 0, 2 * Math.PI); ctx.fill(); }
-  // key
-  ctx.textAlign = 'right'; ctx.textBaseline = 'top';
-  let kx = w - pad.r - 4 * dpr;
-  for (const [key, colour] of series.slice().reverse()) {
-    const label = { loss: 'loss (train set)', loss_test: 'test loss', loss_batch: 'minibatch loss' }[key];
-    ctx.fillStyle = colour === 'rgba(150,160,180,0.35)' ? '#8a93a3' : colour;
-    ctx.fillText(label, kx, pad.t + 2 * dpr);
-    kx -= ctx.measureText(label).width + 14 * dpr;
-  }
-  return xs;
+  if (view === 'target') return run.target ? { bar: null, html: 'target: ' + swatches(c => run.n_classes > 2 ? className(run, c) : `label ${c}`, all) }
+    : { bar: null, html: 'this task defines labels only at its points' };
+  if (view === 'regions') return { bar: 'regions', html: 'activation regions: one colour per on/off pattern' };
+  if (view === 'activation') return { bar: 'grey', html: 'activation of the selected neuron: its smallest (black) … largest (white) value here' };
+  return { bar: null, html: '' };
 }
 
-/** Colours of the region-count curve: activation regions (solid) and linear regions (dashed). */
-const REGION_COLOURS = { activation: '#5ec8c0', linear: '#b48cf0' };
-
-/**
- * Draws activation and linear region counts over training (linear y from 0) at the snapshots' x positions `xs`,
- * with the current snapshot marked. Counts come with the run (geometry.h); smooth networks have none.
- */
-function drawRegionCurve(ctx, w, h, run, k, xs, dpr) {
-  const c = run.counts, n = run.n, pad = { l: CURVE_PAD_L * dpr, r: CURVE_PAD_R * dpr, t: 5 * dpr, b: 5 * dpr };
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.fillStyle = '#15181e';
-  ctx.fillRect(0, 0, w, h);
-  let hi = 1;
-  for (const v of c.activation) if (v > hi) hi = v;
-  const Y = v => pad.t + (h - pad.t - pad.b) * (1 - v / hi);
-  ctx.font = `${10 * dpr}px system-ui, sans-serif`;
-  ctx.fillStyle = '#7d8595'; ctx.strokeStyle = 'rgba(255,255,255,0.07)'; ctx.lineWidth = 1;
-  ctx.textAlign = 'right';
-  for (const [v, base] of [[hi, 'top'], [0, 'bottom']]) {
-    ctx.beginPath(); ctx.moveTo(pad.l, Y(v)); ctx.lineTo(w - pad.r, Y(v)); ctx.stroke();
-    ctx.textBaseline = base; ctx.fillText(formatCount(v), pad.l - 5 * dpr, Y(v));
-  }
-  for (const [key, dash] of [['linear', [4 * dpr, 3 * dpr]], ['activation', []]]) {
-    ctx.beginPath();
-    for (let i = 0; i < n; i++) if (i) ctx.lineTo(xs[i], Y(c[key][i])); else ctx.moveTo(xs[i], Y(c[key][i]));
-    ctx.setLineDash(dash); ctx.strokeStyle = REGION_COLOURS[key]; ctx.lineWidth = 1.5 * dpr; ctx.stroke();
-  }
-  ctx.setLineDash([]);
-  ctx.strokeStyle = DECISION_COLOUR; ctx.lineWidth = 1.5 * dpr;
-  ctx.beginPath(); ctx.moveTo(xs[k], pad.t); ctx.lineTo(xs[k], h - pad.b); ctx.stroke();
-  ctx.fillStyle = DECISION_COLOUR;
-  for (const key of ['activation', 'linear']) { ctx.beginPath(); ctx.arc(xs[k], Y(c[key][k]), 3 * dpr, 0, 2 * Math.PI); ctx.fill(); }
-  // key with the current counts, top left (counts usually grow during training) on a backdrop
-  ctx.textAlign = 'left'; ctx.textBaseline = 'top';
-  const labels = ['activation', 'linear'].map(key => [key, `${key} regions ${c[key][k].toLocaleString('en')}`]);
-  const gap = 14 * dpr, kw = labels.reduce((a, [, t]) => a + ctx.measureText(t).width, 0) + gap + 8 * dpr;
-  ctx.fillStyle = 'rgba(21,24,30,0.85)';
-  ctx.fillRect(pad.l + 2 * dpr, pad.t - 1 * dpr, kw, 13 * dpr);
-  let kx = pad.l + 6 * dpr;
-  for (const [key, label] of labels) {
-    ctx.fillStyle = REGION_COLOURS[key];
-    ctx.fillText(label, kx, pad.t + 1 * dpr);
-    kx += ctx.measureText(label).width + gap;
-  }
-}
-
-function nearestIteration(it, target) {
-  let best = 0;
-  for (let i = 1; i < it.length; i++) if (Math.abs(it[i] - target) < Math.abs(it[best] - target)) best = i;
-  return best;
-}
-
-function formatNumber(v) {
-  if (v === null || v === undefined || !isFinite(v)) return '–';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(2).replace('e', 'e');
-  return String(+v.toPrecision(4));
-}
-
-function formatCount(v) {
-  if (v >= 1e6) return +(v / 1e6).toPrecision(3) + 'M';
-  if (v >= 1e3) return +(v / 1e3).toPrecision(3) + 'k';
-  return String(v);
-}
-
-/** The legend bar for the current background. */
-function drawLegend(ctx, w, h, view, run) {
+/** The legend bar for the current background ('grey' 0 -> 1 or 'regions'). */
+function drawLegend(ctx, w, h, bar) {
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, w, h);
-  if (view === 'pred' || view === 'target') {
+  if (bar === 'grey') {
     for (let x = 0; x < w; x++) {
-      const v = view === 'pred' ? Math.round(x / (w - 1) * 255) : (x < w / 2 ? 0 : 255);
-      const c = PROB_LUT[v];
+      const c = PROB_LUT[Math.round(x / (w - 1) * 255)];
       ctx.fillStyle = `rgb(${c & 255},${c >> 8 & 255},${c >> 16 & 255})`;
       ctx.fillRect(x, 0, 1, h);
     }
-  } else if (view === 'regions') {
+  } else if (bar === 'regions') {
     for (let x = 0; x < w; x += Math.max(1, w / 24 | 0)) {
       const c = regionRgb([x & 1, x >> 1 & 1, x >> 2 & 1, x >> 3 & 1, x >> 4 & 1]);
       ctx.fillStyle = `rgb(${c & 255},${c >> 8 & 255},${c >> 16 & 255})`;

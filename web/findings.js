@@ -1,4 +1,4 @@
-// ginn viewer, part 4 of 5: the analysis' findings (format "ginn-findings", docs/analysis.md): neuron badges, the
+// ginn viewer, part 5 of 8: the analysis' findings (format "ginn-findings", docs/analysis.md): neuron badges, the
 // event timeline under the loss curve, and jumping to events. Not the analysis itself (src/analysis*.cpp); the state
 // and the controls it uses (run(), state, setK, tip) are in viewer.js.
 
@@ -58,7 +58,7 @@ function goToEvents(snapshot, labels) {
   play(false);
   setK(snapshot);
   const keys = labels.map(labelKey).filter(Boolean);
-  if (keys.length) { state.sel = new Set(keys); invalidate(); }
+  if (keys.length) { replaceSelection(keys); state.notice = boundaryNotice(run(), state.k, keys); }
 }
 /** E / Shift+E: the next / previous snapshot with events, with every neuron its events name. */
 function stepEvent(direction) {
@@ -73,9 +73,20 @@ function stepEvent(direction) {
 /** Event kinds: colour, and row 0 (about single neurons) or 1 (about the network as a whole). */
 const EVENT_KINDS = {
   died: ['#ef5b5b', 0], revived: ['#4fd18b', 0], copycat: ['#c08cf5', 0], indecisive: ['#f29e4c', 0],
-  bias_phase: ['#5aa9f0', 1], corners_half: ['#e8e6df', 1], part_modelled: ['#8fd6cf', 1],
+  bias_phase: ['#5aa9f0', 1], corners_half: ['#e8e6df', 1], part_modelled: ['#a6d854', 1],
   part_never_modelled: ['#ef5b5b', 1], regions_peak: [REGION_COLOURS.activation, 1],
 };
+/** Readable names of the event kinds, for the key under the timeline; other kinds show their own name. */
+const EVENT_NAMES = {
+  died: 'died', revived: 'came back', copycat: 'became a copy', indecisive: 'indecisive jump', bias_phase: 'bias motion dominates',
+  corners_half: 'half the corners reached', part_modelled: 'part modelled', part_never_modelled: 'part never modelled',
+  regions_peak: 'most regions',
+};
+/** The key of the event colours present in a run, as HTML. */
+function eventKeyHtml(r) {
+  const kinds = [...new Set(((r.findings && r.findings.events) || []).map(e => e.kind))];
+  return kinds.map(kind => `<span class="ev" style="--c:${eventKind(kind)[0]}"></span>${escapeHtml(EVENT_NAMES[kind] || kind.replace(/_/g, ' '))}`).join(' ');
+}
 const eventKind = kind => EVENT_KINDS[kind] || ['#aab3c2', 1];
 
 /**

@@ -1,8 +1,8 @@
-// ginn viewer, part 5 of 5: state, controls, events, playback, the URL fragment, and the test/bench hooks.
+// ginn viewer, part 8 of 8: state, controls, events, playback, and the test/bench hooks.
 // Not decoding (decode.js) or drawing (draw.js, diagram.js): this file decides what to draw and when.
 
 const SPEEDS = [1, 2, 4, 8, 15, 30, 60, 120];  // snapshots per second
-const VIEWS = ['pred', 'target', 'regions', 'none'];
+const VIEWS = ['pred', 'target', 'regions', 'none', 'activation'];
 const $ = sel => document.querySelector(sel);
 const T0 = performance.now();
 
@@ -17,6 +17,11 @@ const state = {
   cursor: null,          // hovered point, unit coordinates, for the other panel
   playing: false, speed: 4, pos: 0,
   compare: false, bRun: 0, bPin: false, bK: 0,
+  cls: -1,               // k classes: -1 the class encoding, c >= 0 P(class c) in grey
+  points: null,          // draw the dataset's points (null: on for point tasks)
+  palette: 'standard',   // or 'cb' (Okabe-Ito layer colours)
+  undo: [],              // selections before jumps to events (Backspace restores)
+  notice: '',            // a message over the picture (e.g. a linked neuron without a boundary)
 };
 
 const run = () => RUNS[state.run];
@@ -35,13 +40,45 @@ function mapSnapshot(from, k, to) {
   return nearestIteration(its, it);
 }
 function bSnapshot() { return state.bPin ? Math.min(state.bK, RUNS[state.bRun].n - 1) : mapSnapshot(state.run, state.k, state.bRun); }
+/** Compare with three or more runs: every run in one grid (panel a the current run, b the next, then 'x<i>' panels
+ *  for the others), one slider and one selection. */
+const gridRuns = () => state.compare && RUNS.length > 2 ? RUNS.map((_, i) => i).filter(i => i !== state.run && i !== state.bRun) : [];
+const panelRun = which => which === 'a' ? run() : which === 'b' ? RUNS[state.bRun] : RUNS[+which.slice(1)];
+const panelK = which => which === 'a' ? state.k : which === 'b' ? bSnapshot() : mapSnapshot(state.run, state.k, +which.slice(1));
+/** The panels on screen, in order. */
+const panelIds = () => ['a', ...(state.compare ? ['b'] : []), ...gridRuns().map(i => 'x' + i)];
 
-/** Per neuron of snapshot k: 'dead' (never on in the domain), 'always' (always on) or '' (has a boundary). */
+/** The figure of grid panel 'x<i>' (created on first use, like panel a: a picture and a caption). */
+function gridPanel(which) {
+  if (!canvases[which]) {
+    const fig = document.createElement('figure');
+    fig.className = 'panel grid-panel'; fig.dataset.panel = which;
+    fig.innerHTML = '<canvas class="picture"></canvas><figcaption class="caption"></figcaption>';
+    $('#panels').appendChild(fig);
+    canvases[which] = fig.firstChild; layers[which] = new PixelLayer();
+    bindPanel(which);
+  }
+  return canvases[which].parentElement;
+}
+
+/** Per neuron of snapshot k, when it has no boundary in the domain: 'dead' (a ReLU never on: output and gradient
+ *  zero everywhere), 'always' (pre-activation positive everywhere), 'nosign' (a smooth or leaky unit whose
+ *  pre-activation stays negative: it still passes gradient); '' when it has a boundary. */
 function neuronStatus(r, k) {
   const g = r.geometry(k), [x0, x1, y0, y1] = r.domain;
   const { pre } = forwardPoint(r, k, (x0 + x1) / 2, (y0 + y1) / 2);
-  return g.neurons.map((lines, id) => lines.length ? '' : (pre[r.neuronLayer[id] - 1][r.neuronIndex[id] - 1] > 0 ? 'always' : 'dead'));
+  return g.neurons.map((lines, id) => {
+    if (lines.length) return '';
+    if (pre[r.neuronLayer[id] - 1][r.neuronIndex[id] - 1] > 0) return 'always';
+    return r.layers[r.neuronLayer[id] - 1].activation === 'relu' ? 'dead' : 'nosign';
+  });
 }
+const STATUS_TEXT = {
+  dead: 'dead: never active in the domain (output and gradient zero)', always: 'always active in the domain',
+  nosign: 'no sign change in the domain (pre-activation negative everywhere; still passes gradient)',
+};
+const isPointTask = r => !!r.json_points;
+const showPoints = r => state.points ?? isPointTask(r);
 
 // ---- building the controls
 
@@ -63,7 +100,7 @@ function buildNeurons() {
   const r = run(), box = $('#neurons');
   box.innerHTML = '';
   r.widths.forEach((w, l) => {
-    const row = document.createElement('div'); row.className = 'layer';
+    const row = document.createElement('div'); row.className = w > 24 ? 'layer wide' : 'layer';
     const head = document.createElement('button');
     head.className = 'layer-name'; head.textContent = `L${l + 1}`;
     head.style.color = layerColour(l + 1);
@@ -77,6 +114,7 @@ function buildNeurons() {
       b.dataset.badges = '';
       const marks = document.createElement('span'); marks.className = 'marks'; b.appendChild(marks);
       b.style.setProperty('--c', neuronColour(l + 1, i, w));
+      b.style.setProperty('--ink', inkOn(neuronRgb(l + 1, i, w)));
       b.addEventListener('click', () => { toggleNeuron(l + 1, i); b.blur(); });
       b.addEventListener('mouseenter', e => { setHover(id); showNeuronTip(id, b.getBoundingClientRect()); });
       b.addEventListener('mouseleave', () => { setHover(-1); hideTip(); });
@@ -104,8 +142,44 @@ function setRun(i) {
   ensureImages(run());
   layout();
 }
-function setView(v) { if (VIEWS.includes(v)) { state.view = v; invalidate(); } }
+function setView(v) {
+  if (v === 'target' && !run().target) v = 'pred';
+  if (v === 'activation' && focusNeuron() < 0) return;
+  if (VIEWS.includes(v)) { state.view = v; invalidate(); }
+}
+/** The neuron whose active side is shaded: the hovered one, else the only selected one; -1 for none. */
+function focusNeuron(r = run()) {
+  if (state.hover >= 0 && r === run()) return state.hover;
+  const ids = selectedIds(r);
+  return ids.size === 1 ? [...ids][0] : -1;
+}
+function setPalette(p) {
+  PALETTE = state.palette = p;
+  buildNeurons();
+  invalidate();
+}
+/** Replaces the selection, remembering the old one for undo (Backspace). */
+function replaceSelection(keys) {
+  state.undo.push(new Set(state.sel));
+  if (state.undo.length > 50) state.undo.shift();
+  state.sel = new Set(keys);
+  invalidate();
+}
+function undoSelection() {
+  if (!state.undo.length) return;
+  state.sel = state.undo.pop();
+  state.notice = '';
+  invalidate();
+}
+/** "L2:5 is dead here: no boundary in the domain" for selected neurons (just linked to) without a boundary. */
+function boundaryNotice(r, k, keys) {
+  const status = neuronStatus(r, k), text = { dead: 'is dead here', always: 'is active everywhere here', nosign: 'does not change sign here' };
+  return keys.map(kk => { const [l, i] = kk.split('.').map(Number); return [l, i, r.layerStart[l - 1] + i - 1]; })
+    .filter(([l, i, id]) => l <= r.widths.length && i <= r.widths[l - 1] && status[id])
+    .map(([l, i, id]) => `L${l}:${i} ${text[status[id]]}: no boundary in the domain`).join('; ');
+}
 function toggleNeuron(layer, index) {
+  state.notice = '';
   const s = key(layer, index);
   if (state.sel.has(s)) state.sel.delete(s); else state.sel.add(s);
   invalidate();
@@ -182,20 +256,31 @@ function sizeCanvas(c, w, h) {
 function layout() {
   dpr = window.devicePixelRatio || 1;
   $('#panel-b').hidden = !state.compare;
+  const grid = gridRuns().map(i => 'x' + i);
+  grid.forEach(gridPanel);
+  document.querySelectorAll('.grid-panel').forEach(f => { f.hidden = !grid.includes(f.dataset.panel); });
+  $('#b-pin').parentElement.hidden = grid.length > 0;  // a pinned snapshot is for two panels
   // the event strip and the region-count curve, when the run has them (before measuring: they take height)
   document.body.classList.toggle('findings', hasFindings(run()));
   document.body.classList.toggle('region-curve', hasRegionCurve(run()));
   $('#timeline-box').hidden = !hasFindings(run());
   $('#regions-box').hidden = !hasRegionCurve(run());
   const stage = $('#panels').getBoundingClientRect(), caption = 28, gap = 12;
-  const n = state.compare ? 2 : 1;
-  const S = Math.floor(Math.max(120, Math.min((stage.width - gap * (n - 1)) / n, stage.height - caption)));
-  sizeCanvas(canvases.a, S, S);
-  sizeCanvas(canvases.b, S, S);
+  const n = panelIds().length;
+  const narrow = window.matchMedia('(max-width: 820px)').matches;  // one column: the picture takes the width, panels stack
+  let S = 120;  // the largest square that fits n panels in some number of columns
+  for (let cols = 1; cols <= n; cols++) {
+    const rows = Math.ceil(n / cols), w = (stage.width - gap * (cols - 1)) / cols, h = (stage.height - rows * caption - gap * (rows - 1)) / rows;
+    S = Math.max(S, Math.floor(Math.min(w, h)));
+  }
+  if (narrow) S = Math.floor(Math.max(120, stage.width));
+  for (const which of ['a', 'b', ...grid]) { sizeCanvas(canvases[which], S, S); canvases[which].parentElement.style.width = S + 'px'; }
   for (const [c, box] of [[canvases.curve, '#loss-box'], [canvases.timeline, '#timeline-box'], [canvases.regions, '#regions-box']]) {
     const b = $(box).getBoundingClientRect();
     sizeCanvas(c, b.width, b.height);
   }
+  // room for every node of the widest layer (7 px each) so nodes stay clickable; the side panel scrolls
+  $('#diagram-box').style.minHeight = Math.max(180, 7 * Math.max(...run().widths) + 40) + 'px';
   const db = $('#diagram-box').getBoundingClientRect();
   sizeCanvas(canvases.diagram, db.width, Math.max(60, db.height - 8));
   sizeCanvas(canvases.legend, Math.min(240, S * 0.5), 10);
@@ -203,11 +288,13 @@ function layout() {
 }
 
 function framePanel(which) {
-  const isA = which === 'a', r = isA ? run() : RUNS[state.bRun];
+  const isA = which === 'a', r = panelRun(which);
+  const focus = isA || r === run() ? focusNeuron(r) : -1, shade = isA || r === run() ? state.hover : -1;
   return {
-    run: r, k: isA ? state.k : bSnapshot(), view: state.view, dpr, decision: state.decision,
-    selected: selectedIds(r), hover: state.hover >= 0 && (isA || r === run()) ? state.hover : -1,
+    run: r, k: panelK(which), view: state.view === 'activation' && focus < 0 ? 'pred' : state.view, dpr,
+    decision: state.decision, selected: selectedIds(r), hover: state.hover >= 0 && (isA || r === run()) ? state.hover : -1,
     cursor: state.cursor && state.cursor.panel !== which ? state.cursor.uv : null,
+    cls: r.kind === 'classes' ? Math.min(state.cls, r.n_classes - 1) : -1, focus, shade, points: showPoints(r), axes: true,
   };
 }
 
@@ -218,19 +305,32 @@ function drawPanel(which) {
 
 function render() {
   const r = run(), k = state.k, s = r.snapshots;
-  drawPanel('a');
-  if (state.compare) drawPanel('b');
-  curveXs = drawCurve(canvases.curve.getContext('2d'), canvases.curve.width, canvases.curve.height, r, k, state.logX, dpr);
+  for (const which of panelIds()) drawPanel(which);
+  for (const which of panelIds().slice(2)) $(`[data-panel="${which}"] .caption`).textContent = captionText(panelRun(which), panelK(which));
+  const others = state.compare ? panelIds().slice(1).map(panelRun).filter(o => o !== r) : [];
+  curveXs = drawCurve(canvases.curve.getContext('2d'), canvases.curve.width, canvases.curve.height, r, k, state.logX, dpr, others);
   if (hasFindings(r)) drawTimeline(canvases.timeline.getContext('2d'), canvases.timeline.width, canvases.timeline.height, r, k, curveXs, dpr, hoverMarker);
   if (hasRegionCurve(r)) drawRegionCurve(canvases.regions.getContext('2d'), canvases.regions.width, canvases.regions.height, r, k, curveXs, dpr);
   const status = neuronStatus(r, k), ids = selectedIds(r);
   diagramNodes = drawDiagram(canvases.diagram.getContext('2d'), canvases.diagram.width, canvases.diagram.height, r, k, ids, state.hover, status, dpr);
-  drawLegend(canvases.legend.getContext('2d'), canvases.legend.width, canvases.legend.height, state.view, r);
-  $('#legend-text').textContent = {
-    pred: r.n_classes > 2 ? 'predicted class 0 … ' + (r.n_classes - 1) + ' (fixed scale)' : 'P(class 1): 0 … 1, fixed scale',
-    target: r.n_classes > 2 ? 'target class 0 … ' + (r.n_classes - 1) : 'target: class 0 (dark), class 1 (light)',
-    regions: 'activation regions: one colour per on/off pattern', none: '',
-  }[state.view];
+  const fa = framePanel('a'), legend = legendSpec(r, fa.view, fa.cls, fa.points);
+  drawLegend(canvases.legend.getContext('2d'), canvases.legend.width, canvases.legend.height, legend.bar);
+  canvases.legend.hidden = !legend.bar;
+  $('#legend-text').innerHTML = legend.html;
+  const cv = $('#class-view');
+  cv.hidden = r.kind !== 'classes' || fa.view !== 'pred';
+  if (!cv.hidden && cv.options.length !== r.n_classes + 1)
+    cv.innerHTML = `<option value="-1">all classes</option>` + Array.from({ length: r.n_classes }, (_, c) => `<option value="${c}">P(${escapeHtml(className(r, c))})</option>`).join('');
+  cv.value = fa.cls;
+  $('#notice').hidden = !state.notice;
+  $('#notice').textContent = state.notice;
+  $('#undo').disabled = !state.undo.length;
+  $('#points').hidden = !isPointTask(r);
+  $('#points').classList.toggle('on', showPoints(r));
+  $('#palette').classList.toggle('on', state.palette === 'cb');
+  document.querySelector('#views [data-view="target"]').disabled = !r.target;
+  document.querySelector('#views [data-view="activation"]').disabled = focusNeuron(r) < 0;
+  if (hasFindings(r)) $('#event-key').innerHTML = eventKeyHtml(r);
   // controls
   $('#slider').value = k;
   $('#snap-label').textContent = `${k + 1} / ${r.n}  ·  iteration ${s.iteration[k].toLocaleString('en')}`;
@@ -246,6 +346,7 @@ function render() {
     const id = +b.dataset.neuron;
     b.classList.toggle('on', ids.has(id));
     b.classList.toggle('dead', status[id] === 'dead');
+    b.classList.toggle('nosign', status[id] === 'nosign');
     b.classList.toggle('hot', id === state.hover);
     const badges = badgesAt(r, id, k), text = badges.join('|');
     if (b.dataset.badges !== text) {  // touch the DOM only when the marks change
@@ -255,161 +356,31 @@ function render() {
     }
   });
   $('#run-summary').textContent = `${r.summary.task} · ${r.summary.model} · ${r.summary.optim}`;
-  $('#panel-a .caption').textContent = `${r.name} · iteration ${s.iteration[k].toLocaleString('en')}`;
+  $('#panel-a .caption').textContent = captionText(r, k);
   if (state.compare) {
     const rb = RUNS[state.bRun], kb = bSnapshot();
     $('#b-run').value = state.bRun; $('#b-pin').checked = state.bPin;
     const bs = $('#b-slider'); bs.hidden = !state.bPin; bs.max = rb.n - 1; bs.value = kb;
-    $('#panel-b .b-label').textContent = `iteration ${rb.snapshots.iteration[kb].toLocaleString('en')}`;
+    $('#panel-b .b-label').textContent = captionText(rb, kb).slice(rb.name.length + 3);  // the select names the run
   }
   renderReadout(r, k);
   if (tipNeuron >= 0 && !tip.hidden) showNeuronTip(tipNeuron, tipRect);  // keep the neuron's numbers current while playing
   scheduleHash();
 }
 
-function renderReadout(r, k) {
-  const s = r.snapshots, c = r.counts, rows = [
-    ['iteration', s.iteration[k].toLocaleString('en')],
-    ['learning rate', formatNumber(s.lr[k])],
-    ['loss', formatNumber(s.loss[k])],
-    ['minibatch loss', formatNumber(s.loss_batch[k])],
-    ['accuracy', s.accuracy[k] == null ? '–' : (100 * s.accuracy[k]).toFixed(2) + '%'],
-  ];
-  if (s.loss_test) rows.push(['test loss', formatNumber(s.loss_test[k])],
-    ['test accuracy', s.accuracy_test[k] == null ? '–' : (100 * s.accuracy_test[k]).toFixed(2) + '%']);
-  if (r.exact[k]) rows.push(['regions', `${c.activation[k].toLocaleString('en')} activation · ${c.linear[k].toLocaleString('en')} linear`],
-    ['per layer', c.per_layer[k].map(v => v.toLocaleString('en')).join(' → ')]);
-  else rows.push(['geometry', 'approximate (smooth activation)']);
-  $('#readout').innerHTML = rows.map(([a, b]) => `<dt>${a}</dt><dd class="mono">${b}</dd>`).join('');
-}
-
-// ---- tooltips
-
-const tip = $('#tip');
-let tipNeuron = -1, tipRect = null;
-function hideTip() { tip.hidden = true; tipNeuron = -1; }
-function placeTip(x, y) {
-  tip.hidden = false;
-  const w = tip.offsetWidth, h = tip.offsetHeight;
-  tip.style.left = Math.max(4, Math.min(window.innerWidth - w - 4, x + 14)) + 'px';
-  tip.style.top = Math.max(4, Math.min(window.innerHeight - h - 4, y + 14)) + 'px';
-}
-function showNeuronTip(id, rect) {
-  tipNeuron = id; tipRect = rect;
-  const r = run(), k = state.k, l = r.neuronLayer[id], i = r.neuronIndex[id], L = r.layer(k, l - 1);
-  const w = Array.from(L.W.subarray((i - 1) * L.nIn, i * L.nIn)), frac = activeFractions(r, k)[id];
-  const st = neuronStatus(r, k)[id];
-  const ws = w.length <= 16 ? w.map(v => formatNumber(+v.toPrecision(3))).join(', ')
-    : `${w.length} inputs, |w| max ${formatNumber(Math.max(...w.map(Math.abs)))}`;
-  tip.innerHTML = `<b style="color:${neuronColour(l, i, r.widths[l - 1])}">layer ${l} · neuron ${i}</b>` +
-    `<div>w = [${ws}]</div><div>b = ${formatNumber(+L.b[i - 1].toPrecision(4))}</div>` +
-    `<div>active on ${(100 * frac).toFixed(1)}% of the domain</div>` +
-    (st && !badgesAt(r, id, k).includes(st === 'dead' ? 'dead' : 'always on')  // the findings' line says since when
-      ? `<div class="warn">${st === 'dead' ? 'dead: never active in the domain' : 'always active in the domain'}</div>` : '') +
-    findingsTipHtml(r, id, k);
-  placeTip(rect.right, rect.top);
-}
-function showPointTip(which, u, v, ev) {
-  tipNeuron = -1;
-  const r = which === 'a' ? run() : RUNS[state.bRun], k = which === 'a' ? state.k : bSnapshot();
-  const [x, y] = r.toDomain(u, v), { pre, out } = forwardPoint(r, k, x, y), p = headProbability(r, out);
-  const tw = r.target.width, th = r.target.height;
-  const t = r.targetGrey ? r.targetGrey[Math.min(th - 1, Math.floor((1 - v) * th)) * tw + Math.min(tw - 1, Math.floor(u * tw))] : null;
-  const tClass = t === null ? '–' : Math.round(t / 255 * (r.n_classes - 1));
-  const active = pre.map((z, l) => `<div><span style="color:${layerColour(l + 1)}">L${l + 1}</span> ${Array.from(z).filter(v => v > 0).length}/${z.length} on: ` +
-    `${Array.from(z).map((v, i) => v > 0 ? i + 1 : null).filter(v => v !== null).join(' ') || 'none'}</div>`).join('');
-  tip.innerHTML = `<div class="mono">x ${x.toFixed(3)}, y ${y.toFixed(3)}</div>` +
-    `<div>${r.n_classes > 2 ? 'predicted class' : 'P(class 1)'} <b class="mono">${r.n_classes > 2 ? p : p.toFixed(3)}</b> · target <b>${tClass}</b></div>${active}`;
-  placeTip(ev.clientX, ev.clientY);
-}
-
-// ---- the URL fragment: run, snapshot, selection, view
-
-function selectionText() {
-  const byLayer = new Map();
-  for (const s of state.sel) { const [l, i] = s.split('.').map(Number); if (!byLayer.has(l)) byLayer.set(l, []); byLayer.get(l).push(i); }
-  return [...byLayer.keys()].sort((a, b) => a - b).map(l => {
-    const is = byLayer.get(l).sort((a, b) => a - b), parts = [];
-    for (let j = 0; j < is.length; j++) {
-      let e = j; while (e + 1 < is.length && is[e + 1] === is[e] + 1) e++;
-      parts.push(e > j ? `${is[j]}-${is[e]}` : `${is[j]}`); j = e;
-    }
-    return `${l}:${parts.join(',')}`;
-  }).join(';');
-}
-function hashText() {
-  const p = new URLSearchParams({ run: state.run, k: state.k, view: state.view, sel: selectionText() });
-  if (!state.decision) p.set('db', '0');
-  if (state.logX) p.set('logx', '1');
-  if (state.compare) { p.set('cmp', state.bRun); if (state.bPin) p.set('pin', state.bK); }
-  return '#' + p.toString();
-}
-let hashTimer = 0;
-function scheduleHash() {
-  clearTimeout(hashTimer);
-  hashTimer = setTimeout(() => { const h = hashText(); if (location.hash !== h) history.replaceState(null, '', h); }, 150);
-}
-function applyHash(text) {
-  const p = new URLSearchParams(text.replace(/^#/, ''));
-  if (!p.has('run') && !p.has('k') && !p.has('snapshot')) return false;
-  const i = Math.max(0, Math.min(RUNS.length - 1, +p.get('run') || 0));
-  if (i !== state.run) { state.run = i; buildNeurons(); ensureImages(run()); }
-  $('#slider').max = run().n - 1;
-  state.k = Math.max(0, Math.min(run().n - 1, +(p.get('k') ?? p.get('snapshot')) || 0)); state.pos = state.k;
-  if (VIEWS.includes(p.get('view'))) state.view = p.get('view');
-  if (p.has('sel')) {
-    state.sel.clear();
-    for (const part of p.get('sel').split(';').filter(Boolean)) {
-      const [l, list] = part.split(':');
-      for (const range of (list || '').split(',').filter(Boolean)) {
-        const [a, b] = range.split('-').map(Number);
-        for (let j = a; j <= (b || a); j++) state.sel.add(key(+l, j));
-      }
-    }
-  } else if (p.has('neurons')) {  // the analysis report's links: neurons=L1:3,L2:5
-    state.sel = new Set(p.get('neurons').split(',').map(labelKey).filter(Boolean));
-  } else {
-    const r = run();
-    state.sel = new Set(Array.from({ length: r.nNeurons }, (_, id) => key(r.neuronLayer[id], r.neuronIndex[id])));
-  }
-  state.decision = p.get('db') !== '0';
-  state.logX = p.get('logx') === '1';
-  state.compare = p.has('cmp');
-  if (state.compare) { state.bRun = Math.max(0, Math.min(RUNS.length - 1, +p.get('cmp') || 0)); state.bPin = p.has('pin'); state.bK = +p.get('pin') || 0; }
-  layout();
-  return true;
-}
-
 // ---- events
 
 /** The snapshot nearest the pointer on any of the curves (they share the x axis). */
-function pickCurve(ev) {
-  if (!curveXs) return;
+function curveSnapshot(ev) {
   const x = (ev.clientX - ev.currentTarget.getBoundingClientRect().left) * dpr;
   let best = 0;
   for (let i = 1; i < curveXs.length; i++) if (Math.abs(curveXs[i] - x) < Math.abs(curveXs[best] - x)) best = i;
-  setK(best);
+  return best;
 }
+function pickCurve(ev) { if (curveXs) setK(curveSnapshot(ev)); }
 function unitPoint(canvas, ev) {
   const b = canvas.getBoundingClientRect();
   return [Math.min(1, Math.max(0, (ev.clientX - b.left) / b.width)), Math.min(1, Math.max(0, 1 - (ev.clientY - b.top) / b.height))];
-}
-
-function exportPng() {
-  const a = canvases.a, b = canvases.b, out = document.createElement('canvas');
-  out.width = state.compare ? a.width * 2 + 8 : a.width; out.height = a.height;
-  const cx = out.getContext('2d');
-  cx.fillStyle = '#0c0e12'; cx.fillRect(0, 0, out.width, out.height);
-  cx.drawImage(a, 0, 0);
-  if (state.compare) cx.drawImage(b, a.width + 8, 0);
-  // toDataURL, not toBlob: Chromium encodes toBlob in idle time, seen to take 7 s headless; this is one synchronous step
-  const bytes = atob(out.toDataURL('image/png').split(',')[1]), png = new Uint8Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) png[i] = bytes.charCodeAt(i);
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(new Blob([png], { type: 'image/png' }));
-  link.download = `ginn-${run().name}-it${run().snapshots.iteration[state.k]}.png`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
 function toggleHelp(on) { $('#help').hidden = !(on ?? $('#help').hidden); }
@@ -422,16 +393,29 @@ function onKey(ev) {
     '_': () => changeSpeed(-1), ArrowRight: () => setK(state.k + 1), ArrowLeft: () => setK(state.k - 1),
     ArrowUp: () => setK(state.k + 10), ArrowDown: () => setK(state.k - 10),
     Home: () => setK(0), End: () => setK(r.n - 1), '?': () => toggleHelp(), Escape: () => toggleHelp(false),
-    p: () => setView('pred'), t: () => setView('target'), r: () => setView('regions'), n: () => setView('none'),
+    p: () => setView('pred'), t: () => setView('target'), r: () => setView('regions'), n: () => setView('none'), u: () => setView('activation'),
     a: () => setAll(true), z: () => setAll(false), d: () => { state.decision = !state.decision; invalidate(); },
     c: () => setCompare(!state.compare), s: exportPng, l: () => { state.logX = !state.logX; invalidate(); },
     '[': () => setRun((state.run + RUNS.length - 1) % RUNS.length), ']': () => setRun((state.run + 1) % RUNS.length),
-    e: () => stepEvent(1), E: () => stepEvent(-1),
+    e: () => stepEvent(1), E: () => stepEvent(-1), Backspace: undoSelection, v: exportSvg,
+    o: () => { state.points = !showPoints(run()); invalidate(); }, k: () => setPalette(state.palette === 'cb' ? 'standard' : 'cb'),
   };
   const f = actions[k] || (k === 'E' ? null : actions[k.toLowerCase()]) || (/^[1-9]$/.test(k) ? () => toggleLayer(+k) : null);
   if (!f) return;
   ev.preventDefault();
   f();
+}
+
+/** Pointer on a picture: the point's readout, and a ring at the same point on the other panels. */
+function bindPanel(which) {
+  const c = canvases[which];
+  c.addEventListener('pointermove', ev => {
+    const uv = unitPoint(c, ev);
+    state.cursor = { panel: which, uv };
+    showPointTip(which, uv[0], uv[1], ev);
+    if (state.compare) invalidate();
+  });
+  c.addEventListener('pointerleave', () => { state.cursor = null; hideTip(); if (state.compare) invalidate(); });
 }
 
 function bindEvents() {
@@ -449,6 +433,11 @@ function bindEvents() {
   $('#log-x').addEventListener('change', ev => { state.logX = ev.target.checked; invalidate(); ev.target.blur(); });
   $('#compare').addEventListener('click', ev => { setCompare(!state.compare); ev.currentTarget.blur(); });
   $('#export').addEventListener('click', ev => { exportPng(); ev.currentTarget.blur(); });
+  $('#export-svg').addEventListener('click', ev => { exportSvg(); ev.currentTarget.blur(); });
+  $('#points').addEventListener('click', ev => { state.points = !showPoints(run()); invalidate(); ev.currentTarget.blur(); });
+  $('#palette').addEventListener('click', ev => { setPalette(state.palette === 'cb' ? 'standard' : 'cb'); ev.currentTarget.blur(); });
+  $('#undo').addEventListener('click', ev => { undoSelection(); ev.currentTarget.blur(); });
+  $('#class-view').addEventListener('change', ev => { state.cls = +ev.target.value; invalidate(); ev.target.blur(); });
   $('#help-button').addEventListener('click', ev => { toggleHelp(); ev.currentTarget.blur(); });
   $('#help-close').addEventListener('click', () => toggleHelp(false));
   $('#help').addEventListener('click', ev => { if (ev.target.id === 'help') toggleHelp(false); });
@@ -457,7 +446,8 @@ function bindEvents() {
   $('#b-slider').addEventListener('input', ev => { state.bK = +ev.target.value; invalidate(); });
   for (const curve of [canvases.curve, canvases.regions]) {
     curve.addEventListener('pointerdown', ev => { curve.setPointerCapture(ev.pointerId); play(false); pickCurve(ev); });
-    curve.addEventListener('pointermove', ev => { if (curve.hasPointerCapture(ev.pointerId)) pickCurve(ev); });
+    curve.addEventListener('pointermove', ev => { if (curve.hasPointerCapture(ev.pointerId)) pickCurve(ev); showCurveTip(ev); });
+    curve.addEventListener('pointerleave', hideTip);
   }
   const tl = canvases.timeline;
   tl.addEventListener('pointermove', ev => {
@@ -468,16 +458,7 @@ function bindEvents() {
   });
   tl.addEventListener('pointerleave', () => { hoverMarker = null; hideTip(); invalidate(); });
   tl.addEventListener('click', ev => { const m = markerAt(ev); if (m) goToEvents(m.snapshot, m.neurons); });
-  for (const which of ['a', 'b']) {
-    const c = canvases[which];
-    c.addEventListener('pointermove', ev => {
-      const uv = unitPoint(c, ev);
-      state.cursor = { panel: which, uv };
-      showPointTip(which, uv[0], uv[1], ev);
-      if (state.compare) invalidate();
-    });
-    c.addEventListener('pointerleave', () => { state.cursor = null; hideTip(); if (state.compare) invalidate(); });
-  }
+  bindPanel('a'); bindPanel('b');
   const dg = canvases.diagram;
   dg.addEventListener('pointermove', ev => {
     const b = dg.getBoundingClientRect(), id = diagramNodes ? diagramHit(diagramNodes, (ev.clientX - b.left) * dpr, (ev.clientY - b.top) * dpr) : -1;
@@ -501,10 +482,11 @@ function ensureImages(r) {
   return imageJobs.get(r.index);
 }
 
-function start() {
+async function start() {
+  await Promise.all(RUNS.map(r => r.unpackWeights()));
   buildRuns();
   $('#slider').max = run().n - 1;
-  if (!applyHash(location.hash)) setAll(true);
+  if (!applyHash(location.hash)) { setAll(true); state.k = state.pos = run().n - 1; }  // open on the trained network
   buildNeurons();
   bindEvents();
   layout();
@@ -538,6 +520,14 @@ window.ginn = {
     }));
   },
   findings: () => run().findings || null,
+  status: (k = state.k) => neuronStatus(run(), k),
+  activeFraction: id => activeFractions(run(), state.k)[id],
+  lossTicks: (lo, hi, max) => lossTicks(lo, hi, max),
+  /** The current run's points in CSS pixels of panel A, with label and test flag. */
+  points: () => {
+    const P = run().points(), b = canvases.a.getBoundingClientRect();
+    return P ? Array.from({ length: P.n }, (_, i) => ({ x: b.left + P.u[i] * b.width, y: b.top + (1 - P.v[i]) * b.height, label: P.label[i], test: P.test[i] })) : [];
+  },
   /** x of each snapshot on the curves (loss, events, region counts), CSS pixels from their left edge. */
   curveXs: () => Array.from(curveXs, x => x / dpr),
 };

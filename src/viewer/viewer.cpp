@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <functional>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string_view>
@@ -21,10 +23,12 @@
 #include "ginn/geometry/geometry.h"
 #include "ginn/core/io.h"
 #include "ginn/model/network.h"
+#include "../data/internal.h"  // formula_value: the formula tasks' target, defined everywhere in the domain
 
 // libstb's PNG encoder (Debian's libstb-dev); the header declares it only in its implementation section.
 extern "C" unsigned char* stbi_write_png_to_mem(const unsigned char* pixels, int stride_bytes, int x, int y, int n,
                                                 int* out_len);
+extern "C" unsigned char* stbi_zlib_compress(unsigned char* data, int data_len, int* out_len, int quality);
 
 namespace ginn::detail {
 std::string_view web_asset(std::string_view file_name);  // generated from web/ by cmake/embed.cmake
@@ -37,7 +41,24 @@ namespace {
 
 using nlohmann::json;
 
-inline constexpr int viewer_format_version = 1;
+inline constexpr int viewer_format_version = 2;
+
+bool is_formula_task(const std::string& name) {
+    return name == "y-x" || name == "y-|x|" || name == "1-x^2/4-y^2" || name == "y-sin(pi*x)";
+}
+int32_t formula_label(const std::string& name, double x, double y) { return detail::formula_value(name, x, y) > 0 ? 1 : 0; }
+
+/// Counts encoded snapshots over all runs for ViewerOptions::on_progress (called from worker threads).
+struct ProgressCounter {
+    const std::function<void(int, int)>& report;
+    int total = 0, done = 0;
+    std::mutex mutex{};
+    void step() {
+        if (!report) return;
+        std::lock_guard lock(mutex);
+        report(++done, total);
+    }
+};
 
 // ---- byte encodings
 
@@ -82,6 +103,28 @@ std::string png_grey(const std::vector<uint8_t>& pixels, int w, int h) {
     return out;
 }
 
+/// The weights of all snapshots (float32 little-endian, `per_snapshot` bytes each), packed for the page: each snapshot
+/// XOR-ed with the previous one, its bytes regrouped into 4 planes (byte j of every float), then zlib (RFC 1950).
+/// Consecutive snapshots share signs, exponents and high mantissa bits, so the planes compress well.
+std::string pack_weights(const std::string& raw, size_t per_snapshot, const std::string& where) {
+    if (raw.size() > size_t(1) << 30)
+        throw Error(where, "weights of " + std::to_string(raw.size() >> 20) + " MiB", "at most 1 GiB of weights in one page",
+                    "fewer snapshots (ginn train --snapshots) or a smaller network");
+    std::string planes(raw.size(), '\0');
+    const size_t n_floats = per_snapshot / 4;
+    for (size_t at = 0; at < raw.size(); at += per_snapshot)
+        for (size_t i = 0; i < per_snapshot; ++i) {
+            const char prev = at > 0 ? raw[at - per_snapshot + i] : '\0';
+            planes[at + (i % 4) * n_floats + i / 4] = char(raw[at + i] ^ prev);
+        }
+    int n = 0;
+    unsigned char* z = stbi_zlib_compress(reinterpret_cast<unsigned char*>(planes.data()), int(planes.size()), &n, /*quality=*/8);
+    if (!z) throw Error(where, "cannot compress the weights", "zlib output");
+    std::string out(reinterpret_cast<const char*>(z), size_t(n));
+    std::free(z);
+    return out;
+}
+
 std::string png_data_url(const std::vector<uint8_t>& pixels, int w, int h) {
     return "data:image/png;base64," + base64(png_grey(pixels, w, h));
 }
@@ -112,18 +155,48 @@ std::string encode_geometry(const Geometry& g, const Box& d) {
     return out;
 }
 
-/// P(class 1) per pixel quantised to 8 bits; k-class heads store the predicted class scaled to 0..255.
-std::vector<uint8_t> prediction_image(const Network& net, const Eigen::MatrixXd& X, int n_classes) {
-    std::vector<uint8_t> img(size_t(X.rows()));
-    if (n_classes > 2) {
-        Eigen::VectorXi k = predicted_class(net, X);
-        for (Eigen::Index i = 0; i < X.rows(); ++i) img[size_t(i)] = uint8_t(std::lround(255.0 * k(i) / (n_classes - 1)));
-    } else {
-        Eigen::VectorXd p = probability(net, X);
-        for (Eigen::Index i = 0; i < X.rows(); ++i) {
-            double v = std::isfinite(p(i)) ? std::clamp(p(i), 0.0, 1.0) : 0.5;
-            img[size_t(i)] = uint8_t(std::lround(v * 255.0));
+/// What the prediction images hold (docs/viewer.md): P(class 1) for two-class heads, P(class c) per class for k >= 3
+/// classes (one tile per class), the output scaled from the label range [lo, hi] for regression.
+struct OutputSpec {
+    Head head = Head::softmax2;
+    int n_classes = 2;
+    double lo = 0, hi = 1;  // regression: the labels' range, widened by 1 around a constant label
+    int tiles() const { return n_classes > 2 ? n_classes : 1; }
+};
+
+OutputSpec output_spec(const Run& run, const Network& net) {
+    OutputSpec o{.head = net.head, .n_classes = std::max(2, run.dataset().n_classes)};
+    if (net.head == Head::regression) {
+        const std::vector<int32_t>& y = run.dataset().label;
+        if (!y.empty()) {
+            o.lo = *std::min_element(y.begin(), y.end());
+            o.hi = *std::max_element(y.begin(), y.end());
         }
+        if (o.hi - o.lo < 1e-12) o.lo -= 0.5, o.hi += 0.5;
+    }
+    return o;
+}
+
+uint8_t unit_byte(double v) { return uint8_t(std::lround((std::isfinite(v) ? std::clamp(v, 0.0, 1.0) : 0.5) * 255.0)); }
+
+/// The prediction tiles of one snapshot, each n^2 bytes quantised to 8 bits: P(class 1); or P(class c) for each of k
+/// classes (softmax); or (output - lo) / (hi - lo) clamped to [0, 1] for regression.
+std::vector<uint8_t> prediction_image(const Network& net, const Eigen::MatrixXd& X, const OutputSpec& o) {
+    const size_t n = size_t(X.rows());
+    std::vector<uint8_t> img(n * size_t(o.tiles()));
+    if (o.n_classes > 2) {
+        const Eigen::MatrixXd Z = forward(net, X);  // (#pixels, k) logits
+        for (Eigen::Index i = 0; i < Z.rows(); ++i) {
+            const double m = Z.row(i).maxCoeff();
+            const Eigen::RowVectorXd e = (Z.row(i).array() - m).exp();  // softmax, shifted for range
+            for (int c = 0; c < o.n_classes; ++c) img[size_t(c) * n + size_t(i)] = unit_byte(e(c) / e.sum());
+        }
+    } else if (o.head == Head::regression) {
+        const Eigen::MatrixXd Z = forward(net, X);
+        for (Eigen::Index i = 0; i < Z.rows(); ++i) img[size_t(i)] = unit_byte((Z(i, 0) - o.lo) / (o.hi - o.lo));
+    } else {
+        const Eigen::VectorXd p = probability(net, X);
+        for (Eigen::Index i = 0; i < p.size(); ++i) img[size_t(i)] = unit_byte(p(i));
     }
     return img;
 }
@@ -133,7 +206,7 @@ struct SnapshotData {
     std::string geometry;  // encode_geometry
     bool exact = true;
     RegionCounts counts;
-    std::vector<uint8_t> image;  // image_size^2 bytes
+    std::vector<uint8_t> image;  // tiles x image_size^2 bytes
 };
 
 void append_floats(std::string& out, const auto& values) {
@@ -145,7 +218,7 @@ void append_floats(std::string& out, const auto& values) {
     }
 }
 
-SnapshotData encode_snapshot(const Network& net, const Eigen::MatrixXd& X, int n_classes) {
+SnapshotData encode_snapshot(const Network& net, const Eigen::MatrixXd& X, const OutputSpec& output) {
     SnapshotData s;
     for (const DenseLayer& L : net.layers) {
         Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> W = L.W;  // (n_out, n_in)
@@ -156,7 +229,7 @@ SnapshotData encode_snapshot(const Network& net, const Eigen::MatrixXd& X, int n
     s.geometry = encode_geometry(g, net.domain);
     s.exact = g.exact;
     s.counts = g.counts;
-    s.image = prediction_image(net, X, n_classes);
+    s.image = prediction_image(net, X, output);
     return s;
 }
 
@@ -210,46 +283,94 @@ json snapshot_metrics_json(const Run& run) {
     return m;
 }
 
+/// The task's own target as a raster of class labels (one byte each), where the task defines one everywhere: image
+/// targets (their pixels) and formula tasks (the formula's sign at 256 x 256 pixel centres). Point clouds and CSV files
+/// define labels only at their points: null (the page draws the points instead).
 json target_json(const Run& run) {
     const Dataset& data = run.dataset();
     int w = 256, h = 256;
-    if (data.is_grid() && data.grid_w <= 512 && data.grid_h <= 512) w = data.grid_w, h = data.grid_h;
-    std::vector<int32_t> labels = target_raster(data, w, h);
+    std::vector<int32_t> labels;
+    if (data.is_grid() && data.grid_w <= 1024 && data.grid_h <= 1024) {
+        w = data.grid_w, h = data.grid_h;
+        labels = target_raster(data, w, h);
+    } else if (is_formula_task(data.name)) {
+        const Eigen::MatrixXd X = pixel_centres(data.domain, w, h);  // (w h, 2)
+        labels.resize(size_t(X.rows()));
+        for (Eigen::Index i = 0; i < X.rows(); ++i) labels[size_t(i)] = formula_label(data.name, X(i, 0), X(i, 1));
+    } else {
+        return nullptr;
+    }
     std::vector<uint8_t> px(labels.size());
-    int k = std::max(2, data.n_classes);
-    for (size_t i = 0; i < labels.size(); ++i) px[i] = uint8_t(std::lround(255.0 * std::clamp(labels[i], 0, k - 1) / (k - 1)));
+    for (size_t i = 0; i < labels.size(); ++i) px[i] = uint8_t(std::clamp(labels[i], 0, 255));
     return {{"width", w}, {"height", h}, {"png", png_data_url(px, w, h)}};
 }
 
-/// Every snapshot's image, delta-coded against the previous one (mod 256), tiled into one grey PNG atlas.
-json prediction_json(const std::vector<SnapshotData>& snaps, int n) {
-    int count = int(snaps.size());
-    int cols = std::max(1, int(std::ceil(std::sqrt(double(count)))));
-    int rows = (count + cols - 1) / cols;
-    std::vector<uint8_t> atlas(size_t(cols) * n * rows * n, 0);
-    for (int k = 0; k < count; ++k) {
-        int r0 = k / cols * n, c0 = k % cols * n;
-        for (int i = 0; i < n * n; ++i) {
-            uint8_t v = snaps[size_t(k)].image[size_t(i)];
-            uint8_t prev = k > 0 ? snaps[size_t(k) - 1].image[size_t(i)] : 0;
-            atlas[size_t(r0 + i / n) * cols * n + c0 + i % n] = uint8_t(v - prev);
+inline constexpr int64_t max_points = 20000;  // points embedded per run; more are thinned evenly (the page says so)
+
+/// The dataset's points for point and CSV tasks (image targets show their raster instead): at most max_points,
+/// evenly thinned, quantised to 16 bits across the domain: "xy" base64 of little-endian uint16 (x, y) pairs, "label"
+/// one byte per point (clamped to 255), "test" one byte per point (1: held out).
+json points_json(const Dataset& data) {
+    if (data.is_grid() || data.size() == 0) return nullptr;
+    const int64_t n_all = data.size(), n = std::min(n_all, max_points);
+    std::string xy, label, test;
+    xy.reserve(size_t(n) * 4);
+    const Box& d = data.domain;
+    for (int64_t j = 0; j < n; ++j) {
+        const int64_t i = j * n_all / n;
+        for (double t : {(data.X(i, 0) - d.x0) / d.width(), (data.X(i, 1) - d.y0) / d.height()}) {
+            const auto q = uint16_t(std::lround((std::isfinite(t) ? std::clamp(t, 0.0, 1.0) : 0.0) * 65535.0));
+            xy += char(q & 255);
+            xy += char(q >> 8);
         }
+        label += char(uint8_t(std::clamp(data.label[size_t(i)], 0, 255)));
+        test += char(data.is_test.empty() ? 0 : data.is_test[size_t(i)] ? 1 : 0);
     }
-    return {{"size", n}, {"cols", cols}, {"delta", true}, {"atlas", png_data_url(atlas, cols * n, rows * n)}};
+    return {{"n", n}, {"n_total", n_all}, {"xy", base64(xy)}, {"label", base64(label)}, {"test", base64(test)}};
 }
 
-json run_json(const Run& run, const ViewerOptions& options, int threads) {
+/// Every snapshot's tiles (one, or one per class), each delta-coded against the same tile of the previous snapshot
+/// (mod 256), in one grey PNG atlas: tile t = snapshot * tiles + class, row-major in `cols` columns.
+json prediction_json(const std::vector<SnapshotData>& snaps, int n, int tiles, const std::string& where) {
+    const int count = int(snaps.size()) * tiles;
+    const int cols = std::max(1, int(std::ceil(std::sqrt(double(count)))));
+    const int rows = (count + cols - 1) / cols;
+    if (int64_t(cols) * n > 16384)
+        throw Error(where, "prediction atlas of " + std::to_string(count) + " tiles of " + std::to_string(n) + " px is too large",
+                    "at most 16384 px per side", "a smaller --image-size");
+    std::vector<uint8_t> atlas(size_t(cols) * n * rows * n, 0);
+    const size_t nn = size_t(n) * n;
+    for (int t = 0; t < count; ++t) {
+        const size_t k = size_t(t / tiles), c = size_t(t % tiles);
+        const int r0 = t / cols * n, c0 = t % cols * n;
+        for (size_t i = 0; i < nn; ++i) {
+            const uint8_t v = snaps[k].image[c * nn + i], prev = k > 0 ? snaps[k - 1].image[c * nn + i] : 0;
+            atlas[(size_t(r0) + i / size_t(n)) * size_t(cols) * size_t(n) + size_t(c0) + i % size_t(n)] = uint8_t(v - prev);
+        }
+    }
+    return {{"size", n}, {"cols", cols}, {"tiles", tiles}, {"delta", true}, {"atlas", png_data_url(atlas, cols * n, rows * n)}};
+}
+
+json output_json(const OutputSpec& o) {
+    if (o.n_classes > 2) return {{"kind", "classes"}};
+    if (o.head == Head::regression) return {{"kind", "regression"}, {"range", {o.lo, o.hi}}};
+    return {{"kind", "probability"}};
+}
+
+json run_json(const Run& run, const ViewerOptions& options, int threads, ProgressCounter& progress) {
     const int n_snap = run.n_snapshots();
     if (n_snap == 0) throw Error(run.dir(), "run has no snapshots", "at least one recorded snapshot",
                                  "train it first (ginn train) or resume it");
     Network net0 = run.network(0);
     if (net0.layers.empty() || net0.layers.front().n_in() != 2)
         throw Error(run.dir(), "network does not have 2 inputs", "a network on (x, y)", "the viewer shows 2-D tasks");
-    const int n_classes = std::max(2, run.dataset().n_classes);
+    const OutputSpec output = output_spec(run, net0);
     const Eigen::MatrixXd X = pixel_centres(net0.domain, options.image_size, options.image_size);
 
     std::vector<SnapshotData> snaps(static_cast<size_t>(n_snap));
-    parallel_for(n_snap, threads, [&](int k) { snaps[size_t(k)] = encode_snapshot(run.network(k), X, n_classes); });
+    parallel_for(n_snap, threads, [&](int k) { snaps[size_t(k)] = encode_snapshot(run.network(k), X, output);
+        progress.step();
+    });
 
     json layers = json::array();
     for (const DenseLayer& L : net0.layers)
@@ -275,15 +396,20 @@ json run_json(const Run& run, const ViewerOptions& options, int threads) {
             {"config", config_to_json(run.config())},
             {"domain", {d.x0, d.x1, d.y0, d.y1}},
             {"head", std::string(head_name(net0.head))},
-            {"n_classes", n_classes},
+            {"n_classes", output.n_classes},
+            {"output", output_json(output)},
+            {"batch_norm", run.config().model.batch_norm},
+            {"approx_grid", GeometryOptions{}.grid},
             {"layers", layers},
             {"snapshots", snapshot_metrics_json(run)},
-            {"weights", base64(weights)},
+            {"weights", base64(pack_weights(weights, weights.size() / size_t(n_snap), run.dir()))},
+            {"weights_packing", "xor-planes-zlib"},
             {"geometry", geometry},
             {"exact", exact},
             {"counts", {{"activation", activation}, {"linear", linear}, {"per_layer", per_layer}}},
-            {"prediction", prediction_json(snaps, options.image_size)},
-            {"target", target_json(run)}};
+            {"prediction", prediction_json(snaps, options.image_size, output.tiles(), run.dir())},
+            {"target", target_json(run)},
+            {"points", points_json(run.dataset())}};
 }
 
 /// The run's findings (analysis.h, format "ginn-findings"), after checking that they belong to a run of this length.
@@ -334,10 +460,12 @@ std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions
     json data = {{"format", "ginn-viewer"}, {"format_version", viewer_format_version}, {"ginn_version", GINN_VERSION},
                  {"runs", json::array()}};
     std::string title = options.title;
+    ProgressCounter progress{.report = options.on_progress};
+    for (const Run* run : runs) progress.total += run ? run->n_snapshots() : 0;
     for (size_t i = 0; i < runs.size(); ++i) {
         const Run* run = runs[i];
         if (!run) throw Error("viewer", "null run in the run list", "a list of opened runs");
-        data["runs"].push_back(run_json(*run, options, threads));
+        data["runs"].push_back(run_json(*run, options, threads, progress));
         if (!options.findings.empty()) data["runs"].back()["findings"] = checked_findings(options.findings[i], *run);
         if (options.title.empty()) title += (title.empty() ? "ginn: " : ", ") + data["runs"].back()["name"].get<std::string>();
     }
@@ -346,13 +474,18 @@ std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions
     replace_marker(page, "<!--GINN_TITLE-->", html_escape(title));
     replace_marker(page, "/*GINN_STYLE*/", asset("viewer.css"));
     std::string script;
-    for (const char* file : {"decode.js", "draw.js", "diagram.js", "findings.js", "viewer.js"}) script += asset(file) + "\n";
+    for (const char* file : {"decode.js", "draw.js", "curves.js", "diagram.js", "findings.js", "share.js", "readouts.js", "viewer.js"}) script += asset(file) + "\n";
     replace_marker(page, "/*GINN_SCRIPT*/", script);
     replace_marker(page, "/*GINN_DATA*/", script_safe(data.dump()));
     return page;
 }
 
 void write_viewer(const std::vector<const Run*>& runs, const std::string& path, const ViewerOptions& options) {
+    // fail before the minutes of encoding a large run set, not after
+    const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+    if (!dir.empty() && !std::filesystem::is_directory(dir))
+        throw Error(path, "cannot write file: directory " + dir.string() + " does not exist", "a writable location",
+                    "create the directory first or choose another -o");
     write_file_atomic(path, viewer_html(runs, options));
 }
 

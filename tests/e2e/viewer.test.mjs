@@ -1,106 +1,13 @@
 // Browser tests of the viewer page (web/) in Debian's chromium, headless, opened from disk (file://).
-// The fixture is written by tests/viewer_test (write_e2e_fixture); tests/e2e/run.sh runs both. Not a benchmark.
-import { test, before, after } from 'node:test';
+// The fixtures are written by tests/viewer_test (write_e2e_fixture); tests/e2e/run.sh runs both. Not a benchmark.
+// This file also loads the tests of run kinds (kinds.test.mjs) and of layouts (layout.test.mjs), one browser for all.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
-import { launch, fileUrl } from './browser.mjs';
-
-const FIXTURE = process.env.GINN_VIEWER_FIXTURE || path.resolve('../../build/viewer_fixture.html');
-const ARTIFACTS = path.join(path.dirname(new URL(import.meta.url).pathname), 'artifacts');
-let browser;
-
-before(async () => {
-  assert.ok(fs.existsSync(FIXTURE), `no fixture at ${FIXTURE}: run tests/e2e/run.sh BUILD_DIR`);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launch({ width: 1440, height: 900 });
-});
-after(async () => { await browser?.close(); });
-
-/** Opens the fixture (with an optional URL fragment) and records requests and console errors. */
-async function open(hash = '', viewport) {
-  const page = await browser.context.newPage();
-  if (viewport) await page.setViewportSize(viewport);
-  const requests = [], errors = [];
-  page.on('request', r => requests.push(r.url()));
-  page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', e => errors.push(e.message));
-  await page.goto(fileUrl(FIXTURE) + hash);
-  await page.waitForSelector('body[data-all-ready="1"]', { timeout: 15000 });
-  await frames(page);
-  return {
-    page, requests, errors,
-    /** Ends a test: screenshot, then no network and no console errors. */
-    async done(name) {
-      await page.screenshot({ path: path.join(ARTIFACTS, name + '.png') });
-      const foreign = requests.filter(u => !/^(file|data|blob):/.test(u));
-      assert.deepEqual(foreign, [], 'the page made network requests');
-      assert.deepEqual(errors, [], 'console errors');
-      await page.close();
-    },
-  };
-}
-
-/** Waits until the page has drawn what the last event asked for (render runs in requestAnimationFrame). */
-const frames = page => page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
-const state = page => page.evaluate(() => window.ginn.state());
-
-/** RGBA pixels of a canvas as a base64 string (compared in node). */
-async function pixels(page, selector) {
-  return page.evaluate(sel => {
-    const c = document.querySelector(sel), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let s = '';
-    for (let i = 0; i < d.length; i += 8192) s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));
-    return { w: c.width, h: c.height, data: btoa(s) };
-  }, selector);
-}
-const decode = p => ({ ...p, data: Buffer.from(p.data, 'base64') });
-function differingPixels(a, b) {
-  let n = 0;
-  for (let i = 0; i < a.data.length; i += 4)
-    if (Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) + Math.abs(a.data[i + 2] - b.data[i + 2]) > 12) n++;
-  return n;
-}
-function countColour(p, [r, g, b], tol = 6) {
-  let n = 0;
-  for (let i = 0; i < p.data.length; i += 4)
-    if (Math.abs(p.data[i] - r) <= tol && Math.abs(p.data[i + 1] - g) <= tol && Math.abs(p.data[i + 2] - b) <= tol) n++;
-  return n;
-}
-
-/** Decodes an 8-bit, non-interlaced RGB or RGBA PNG (what canvas.toBlob writes) to {w, h, data: RGBA}. */
-function decodePng(buf) {
-  assert.deepEqual([...buf.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'PNG signature');
-  let w = 0, h = 0, type = 0;
-  const idat = [];
-  for (let o = 8; o < buf.length;) {
-    const len = buf.readUInt32BE(o), kind = buf.toString('latin1', o + 4, o + 8), body = buf.subarray(o + 8, o + 8 + len);
-    if (kind === 'IHDR') {
-      w = body.readUInt32BE(0); h = body.readUInt32BE(4); type = body[9];
-      assert.equal(body[8], 8, 'bit depth'); assert.ok(type === 2 || type === 6, `colour type ${type}`); assert.equal(body[12], 0, 'interlace');
-    }
-    if (kind === 'IDAT') idat.push(body);
-    o += 12 + len;
-  }
-  const bpp = type === 6 ? 4 : 3, stride = w * bpp, raw = zlib.inflateSync(Buffer.concat(idat));
-  assert.equal(raw.length, h * (stride + 1), 'IDAT size');
-  const rows = Buffer.alloc(h * stride), data = Buffer.alloc(w * h * 4);
-  for (let y = 0; y < h; y++) {  // undo the per-row filters (PNG spec, section 9)
-    const f = raw[y * (stride + 1)], src = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)), o = y * stride;
-    for (let i = 0; i < stride; i++) {
-      const a = i >= bpp ? rows[o + i - bpp] : 0, b = y ? rows[o - stride + i] : 0, c = i >= bpp && y ? rows[o - stride + i - bpp] : 0;
-      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
-      const pred = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][f];
-      rows[o + i] = (src[i] + pred) & 255;
-    }
-  }
-  for (let p = 0; p < w * h; p++) {
-    for (let j = 0; j < 3; j++) data[4 * p + j] = rows[p * bpp + j];
-    data[4 * p + 3] = bpp === 4 ? rows[p * bpp + 3] : 255;
-  }
-  return { w, h, data };
-}
+import { ARTIFACTS, open, frames, state, pixels, decode, differingPixels, countColour, decodePng } from './pages.mjs';
+import './kinds.test.mjs';
+import './layout.test.mjs';
 
 test('slider reaches the first and the last snapshot by keys, value and pointer', async () => {
   const t = await open();
@@ -263,7 +170,7 @@ test('the URL fragment restores run, snapshot, selection and view', async () => 
   await t.done('url-source');
 });
 
-test('PNG export saves exactly the picture on screen', async () => {
+test('PNG export: 3x the picture, with caption and legend, and no cursor artefacts in compare mode', async () => {
   const t = await open('#run=0&k=39&view=pred&sel=1:1-16;2:1-16');
   const { page } = t;
   const shown = decode(await pixels(page, '#panel-a canvas'));
@@ -271,24 +178,62 @@ test('PNG export saves exactly the picture on screen', async () => {
   const st = await state(page);
   assert.equal(download.suggestedFilename(), `ginn-${(await page.evaluate(() => window.ginn.runs()))[0].name}-it${st.iteration}.png`);
   const file = fs.readFileSync(await download.path());
-  fs.writeFileSync(path.join(ARTIFACTS, 'export.png'), file);
-  const png = decodePng(file);
-  assert.deepEqual([png.w, png.h], [shown.w, shown.h], 'the PNG has the picture canvas\' size');
-  assert.equal(differingPixels(png, shown), 0, 'the PNG holds the pixels on screen');
-  const colours = new Set();
-  for (let i = 0; i < png.data.length; i += 4) colours.add(png.data.readUInt32BE(i));
-  assert.ok(colours.size > 200, `not blank: ${colours.size} distinct colours`);
-  // in compare mode (S, the key) it holds both panels side by side with an 8-pixel gap
+  fs.writeFileSync(path.join(ARTIFACTS, 'export-download.png'), file);
+  const png = decodePng(file), S = 3 * shown.w;
+  assert.equal(png.w, S, 'three times the picture\'s width');
+  assert.ok(png.h > S + 30, `room for caption and legend under the picture (${png.h} for ${S})`);
+  // the picture part, averaged over 3x3 blocks, is the picture on screen (up to line rendering at another scale)
+  const small = { w: shown.w, h: shown.h, data: Buffer.alloc(shown.data.length) };
+  for (let y = 0; y < shown.h; y++) for (let x = 0; x < shown.w; x++) for (let c = 0; c < 4; c++) {
+    let sum = 0;
+    for (let dy = 0; dy < 3; dy++) for (let dx = 0; dx < 3; dx++) sum += png.data[4 * ((3 * y + dy) * png.w + 3 * x + dx) + c];
+    small.data[4 * (y * shown.w + x) + c] = Math.round(sum / 9);
+  }
+  const off = differingPixels(small, shown);
+  assert.ok(off < 0.08 * shown.w * shown.h, `the 3x picture matches the screen (${off} of ${shown.w * shown.h} pixels differ)`);
+  // the caption band holds text (light pixels) and names the run and iteration as the on-screen caption does
+  let light = 0;
+  for (let y = S; y < png.h; y++) for (let x = 0; x < png.w; x++) if (png.data[4 * (y * png.w + x)] > 120) light++;
+  assert.ok(light > 200, `caption and legend text drawn (${light} light pixels)`);
+  assert.match(await page.textContent('#panel-a .caption'), /iteration [\d,]+ · loss/);
+  // compare mode: the pointer over panel A draws a ring on panel B on screen, never in the export
   await page.keyboard.press('c');
   await frames(page);
-  const b = decode(await pixels(page, '#panel-b canvas'));
-  const [second] = await Promise.all([page.waitForEvent('download', { timeout: 5000 }), page.keyboard.press('s')]);
-  const both = decodePng(fs.readFileSync(await second.path()));
-  assert.deepEqual([both.w, both.h], [2 * b.w + 8, b.h], 'two panels and the gap');
-  const right = { w: b.w, h: b.h, data: Buffer.alloc(b.data.length) };
-  for (let y = 0; y < b.h; y++) both.data.copy(right.data, 4 * y * b.w, 4 * (y * both.w + b.w + 8), 4 * (y * both.w + 2 * b.w + 8));
-  assert.equal(differingPixels(right, b), 0, 'the right half is panel B');
+  const save = async () => { const [d] = await Promise.all([page.waitForEvent('download', { timeout: 5000 }), page.keyboard.press('s')]); return decodePng(fs.readFileSync(await d.path())); };
+  await page.mouse.move(2, 2);
+  await frames(page);
+  const clean = await save();
+  const box = await page.locator('#panel-a canvas').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  await frames(page);
+  const ringed = decode(await pixels(page, '#panel-b canvas'));
+  await page.mouse.move(2, 2);
+  await frames(page);
+  assert.ok(differingPixels(ringed, decode(await pixels(page, '#panel-b canvas'))) > 10, 'the ring shows on screen');
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  await frames(page);
+  const hovered = await save();
+  assert.equal(hovered.w, clean.w);
+  assert.equal(clean.w, 2 * 3 * ringed.w + 24, 'both panels side by side at 3x with a gap');
+  assert.equal(differingPixels(hovered, clean), 0, 'no ring or hover in the export');
   await t.done('export');
+});
+
+test('SVG export: vector boundaries of the selected neurons over an embedded background, caption and legend', async () => {
+  const t = await open('#run=0&k=39&view=pred&sel=1:1-3');
+  const { page } = t;
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 5000 }), page.click('#export-svg')]);
+  assert.match(download.suggestedFilename(), /\.svg$/);
+  const svg = fs.readFileSync(await download.path(), 'utf8');
+  fs.writeFileSync(path.join(ARTIFACTS, 'export-download.svg'), svg);
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.equal((svg.match(/<image /g) || []).length, 1, 'one background image');
+  const drawn = await page.evaluate(() => [0, 1, 2].filter(id => window.ginn.boundaryPoints(id) > 0).length);
+  const paths = (svg.match(/<path d="M/g) || []).length;
+  assert.equal(paths, drawn + 2, `a path per selected neuron with a boundary (${drawn}) and the decision boundary (outline + line)`);
+  assert.match(svg, /iteration [\d,]+ · loss/);
+  assert.match(svg, /P\(class 1\)/);
+  await t.done('export-svg');
 });
 
 // ---- the analysis' findings: the fixture's first run has layer-1 neuron 5 planted dead from snapshot 20 of 40
@@ -408,7 +353,7 @@ test('looks right: compare mode, help overlay, hover readout, laptop screen with
   const box = await page.locator('#panel-a canvas').boundingBox();
   await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.4);
   await frames(page);
-  assert.match(await page.textContent('#tip'), /P\(class 1\) [\d.]+ · target [01]/);
+  assert.match(await page.textContent('#tip'), /P\(class 1\) [\d.]+target [01]/);
   await page.screenshot({ path: path.join(ARTIFACTS, 'hover.png') });
   await page.keyboard.press('c');
   await frames(page);
@@ -437,4 +382,47 @@ test('a small window (1024x700): the top bar stays one line and the page needs n
   for (const h of m.runs) assert.ok(h <= m.button + 1, `run buttons on one line (${m.runs})`);
   assert.ok(m.help <= 1024, 'the help button is on screen');
   await t.done('small-window');
+});
+
+test('undo after jumping to an event, the event key, and a notice for a linked neuron without a boundary', async () => {
+  const t = await open('#run=0&k=5&view=pred&sel=2:1-3');
+  const { page } = t;
+  assert.match(await page.textContent('#event-key'), /died/, 'the key names the event colours');
+  const before = (await state(page)).sel;
+  const m = (await page.evaluate(() => window.ginn.eventMarkers())).find(e => e.neurons.length);
+  await page.mouse.click(m.x, m.y);
+  await frames(page);
+  assert.notDeepEqual((await state(page)).sel, before);
+  assert.ok(!(await page.locator('#undo').isDisabled()));
+  await page.keyboard.press('Backspace');
+  await frames(page);
+  assert.deepEqual((await state(page)).sel, before, 'Backspace restores the selection');
+  await page.close();
+  // the report's link to the planted dead neuron says why the picture shows no boundary for it
+  const u = await open('#snapshot=30&neurons=L1:5');
+  assert.equal(await u.page.textContent('#notice'), 'L1:5 is dead here: no boundary in the domain');
+  assert.ok(await u.page.isVisible('#notice'));
+  await u.page.click('#neurons .neuron[data-layer="1"][data-index="2"]');
+  await frames(u.page);
+  assert.ok(!(await u.page.isVisible('#notice')), 'a new selection clears it');
+  await u.done('undo-notice');
+});
+
+test('hovering a neuron shades its active side; its activation as a background', async () => {
+  const t = await open('#run=0&view=pred&sel=&db=0');
+  const { page } = t;
+  const plain = decode(await pixels(page, '#panel-a canvas'));
+  await page.hover('#neurons .neuron[data-layer="1"][data-index="2"]');
+  await frames(page);
+  const shaded = decode(await pixels(page, '#panel-a canvas'));
+  const frac = await page.evaluate(() => window.ginn.activeFraction(1));
+  const changed = differingPixels(plain, shaded) / (plain.w * plain.h);
+  assert.ok(Math.abs(changed - frac) < 0.12, `the shaded share (${changed.toFixed(2)}) is the active share (${frac.toFixed(2)})`);
+  await page.mouse.move(2, 2);
+  await page.click('#neurons .neuron[data-layer="1"][data-index="2"]');
+  await page.keyboard.press('u');
+  await frames(page);
+  assert.equal((await state(page)).view, 'activation');
+  assert.match(await page.textContent('#legend-text'), /activation of the selected neuron/);
+  await t.done('neuron-shade');
 });

@@ -27,10 +27,25 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-/// A small real training run held in memory: the bottle at `resolution`, trained with Adam for `iterations`,
+/// A small real training run held in memory of config `c` on `data`, trained with Adam for c.train.iterations,
 /// snapshots spaced quadratically (dense early, as GINN's schedule).
-Run trained_run(const std::string& name, std::vector<int> widths, uint64_t seed, int n_snapshots, int64_t iterations,
-                double test_fraction = 0.0, int resolution = 40) {
+Run trained_on(const std::string& name, const RunConfig& c, Dataset data, int n_snapshots) {
+    Trainer t(c.model, c.optim, c.train, data);
+    std::vector<SnapshotInfo> snaps;
+    std::vector<std::vector<float>> params;
+    for (int k = 0; k < n_snapshots; ++k) {
+        const double f = n_snapshots > 1 ? double(k) / (n_snapshots - 1) : 0.0;
+        const StepResult step = t.run_until(std::llround(double(c.train.iterations) * f * f));
+        const Metrics m = t.evaluate();
+        snaps.push_back({.iteration = t.iteration(), .lr = t.lr(), .loss_batch = step.mean_batch_loss, .loss = m.loss,
+                         .accuracy = m.accuracy, .loss_test = m.loss_test, .accuracy_test = m.accuracy_test});
+        params.emplace_back(t.params().begin(), t.params().end());
+    }
+    return Run::in_memory(c, std::move(snaps), params, std::move(data), name);
+}
+
+/// The bottle at `resolution` (optionally with a test split) for a net of `widths`, lr 1e-2, batch 64.
+RunConfig bottle_config(std::vector<int> widths, uint64_t seed, int64_t iterations, double test_fraction = 0.0, int resolution = 40) {
     RunConfig c;
     c.task.target = "bottle";
     c.task.resolution = resolution;
@@ -40,19 +55,35 @@ Run trained_run(const std::string& name, std::vector<int> widths, uint64_t seed,
     c.train.iterations = iterations;
     c.train.batch = 64;
     c.train.seed = seed;
-    Dataset data = make_dataset(c.task);
-    Trainer t(c.model, c.optim, c.train, data);
-    std::vector<SnapshotInfo> snaps;
-    std::vector<std::vector<float>> params;
-    for (int k = 0; k < n_snapshots; ++k) {
-        const double f = n_snapshots > 1 ? double(k) / (n_snapshots - 1) : 0.0;
-        const StepResult step = t.run_until(std::llround(iterations * f * f));
-        const Metrics m = t.evaluate();
-        snaps.push_back({.iteration = t.iteration(), .lr = t.lr(), .loss_batch = step.mean_batch_loss, .loss = m.loss,
-                         .accuracy = m.accuracy, .loss_test = m.loss_test, .accuracy_test = m.accuracy_test});
-        params.emplace_back(t.params().begin(), t.params().end());
+    return c;
+}
+
+Run trained_run(const std::string& name, std::vector<int> widths, uint64_t seed, int n_snapshots, int64_t iterations,
+                double test_fraction = 0.0, int resolution = 40) {
+    const RunConfig c = bottle_config(std::move(widths), seed, iterations, test_fraction, resolution);
+    return trained_on(name, c, make_dataset(c.task), n_snapshots);
+}
+
+/// Three Gaussian blobs (classes 0, 1, 2) on [-6, 6]^2, n points, every fifth held out as the test split.
+Dataset three_blobs(int n) {
+    Dataset d;
+    d.name = "three-blobs";
+    d.domain = Box{-6, 6, -6, 6};
+    d.n_classes = 3;
+    d.X.resize(n, 2);
+    d.label.resize(size_t(n));
+    d.is_test.resize(size_t(n));
+    std::mt19937 rng(7);
+    std::normal_distribution<float> noise(0.0f, 1.3f);
+    const float cx[3] = {-3, 3, 0}, cy[3] = {-2, -2, 3};
+    for (int i = 0; i < n; ++i) {
+        const int c = i % 3;
+        d.X(i, 0) = std::clamp(cx[c] + noise(rng), -5.9f, 5.9f);
+        d.X(i, 1) = std::clamp(cy[c] + noise(rng), -5.9f, 5.9f);
+        d.label[size_t(i)] = c;
+        d.is_test[size_t(i)] = i % 5 == 4;
     }
-    return Run::in_memory(c, std::move(snaps), params, std::move(data), name);
+    return d;
 }
 
 /// A copy of `run` in which layer-1 neuron `index` (from 1) is planted dead from snapshot `from` on: its line moved
@@ -137,7 +168,9 @@ const Fixture& fixture() {
 }
 
 TEST(viewer_test, page_is_self_contained) {
-    const std::string& h = fixture().html;
+    std::string h = fixture().html;
+    // the SVG export's namespace is an identifier, never fetched: the only http:// allowed
+    for (size_t at; (at = h.find("http://www.w3.org/2000/svg")) != std::string::npos;) h.erase(at, 26);
     EXPECT_EQ(h.find("http://"), std::string::npos);
     EXPECT_EQ(h.find("https://"), std::string::npos);
     EXPECT_EQ(h.find("<script src"), std::string::npos);
@@ -167,7 +200,18 @@ TEST(viewer_test, page_holds_every_snapshot_of_every_run) {
 
 TEST(viewer_test, weights_decode_to_the_snapshot_networks) {
     const json j = page_data(fixture().html)["runs"][0];
-    const std::string w = unbase64(j["weights"]);
+    ASSERT_EQ(j["weights_packing"], "xor-planes-zlib");
+    // unpack (docs/viewer.md): inflate (stb_image's decoder), then per snapshot byte planes -> floats, XOR the previous
+    const std::string z = unbase64(j["weights"]);
+    int n = 0;
+    char* raw = stbi_zlib_decode_malloc(z.data(), int(z.size()), &n);
+    ASSERT_NE(raw, nullptr) << "the weights are not zlib data";
+    const std::string planes(raw, size_t(n));
+    std::free(raw);
+    const size_t per = planes.size() / size_t(fixture().a.n_snapshots());
+    std::string w(planes.size(), '\0');
+    for (size_t at = 0; at < w.size(); at += per)
+        for (size_t i = 0; i < per; ++i) w[at + i] = char(planes[at + (i % 4) * (per / 4) + i / 4] ^ (at > 0 ? w[at - per + i] : 0));
     size_t off = 0;
     for (int k = 0; k < fixture().a.n_snapshots(); ++k) {
         const Network net = fixture().a.network(k);
@@ -236,6 +280,73 @@ TEST(viewer_test, prediction_atlas_decodes_to_the_network_probabilities) {
         EXPECT_LE(worst, 1) << "snapshot " << k;
     }
     stbi_image_free(px);
+}
+
+/// Tile t of a decoded atlas (grey PNG, delta-coded per tile against tile t - tiles): n x n bytes, row-major.
+std::vector<std::vector<uint8_t>> atlas_tiles(const json& p, int n_snapshots) {
+    const int n = p["size"], cols = p["cols"], T = p.value("tiles", 1);
+    const std::string png = unbase64(p["atlas"].get<std::string>().substr(std::string("data:image/png;base64,").size()));
+    int w = 0, h = 0, ch = 0;
+    unsigned char* px = stbi_load_from_memory(reinterpret_cast<const unsigned char*>(png.data()), int(png.size()), &w, &h, &ch, 1);
+    EXPECT_NE(px, nullptr) << "atlas is not a PNG";
+    std::vector<std::vector<uint8_t>> tiles(size_t(n_snapshots * T), std::vector<uint8_t>(size_t(n) * n));
+    for (int t = 0; px && t < n_snapshots * T; ++t)
+        for (int i = 0; i < n * n; ++i) {
+            const uint8_t d = px[size_t(t / cols * n + i / n) * size_t(w) + size_t(t % cols * n + i % n)];
+            tiles[size_t(t)][size_t(i)] = uint8_t((t >= T ? tiles[size_t(t - T)][size_t(i)] : 0) + d);
+        }
+    stbi_image_free(px);
+    return tiles;
+}
+
+TEST(viewer_test, k_class_and_regression_images_decode_to_softmax_and_scaled_output) {
+    RunConfig three = bottle_config({6}, /*seed=*/1, /*iterations=*/200);
+    three.task.target = "three-blobs";
+    three.model.head = Head::softmax;
+    three.model.n_classes = 3;
+    const ginn::Run classes = trained_on("three", three, three_blobs(90), /*n_snapshots=*/3);
+    RunConfig reg_config = bottle_config({6}, /*seed=*/2, /*iterations=*/200);
+    reg_config.model.head = Head::regression;
+    const ginn::Run reg = trained_on("reg", reg_config, make_dataset(reg_config.task), /*n_snapshots=*/3);
+    const json d = page_data(viewer_html({&classes, &reg}, {.image_size = 16}));
+    const int n = 16;
+    // k classes: one tile per class holding P(class c) (softmax of the logits, computed here), 8 bits
+    const json& c = d["runs"][0];
+    EXPECT_EQ(c["output"]["kind"], "classes");
+    EXPECT_EQ(c["prediction"]["tiles"], 3);
+    const auto tiles = atlas_tiles(c["prediction"], 3);
+    for (int k = 0; k < 3; ++k) {
+        const Network net = classes.network(k);
+        const Eigen::MatrixXd Z = forward(net, pixel_centres(net.domain, n, n));  // (n^2, 3)
+        for (int i = 0; i < n * n; ++i) {
+            const Eigen::ArrayXd e = (Z.row(i).array() - Z.row(i).maxCoeff()).exp().transpose();
+            for (int cl = 0; cl < 3; ++cl)
+                ASSERT_LE(std::abs(int(tiles[size_t(k * 3 + cl)][size_t(i)]) - int(std::lround(255 * e(cl) / e.sum()))), 1)
+                    << "snapshot " << k << " pixel " << i << " class " << cl;
+        }
+    }
+    // points: 90, quantised to 16 bits; every fifth a test point
+    const json& pts = c["points"];
+    ASSERT_EQ(pts["n"], 90);
+    const std::string xy = unbase64(pts["xy"]), test = unbase64(pts["test"]);
+    for (int i = 0; i < 90; ++i) {
+        const double u = (uint8_t(xy[size_t(4 * i)]) | uint8_t(xy[size_t(4 * i + 1)]) << 8) / 65535.0;
+        EXPECT_NEAR(-6 + 12 * u, classes.dataset().X(i, 0), 12.0 / 65535) << "point " << i;
+        EXPECT_EQ(test[size_t(i)], i % 5 == 4 ? 1 : 0);
+    }
+    EXPECT_TRUE(c["target"].is_null()) << "a point task defines no target raster";
+    // regression: the output scaled from the label range [0, 1], clipped
+    const json& r = d["runs"][1];
+    EXPECT_EQ(r["output"]["kind"], "regression");
+    EXPECT_EQ(r["output"]["range"], json::parse("[0.0, 1.0]"));
+    const auto rt = atlas_tiles(r["prediction"], 3);
+    for (int k = 0; k < 3; ++k) {
+        const Network net = reg.network(k);
+        const Eigen::MatrixXd Z = forward(net, pixel_centres(net.domain, n, n));
+        for (int i = 0; i < n * n; ++i)
+            ASSERT_LE(std::abs(int(rt[size_t(k)][size_t(i)]) - int(std::lround(255 * std::clamp(Z(i, 0), 0.0, 1.0)))), 1);
+    }
+    EXPECT_TRUE(r["target"].is_object()) << "the bottle image is a target";
 }
 
 TEST(viewer_test, page_without_findings_has_none) {
@@ -318,9 +429,12 @@ TEST(viewer_test, run_without_snapshots_is_an_error) {
     EXPECT_THROW(viewer_html({&empty}), Error);
 }
 
-/// The browser tests' fixture (tests/e2e/run.sh): two trained 2-16-16-16-2 runs, one with a test split, with the
-/// analysis' findings; in the first, layer-1 neuron 5 (alive until then) is planted dead from snapshot 20 of 40. Written to
-/// $GINN_VIEWER_FIXTURE or <build>/viewer_fixture.html.
+/// The browser tests' fixtures (tests/e2e/run.sh), written to $GINN_VIEWER_FIXTURE or <build>/viewer_fixture.html:
+/// two trained 2-16-16-16-2 runs, one with a test split, with the analysis' findings; in the first, layer-1 neuron 5
+/// (alive until then) is planted dead from snapshot 20 of 40. Beside it, FIXTURE-kinds.html: a 3-class point task with
+/// a test split, a regression head on the bottle, a tanh net on the circle task with a test split (its layer-1 neuron 3
+/// planted without sign change from snapshot 4 of 8); FIXTURE-wide.html: a 2-64-64-64-2 run
+/// and a 6-layer run.
 TEST(viewer_test, write_e2e_fixture) {
     const char* env = std::getenv("GINN_VIEWER_FIXTURE");
     const std::string path = env && *env ? std::string(env) : (fs::path(GINN_BINARY).parent_path() / "viewer_fixture.html").string();
@@ -332,6 +446,29 @@ TEST(viewer_test, write_e2e_fixture) {
     write_viewer({&a, &b}, path, {.title = "ginn viewer test fixture", .image_size = 64, .findings = findings});
     EXPECT_TRUE(fs::exists(path));
     std::cout << "wrote " << path << " (" << fs::file_size(path) << " bytes)\n";
+
+    const std::string stem = path.substr(0, path.size() - std::string(".html").size());
+    RunConfig three = bottle_config({12, 12}, /*seed=*/1, /*iterations=*/1500);
+    three.task.target = "three-blobs";
+    three.model.head = Head::softmax;
+    three.model.n_classes = 3;
+    const ginn::Run classes = trained_on("three-classes", three, three_blobs(600), /*n_snapshots=*/12);
+    RunConfig regression = bottle_config({16, 16}, /*seed=*/3, /*iterations=*/1500);
+    regression.model.head = Head::regression;
+    const ginn::Run reg = trained_on("regression", regression, make_dataset(regression.task), /*n_snapshots=*/10);
+    RunConfig smooth = bottle_config({8, 8}, /*seed=*/4, /*iterations=*/1500, /*test_fraction=*/0.2);
+    smooth.task.target = "circle";
+    smooth.task.n_points = 400;
+    smooth.model.activation = Activation::tanh;
+    const ginn::Run tanh_run = with_dead_neuron(trained_on("tanh-circle", smooth, make_dataset(smooth.task), /*n_snapshots=*/8),
+                                                /*index=*/3, /*from=*/4);  // no sign change from snapshot 4: not dead
+    write_viewer({&classes, &reg, &tanh_run}, stem + "-kinds.html", {.title = "ginn viewer fixture: kinds", .image_size = 48});
+
+    const ginn::Run wide = trained_run("wide-64", {64, 64, 64}, /*seed=*/5, /*n_snapshots=*/6, /*iterations=*/400);
+    const ginn::Run deep = trained_run("deep-6", {8, 8, 8, 8, 8, 8}, /*seed=*/6, /*n_snapshots=*/6, /*iterations=*/400);
+    const std::vector<json> wide_findings = run_findings({&wide, &deep});
+    write_viewer({&wide, &deep}, stem + "-wide.html", {.title = "ginn viewer fixture: wide and deep", .image_size = 48,
+                                                       .findings = wide_findings});
 }
 
 }  // namespace

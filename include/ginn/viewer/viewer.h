@@ -12,6 +12,7 @@
 // docs/viewer.md; the page decodes it once on load.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ struct ViewerOptions {
     /// One "ginn-findings" object per run, in the runs' order (viewer_findings or run_findings, analysis.h): neuron
     /// badges and the event timeline. Empty: the page shows neither.
     std::vector<nlohmann::json> findings{};
+    /// Called after each snapshot is encoded with (done, total) over all runs, from worker threads one at a time
+    /// (the command line's progress bar). Empty: no calls.
+    std::function<void(int, int)> on_progress{};
 };
 
 /// The whole page as one HTML string: CSS, JS and every run's data inlined, no external references.

@@ -43,6 +43,17 @@ bool is_half_created(const fs::path& dir) {
     }
 }
 
+/// A run stopped (interrupted, or killed after its first save) that --resume can continue.
+bool is_resumable(const fs::path& dir) {
+    try {
+        const nlohmann::json m = parse_json(read_file((dir / "manifest.json").string()), "manifest.json");
+        const std::string status = m.value("status", std::string());
+        return (status == "running" || status == "interrupted") && !m.value("state_file", std::string()).empty();
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
 /// Removes files write_file_atomic left behind when a process died between writing and renaming them (also the
 /// `NAME.tmp.<pid>` names of earlier versions).
 void remove_stale_temporaries(const fs::path& dir) {
@@ -76,7 +87,9 @@ DirLock prepare_directory(const std::string& out, bool force) {
     if (existed && !empty) {
         const bool half = is_half_created(dir);
         if (!force && !half)
-            throw Error(out, "output directory already exists", "a new directory", "pass --force to replace it");
+            throw Error(out, "output directory already exists", "a new directory",
+                        is_resumable(dir) ? "continue it with `ginn train --resume " + out + "`, or pass --force to replace it"
+                                          : "pass --force to replace it");
         const bool is_run = fs::exists(dir / "manifest.json") || fs::exists(dir / run_marker);
         if (!is_run)
             throw Error(out, "exists and is not a ginn run directory", "a new directory or an earlier run",

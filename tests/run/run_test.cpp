@@ -365,6 +365,9 @@ TEST(run_test, resume_rewrites_parameters_and_refuses_a_damaged_state) {
     std::string bytes = read_file(state);
     bytes[bytes.size() / 2] ^= 0x10;
     write_file_atomic(state, bytes);
+    TrainOptions again;
+    again.out = o.out;
+    test::expect_error([&] { train_run(c, again); }, {"already exists", "--resume " + o.out});
     test::expect_error([&] { resume_run(o.out, TrainOptions{}); }, {state, "checksum"});
 }
 

@@ -154,13 +154,15 @@ void read_manifest(const nlohmann::json& m, const std::string& path, RunConfig& 
 }  // namespace
 
 Run Run::open(const std::string& dir) {
-    if (!fs::is_directory(dir))
-        throw Error(dir, "not a run directory", "a directory written by `ginn train`", "check the path");
+    std::error_code ec;  // error codes, not exceptions: a permission problem becomes this function's Error
+    if (!fs::is_directory(dir, ec))
+        throw Error(dir, "not a run directory" + (ec ? ": " + ec.message() : std::string()),
+                    "a directory written by `ginn train`", "check the path");
     const std::string manifest_path = (fs::path(dir) / "manifest.json").string();
-    if (!fs::exists(manifest_path))
+    if (!fs::exists(manifest_path, ec))
         throw Error(manifest_path, "missing", "a run directory with manifest.json",
-                    fs::exists(fs::path(dir) / ".ginn-run") ? "training was killed before its first save; train it again"
-                                                             : "is this a ginn run directory?");
+                    fs::exists(fs::path(dir) / ".ginn-run", ec) ? "training was killed before its first save; train it again"
+                                                                 : "is this a ginn run directory?");
     Run run;
     run.dir_ = dir;
     run.manifest_ = parse_json(read_file(manifest_path, detail::max_manifest_bytes), manifest_path);

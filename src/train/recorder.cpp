@@ -78,7 +78,7 @@ DirLock prepare_directory(const std::string& out, bool force) {
     if (existed && !fs::is_directory(dir, ec))
         throw Error(out, "exists and is not a directory", "a new directory or an earlier run", "choose another -o");
     fs::create_directories(dir, ec);
-    if (ec || !fs::is_directory(dir))
+    if (ec || !fs::is_directory(dir, ec))
         throw Error(out, "cannot create output directory" + (ec ? ": " + ec.message() : std::string()),
                     "a writable location", "check the path and permissions");
     DirLock lock(out);  // from here on no other ginn writes this directory
@@ -302,7 +302,8 @@ TrainResult train_run(const RunConfig& config_in, const TrainOptions& options) {
 }
 
 TrainResult resume_run(const std::string& dir, const TrainOptions& options) {
-    if (!fs::is_directory(dir))
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
         throw Error(dir, "not a run directory", "a directory written by `ginn train`", "check the path");
     const DirLock lock(dir);
     remove_stale_temporaries(dir);

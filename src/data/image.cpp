@@ -115,10 +115,12 @@ std::vector<uint8_t> resize_pillow_bilinear(const std::vector<uint8_t>& grey, in
 
 // ---------------------------------------------------------------------------------------------- decoding
 
-/// Pillow's RGB -> "L" conversion (ITU-R 601-2 luma in 16-bit fixed point, rounded), after compositing a
-/// transparent pixel onto white (Pillow's convert("L") would drop the alpha instead; GINN's image is opaque).
-uint8_t luma(const unsigned char* rgba) {
-    const int l = (rgba[0] * 19595 + rgba[1] * 38470 + rgba[2] * 7471 + 0x8000) >> 16;
+/// Grey level of an RGBA pixel, composited onto white (Pillow's convert("L") would drop the alpha instead; GINN's
+/// image is opaque). bilinear: Pillow's "L" (ITU-R 601-2 luma in 16-bit fixed point, rounded); stb: stb_image's
+/// own conversion (8-bit weights 77, 150, 29, truncated), ginn's original behaviour. Both keep a grey pixel's value.
+uint8_t grey_level(const unsigned char* rgba, Resize resize) {
+    const int l = resize == Resize::bilinear ? (rgba[0] * 19595 + rgba[1] * 38470 + rgba[2] * 7471 + 0x8000) >> 16
+                                             : (rgba[0] * 77 + rgba[1] * 150 + rgba[2] * 29) >> 8;
     const int alpha = rgba[3];
     return static_cast<uint8_t>((l * alpha + 255 * (255 - alpha) + 127) / 255);
 }
@@ -148,7 +150,7 @@ Dataset load_image(const std::string& path, int resolution, double threshold, Re
                              "convert it to PNG");
     const size_t n_pixels = static_cast<size_t>(w) * h;
     std::vector<uint8_t> grey(n_pixels);  // h rows of w, from the top
-    for (size_t i = 0; i < n_pixels; ++i) grey[i] = luma(pixels + 4 * i);
+    for (size_t i = 0; i < n_pixels; ++i) grey[i] = grey_level(pixels + 4 * i, resize);
     stbi_image_free(pixels);
     // Resize to resolution x resolution (the aspect ratio is not kept: the image fills the unit box).
     std::vector<uint8_t> resized;

@@ -35,7 +35,9 @@ TEST(io_test, atomic_write_does_not_follow_a_planted_symlink_and_leaves_no_tempo
     for (const auto& e : fs::directory_iterator(dir)) n_entries += !is_atomic_temp_name(e.path().filename().string());
     EXPECT_EQ(n_entries, 3);  // victim, out and the planted out.json.tmp.PID: no temporary of ours is left
     for (const auto& e : fs::directory_iterator(dir))
-        if (is_atomic_temp_name(e.path().filename().string())) EXPECT_TRUE(fs::is_symlink(e.path())) << e.path();
+        if (is_atomic_temp_name(e.path().filename().string())) {
+            EXPECT_TRUE(fs::is_symlink(e.path())) << e.path();
+        }
     // A symlink at the target itself is replaced, not written through.
     fs::remove(out);
     fs::create_symlink(victim, out);

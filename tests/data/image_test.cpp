@@ -2,6 +2,8 @@
 // and grey conversion, checked against Debian's python3-pil on thin lines, gradients, colour noise, several sizes
 // and odd scale factors; and an image too large to decode is refused before decoding.
 #include <gtest/gtest.h>
+#include <stb/stb_image.h>
+#include <stb/stb_image_resize.h>
 #include <stb/stb_image_write.h>
 
 #include <cstdio>
@@ -95,6 +97,26 @@ TEST(image_test, stb_stays_the_default_and_differs_from_pillow_on_thin_lines) {
     size_t n_diff = 0;
     for (size_t i = 0; i < stb.label.size(); ++i) n_diff += stb.label[i] != bilinear.label[i];
     EXPECT_GT(n_diff, 0u) << "the two filters should give different labels on GINN-like thin lines";
+}
+
+TEST(image_test, stb_mode_is_ginns_original_preprocessing) {
+    // The original pipeline, spelled out with stb directly: grey + alpha decode, composite onto white, stb resize.
+    const std::string dir = scratch_dir("image_stb");
+    ASSERT_FALSE(pillow_cases(dir).empty());
+    for (const std::string name : {"noise_123_50", "lines_333_97"}) {
+        const std::string path = dir + "/" + name + ".png";
+        int w = 0, h = 0, n = 0;
+        unsigned char* pixels = stbi_load(path.c_str(), &w, &h, &n, 2);
+        ASSERT_NE(pixels, nullptr);
+        std::vector<unsigned char> grey(static_cast<size_t>(w) * h), resized(64 * 64);
+        for (size_t i = 0; i < grey.size(); ++i)
+            grey[i] = static_cast<unsigned char>((pixels[2 * i] * pixels[2 * i + 1] + 255 * (255 - pixels[2 * i + 1]) + 127) / 255);
+        stbi_image_free(pixels);
+        ASSERT_TRUE(stbir_resize_uint8(grey.data(), w, h, 0, resized.data(), 64, 64, 0, 1));
+        const Dataset data = make_dataset(TaskSpec{.target = path, .resolution = 64});
+        for (size_t i = 0; i < resized.size(); ++i)
+            ASSERT_EQ(data.label[i], resized[i] / 255.0 >= 0.5 ? 1 : 0) << name << " pixel " << i;
+    }
 }
 
 TEST(image_test, resize_names_round_trip_and_bad_name_is_an_error) {

@@ -3,6 +3,7 @@
 #include "ginn/run/run.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
@@ -21,7 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string fresh_dir(const std::string& name) {
-    const auto dir = fs::temp_directory_path() / ("ginn_run_test_" + name);
+    // The process id keeps parallel test processes (and other checkouts on this machine) out of each other's way.
+    const auto dir = fs::temp_directory_path() / ("ginn_run_test_" + std::to_string(::getpid()) + "_" + name);
     fs::remove_all(dir);
     return dir.string();
 }

@@ -3,6 +3,7 @@
 #include "ginn/train/config.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -15,7 +16,7 @@ namespace ginn {
 namespace {
 
 std::string write_temp(const std::string& name, const std::string& text) {
-    const auto path = std::filesystem::temp_directory_path() / ("ginn_config_test_" + name);
+    const auto path = std::filesystem::temp_directory_path() / ("ginn_config_test_" + std::to_string(::getpid()) + "_" + name);
     std::ofstream(path) << text;
     return path.string();
 }
@@ -168,7 +169,7 @@ TEST(config_test, numbers_are_range_checked_not_wrapped_or_truncated) {
 }
 
 TEST(config_test, a_directory_or_a_resize_name_is_checked) {
-    const auto dir = std::filesystem::temp_directory_path() / "ginn_config_test_dir";
+    const auto dir = std::filesystem::temp_directory_path() / ("ginn_config_test_" + std::to_string(::getpid()) + "_dir");
     std::filesystem::create_directories(dir);
     test::expect_error([&] { config_from_toml_file(dir.string()); }, {dir.string(), "is a directory"});
     const RunConfig c = config_from_toml_file(write_temp("resize.toml", "[task]\nresize = \"bilinear\"\nthreshold = 1\n"));

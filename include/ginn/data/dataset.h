@@ -22,9 +22,9 @@
 
 namespace ginn {
 
-/// How an image target is resized to resolution x resolution. `stb`: stb_image_resize's default filter (ginn's
-/// original behaviour); `bilinear`: Pillow's antialiased bilinear resize, bit for bit (GINN's own preprocessing).
-/// Both start from Pillow's grey conversion (ITU-R 601-2 luma, integer rounding) of the 8-bit image.
+/// How an image target is made grey and resized to resolution x resolution. `stb`: stb_image's grey conversion and
+/// stb_image_resize's default filter (ginn's original behaviour); `bilinear`: Pillow's convert("L") (ITU-R 601-2
+/// luma, integer rounding) and antialiased bilinear resize, bit for bit (GINN's own preprocessing).
 enum class Resize { stb, bilinear };
 const std::vector<std::string>& resize_names();
 std::string_view resize_name(Resize r);

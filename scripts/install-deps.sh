@@ -10,6 +10,7 @@ packages=(build-essential cmake ninja-build pkg-config
           clang libclang-rt-14-dev   # the sanitizer build and the libFuzzer harnesses (scripts/test.sh, fuzz.sh)
           libgmp-dev
           poppler-utils   # pdftotext, pdfinfo: the figure tests read PDFs back
+          python3 python3-pil   # the reference for the Pillow-compatible resize test (tests/data)
           ffmpeg chromium)
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <Eigen/Dense>
 #include <cmath>
@@ -38,9 +39,11 @@ inline void expect_error(const std::function<void()>& f, const std::vector<std::
         EXPECT_NE(message.find(part), std::string::npos) << "message '" << message << "' lacks '" << part << "'";
 }
 
-/// A fresh, empty scratch directory under the test temp dir, named after the test file and case.
+/// A fresh, empty scratch directory under the test temp dir, named after the test file and case and this process.
 inline std::string scratch_dir(const std::string& name) {
-    const std::filesystem::path dir = std::filesystem::path(testing::TempDir()) / ("ginn_" + name);
+    // The process id keeps parallel test processes (and other checkouts on this machine) out of each other's way.
+    const std::filesystem::path dir =
+        std::filesystem::path(testing::TempDir()) / ("ginn_" + std::to_string(::getpid()) + "_" + name);
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return dir.string();

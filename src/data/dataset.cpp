@@ -2,11 +2,9 @@
 // dataset's binary form. Not sampling or batching (trainer.h); the generated tasks are in tasks.cpp.
 #include "ginn/data/dataset.h"
 
-#include <stb/stb_image.h>
-#include <stb/stb_image_resize.h>
-
 #include <algorithm>
 #include <bit>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -22,10 +20,14 @@ namespace {
 
 using detail::Rng;
 using detail::grid_dataset;
+using detail::load_image;
 
 constexpr int max_resolution = 4096;
 constexpr int max_points = 10'000'000;
 constexpr double max_test_fraction = 0.9;
+constexpr double max_noise = 1.0;
+constexpr uint64_t max_csv_bytes = 1ull << 30;
+constexpr int max_csv_classes = 4096;  // the softmax head's limit (model.h max_width)
 // Salt so that the test split's random stream differs from the stream that samples the points.
 constexpr uint64_t split_salt = 0x7E57'5EED'0000'0001ull;
 
@@ -38,8 +40,9 @@ void check_spec(const TaskSpec& spec) {
                     "200 reproduces GINN");
     if (spec.n_points < 1 || spec.n_points > max_points)
         throw Error("n_points", "is " + std::to_string(spec.n_points), "an integer in 1..10000000", hint);
-    if (!(spec.noise >= 0) || !std::isfinite(spec.noise))
-        throw Error("noise", "is " + std::to_string(spec.noise), "a finite number >= 0", "0 means no noise");
+    if (!(spec.noise >= 0 && spec.noise <= max_noise))
+        throw Error("noise", "is " + std::to_string(spec.noise), "a number in [0, 1]",
+                    "TensorFlow Playground's noise: 0 means none, its slider ends at 0.5");
     if (!(spec.test_fraction >= 0 && spec.test_fraction <= max_test_fraction))
         throw Error("test_fraction", "is " + std::to_string(spec.test_fraction), "a number in [0, 0.9]", hint);
     if (!(spec.threshold >= 0 && spec.threshold <= 1))
@@ -56,38 +59,6 @@ std::string lower_extension(const std::string& path) {
     std::string ext = std::filesystem::path(path).extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
     return ext;
-}
-
-// ---------------------------------------------------------------------------------------------- image files
-
-Dataset load_image(const std::string& path, int resolution, double threshold) {
-    const std::string bytes = read_file(path);
-    const std::string expected = "a PNG, JPEG or BMP image";
-    if (bytes.empty()) throw Error(path, "file is empty", expected, "check that the file was fully written");
-    int w = 0, h = 0, n_channels = 0;
-    // Grey + alpha, so that transparent pixels can be composited onto white.
-    unsigned char* pixels = stbi_load_from_memory(reinterpret_cast<const unsigned char*>(bytes.data()),
-                                                  static_cast<int>(bytes.size()), &w, &h, &n_channels, 2);
-    if (!pixels) throw Error(path, std::string("cannot decode image: ") + stbi_failure_reason(), expected,
-                             "convert it to PNG");
-    const size_t n_pixels = static_cast<size_t>(w) * h;
-    if (n_pixels == 0) {
-        stbi_image_free(pixels);
-        throw Error(path, "image has no pixels", "an image at least 1x1", "check the file");
-    }
-    std::vector<unsigned char> grey(n_pixels);  // h rows of w, from the top
-    for (size_t i = 0; i < n_pixels; ++i) {
-        const int g = pixels[2 * i], alpha = pixels[2 * i + 1];
-        grey[i] = static_cast<unsigned char>((g * alpha + 255 * (255 - alpha) + 127) / 255);
-    }
-    stbi_image_free(pixels);
-    // Resize to resolution x resolution (the aspect ratio is not kept: the image fills the unit box).
-    std::vector<unsigned char> resized(static_cast<size_t>(resolution) * resolution);
-    if (!stbir_resize_uint8(grey.data(), w, h, 0, resized.data(), resolution, resolution, 0, 1))
-        throw Error(path, "cannot resize image", "an image stb_image_resize accepts", "convert it to PNG");
-    std::vector<int32_t> labels(resized.size());
-    for (size_t i = 0; i < resized.size(); ++i) labels[i] = resized[i] / 255.0 >= threshold ? 1 : 0;
-    return grid_dataset(path, Box{}, resolution, resolution, std::move(labels));
 }
 
 // ---------------------------------------------------------------------------------------------- CSV files
@@ -114,12 +85,25 @@ bool parse_number(std::string_view s, T& out) {
     return ec == std::errc() && end == s.data() + s.size() && !s.empty();
 }
 
+/// A header line: three non-empty names, none a number, each with a letter and without '.' (so a mistyped number
+/// such as `O.5` is not mistaken for a header and dropped).
+bool is_header(const std::vector<std::string_view>& fields) {
+    if (fields.size() != 3) return false;
+    for (std::string_view f : fields) {
+        double v = 0;
+        const bool has_letter = std::any_of(f.begin(), f.end(), [](unsigned char c) { return std::isalpha(c); });
+        if (f.empty() || parse_number(f, v) || !has_letter || f.find('.') != std::string_view::npos) return false;
+    }
+    return true;
+}
+
 Dataset load_csv(const std::string& path) {
-    const std::string text = read_file(path);
+    const std::string text = read_file(path, max_csv_bytes);
     std::vector<double> xs, ys;
     std::vector<int32_t> labels;
     int line_no = 0;
-    size_t start = 0;
+    bool first_line = true;
+    size_t start = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;  // a UTF-8 byte-order mark
     while (start < text.size()) {
         size_t end = text.find('\n', start);
         if (end == std::string::npos) end = text.size();
@@ -129,32 +113,31 @@ Dataset load_csv(const std::string& path) {
         if (line.empty()) continue;
         const std::string where = path + ":" + std::to_string(line_no);
         const auto fields = split_fields(line);
-        double x = 0, y = 0;
-        const bool numeric = fields.size() == 3 && parse_number(fields[0], x) && parse_number(fields[1], y);
-        if (labels.empty() && xs.empty() && !numeric && fields.size() == 3 && !parse_number(fields[0], x))
-            continue;  // a header line such as `x,y,label`
+        const bool header = first_line && is_header(fields);
+        first_line = false;
+        if (header) continue;  // such as `x,y,label`
         if (fields.size() != 3)
             throw Error(where, "has " + std::to_string(fields.size()) + " columns", "3 columns x,y,label",
                         "one point per line, e.g. 0.5,-1.25,1");
-        if (!parse_number(fields[0], x) || !parse_number(fields[1], y) || !std::isfinite(x) || !std::isfinite(y))
+        double x = 0, y = 0;
+        if (!parse_number(fields[0], x) || !parse_number(fields[1], y) || !(std::abs(x) <= max_abs_coordinate) ||
+            !(std::abs(y) <= max_abs_coordinate))
             throw Error(where, "bad coordinate '" + std::string(fields[0]) + "," + std::string(fields[1]) + "'",
-                        "two finite numbers", "use '.' as the decimal point");
+                        "two numbers within +-1e6", "use '.' as the decimal point; rescale large coordinates");
         int32_t label = 0;
-        if (!parse_number(fields[2], label))
-            throw Error(where, "bad label '" + std::string(fields[2]) + "'", "an integer class 0..k-1",
-                        "labels are whole numbers");
-        if (label < 0)
-            throw Error(where, "negative label " + std::to_string(label), "an integer class 0..k-1",
-                        "number the classes from 0");
+        if (!parse_number(fields[2], label) || label < 0 || label >= max_csv_classes)
+            throw Error(where, "bad label '" + std::string(fields[2]) + "'",
+                        "an integer class 0.." + std::to_string(max_csv_classes - 1),
+                        "labels are whole numbers, counted from 0");
+        if (labels.size() >= static_cast<size_t>(max_points))
+            throw Error(path, "has more than " + std::to_string(max_points) + " points", "at most 10000000",
+                        "subsample the file");
         xs.push_back(x);
         ys.push_back(y);
         labels.push_back(label);
     }
     if (labels.empty())
         throw Error(path, "has no points", "lines x,y,label (an optional header first)", "check the file");
-    if (labels.size() > static_cast<size_t>(max_points))
-        throw Error(path, "has " + std::to_string(labels.size()) + " points", "at most 10000000",
-                    "subsample the file");
 
     Dataset data;
     data.name = path;
@@ -202,6 +185,8 @@ const std::vector<std::string>& task_names() {
     return names;
 }
 
+void TaskSpec::validate() const { check_spec(*this); }
+
 int64_t Dataset::n_test() const { return std::count(is_test.begin(), is_test.end(), uint8_t{1}); }
 
 Dataset make_dataset(const TaskSpec& spec) {
@@ -220,7 +205,7 @@ Dataset make_dataset(const TaskSpec& spec) {
         if (ext == ".csv")
             data = load_csv(t);
         else if (is_image || std::filesystem::exists(t))
-            data = load_image(t, spec.resolution, spec.threshold);
+            data = load_image(t, spec.resolution, spec.threshold, spec.resize);
         else
             throw Error(t, "unknown task", "one of " + valid_task_list() + ", or a PNG/JPEG/BMP/CSV file",
                         "check the spelling or the path");
@@ -260,7 +245,7 @@ public:
                     if (i < 0 || j < 0 || i >= n_side_ || j >= n_side_) continue;
                     for (int64_t p : buckets_[static_cast<size_t>(j) * n_side_ + i]) {
                         const double d2 = std::pow(data_.X(p, 0) - x, 2) + std::pow(data_.X(p, 1) - y, 2);
-                        if (d2 < best_d2) best_d2 = d2, best = p;
+                        if (d2 < best_d2 || best < 0) best_d2 = d2, best = p;  // best < 0: even if d2 overflows
                     }
                 }
         }
@@ -299,7 +284,11 @@ std::vector<int32_t> target_raster(const Dataset& data, int w, int h) {
     }
     const NearestPoint nearest(data);
     const Eigen::MatrixXd X = pixel_centres(data.domain, w, h);
-    for (Eigen::Index p = 0; p < X.rows(); ++p) raster[static_cast<size_t>(p)] = data.label[nearest.find(X(p, 0), X(p, 1))];
+    for (Eigen::Index p = 0; p < X.rows(); ++p) {
+        const int64_t i = nearest.find(X(p, 0), X(p, 1));
+        GINN_ASSERT(i >= 0 && i < data.size());
+        raster[static_cast<size_t>(p)] = data.label[i];
+    }
     return raster;
 }
 
@@ -394,13 +383,16 @@ Dataset dataset_from_bytes(const std::string& bytes, const std::string& where) {
     data.name.resize(name_size);
     in.read(data.name.data(), name_size);
     data.domain = Box{in.get<double>(), in.get<double>(), in.get<double>(), in.get<double>()};
-    if (!(data.domain.width() > 0 && data.domain.height() > 0 && std::isfinite(data.domain.area())))
-        in.corrupt("empty or non-finite domain");
+    try {
+        check_domain(data.domain, where);
+    } catch (const Error&) {
+        in.corrupt("domain empty, not finite or beyond +-1e6");
+    }
     data.n_classes = in.get<int32_t>();
     data.grid_w = in.get<int32_t>();
     data.grid_h = in.get<int32_t>();
     const auto n = in.get<uint64_t>();
-    if (data.n_classes < 2 || data.n_classes > (1 << 20)) in.corrupt("n_classes " + std::to_string(data.n_classes));
+    if (data.n_classes < 2 || data.n_classes > max_csv_classes) in.corrupt("n_classes " + std::to_string(data.n_classes));
     // Each point needs 2 floats + 1 label; checking against the bytes left rejects absurd sizes before allocating.
     if (n == 0 || n > in.remaining() / (2 * sizeof(float) + sizeof(int32_t)))
         in.corrupt("point count " + std::to_string(n));
@@ -410,7 +402,8 @@ Dataset dataset_from_bytes(const std::string& bytes, const std::string& where) {
                    std::to_string(n) + " points");
     data.X.resize(static_cast<int64_t>(n), 2);
     in.read(data.X.data(), n * 2 * sizeof(float));
-    if (!data.X.allFinite()) in.corrupt("non-finite coordinate");
+    if (!(data.X.array().abs() <= static_cast<float>(max_abs_coordinate)).all())
+        in.corrupt("coordinate not finite or beyond +-1e6");
     data.label.resize(n);
     in.read(data.label.data(), n * sizeof(int32_t));
     for (int32_t label : data.label)

@@ -93,9 +93,13 @@ Dataset make_bottle(int resolution, double threshold) {
 
 // ---------------------------------------------------------------------------------------------- point clouds
 
-// TensorFlow Playground's tasks on its domain [-6, 6]^2 (points within radius 5 of the centre). Each point is
-// generated clean, then displaced by Gaussian noise with standard deviation noise * 6 (the domain's half-width)
-// per coordinate; its label is kept. Classes alternate, so both have n/2 points (+1 for odd n).
+// TensorFlow Playground's tasks on its domain [-6, 6]^2 (points within radius 5 of the centre), with its definition
+// of noise (dataset.ts; Playground's slider gives noise 0..0.5, ginn accepts 0..1), per task:
+//   circle, xor: the point is not moved; its label is that of the point displaced by U(-5, 5) * noise per coordinate
+//                (so noise flips labels near the boundary; noise 0 gives cleanly separated classes);
+//   gauss:       each class is a Gaussian of variance 0.5 + 7 * noise per coordinate (0.5 at noise 0, 4 at 0.5);
+//   spiral:      the point is displaced by U(-1, 1) * noise per coordinate; its label is kept.
+// Classes alternate between the two generators, so both have n/2 points (+1 for odd n) before any label flip.
 constexpr double cloud_half = 6.0;
 
 Dataset make_point_cloud(const std::string& name, int n, double noise, uint64_t seed) {
@@ -105,15 +109,17 @@ Dataset make_point_cloud(const std::string& name, int n, double noise, uint64_t 
     data.domain = Box{-cloud_half, cloud_half, -cloud_half, cloud_half};
     data.X.resize(n, 2);
     data.label.resize(n);
-    const double sigma = noise * cloud_half;
+    auto jitter = [&](double half) { return rng.uniform(-half, half) * noise; };  // U(-half, half) * noise
     for (int i = 0; i < n; ++i) {
-        const int label = i % 2 == 0 ? 1 : 0;
+        int label = i % 2 == 0 ? 1 : 0;
         double x = 0, y = 0;
         if (name == "circle") {  // class 1 within radius 2.5, class 0 in the ring 3.5..5
             const double r = label == 1 ? rng.uniform(0, 2.5) : rng.uniform(3.5, 5.0);
             const double angle = rng.uniform(0, 2 * std::numbers::pi);
             x = r * std::sin(angle);
             y = r * std::cos(angle);
+            const double nx = jitter(5), ny = jitter(5);
+            label = std::hypot(x + nx, y + ny) < 2.5 ? 1 : 0;
         } else if (name == "xor") {  // uniform in [-5,5]^2 pushed 0.3 off the axes; class 1 where x*y > 0
             do {
                 x = rng.uniform(-5, 5);
@@ -121,21 +127,19 @@ Dataset make_point_cloud(const std::string& name, int n, double noise, uint64_t 
                 x += x > 0 ? 0.3 : -0.3;
                 y += y > 0 ? 0.3 : -0.3;
             } while ((x * y > 0 ? 1 : 0) != label);
-        } else if (name == "gauss") {  // class 1 around (2, 2), class 0 around (-2, -2), unit standard deviation
-            const double centre = label == 1 ? 2.0 : -2.0;
-            x = centre + rng.normal();
-            y = centre + rng.normal();
+            const double nx = jitter(5), ny = jitter(5);
+            label = (x + nx) * (y + ny) >= 0 ? 1 : 0;
+        } else if (name == "gauss") {  // class 1 around (2, 2), class 0 around (-2, -2)
+            const double centre = label == 1 ? 2.0 : -2.0, sigma = std::sqrt(0.5 + 7 * noise);
+            x = centre + sigma * rng.normal();
+            y = centre + sigma * rng.normal();
         } else {  // spiral: two arms of 1.75 turns out to radius 5, class 1 on the first arm
             GINN_ASSERT(name == "spiral");
             const double t = rng.uniform();
             const double r = 5.0 * t;
             const double angle = 1.75 * 2 * std::numbers::pi * t + (label == 1 ? 0.0 : std::numbers::pi);
-            x = r * std::sin(angle);
-            y = r * std::cos(angle);
-        }
-        if (sigma > 0) {
-            x += sigma * rng.normal();
-            y += sigma * rng.normal();
+            x = r * std::sin(angle) + jitter(1);
+            y = r * std::cos(angle) + jitter(1);
         }
         data.X(i, 0) = static_cast<float>(x);
         data.X(i, 1) = static_cast<float>(y);

@@ -2,12 +2,11 @@
 #include "ginn/model/network.h"
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "ginn/core/detail/names.h"
 #include "ginn/core/error.h"
+#include "ginn/core/io.h"
 
 namespace ginn {
 
@@ -56,6 +55,14 @@ Box box_from_json(const nlohmann::json& j) {
             j.at("y").at(1).get<double>()};
 }
 
+void check_domain(const Box& box, const std::string& where) {
+    auto fine = [](double v) { return std::isfinite(v) && std::abs(v) <= max_abs_coordinate; };
+    if (!(fine(box.x0) && fine(box.x1) && fine(box.y0) && fine(box.y1) && box.x0 < box.x1 && box.y0 < box.y1))
+        throw Error(where, "domain box x [" + std::to_string(box.x0) + ", " + std::to_string(box.x1) + "], y [" +
+                               std::to_string(box.y0) + ", " + std::to_string(box.y1) + "] is empty or out of range",
+                    "x0 < x1 and y0 < y1, every bound within +-1e6", "the file is damaged or not ginn's");
+}
+
 int Network::n_neurons() const {
     int n = 0;
     for (int l = 0; l < n_hidden_layers(); ++l) n += layers[l].n_out();
@@ -70,8 +77,10 @@ bool Network::piecewise_linear() const {
 
 void Network::validate(const std::string& where) const {
     if (layers.empty()) throw Error(where, "network has no layers", "at least an output layer");
-    if (!(domain.x1 > domain.x0 && domain.y1 > domain.y0) || !std::isfinite(domain.area()))
-        throw Error(where, "domain box is empty or not finite", "x0 < x1 and y0 < y1");
+    check_domain(domain, where);
+    if (n_hidden_layers() > max_network_layers)
+        throw Error(where, std::to_string(n_hidden_layers()) + " hidden layers",
+                    "at most " + std::to_string(max_network_layers), "");
     int n_in = 2;
     for (size_t l = 0; l < layers.size(); ++l) {
         const auto& L = layers[l];
@@ -80,7 +89,9 @@ void Network::validate(const std::string& where) const {
             throw Error(at, "W has " + std::to_string(L.n_in()) + " columns", std::to_string(n_in) + " (the previous width)");
         if (L.b.size() != L.n_out())
             throw Error(at, "b has " + std::to_string(L.b.size()) + " entries", std::to_string(L.n_out()) + " (rows of W)");
-        if (L.n_out() < 1) throw Error(at, "layer has no neurons", "at least 1");
+        if (L.n_out() < 1 || L.n_out() > max_network_width)
+            throw Error(at, "layer has " + std::to_string(L.n_out()) + " neurons",
+                        "1.." + std::to_string(max_network_width));
         if (L.residual && L.n_in() != L.n_out())
             throw Error(at, "residual layer changes width", "n_in == n_out for a residual connection");
         if (!L.W.allFinite() || !L.b.allFinite()) throw Error(at, "weights are not finite", "finite numbers");
@@ -160,7 +171,11 @@ Eigen::VectorXi predicted_class(const Network& net, const Eigen::MatrixXd& X) {
     return c;
 }
 
-nlohmann::json network_to_json(const Network& net) {
+nlohmann::json network_to_json(const Network& net, const std::string& where) {
+    for (const auto& L : net.layers)
+        if (!L.W.allFinite() || !L.b.allFinite())
+            throw Error(where, "parameters are not finite (the training diverged)", "finite weights to write",
+                        "pick an earlier snapshot with --snapshot or --iteration");
     nlohmann::json layers = nlohmann::json::array();
     for (const auto& L : net.layers) {
         nlohmann::json W = nlohmann::json::array();
@@ -185,17 +200,29 @@ Network network_from_json(const nlohmann::json& j, const std::string& where) {
         if (j.contains("format_version") && j.at("format_version").get<int>() > 1)
             throw Error(where, "format_version " + j.at("format_version").dump() + " is newer than this ginn",
                         "format_version 1", "upgrade ginn");
+        if (j.contains("format_version") && j.at("format_version").get<int>() < 1)
+            throw Error(where, "format_version " + j.at("format_version").dump(), "format_version 1");
         net.domain = box_from_json(j.at("domain"));
-        for (const auto& jl : j.at("layers")) {
+        check_domain(net.domain, where);
+        const auto& layers = j.at("layers");
+        if (!layers.is_array() || layers.empty() || layers.size() > max_network_layers + 1)
+            throw Error(where, "\"layers\" has " + std::to_string(layers.size()) + " entries",
+                        "a list of 1.." + std::to_string(max_network_layers + 1) + " layers", "see docs/weights-format.md");
+        for (const auto& jl : layers) {
             DenseLayer L;
             const auto& W = jl.at("W");
             const size_t rows = W.size(), cols = rows ? W.at(0).size() : 0;
+            if (!W.is_array() || rows < 1 || rows > max_network_width || cols < 1 || cols > max_network_width)
+                throw Error(where, "a W of " + std::to_string(rows) + " by " + std::to_string(cols),
+                            "1.." + std::to_string(max_network_width) + " rows and columns", "see docs/weights-format.md");
             L.W.resize(rows, cols);
             for (size_t r = 0; r < rows; ++r) {
                 if (W.at(r).size() != cols) throw Error(where, "W rows have different lengths", "a rectangular matrix");
                 for (size_t c = 0; c < cols; ++c) L.W(r, c) = W.at(r).at(c).get<double>();
             }
             const auto& b = jl.at("b");
+            if (!b.is_array() || b.size() != rows)
+                throw Error(where, "b has " + std::to_string(b.size()) + " entries", std::to_string(rows) + " (rows of W)");
             L.b.resize(b.size());
             for (size_t i = 0; i < b.size(); ++i) L.b(i) = b.at(i).get<double>();
             L.activation = activation_from_name(jl.value("activation", std::string("linear")), where);
@@ -208,7 +235,7 @@ Network network_from_json(const nlohmann::json& j, const std::string& where) {
                                                                                                  : "softmax";
         net.head = head_from_name(j.value("head", default_head), where);
     } catch (const nlohmann::json::exception& e) {
-        throw Error(where, std::string("malformed weights JSON: ") + e.what(),
+        throw Error(where, "malformed weights JSON: " + json_error_text(e),
                     "{\"domain\": {\"x\": [min, max], \"y\": [min, max]}, \"layers\": [{\"W\", \"b\", \"activation\"}, ...]}",
                     "see docs/weights-format.md");
     }
@@ -217,15 +244,7 @@ Network network_from_json(const nlohmann::json& j, const std::string& where) {
 }
 
 Network load_network_json(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw Error(path, "cannot open weights file", "a readable JSON file", "check the path");
-    nlohmann::json j;
-    try {
-        in >> j;
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(path, std::string("not valid JSON: ") + e.what(), "a JSON file written by `ginn weights`");
-    }
-    return network_from_json(j, path);
+    return network_from_json(parse_json(read_file(path, max_weights_bytes), path), path);
 }
 
 }  // namespace ginn

@@ -12,7 +12,7 @@
 namespace ginn::detail {
 
 inline constexpr char params_magic[9] = "GINNPARM";
-inline constexpr uint32_t params_version = 1;
+inline constexpr uint32_t params_version = 2;  // 2: each record ends with a checksum; 1 (without) is still read
 inline constexpr uint32_t params_dtype_f32 = 1;
 inline constexpr size_t params_header_size = 24;  // magic (8) + version (4) + dtype (4) + n_params (8)
 
@@ -21,7 +21,13 @@ nlohmann::json snapshot_to_json(const SnapshotInfo& s);
 SnapshotInfo snapshot_from_json(const nlohmann::json& j);
 /// The 24-byte header of params.bin.
 std::string params_header(int64_t n_params);
-/// One snapshot record: iteration (u64, little-endian) then the floats.
+/// One snapshot record: iteration (u64, little-endian), the floats, then checksum64 of both (u64).
 std::string params_record(int64_t iteration, std::span<const float> params);
+/// Bytes of one record of a params.bin of `version`.
+size_t params_record_size(uint32_t version, int64_t n_params);
+/// The only trainer state files a manifest may name (state_file), so a manifest cannot point outside its run.
+bool is_state_file_name(const std::string& name);
+/// Manifests and weights files are at most this large.
+inline constexpr uint64_t max_manifest_bytes = 256ull << 20;
 
 }  // namespace ginn::detail

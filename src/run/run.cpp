@@ -78,45 +78,95 @@ std::string params_header(int64_t n_params) {
 }
 
 std::string params_record(int64_t iteration, std::span<const float> params) {
-    std::string r(8 + 4 * params.size(), '\0');
+    std::string r(8 + 4 * params.size() + 8, '\0');
     const uint64_t it = static_cast<uint64_t>(iteration);
     std::memcpy(r.data(), &it, 8);
     std::memcpy(r.data() + 8, params.data(), 4 * params.size());
+    const uint64_t sum = checksum64(std::string_view(r).substr(0, r.size() - 8));
+    std::memcpy(r.data() + r.size() - 8, &sum, 8);
     return r;
 }
 
+size_t params_record_size(uint32_t version, int64_t n_params) {
+    return 8 + 4 * static_cast<size_t>(n_params) + (version >= 2 ? 8 : 0);
+}
+
+bool is_state_file_name(const std::string& name) { return name == "state.a.bin" || name == "state.b.bin"; }
+
 }  // namespace detail
 
+namespace {
+
+[[noreturn]] void damaged(const std::string& where, const std::string& what, const std::string& expected) {
+    throw Error(where, what, expected, "the run directory is damaged; re-run training");
+}
+
+/// Reads the manifest's fields into `run`'s members (everything but the parameters), range-checking each.
+void read_manifest(const nlohmann::json& m, const std::string& path, RunConfig& config, RunStatus& status,
+                   std::vector<SnapshotInfo>& snapshots, int64_t& n_params_out, Box& domain) {
+    try {
+        if (!m.is_object() || m.at("format") != "ginn-run")
+            damaged(path, "format is " + (m.is_object() ? m.at("format").dump() : m.dump().substr(0, 40)), "\"ginn-run\"");
+        const auto& jv = m.at("format_version");
+        if (!jv.is_number_integer() || jv.get<int64_t>() < 1)
+            damaged(path, "format_version " + jv.dump(), "an integer 1.." + std::to_string(run_format_version));
+        if (jv.get<int64_t>() > run_format_version)
+            throw Error(path, "format_version " + jv.dump() + " is newer than this ginn",
+                        "format_version " + std::to_string(run_format_version), "upgrade ginn");
+        config = config_from_json(m.at("config"), path + ": config");
+        status = detail::run_status_from_name(m.at("status").get<std::string>(), path);
+        const auto& js = m.at("snapshots");
+        if (!js.is_array()) damaged(path, "snapshots is not a list", "a list of snapshot records");
+        int64_t previous = -1;
+        for (const auto& j : js) {
+            if (!j.is_object() || !j.at("iteration").is_number_integer())
+                damaged(path, "snapshot record " + j.dump().substr(0, 60), "an object with an integer iteration");
+            SnapshotInfo s = detail::snapshot_from_json(j);
+            if (s.iteration <= previous || s.iteration > config.train.iterations)
+                damaged(path, "snapshot iteration " + std::to_string(s.iteration),
+                        "increasing iterations in 0.." + std::to_string(config.train.iterations));
+            previous = s.iteration;
+            snapshots.push_back(s);
+        }
+        n_params_out = m.at("architecture").at("n_params").get<int64_t>();
+        domain = box_from_json(m.at("domain"));
+        // Fields only `ginn info` shows: checked here so that a wrong type is this error, not a library message later.
+        if (m.contains("task"))
+            for (const char* key : {"n_points", "n_test", "n_classes", "grid_w", "grid_h"})
+                if (m.at("task").contains(key) && !m.at("task").at(key).is_number_integer())
+                    damaged(path, std::string("task.") + key + " is " + m.at("task").at(key).dump(), "an integer");
+        if (m.contains("message") && !m.at("message").is_string()) damaged(path, "message is not a string", "a string");
+        if (m.contains("seconds") && !m.at("seconds").is_number()) damaged(path, "seconds is not a number", "a number");
+        const std::string state = m.value("state_file", std::string());
+        if (!state.empty() && !detail::is_state_file_name(state))
+            damaged(path, "state_file is '" + state + "'", "state.a.bin or state.b.bin, inside the run directory");
+    } catch (const nlohmann::json::exception& e) {
+        damaged(path, "malformed manifest: " + json_error_text(e), "the fields of docs/run-format.md");
+    }
+    try {
+        config.validate();
+    } catch (const Error& e) {
+        damaged(path, std::string("config: ") + e.what(), "a valid config");
+    }
+    check_domain(domain, path);
+}
+
+}  // namespace
+
 Run Run::open(const std::string& dir) {
-    if (!fs::is_directory(dir))
-        throw Error(dir, "not a run directory", "a directory written by `ginn train`", "check the path");
+    std::error_code ec;  // error codes, not exceptions: a permission problem becomes this function's Error
+    if (!fs::is_directory(dir, ec))
+        throw Error(dir, "not a run directory" + (ec ? ": " + ec.message() : std::string()),
+                    "a directory written by `ginn train`", "check the path");
     const std::string manifest_path = (fs::path(dir) / "manifest.json").string();
-    if (!fs::exists(manifest_path))
-        throw Error(manifest_path, "missing", "a run directory with manifest.json", "is this a ginn run directory?");
+    if (!fs::exists(manifest_path, ec))
+        throw Error(manifest_path, "missing", "a run directory with manifest.json",
+                    fs::exists(fs::path(dir) / ".ginn-run", ec) ? "training was killed before its first save; train it again"
+                                                                 : "is this a ginn run directory?");
     Run run;
     run.dir_ = dir;
-    try {
-        run.manifest_ = nlohmann::json::parse(read_file(manifest_path));
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(manifest_path, std::string("corrupt manifest: ") + e.what(), "valid JSON",
-                    "the run directory is damaged; re-run training");
-    }
-    const auto& m = run.manifest_;
-    try {
-        if (m.at("format") != "ginn-run") throw Error(manifest_path, "format is " + m.at("format").dump(), "\"ginn-run\"");
-        const int version = m.at("format_version").get<int>();
-        if (version > run_format_version)
-            throw Error(manifest_path, "format_version " + std::to_string(version) + " is newer than this ginn",
-                        "format_version " + std::to_string(run_format_version), "upgrade ginn");
-        run.config_ = config_from_json(m.at("config"), manifest_path + ": config");
-        run.status_ = detail::run_status_from_name(m.at("status").get<std::string>(), manifest_path);
-        for (const auto& js : m.at("snapshots")) run.snapshots_.push_back(detail::snapshot_from_json(js));
-        run.n_params_ = m.at("architecture").at("n_params").get<int64_t>();
-        run.domain_ = box_from_json(m.at("domain"));
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(manifest_path, std::string("malformed manifest: ") + e.what(), "the fields of docs/run-format.md",
-                    "the run directory is damaged; re-run training");
-    }
+    run.manifest_ = parse_json(read_file(manifest_path, detail::max_manifest_bytes), manifest_path);
+    read_manifest(run.manifest_, manifest_path, run.config_, run.status_, run.snapshots_, run.n_params_, run.domain_);
     if (run.n_params_ != n_params(run.config_.model))
         throw Error(manifest_path, "architecture.n_params is " + std::to_string(run.n_params_),
                     std::to_string(n_params(run.config_.model)) + " for the recorded model");
@@ -131,10 +181,11 @@ Run Run::open(const std::string& dir) {
     std::memcpy(&version, bytes.data() + 8, 4);
     std::memcpy(&dtype, bytes.data() + 12, 4);
     std::memcpy(&n, bytes.data() + 16, 8);
-    if (version != detail::params_version || dtype != detail::params_dtype_f32 || n != static_cast<uint64_t>(run.n_params_))
+    if (version < 1 || version > detail::params_version || dtype != detail::params_dtype_f32 ||
+        n != static_cast<uint64_t>(run.n_params_))
         throw Error(params_path, "header says version " + std::to_string(version) + ", dtype " + std::to_string(dtype) +
-                    ", " + std::to_string(n) + " params", "version 1, dtype 1 (f32), " + std::to_string(run.n_params_) + " params");
-    const size_t record = 8 + 4 * static_cast<size_t>(run.n_params_);
+                    ", " + std::to_string(n) + " params", "version 1 or 2, dtype 1 (f32), " + std::to_string(run.n_params_) + " params");
+    const size_t record = detail::params_record_size(version, run.n_params_);
     const size_t needed = detail::params_header_size + record * run.snapshots_.size();
     if (bytes.size() < needed)
         throw Error(params_path, "truncated: " + std::to_string(bytes.size()) + " bytes",
@@ -149,6 +200,13 @@ Run Run::open(const std::string& dir) {
             throw Error(params_path, "record " + std::to_string(k) + " is iteration " + std::to_string(it),
                         "iteration " + std::to_string(run.snapshots_[k].iteration) + " as in the manifest",
                         "the run directory is damaged");
+        if (version >= 2) {
+            uint64_t stored = 0;
+            std::memcpy(&stored, p + record - 8, 8);
+            if (stored != checksum64(std::string_view(p, record - 8)))
+                throw Error(params_path, "snapshot record " + std::to_string(k) + " (iteration " + std::to_string(it) +
+                            ") fails its checksum", "the parameters as ginn wrote them", "the run directory is damaged");
+        }
         std::memcpy(run.params_.data() + k * run.n_params_, p + 8, 4 * run.n_params_);
     }
     return run;
@@ -211,7 +269,15 @@ std::span<const float> Run::params(int k) const {
     return {params_.data() + static_cast<size_t>(k) * n_params_, static_cast<size_t>(n_params_)};
 }
 
-Network Run::network(int k) const { return to_network(config_.model, params(k), domain()); }
+Network Run::network(int k) const {
+    Network net = to_network(config_.model, params(k), domain());
+    for (const auto& L : net.layers)
+        if (!L.W.allFinite() || !L.b.allFinite())
+            throw Error(dir_ + ": snapshot " + std::to_string(k) + " (iteration " +
+                            std::to_string(snapshots_[k].iteration) + ")",
+                        "parameters are not finite", "finite weights", "pick an earlier snapshot");
+    return net;
+}
 
 const Dataset& Run::dataset() const {
     if (!dataset_) {

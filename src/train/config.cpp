@@ -2,13 +2,16 @@
 // share one parser and one set of error messages).
 #include "ginn/train/config.h"
 
+#include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <toml++/toml.h>
 
 #include "ginn/core/error.h"
+#include "ginn/core/io.h"
 #include "ginn/train/schedule.h"
 
 namespace ginn {
@@ -16,6 +19,7 @@ namespace ginn {
 namespace {
 
 using Where = std::function<std::string(const std::string& key)>;
+constexpr uint64_t max_config_bytes = 16ull << 20;
 
 /// Reads one section's keys into fields, rejecting unknown keys and wrong types with the key's location.
 class Section {
@@ -27,12 +31,22 @@ public:
     void read(const char* key, T& field) {
         seen_.insert(key);
         if (!j_.contains(key)) return;
-        try {
-            field = j_.at(key).get<T>();
-        } catch (const nlohmann::json::exception&) {
-            throw Error(where_(name_ + "." + key), "wrong type for " + name_ + "." + key + ": " + j_.at(key).dump(),
-                        expected<T>(), "see examples/ginn-default.toml");
+        const nlohmann::json& v = j_.at(key);
+        bool ok = true;
+        if constexpr (std::is_same_v<T, std::vector<int>>) {
+            ok = v.is_array();
+            if (ok) for (const auto& e : v) ok = ok && fits<int>(e);
+        } else if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+            ok = fits<T>(v);
         }
+        try {
+            if (ok) field = v.template get<T>();
+        } catch (const nlohmann::json::exception&) {
+            ok = false;
+        }
+        if (!ok)
+            throw Error(where_(name_ + "." + key), "bad value for " + name_ + "." + key + ": " + v.dump(),
+                        expected<T>(), "see examples/ginn-default.toml");
     }
     void finish() const {
         for (const auto& [key, value] : j_.items())
@@ -45,12 +59,28 @@ public:
     }
 
 private:
+    /// An integer field takes only a JSON integer within T's range (never a fraction such as 3.7, nor 2^32 + 128
+    /// wrapped to 128); a floating-point field takes only a finite number (never nan or inf).
+    template <typename T>
+    static bool fits(const nlohmann::json& v) {
+        if constexpr (std::is_integral_v<T>) {
+            if (v.is_number_unsigned()) return v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<T>::max());
+            if (!v.is_number_integer()) return false;
+            const int64_t i = v.get<int64_t>();
+            return i >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
+                   (i < 0 || static_cast<uint64_t>(i) <= static_cast<uint64_t>(std::numeric_limits<T>::max()));
+        } else {
+            return v.is_number() && std::isfinite(v.get<double>());
+        }
+    }
     template <typename T>
     static std::string expected() {
         if constexpr (std::is_same_v<T, std::string>) return "a string";
         else if constexpr (std::is_same_v<T, bool>) return "true or false";
-        else if constexpr (std::is_integral_v<T>) return "an integer";
-        else if constexpr (std::is_floating_point_v<T>) return "a number";
+        else if constexpr (std::is_integral_v<T>)
+            return "an integer in " + std::to_string(std::numeric_limits<T>::min()) + ".." +
+                   std::to_string(std::numeric_limits<T>::max());
+        else if constexpr (std::is_floating_point_v<T>) return "a number (finite)";
         else return "a list of integers";
     }
     nlohmann::json j_;
@@ -75,8 +105,11 @@ RunConfig parse(const nlohmann::json& j, const Where& where) {
         s.read("noise", c.task.noise);
         s.read("test_fraction", c.task.test_fraction);
         s.read("threshold", c.task.threshold);
+        std::string resize(resize_name(c.task.resize));
+        s.read("resize", resize);
         s.read("seed", c.task.seed);
         s.finish();
+        c.task.resize = resize_from_name(resize, where("task.resize"));
     }
     {
         Section s(j.value("model", empty), "model", where);
@@ -160,6 +193,7 @@ nlohmann::json toml_to_json(const toml::node& node, const std::string& path, std
 }  // namespace
 
 void RunConfig::validate() const {
+    task.validate();
     model.validate();
     optim.validate();
     train.validate();
@@ -174,6 +208,7 @@ nlohmann::json config_to_json(const RunConfig& c) {
               {"noise", c.task.noise},
               {"test_fraction", c.task.test_fraction},
               {"threshold", c.task.threshold},
+              {"resize", resize_name(c.task.resize)},
               {"seed", c.task.seed}}},
             {"model",
              {{"widths", c.model.widths},
@@ -211,12 +246,11 @@ RunConfig config_from_json(const nlohmann::json& j, const std::string& where) {
 
 RunConfig config_from_toml_file(const std::string& path) {
     toml::table table;
+    const std::string text = read_file(path, max_config_bytes);  // names a missing path or a directory clearly
     try {
-        table = toml::parse_file(path);
+        table = toml::parse(text, path);
     } catch (const toml::parse_error& e) {
         const auto& src = e.source();
-        if (std::string(e.description()).find("File could not be opened") != std::string::npos)
-            throw Error(path, "cannot open config file", "a readable TOML file", "check the path");
         throw Error(path + ":" + std::to_string(src.begin.line), "TOML syntax error: " + std::string(e.description()),
                     "valid TOML", "see examples/ginn-default.toml");
     }

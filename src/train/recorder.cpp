@@ -27,30 +27,83 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-/// Makes `out` an empty directory: refuses an existing one unless `force`, and with force only replaces an empty
-/// directory or an earlier ginn run (never an arbitrary folder).
-void prepare_directory(const std::string& out, bool force) {
-    if (out.empty()) throw Error("--out", "no output directory given", "a directory path", "pass -o DIR");
-    std::error_code ec;
-    if (fs::exists(out, ec)) {
-        if (!force)
-            throw Error(out, "output directory already exists", "a new directory", "pass --force to replace it");
-        const bool is_run = fs::exists(fs::path(out) / "manifest.json");
-        if (!fs::is_directory(out) || (!is_run && !fs::is_empty(out)))
-            throw Error(out, "exists and is not a ginn run directory", "a new directory or an earlier run",
-                        "choose another -o; --force only replaces runs");
-        fs::remove_all(out, ec);
-        if (ec) throw Error(out, "cannot remove the old run: " + ec.message(), "a writable directory");
+constexpr char run_marker[] = ".ginn-run";  // written first: marks a directory as a (possibly half-created) run
+constexpr char lock_name[] = ".lock";
+
+/// A run killed before its first save: ginn's marker, but no manifest naming a trainer state. Replaceable without
+/// --force, as nothing in it can be resumed.
+bool is_half_created(const fs::path& dir) {
+    if (!fs::exists(dir / run_marker)) return false;
+    const fs::path manifest = dir / "manifest.json";
+    if (!fs::exists(manifest)) return true;
+    try {
+        return parse_json(read_file(manifest.string()), manifest.string()).value("state_file", std::string()).empty();
+    } catch (const std::exception&) {
+        return false;  // a damaged manifest of a real run: only --force replaces it
     }
-    fs::create_directories(out, ec);
-    if (ec || !fs::is_directory(out))
+}
+
+/// A run stopped (interrupted, or killed after its first save) that --resume can continue.
+bool is_resumable(const fs::path& dir) {
+    try {
+        const nlohmann::json m = parse_json(read_file((dir / "manifest.json").string()), "manifest.json");
+        const std::string status = m.value("status", std::string());
+        return (status == "running" || status == "interrupted") && !m.value("state_file", std::string()).empty();
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+/// Removes files write_file_atomic left behind when a process died between writing and renaming them (also the
+/// `NAME.tmp.<pid>` names of earlier versions).
+void remove_stale_temporaries(const fs::path& dir) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        const size_t at = name.rfind(".tmp.");
+        const bool legacy = at != std::string::npos && at + 5 < name.size() &&
+                            name.find_first_not_of("0123456789", at + 5) == std::string::npos;
+        if (is_atomic_temp_name(name) || legacy) fs::remove(entry.path(), ec);
+    }
+}
+
+/// Makes `out` an empty run directory and locks it for this process: refuses an existing one unless `force` (or
+/// it is a half-created run), and with force only replaces an empty directory or an earlier ginn run (never an
+/// arbitrary folder). A second writer gets a clear error instead of corrupting the run.
+DirLock prepare_directory(const std::string& out, bool force) {
+    if (out.empty()) throw Error("--out", "no output directory given", "a directory path", "pass -o DIR");
+    const fs::path dir(out);
+    std::error_code ec;
+    const bool existed = fs::exists(dir, ec);
+    if (existed && !fs::is_directory(dir, ec))
+        throw Error(out, "exists and is not a directory", "a new directory or an earlier run", "choose another -o");
+    fs::create_directories(dir, ec);
+    if (ec || !fs::is_directory(dir, ec))
         throw Error(out, "cannot create output directory" + (ec ? ": " + ec.message() : std::string()),
                     "a writable location", "check the path and permissions");
-    const std::string probe = (fs::path(out) / ".write-test").string();
-    std::FILE* f = std::fopen(probe.c_str(), "wb");
+    DirLock lock(out);  // from here on no other ginn writes this directory
+    bool empty = true;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) empty &= entry.path().filename() == lock_name;
+    if (existed && !empty) {
+        const bool half = is_half_created(dir);
+        if (!force && !half)
+            throw Error(out, "output directory already exists", "a new directory",
+                        is_resumable(dir) ? "continue it with `ginn train --resume " + out + "`, or pass --force to replace it"
+                                          : "pass --force to replace it");
+        const bool is_run = fs::exists(dir / "manifest.json") || fs::exists(dir / run_marker);
+        if (!is_run)
+            throw Error(out, "exists and is not a ginn run directory", "a new directory or an earlier run",
+                        "choose another -o; --force only replaces runs");
+        for (const auto& entry : fs::directory_iterator(dir, ec))
+            if (entry.path().filename() != lock_name) fs::remove_all(entry.path(), ec);
+        if (ec) throw Error(out, "cannot remove the old run: " + ec.message(), "a writable directory");
+    } else if (existed && !force) {
+        throw Error(out, "output directory already exists", "a new directory", "pass --force to replace it");
+    }
+    std::FILE* f = std::fopen((dir / run_marker).c_str(), "wb");
     if (!f) throw Error(out, "output directory is not writable", "a writable directory", "check permissions");
     std::fclose(f);
-    fs::remove(probe, ec);
+    return lock;
 }
 
 /// One run being recorded: the trainer plus what has been written and what is pending.
@@ -86,9 +139,11 @@ public:
             throw Error(state_path, "state is at iteration " + std::to_string(trainer_.iteration()),
                         "iteration " + std::to_string(snapshots_.back().iteration) + " (the last snapshot)",
                         "the run directory is damaged; train it again");
-        // Drop parameter records written after the last committed manifest.
-        const uintmax_t keep = detail::params_header_size + snapshots_.size() * (8 + 4 * n_params(config_.model));
-        fs::resize_file(path("params.bin"), keep);
+        // Rewrite params.bin with the committed records only (dropping any written after the last manifest; a
+        // version-1 file becomes version 2).
+        std::string params = detail::params_header(n_params(config_.model));
+        for (int k = 0; k < run.n_snapshots(); ++k) params += detail::params_record(snapshots_[k].iteration, run.params(k));
+        write_file_atomic(path("params.bin"), params);
         return train();
     }
 
@@ -241,12 +296,17 @@ TrainResult train_run(const RunConfig& config_in, const TrainOptions& options) {
     RunConfig config = config_in;
     config.validate();
     Dataset data = dataset_for(config);
-    prepare_directory(options.out, options.force);
+    const DirLock lock = prepare_directory(options.out, options.force);
     Recorder recorder(config, std::move(data), options.out, options, 0);
     return recorder.start();
 }
 
 TrainResult resume_run(const std::string& dir, const TrainOptions& options) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        throw Error(dir, "not a run directory", "a directory written by `ginn train`", "check the path");
+    const DirLock lock(dir);
+    remove_stale_temporaries(dir);
     const Run run = Run::open(dir);
     if (run.status() == RunStatus::complete)
         throw Error(dir, "run is already complete", "an interrupted run", "train a new run instead");
@@ -266,7 +326,8 @@ std::vector<TrainResult> train_runs(const std::vector<RunConfig>& configs_in, co
         c.validate();
         datasets.push_back(dataset_for(c));
     }
-    for (const auto& out : outs) prepare_directory(out, options.force);
+    std::vector<DirLock> locks;
+    for (const auto& out : outs) locks.push_back(prepare_directory(out, options.force));
 
     std::vector<TrainResult> results(configs.size());
     std::mutex progress_mutex;

@@ -10,6 +10,7 @@
 #include "ginn/train/detail/optim_step.h"
 #include "ginn/core/detail/rng.h"
 #include "ginn/core/error.h"
+#include "ginn/core/io.h"
 #include "model/kernels.h"
 
 namespace ginn {
@@ -23,7 +24,7 @@ void TrainSpec::validate() const {
 namespace {
 
 constexpr char state_magic[8] = {'G', 'I', 'N', 'N', 'T', 'R', 'N', 'S'};
-constexpr uint32_t state_version = 1;
+constexpr uint32_t state_version = 2;  // 2 adds the trailing checksum; 1 is still read
 constexpr int eval_chunk = 1024;          ///< examples per evaluation pass
 constexpr int64_t stop_check_every = 256;  ///< steps between looks at the stop flag
 
@@ -271,6 +272,7 @@ std::string Trainer::save_state() const {
     put_array(out, t.m);
     put_array(out, t.v);
     put_array(out, t.perm);
+    put(out, checksum64(out));  // version 2: a checksum of everything before it
     return out;
 }
 
@@ -282,9 +284,9 @@ void Trainer::load_state(const std::string& bytes, const std::string& where) {
         throw Error(where, "not a ginn training state (bad magic number)", "a file written by ginn's trainer");
     in.pos = sizeof state_magic;
     const auto version = in.get<uint32_t>();
-    if (version != state_version)
+    if (version != state_version && version != 1)
         throw Error(where, "training state version " + std::to_string(version),
-                    "version " + std::to_string(state_version), "resume with the ginn that wrote it");
+                    "version 1 or " + std::to_string(state_version), "resume with the ginn that wrote it");
     const auto kind = in.get<uint32_t>();
     const auto n_par = in.get<uint64_t>();
     const auto n_points = in.get<uint64_t>();
@@ -300,10 +302,21 @@ void Trainer::load_state(const std::string& bytes, const std::string& where) {
     const auto perm_pos = in.get<int64_t>();
     if (n_perm != t.perm.size() || perm_pos < 0 || perm_pos > static_cast<int64_t>(n_perm) || iteration < 0)
         throw Error(where, "training state has an inconsistent sampling state", "a state written by this trainer");
-    const size_t expected = in.pos + 3 * n_par * sizeof(float) + n_perm * sizeof(int32_t);
+    const size_t checksum_size = version >= 2 ? sizeof(uint64_t) : 0;
+    const size_t expected = in.pos + 3 * n_par * sizeof(float) + n_perm * sizeof(int32_t) + checksum_size;
     if (bytes.size() != expected)
         throw Error(where, "training state has " + std::to_string(bytes.size()) + " bytes",
                     std::to_string(expected) + " bytes", "the file is truncated or damaged");
+    if (checksum_size > 0) {
+        uint64_t stored = 0;
+        std::memcpy(&stored, bytes.data() + bytes.size() - checksum_size, checksum_size);
+        if (stored != checksum64(std::string_view(bytes).substr(0, bytes.size() - checksum_size)))
+            throw Error(where, "training state fails its checksum", "a state file as ginn wrote it",
+                        "the file is damaged; train the run again");
+    }
+    if (rng_state[0] == 0 && rng_state[1] == 0 && rng_state[2] == 0 && rng_state[3] == 0)
+        throw Error(where, "training state has an all-zero generator state", "a state written by this trainer",
+                    "the file is damaged; train the run again");
     std::vector<float> params(n_par), m(n_par), v(n_par);
     std::vector<int32_t> perm(n_perm);
     in.get_array(params);

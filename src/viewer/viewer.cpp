@@ -439,11 +439,8 @@ void replace_marker(std::string& page, std::string_view marker, const std::strin
     page.replace(at, marker.size(), text);
 }
 
-/// JSON inside <script>: "</" must not appear, so "</script>" in a name cannot end the element.
-std::string script_safe(std::string s) {
-    for (size_t at = 0; (at = s.find("</", at)) != std::string::npos; at += 3) s.replace(at, 2, "<\\/");
-    return s;
-}
+/// JSON inside <script>: no '<' at all, so "</script>" or "<!--" in a name cannot end or comment out the element.
+std::string script_safe(const std::string& s) { return detail::json_for_script(s); }
 
 }  // namespace
 

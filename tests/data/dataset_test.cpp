@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <numbers>
+#include <algorithm>
 
 #include "ginn/core/error.h"
 #include "test_util.h"
@@ -242,7 +243,7 @@ TEST(dataset_test, point_clouds_are_deterministic_in_the_seed_and_noisy_on_reque
         TaskSpec spec;
         spec.target = name;
         spec.n_points = 500;
-        spec.noise = 0.05;
+        spec.noise = 0.2;
         const Dataset a = make_dataset(spec), b = make_dataset(spec);
         EXPECT_EQ(a.X, b.X) << name;
         EXPECT_EQ(a.label, b.label) << name;
@@ -252,13 +253,81 @@ TEST(dataset_test, point_clouds_are_deterministic_in_the_seed_and_noisy_on_reque
         spec.noise = 0;
         spec.seed = 1;
         const Dataset clean = make_dataset(spec);
-        EXPECT_NE(a.X, clean.X) << name;
-        EXPECT_EQ(std::count(a.label.begin(), a.label.end(), 1), 250) << name;
+        // Playground's noise moves gauss and spiral points, and flips circle and xor labels (points stay).
+        if (name == "circle" || name == "xor") EXPECT_NE(a.label, clean.label) << name;
+        else EXPECT_NE(a.X, clean.X) << name;
+        EXPECT_EQ(std::count(clean.label.begin(), clean.label.end(), 1), 250) << name;
     }
     TaskSpec xor_spec;
     xor_spec.target = "xor";
     const Dataset x = make_dataset(xor_spec);
     for (int64_t i = 0; i < x.size(); ++i) ASSERT_EQ(x.label[i], x.X(i, 0) * x.X(i, 1) > 0 ? 1 : 0);
+}
+
+/// Distance from (x, y) to a spiral arm r = 5 t, angle = 3.5 pi t + phase, t in [0, 1], by dense sampling.
+double distance_to_arm(double x, double y, double phase) {
+    double best = INFINITY;
+    for (int i = 0; i <= 20000; ++i) {
+        const double t = i / 20000.0, angle = 3.5 * std::numbers::pi * t + phase;
+        best = std::min(best, std::hypot(x - 5 * t * std::sin(angle), y - 5 * t * std::cos(angle)));
+    }
+    return best;
+}
+
+TEST(dataset_test, noise_is_tensorflow_playgrounds_per_task) {
+    auto cloud = [](const std::string& name, double noise, int n = 2000) {
+        return make_dataset(TaskSpec{.target = name, .n_points = n, .noise = noise});
+    };
+    // spiral: noise 0 puts every point on its own arm (perfectly separable); noise d moves it by at most d per
+    // coordinate, and a sample uses that spread.
+    const Dataset clean = cloud("spiral", 0, 400);
+    for (int64_t i = 0; i < clean.size(); ++i) {
+        const double phase = clean.label[i] == 1 ? 0.0 : std::numbers::pi;
+        ASSERT_LT(distance_to_arm(clean.X(i, 0), clean.X(i, 1), phase), 2e-3) << "point " << i;  // the sampling step
+    }
+    const Dataset noisy = cloud("spiral", 0.3, 400);
+    double farthest = 0;
+    for (int64_t i = 0; i < noisy.size(); ++i) {
+        const double d = distance_to_arm(noisy.X(i, 0), noisy.X(i, 1), noisy.label[i] == 1 ? 0.0 : std::numbers::pi);
+        EXPECT_LE(d, 0.3 * std::sqrt(2.0) + 2e-3) << "point " << i;
+        farthest = std::max(farthest, d);
+    }
+    EXPECT_GT(farthest, 0.2);
+    // gauss: variance 0.5 + 7 * noise per coordinate around (2, 2) and (-2, -2).
+    for (double noise : {0.0, 0.1, 0.5}) {
+        const Dataset g = cloud("gauss", noise, 40000);
+        double sum2 = 0;
+        for (int64_t i = 0; i < g.size(); ++i) {
+            const double c = g.label[i] == 1 ? 2.0 : -2.0;
+            sum2 += std::pow(g.X(i, 0) - c, 2) + std::pow(g.X(i, 1) - c, 2);
+        }
+        const double variance = sum2 / (2.0 * g.size()), expected = 0.5 + 7 * noise;
+        EXPECT_NEAR(variance, expected, 0.03 * expected) << "noise " << noise;
+    }
+    // circle and xor: points stay where the noiseless task puts them; a label differs from the clean rule only
+    // where a displacement of up to 5 * noise per coordinate reaches across the boundary, and some do.
+    const double noise = 0.3, reach = 5 * noise;
+    const Dataset circle = cloud("circle", noise);
+    int n_flipped = 0;
+    for (int64_t i = 0; i < circle.size(); ++i) {
+        const double r = std::hypot(circle.X(i, 0), circle.X(i, 1));
+        EXPECT_TRUE(r <= 2.5 + 1e-5 || (r >= 3.5 - 1e-5 && r <= 5 + 1e-5)) << r;
+        if (circle.label[i] != (r < 2.5 ? 1 : 0)) {
+            ++n_flipped;
+            EXPECT_LE(std::abs(r - 2.5), reach * std::sqrt(2.0) + 1e-5) << r;
+        }
+    }
+    EXPECT_GT(n_flipped, 0);
+    const Dataset xor_data = cloud("xor", noise);
+    n_flipped = 0;
+    for (int64_t i = 0; i < xor_data.size(); ++i) {
+        const double x = xor_data.X(i, 0), y = xor_data.X(i, 1);
+        if (xor_data.label[i] != (x * y > 0 ? 1 : 0)) {
+            ++n_flipped;
+            EXPECT_LE(std::min(std::abs(x), std::abs(y)), reach + 1e-5) << x << ", " << y;
+        }
+    }
+    EXPECT_GT(n_flipped, 0);
 }
 
 TEST(dataset_test, test_split_marks_the_requested_fraction_deterministically) {
@@ -300,6 +369,20 @@ TEST(dataset_test, csv_with_header_gives_points_classes_and_padded_box) {
     EXPECT_EQ(no_header.n_classes, 2);
 }
 
+TEST(dataset_test, csv_first_row_is_kept_after_a_byte_order_mark_and_a_header_is_recognised) {
+    const std::string dir = scratch_dir("dataset_test_bom");
+    const Dataset bom = make_dataset(TaskSpec{.target = write_text(dir + "/bom.csv", "\xEF\xBB\xBF" "0.5,0.5,1\n1,2,0\n")});
+    ASSERT_EQ(bom.size(), 2);
+    EXPECT_FLOAT_EQ(bom.X(0, 0), 0.5f);
+    EXPECT_EQ(bom.label[0], 1);
+    const Dataset bom_header =
+        make_dataset(TaskSpec{.target = write_text(dir + "/bomh.csv", "\xEF\xBB\xBF" "x,y,label\n0.5,0.5,1\n1,2,0\n")});
+    EXPECT_EQ(bom_header.size(), 2);
+    const Dataset named = make_dataset(TaskSpec{.target = write_text(dir + "/h.csv", "x1, x2, class\n3,4,2\n0,0,0\n")});
+    EXPECT_EQ(named.size(), 2);
+    EXPECT_EQ(named.n_classes, 3);
+}
+
 TEST(dataset_test, malformed_csv_names_the_line) {
     const std::string dir = scratch_dir("dataset_test_badcsv");
     auto load = [&](const std::string& file, const std::string& text) {
@@ -307,7 +390,15 @@ TEST(dataset_test, malformed_csv_names_the_line) {
     };
     expect_error(load("num.csv", "x,y,label\n0,0,0\n1,abc,1\n"), {"num.csv:3", "bad coordinate"});
     expect_error(load("cols.csv", "0,0,0\n1,1\n"), {"cols.csv:2", "2 columns"});
-    expect_error(load("neg.csv", "0,0,0\n1,1,-1\n"), {"neg.csv:2", "negative label"});
+    expect_error(load("neg.csv", "0,0,0\n1,1,-1\n"), {"neg.csv:2", "bad label", "0..4095"});
+    expect_error(load("typo.csv", "O.5,0.5,1\n0,0,0\n"), {"typo.csv:1", "bad coordinate 'O.5,0.5'"});
+    expect_error(load("typo2.csv", "x,y,label\n0.5,O.5,1\n"), {"typo2.csv:2", "bad coordinate"});
+    expect_error(load("huge_label.csv", "0,0,0\n1,1,2147483647\n"), {"huge_label.csv:2", "bad label"});
+    expect_error(load("huge_coord.csv", "0,0,0\n1e39,1,1\n"), {"huge_coord.csv:2", "within +-1e6"});
+    expect_error(load("nan.csv", "0,0,0\nnan,1,1\n"), {"nan.csv:2", "bad coordinate"});
+    const std::string folder = dir + "/folder.csv";
+    std::filesystem::create_directories(folder);
+    expect_error([&] { make_dataset(TaskSpec{.target = folder}); }, {"folder.csv", "is a directory"});
     expect_error(load("frac.csv", "0,0,0.5\n"), {"frac.csv:1", "bad label"});
     expect_error(load("empty.csv", ""), {"empty.csv", "no points"});
     expect_error(load("header_only.csv", "x,y,label\n"), {"header_only.csv", "no points"});
@@ -334,7 +425,8 @@ TEST(dataset_test, out_of_range_parameters_are_errors) {
     expect_error([] { make_dataset(TaskSpec{.resolution = 4097}); }, {"resolution", "4097"});
     expect_error([] { make_dataset(TaskSpec{.target = "xor", .n_points = 0}); }, {"n_points"});
     expect_error([] { make_dataset(TaskSpec{.target = "xor", .n_points = 10'000'001}); }, {"n_points"});
-    expect_error([] { make_dataset(TaskSpec{.target = "xor", .noise = -0.1}); }, {"noise", ">= 0"});
+    expect_error([] { make_dataset(TaskSpec{.target = "xor", .noise = -0.1}); }, {"noise", "[0, 1]"});
+    expect_error([] { make_dataset(TaskSpec{.target = "spiral", .noise = 1e300}); }, {"noise", "[0, 1]"});
     expect_error([] { make_dataset(TaskSpec{.target = "xor", .noise = NAN}); }, {"noise"});
     expect_error([] { make_dataset(TaskSpec{.test_fraction = 0.95}); }, {"test_fraction", "[0, 0.9]"});
     expect_error([] { make_dataset(TaskSpec{.test_fraction = -0.1}); }, {"test_fraction"});
@@ -404,6 +496,24 @@ TEST(dataset_test, truncated_or_corrupt_bytes_are_errors) {
     const size_t label_offset = bytes.size() - 1 - 64 - 64 * 4;
     bad_label[label_offset] = 9;
     expect_error([&] { dataset_from_bytes(bad_label, "d.bin"); }, {"label 9"});
+    // An extreme but finite domain (x1 at offset 8 + 4 + 4 + 0: the name is empty for this hand-made case).
+    Dataset extreme = make_dataset(TaskSpec{.resolution = 8});
+    extreme.name.clear();
+    extreme.domain.x1 = 1e300;
+    expect_error([&] { dataset_from_bytes(dataset_to_bytes(extreme), "d.bin"); }, {"d.bin", "domain"});
+}
+
+TEST(dataset_test, target_raster_of_an_extreme_domain_stays_in_bounds) {
+    // Distances overflow to infinity here; the nearest-point search must still return a real point.
+    Dataset d;
+    d.name = "extreme";
+    d.domain = Box{0, 1e300, 0, 1e300};
+    d.X.resize(2, 2);
+    d.X << 0.f, 0.f, 3e38f, 3e38f;
+    d.label = {0, 1};
+    const std::vector<int32_t> raster = target_raster(d, 16, 16);
+    ASSERT_EQ(raster.size(), 256u);
+    for (int32_t v : raster) EXPECT_TRUE(v == 0 || v == 1);
 }
 
 }  // namespace

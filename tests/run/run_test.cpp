@@ -3,10 +3,12 @@
 #include "ginn/run/run.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "ginn/core/error.h"
@@ -20,7 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string fresh_dir(const std::string& name) {
-    const auto dir = fs::temp_directory_path() / ("ginn_run_test_" + name);
+    // The process id keeps parallel test processes (and other checkouts on this machine) out of each other's way.
+    const auto dir = fs::temp_directory_path() / ("ginn_run_test_" + std::to_string(::getpid()) + "_" + name);
     fs::remove_all(dir);
     return dir.string();
 }
@@ -208,7 +211,7 @@ TEST(run_test, damaged_run_directories_are_rejected_with_the_file_named) {
 
     d = copy("corrupt_manifest");
     std::ofstream(d + "/manifest.json") << "{ not json";
-    EXPECT_NE(test::error_message([&] { ginn::Run::open(d); }).find("corrupt manifest"), std::string::npos);
+    EXPECT_NE(test::error_message([&] { ginn::Run::open(d); }).find("not valid JSON"), std::string::npos);
 
     d = copy("truncated_params");
     fs::resize_file(d + "/params.bin", fs::file_size(d + "/params.bin") - 100);
@@ -233,6 +236,141 @@ TEST(run_test, damaged_run_directories_are_rejected_with_the_file_named) {
     fs::remove(d + "/dataset.bin");
     const ginn::Run run = ginn::Run::open(d);  // metrics and parameters are still readable
     EXPECT_NE(test::error_message([&] { run.dataset(); }).find("dataset.bin"), std::string::npos);
+}
+
+/// A copy of a small trained run, with its manifest edited by `edit`.
+std::string run_with_manifest(const std::string& src, const std::string& name,
+                              const std::function<void(nlohmann::json&)>& edit) {
+    const std::string dir = fresh_dir(name);
+    fs::copy(src, dir, fs::copy_options::recursive);
+    nlohmann::json m = nlohmann::json::parse(read_file(dir + "/manifest.json"));
+    edit(m);
+    std::ofstream(dir + "/manifest.json", std::ios::trunc) << m.dump();
+    return dir;
+}
+
+TEST(run_test, manifest_values_are_range_checked_and_files_confined_to_the_run) {
+    TrainOptions o;
+    o.out = fresh_dir("manifest_src");
+    train_run(small_config(), o);
+    auto expect_refused = [&](const std::string& name, const std::function<void(nlohmann::json&)>& edit,
+                              const std::vector<std::string>& parts) {
+        const std::string d = run_with_manifest(o.out, name, edit);
+        std::vector<std::string> all = parts;
+        all.push_back(d + "/manifest.json");
+        test::expect_error([&] { ginn::Run::open(d); }, all);
+    };
+    expect_refused("version_0", [](auto& m) { m["format_version"] = 0; }, {"format_version 0"});
+    expect_refused("version_neg", [](auto& m) { m["format_version"] = -3; }, {"format_version -3"});
+    expect_refused("state_outside", [](auto& m) { m["state_file"] = "/etc/hostname"; }, {"state_file", "/etc/hostname"});
+    expect_refused("state_dotdot", [](auto& m) { m["state_file"] = "../x/state.a.bin"; }, {"state_file"});
+    expect_refused("absurd_widths", [](auto& m) { m["config"]["model"]["widths"] = {8, 4294967304ll}; },
+                   {"model.widths"});
+    expect_refused("huge_width", [](auto& m) { m["config"]["model"]["widths"] = {8, 100000}; }, {"config"});
+    expect_refused("empty_domain", [](auto& m) { m["domain"] = {{"x", {0, 0}}, {"y", {0, 1}}}; }, {"domain"});
+    expect_refused("extreme_domain", [](auto& m) { m["domain"] = {{"x", {-1e300, 1e300}}, {"y", {0, 1}}}; }, {"domain"});
+    expect_refused("wrong_type", [](auto& m) { m["status"] = 5; }, {"malformed manifest"});
+    // Raw library text stays out of the message.
+    const std::string d = run_with_manifest(o.out, "wrong_type2", [](auto& m) { m["status"] = 5; });
+    EXPECT_EQ(test::error_message([&] { ginn::Run::open(d); }).find("json.exception"), std::string::npos);
+}
+
+TEST(run_test, deeply_nested_manifest_is_an_error_not_a_stack_overflow) {
+    const std::string d = fresh_dir("deep_manifest");
+    fs::create_directories(d);
+    std::ofstream(d + "/manifest.json") << std::string(300000, '[') << std::string(300000, ']');
+    test::expect_error([&] { ginn::Run::open(d); }, {d + "/manifest.json", "nested deeper than 64"});
+}
+
+TEST(run_test, a_flipped_parameter_is_caught_by_the_record_checksum_and_version_1_is_still_read) {
+    TrainOptions o;
+    o.out = fresh_dir("checksum");
+    train_run(small_config(), o);
+    const ginn::Run good = ginn::Run::open(o.out);
+    const std::string params = read_file(o.out + "/params.bin");
+
+    const std::string flipped = fresh_dir("checksum_flip");
+    fs::copy(o.out, flipped, fs::copy_options::recursive);
+    std::string bytes = params;
+    bytes[24 + 8 + 4 * 3] ^= 0x01;  // one bit of the fourth parameter of snapshot 0
+    write_file_atomic(flipped + "/params.bin", bytes);
+    test::expect_error([&] { ginn::Run::open(flipped); }, {flipped + "/params.bin", "record 0", "checksum"});
+
+    // Version 1: no checksums. Build one from the version-2 file and read the same parameters back.
+    const size_t n = static_cast<size_t>(good.params(0).size());
+    std::string v1 = params.substr(0, 24);
+    const uint32_t one = 1;
+    std::memcpy(v1.data() + 8, &one, 4);
+    for (int k = 0; k < good.n_snapshots(); ++k) v1 += params.substr(24 + k * (8 + 4 * n + 8), 8 + 4 * n);
+    const std::string old = fresh_dir("checksum_v1");
+    fs::copy(o.out, old, fs::copy_options::recursive);
+    write_file_atomic(old + "/params.bin", v1);
+    const ginn::Run run = ginn::Run::open(old);
+    ASSERT_EQ(run.n_snapshots(), good.n_snapshots());
+    for (int k = 0; k < run.n_snapshots(); ++k)
+        EXPECT_EQ(std::memcmp(run.params(k).data(), good.params(k).data(), 4 * n), 0) << "snapshot " << k;
+}
+
+TEST(run_test, a_second_writer_is_refused_while_the_first_holds_the_run) {
+    const RunConfig c = small_config();
+    TrainOptions o;
+    o.out = fresh_dir("locked");
+    train_run(c, o);
+    {
+        const DirLock held(o.out);  // as a ginn process training into it would
+        o.force = true;
+        test::expect_error([&] { train_run(c, o); }, {o.out, "another ginn process"});
+        test::expect_error([&] { resume_run(o.out, TrainOptions{}); }, {o.out, "another ginn process"});
+        EXPECT_NO_THROW(ginn::Run::open(o.out));  // untouched
+    }
+    EXPECT_NO_THROW(train_run(c, o));  // released with the lock's owner
+}
+
+TEST(run_test, a_run_killed_before_its_first_save_is_replaced_by_a_plain_rerun) {
+    const RunConfig c = small_config();
+    TrainOptions o;
+    o.out = fresh_dir("half");
+    train_run(c, o);
+    // What `kill -9` in the first seconds leaves: the marker, the data files, a manifest without a trainer state,
+    // and a temporary file that was never renamed.
+    nlohmann::json m = nlohmann::json::parse(read_file(o.out + "/manifest.json"));
+    m["state_file"] = "";
+    m["status"] = "running";
+    m["snapshots"] = nlohmann::json::array();
+    std::ofstream(o.out + "/manifest.json", std::ios::trunc) << m.dump();
+    std::ofstream(o.out + "/.dataset.bin.tmp.a1B2c3") << "partial";
+    test::expect_error([&] { resume_run(o.out, TrainOptions{}); }, {"no saved trainer state", "train it again"});
+    EXPECT_FALSE(fs::exists(o.out + "/.dataset.bin.tmp.a1B2c3"));  // resume cleans temporaries under its lock
+    const TrainResult r = train_run(c, o);  // no --force needed
+    EXPECT_EQ(r.status, RunStatus::complete);
+    EXPECT_TRUE(ginn::Run::open(o.out).complete());
+
+    // Without the marker (a directory ginn did not create) a plain re-run still refuses.
+    const std::string other = fresh_dir("half_other");
+    fs::create_directories(other);
+    std::ofstream(other + "/notes.txt") << "x";
+    TrainOptions oo;
+    oo.out = other;
+    test::expect_error([&] { train_run(c, oo); }, {"already exists"});
+}
+
+TEST(run_test, resume_rewrites_parameters_and_refuses_a_damaged_state) {
+    const RunConfig c = small_config();
+    const std::atomic<bool> stop{true};  // stops right after snapshot 0, whose state is saved
+    TrainOptions o;
+    o.out = fresh_dir("resume_state");
+    o.stop = &stop;
+    const TrainResult r = train_run(c, o);
+    ASSERT_EQ(r.status, RunStatus::interrupted);
+    const ginn::Run run = ginn::Run::open(o.out);
+    const std::string state = o.out + "/" + run.manifest().at("state_file").get<std::string>();
+    std::string bytes = read_file(state);
+    bytes[bytes.size() / 2] ^= 0x10;
+    write_file_atomic(state, bytes);
+    TrainOptions again;
+    again.out = o.out;
+    test::expect_error([&] { train_run(c, again); }, {"already exists", "--resume " + o.out});
+    test::expect_error([&] { resume_run(o.out, TrainOptions{}); }, {state, "checksum"});
 }
 
 }  // namespace

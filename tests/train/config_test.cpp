@@ -3,6 +3,7 @@
 #include "ginn/train/config.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -15,7 +16,7 @@ namespace ginn {
 namespace {
 
 std::string write_temp(const std::string& name, const std::string& text) {
-    const auto path = std::filesystem::temp_directory_path() / ("ginn_config_test_" + name);
+    const auto path = std::filesystem::temp_directory_path() / ("ginn_config_test_" + std::to_string(::getpid()) + "_" + name);
     std::ofstream(path) << text;
     return path.string();
 }
@@ -142,6 +143,40 @@ TEST(config_test, validate_rejects_bad_values) {
     c = RunConfig{};
     c.snapshots = "every:0";
     EXPECT_THROW(c.validate(), Error);
+}
+
+TEST(config_test, numbers_are_range_checked_not_wrapped_or_truncated) {
+    auto expect_refused = [](const std::string& name, const std::string& text, const std::vector<std::string>& parts) {
+        const std::string path = write_temp(name, text);
+        std::vector<std::string> all = parts;
+        all.push_back(path + ":");
+        test::expect_error([&] { config_from_toml_file(path); }, all);
+    };
+    expect_refused("wrap.toml", "[train]\nbatch = 4294967424\n", {"train.batch", "4294967424", "an integer in"});
+    expect_refused("frac.toml", "[train]\niterations = 3.7\n", {"train.iterations", "3.7"});
+    expect_refused("nan.toml", "[optim]\nlr = nan\n", {"optim.lr", "finite"});
+    expect_refused("inf.toml", "[optim]\nlr = inf\n", {"optim.lr", "finite"});
+    expect_refused("big_int.toml", "[train]\niterations = 1e300\n", {"train.iterations"});
+    expect_refused("neg_seed.toml", "[train]\nseed = -1\n", {"train.seed"});
+    expect_refused("widths.toml", "[model]\nwidths = [8, 4294967304]\n", {"model.widths"});
+    // In range, a value reaches the validator, which checks it against the field's own limits.
+    const RunConfig c = config_from_toml_file(write_temp("noise.toml", "[task]\nnoise = 1e300\n"));
+    test::expect_error([&] { c.validate(); }, {"noise", "[0, 1]"});
+    // The same reader serves the manifest's JSON.
+    nlohmann::json j = config_to_json(RunConfig{});
+    j["train"]["batch"] = 4294967424ll;
+    test::expect_error([&] { config_from_json(j, "manifest.json"); }, {"manifest.json", "train.batch"});
+}
+
+TEST(config_test, a_directory_or_a_resize_name_is_checked) {
+    const auto dir = std::filesystem::temp_directory_path() / ("ginn_config_test_" + std::to_string(::getpid()) + "_dir");
+    std::filesystem::create_directories(dir);
+    test::expect_error([&] { config_from_toml_file(dir.string()); }, {dir.string(), "is a directory"});
+    const RunConfig c = config_from_toml_file(write_temp("resize.toml", "[task]\nresize = \"bilinear\"\nthreshold = 1\n"));
+    EXPECT_EQ(c.task.resize, Resize::bilinear);
+    EXPECT_EQ(config_from_json(config_to_json(c), "x").task.resize, Resize::bilinear);
+    test::expect_error([] { config_from_toml_file(write_temp("resize_bad.toml", "[task]\nresize = \"cubic\"\n")); },
+                       {"resize_bad.toml:2", "cubic", "stb, bilinear"});
 }
 
 }  // namespace

@@ -5,11 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
 #include "ginn/model/detail/engine.h"
 #include "ginn/core/error.h"
+#include "ginn/core/io.h"
 #include "test_util.h"
 
 namespace ginn {
@@ -313,6 +315,18 @@ TEST(trainer_test, corrupt_or_foreign_state_is_refused) {
         EXPECT_NE(std::string(e.what()).find("run/state.bin"), std::string::npos) << e.what();
     }
     EXPECT_NO_THROW(t.load_state(state, "state"));
+
+    // One flipped bit anywhere is caught by the trailing checksum.
+    std::string flipped = state;
+    flipped[state.size() / 2] ^= 0x04;
+    test::expect_error([&] { t.load_state(flipped, "run/state.a.bin"); }, {"run/state.a.bin", "checksum"});
+    // A zeroed generator state (bytes 40..71, after magic, version, kind, counts and iteration) with a matching
+    // checksum is still refused: xoshiro's all-zero state would repeat zeros for ever.
+    std::string zeroed = state;
+    std::fill(zeroed.begin() + 40, zeroed.begin() + 72, '\0');
+    const uint64_t sum = checksum64(std::string_view(zeroed).substr(0, zeroed.size() - 8));
+    std::memcpy(zeroed.data() + zeroed.size() - 8, &sum, 8);
+    test::expect_error([&] { t.load_state(zeroed, "run/state.b.bin"); }, {"run/state.b.bin", "all-zero generator"});
 }
 
 TEST(trainer_test, non_finite_loss_stops_cleanly) {

@@ -15,26 +15,41 @@
 #include <Eigen/Dense>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ginn/model/network.h"
 
 namespace ginn {
 
+/// How an image target is made grey and resized to resolution x resolution. `stb`: stb_image's grey conversion and
+/// stb_image_resize's default filter (ginn's original behaviour); `bilinear`: Pillow's convert("L") (ITU-R 601-2
+/// luma, integer rounding) and antialiased bilinear resize, bit for bit (GINN's own preprocessing).
+enum class Resize { stb, bilinear };
+const std::vector<std::string>& resize_names();
+std::string_view resize_name(Resize r);
+Resize resize_from_name(std::string_view name, const std::string& where = "resize");
+
 /// What to learn. `target` is a built-in name (see task_names()) or a path to a PNG/JPEG/BMP image or a .csv.
 struct TaskSpec {
     std::string target = "bottle";
     int resolution = 200;        ///< image targets: resized to resolution x resolution (1..4096)
     int n_points = 10000;        ///< point-cloud and formula tasks: number of points (1..10,000,000)
-    double noise = 0.0;          ///< point-cloud tasks: noise level (std dev relative to the task's scale), >= 0
+    double noise = 0.0;          ///< point-cloud tasks: TensorFlow Playground's noise level, 0..1 (see task_names())
     double test_fraction = 0.0;  ///< fraction of points held out as a test split, in [0, 0.9]
     double threshold = 0.5;      ///< image targets: grey level (0..1) at or above which a pixel is white
+    Resize resize = Resize::stb; ///< image targets: the resize filter (bilinear + threshold 1 reproduces GINN)
     uint64_t seed = 1;           ///< seed for sampled tasks and for the test split
+
+    /// Throws Error naming the field for a value out of range (make_dataset and RunConfig::validate call it).
+    void validate() const;
 };
 
 /// Built-in task names: "bottle", "circle", "xor", "gauss", "spiral", "y-x", "y-|x|", "1-x^2/4-y^2", "y-sin(pi*x)".
-/// Domains: bottle [0,1]^2; circle, xor, gauss, spiral [-6,6]^2 (TensorFlow Playground: points within radius 5,
-/// each displaced by Gaussian noise of std dev noise * 6, labels kept); formulas [-2,2]^2, label 1 where f(x, y) > 0.
+/// Domains: bottle [0,1]^2; circle, xor, gauss, spiral [-6,6]^2 (TensorFlow Playground: points within radius 5, noise
+/// as Playground defines it: circle and xor label each point by the point displaced by U(-5,5) * noise per coordinate;
+/// gauss has variance 0.5 + 7 * noise; spiral points are displaced by U(-1,1) * noise); formulas [-2,2]^2, label 1
+/// where f(x, y) > 0.
 /// CSV files: the points' bounding box padded by 5% per side; n_classes = max(2, largest label + 1).
 const std::vector<std::string>& task_names();
 

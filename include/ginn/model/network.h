@@ -9,6 +9,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
@@ -52,6 +53,10 @@ struct Box {
 nlohmann::json box_to_json(const Box& box);
 /// Reads that spelling; throws nlohmann::json exceptions for a malformed value (callers name the file).
 Box box_from_json(const nlohmann::json& j);
+/// Every coordinate ginn reads (domains, CSV points) lies within +-max_abs_coordinate.
+inline constexpr double max_abs_coordinate = 1e6;
+/// Throws Error naming `where` unless x0 < x1, y0 < y1 and every bound is finite and within +-max_abs_coordinate.
+void check_domain(const Box& box, const std::string& where);
 
 /// One dense layer: pre-activation z = W a + b (+ a when residual), output act(z).
 struct DenseLayer {
@@ -62,6 +67,12 @@ struct DenseLayer {
     int n_in() const { return static_cast<int>(W.cols()); }
     int n_out() const { return static_cast<int>(W.rows()); }
 };
+
+/// Limits of a Network (checked by validate() and before a weights file allocates anything): hidden layers,
+/// neurons per layer, and the weights file's size.
+inline constexpr int max_network_layers = 64;
+inline constexpr int max_network_width = 4096;
+inline constexpr uint64_t max_weights_bytes = 256ull << 20;
 
 /// Hidden layers then one output layer (activation linear). Inputs are (x, y) in domain coordinates.
 struct Network {
@@ -93,7 +104,8 @@ Eigen::VectorXi predicted_class(const Network& net, const Eigen::MatrixXd& X);
 /// The `ginn weights` JSON: {"format": "ginn-weights", "format_version": 1, "head": "softmax2",
 ///   "domain": {"x": [x0, x1], "y": [y0, y1]},
 ///   "layers": [{"W": [[...], ...] (rows = outputs), "b": [...], "activation": "relu", "residual": false}, ...]}.
-nlohmann::json network_to_json(const Network& net);
+/// Throws Error naming `where` when a parameter is not finite (JSON has no NaN or infinity).
+nlohmann::json network_to_json(const Network& net, const std::string& where = "network");
 /// Parses that JSON (format and format_version optional, for hand-written files); `where` names the file in errors.
 Network network_from_json(const nlohmann::json& j, const std::string& where);
 /// Reads a weights JSON file.

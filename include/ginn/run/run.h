@@ -2,11 +2,13 @@
 // it. Reading is Run::open; writing is train_run / resume_run. Not the trainer itself (trainer.h) nor any geometry.
 //
 // A run directory holds
-//   manifest.json  format "ginn-run" v1: config, task, architecture, schedule, per-snapshot metrics, status
+//   manifest.json  format "ginn-run" v2: config, task, architecture, schedule, per-snapshot metrics, status
 //                  (the commit record: rewritten atomically; data files may hold more than it names, never less)
 //   params.bin     magic "GINNPARM", version, dtype, n_params; then per snapshot: iteration (u64) + params (f32)
+//                  + checksum (u64)
 //   dataset.bin    the task's points and labels (dataset.h), so a run is shareable without its image
 //   state.a.bin / state.b.bin  trainer state at the last saved snapshot (double-buffered), for --resume
+//   .ginn-run, .lock  marker of a ginn run, and the file a writer holds an exclusive flock on
 //
 // Intended usage:
 //   1. RunConfig c; TrainOptions o{.out = "runs/a"}; train_run(c, o);
@@ -29,7 +31,7 @@
 
 namespace ginn {
 
-inline constexpr int run_format_version = 1;
+inline constexpr int run_format_version = 2;  // 2: params.bin records and trainer states carry checksums; 1 is still read
 
 /// One recorded snapshot's metadata (the parameters are in params.bin).
 struct SnapshotInfo {

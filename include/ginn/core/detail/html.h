@@ -1,4 +1,5 @@
-// Internal: escaping text for HTML, shared by the viewer page and the analysis report. Not public API.
+// Internal: escaping text for HTML and JSON embedded in a page, shared by the viewer and the analysis report.
+// Not public API.
 #pragma once
 
 #include <string>
@@ -18,6 +19,19 @@ inline std::string html_escape(std::string_view s) {
             case '"': out += "&quot;"; break;
             default: out += c;
         }
+    }
+    return out;
+}
+
+/// JSON text made safe to embed in a <script> element: every '<' becomes \u003c (JSON has '<' only inside
+/// strings, where the escape means the same character), so neither "</script>" nor "<!--" in a run's name or a
+/// file path can end or comment out the element.
+inline std::string json_for_script(std::string_view json) {
+    std::string out;
+    out.reserve(json.size());
+    for (char c : json) {
+        if (c == '<') out += "\\u003c";
+        else out += c;
     }
     return out;
 }

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "ginn/core/error.h"
 #include "ginn/geometry/geometry.h"
+#include "ginn/render/curves.h"
 #include "ginn/render/figures.h"
 #include "ginn/render/render.h"
 
@@ -86,6 +87,7 @@ void add_figure_commands(CLI::App& app) {
             LookFlags look;
             std::string out, iterations;
             int panels = 0, columns = 0;
+            bool curves = false;
         };
         auto f = std::make_shared<RenderFlags>();
         CLI::App* cmd = app.add_subcommand(
@@ -99,6 +101,8 @@ void add_figure_commands(CLI::App& app) {
         auto* iterations = cmd->add_option("--iterations", f->iterations, "A strip of the snapshots nearest these iterations: 0,1000,50000");
         panels->excludes(iterations);
         cmd->add_option("--columns", f->columns, "Panels per row in a strip (default: all in one row)");
+        auto* curves = cmd->add_flag("--curves", f->curves, "Charts of loss (train, test), accuracy and region counts over iterations");
+        curves->excludes(panels)->excludes(iterations);
         cmd->callback([f, cmd] {
             const bool strip = cmd->count("--panels") || cmd->count("--iterations");
             if (cmd->count("--panels") && f->panels < 1)
@@ -106,7 +110,14 @@ void add_figure_commands(CLI::App& app) {
             if (cmd->count("--columns") && (f->columns < 1 || !strip))
                 throw Error("--columns", std::to_string(f->columns), strip ? "a column count >= 1" : "--columns with a strip",
                             "use it with --panels or --iterations");
-            if (strip) {
+            if (f->curves) {
+                if (f->source.run_dir.empty())
+                    throw Error("--curves", "needs a run", "a RUN directory", "--weights has no training to chart");
+                const Run run = Run::open(f->source.run_dir);
+                RenderOptions options = f->look.options(nullptr);
+                if (!cmd->count("--size")) options.size = 480;
+                write_figure(figure_curves(run, options), f->out);
+            } else if (strip) {
                 if (f->source.run_dir.empty())
                     throw Error(cmd->count("--panels") ? "--panels" : "--iterations", "a strip needs a run",
                                 "a RUN directory", "drop it for --weights");

@@ -208,7 +208,7 @@ void render_animation(int n_frames, const std::function<PanelInput(int)>& frame,
     if (ext == ".mp4") {
         const bool x264 = has_encoder(ffmpeg, "libx264", scratch.path());
         for (const char* a : {"-pix_fmt", "yuv420p"}) args.push_back(a);
-        if (x264) for (const char* a : {"-c:v", "libx264", "-crf", "18", "-preset", "fast"}) args.push_back(a);
+        if (x264) for (const char* a : {"-c:v", "libx264", "-crf", "18", "-preset", "veryfast"}) args.push_back(a);
         else for (const char* a : {"-c:v", "mpeg4", "-q:v", "3"}) args.push_back(a);
         for (const char* a : {"-movflags", "+faststart", "-f", "mp4"}) args.push_back(a);
     } else {

@@ -17,7 +17,7 @@ uint8_t to_byte(double v) { return static_cast<uint8_t>(std::lround(std::clamp(v
 
 // ---------------------------------------------------------------------------------------------- backgrounds
 
-constexpr int64_t chunk_rows = 16384;  // pixels per forward pass, to bound memory on large rasters
+constexpr int64_t chunk_rows = 4096;  // pixels per forward pass: bounds memory, and its temporaries stay in cache
 
 void put_pixel(std::vector<uint8_t>& rgb, int64_t p, const Rgb& c) {
     rgb[3 * p] = to_byte(c.r);
@@ -102,21 +102,9 @@ FigurePath map_polyline(const Polyline& line, const PlotMap& m, Rgb colour, doub
     return path;
 }
 
-FigurePath segment_path(double x0, double y0, double x1, double y1, Rgb colour, double width, std::string tag) {
-    FigurePath t{.colour = colour, .width = width, .tag = std::move(tag)};
-    t.points.resize(2, 2);
-    t.points << x0, y0, x1, y1;
-    return t;
-}
-
-FigurePath rect_path(const FigureRect& r, Rgb colour, double width, std::string tag) {
-    FigurePath p{.colour = colour, .width = width, .closed = true, .tag = std::move(tag)};
-    p.points.resize(4, 2);
-    p.points << r.x, r.y, r.x + r.w, r.y, r.x + r.w, r.y + r.h, r.x, r.y + r.h;
-    return p;
-}
-
-const Rgb ink{0.15, 0.15, 0.15};
+using detail::ink;
+using detail::rect_path;
+using detail::segment_path;
 
 /// Ticks on the plot's edges; numbers only where `numbers_x` / `numbers_y` (strips share their axes).
 void add_axes(Figure& f, const PlotMap& m, const Style& st, bool numbers_x, bool numbers_y) {
@@ -249,8 +237,7 @@ Side make_side(const Network& net, const RenderOptions& o) {
     return s;
 }
 
-/// Estimated width of a text in a sans-serif face (backends measure exactly; layout only needs room).
-double text_width(const std::string& text, double size) { return 0.58 * size * static_cast<double>(text.size()); }
+using detail::text_width;
 
 std::string class_name(int c) { return "class " + std::to_string(c + 1); }
 
@@ -469,11 +456,28 @@ std::vector<double> nice_ticks(double lo, double hi) {
     return out;
 }
 
+double text_width(const std::string& text, double size) { return 0.58 * size * static_cast<double>(text.size()); }
+
 std::string number_text(double v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.4g", v);
     return buf;
 }
+
+FigurePath segment_path(double x0, double y0, double x1, double y1, Rgb colour, double width, std::string tag) {
+    FigurePath t{.colour = colour, .width = width, .tag = std::move(tag)};
+    t.points.resize(2, 2);
+    t.points << x0, y0, x1, y1;
+    return t;
+}
+
+FigurePath rect_path(const FigureRect& r, Rgb colour, double width, std::string tag) {
+    FigurePath p{.colour = colour, .width = width, .closed = true, .tag = std::move(tag)};
+    p.points.resize(4, 2);
+    p.points << r.x, r.y, r.x + r.w, r.y, r.x + r.w, r.y + r.h, r.x, r.y + r.h;
+    return p;
+}
+
 
 }  // namespace detail
 

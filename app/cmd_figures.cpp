@@ -11,6 +11,7 @@
 #include "ginn/render/curves.h"
 #include "ginn/render/figures.h"
 #include "ginn/render/render.h"
+#include "ginn/render/surface.h"
 
 namespace ginn::app {
 
@@ -87,7 +88,9 @@ void add_figure_commands(CLI::App& app) {
             LookFlags look;
             std::string out, iterations;
             int panels = 0, columns = 0;
-            bool curves = false;
+            bool curves = false, surface = false;
+            int class_index = 1, surface_grid = 48;
+            std::string neuron;
         };
         auto f = std::make_shared<RenderFlags>();
         CLI::App* cmd = app.add_subcommand(
@@ -103,6 +106,11 @@ void add_figure_commands(CLI::App& app) {
         cmd->add_option("--columns", f->columns, "Panels per row in a strip (default: all in one row)");
         auto* curves = cmd->add_flag("--curves", f->curves, "Charts of loss (train, test), accuracy and region counts over iterations");
         curves->excludes(panels)->excludes(iterations);
+        auto* surface = cmd->add_flag("--surface", f->surface, "A 3-D surface of P(class), a neuron's activation or the regression output");
+        surface->excludes(panels)->excludes(iterations)->excludes(curves);
+        cmd->add_option("--class", f->class_index, "With --surface: the class label whose probability is the height (0..k-1)")->capture_default_str();
+        cmd->add_option("--neuron", f->neuron, "With --surface: the neuron whose activation is the height, as L2:3");
+        cmd->add_option("--surface-grid", f->surface_grid, "With --surface: quads per side, 2..400")->capture_default_str();
         cmd->callback([f, cmd] {
             const bool strip = cmd->count("--panels") || cmd->count("--iterations");
             if (cmd->count("--panels") && f->panels < 1)
@@ -110,7 +118,27 @@ void add_figure_commands(CLI::App& app) {
             if (cmd->count("--columns") && (f->columns < 1 || !strip))
                 throw Error("--columns", std::to_string(f->columns), strip ? "a column count >= 1" : "--columns with a strip",
                             "use it with --panels or --iterations");
-            if (f->curves) {
+            for (const char* flag : {"--class", "--neuron", "--surface-grid"})
+                if (cmd->count(flag) && !f->surface)
+                    throw Error(flag, "given without --surface", "--surface " + std::string(flag), "add --surface");
+            if (f->surface) {
+                const LoadedNetwork loaded = load_network(f->source);
+                RenderOptions options = f->look.options(nullptr);
+                if (!cmd->count("--size")) options.size = 560;
+                SurfaceSpec spec{.class_index = f->class_index, .grid = f->surface_grid};
+                if (!f->neuron.empty()) {
+                    if (cmd->count("--class")) throw Error("--neuron", "given with --class", "one of them", "");
+                    const NeuronSelection sel = parse_neuron_selection(f->neuron, "--neuron");
+                    if (sel.all || sel.ranges.size() != 1 || sel.ranges.begin()->first != sel.ranges.begin()->last)
+                        throw Error("--neuron", "'" + f->neuron + "'", "one neuron such as L2:3", "");
+                    spec.quantity = SurfaceQuantity::neuron;
+                    spec.layer = sel.ranges.begin()->layer, spec.index = sel.ranges.begin()->first;
+                } else if (loaded.net.head == Head::regression) {
+                    if (cmd->count("--class")) throw Error("--class", "a regression head has no classes", "a classifier", "drop --class");
+                    spec.quantity = SurfaceQuantity::output;
+                }
+                write_figure(figure_surface(surface_values(loaded.net, spec), options), f->out);
+            } else if (f->curves) {
                 if (f->source.run_dir.empty())
                     throw Error("--curves", "needs a run", "a RUN directory", "--weights has no training to chart");
                 const Run run = Run::open(f->source.run_dir);

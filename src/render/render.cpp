@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "ginn/core/error.h"
 #include "render/internal.h"
@@ -55,7 +56,17 @@ void fill_regions(const Network& net, FigureImage& img, const Box& d) {
     }
 }
 
+/// Whether the task defines a label everywhere (an image, or a formula such as y - sin(pi x)); point clouds and CSV
+/// files define labels only at their points, so their target background would be invented by nearest neighbours.
+bool has_target_image(const Dataset& data) {
+    static const std::set<std::string> formulas = {"y-x", "y-|x|", "1-x^2/4-y^2", "y-sin(pi*x)"};  // dataset.h's list
+    return data.is_grid() || formulas.count(data.name) > 0;
+}
+
 void fill_target(const Dataset& data, FigureImage& img) {
+    if (!has_target_image(data))
+        throw Error("--background target", "the task '" + data.name + "' defines labels only at its points",
+                    "an image or formula task", "--points all draws the points themselves");
     const std::vector<int32_t> raster = target_raster(data, img.px_w, img.px_h);
     for (size_t p = 0; p < raster.size(); ++p) put_pixel(img.rgb, static_cast<int64_t>(p), class_colour(raster[p], data.n_classes));
 }

@@ -209,7 +209,11 @@ Figure figure_surface(const SurfaceValues& v, const RenderOptions& o, const Surf
     f.height = std::ceil(width * 0.85);
     if (o.width_pt > 0) f.pixels_per_unit = o.dpi / 72;
     const double font = o.font_size > 0 ? o.font_size : o.width_pt > 0 ? 8.0 : std::max(9.0, width / 45);
-    add_surface(f, v, {0, 0, f.width, f.height}, view, font);
+    add_surface(f, v, {0, 0, f.width, f.height - font * 1.4}, view, font);
+    const int grid = static_cast<int>(v.z.rows()) - 1;
+    f.texts.push_back({font * 0.5, f.height - font * 0.5,
+                       "sampled on a " + std::to_string(grid) + " x " + std::to_string(grid) + " grid (not exact geometry)",
+                       font * 0.85, detail::ink, FigureText::Align::left});
     return f;
 }
 

@@ -216,6 +216,9 @@ TEST(figures_test, points_draw_one_marker_per_point_of_the_chosen_set) {
     EXPECT_EQ(fills(PointSet::test), (std::pair<int64_t, int64_t>{0, 2 * n_test}));  // ring: dark edge + class colour
     EXPECT_EQ(fills(PointSet::all), (std::pair<int64_t, int64_t>{n_train, 2 * n_test}));
     expect_error([&] { figure_snapshot(p.net, p.geometry, {.points = PointSet::all}); }, {"--points", "no dataset"});
+    // A point task has no target image: the background would be invented between its points.
+    expect_error([&] { figure_snapshot(p.net, p.geometry, run_render_options(run, {.background = Background::target})); },
+                 {"--background target", "only at its points", "--points all"});
     expect_error([] { point_set_from_name("some"); }, {"--points", "train, test, all or none"});
 }
 

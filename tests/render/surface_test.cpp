@@ -82,7 +82,7 @@ TEST(surface_test, quads_are_painted_back_to_front_over_the_floor) {
     const auto& last = back.fills.back().points;
     EXPECT_GT(first.col(1).mean(), f.fills[first_surface].points.col(1).mean());
     EXPECT_NE(first.col(0).mean(), last.col(0).mean());
-    for (const char* t : {"output", "x", "y", "0", "1"})
+    for (const char* t : {"output", "x", "y", "0", "1", "sampled on a 10 x 10 grid (not exact geometry)"})
         EXPECT_TRUE(std::any_of(f.texts.begin(), f.texts.end(), [&](auto& x) { return x.text == t; })) << t;
     // Everything lies inside the figure.
     for (const FigureFill& q : f.fills) {

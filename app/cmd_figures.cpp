@@ -58,6 +58,7 @@ struct LookFlags {
                         "drop one of them");
         if (cmd->count("--dpi") && width.empty())
             throw Error("--dpi", "given without --width", "--dpi with a physical --width", "--size sets PNG pixels");
+        if (!(dpi >= 36 && dpi <= 1200)) throw Error("--dpi", std::to_string(dpi), "36..1200 pixels per inch", "300 for print");
         o.size = size;
         if (!width.empty()) o.width_pt = parse_length_pt(width);
         o.font_size = font_size;
@@ -195,6 +196,8 @@ void add_figure_commands(CLI::App& app) {
             AnimationOptions options;
             options.render = run_render_options(run, f->look.options(&run.dataset()));
             options.fps = f->fps;
+            if (f->threads < 0 || f->threads > 256)
+                throw Error("--threads", std::to_string(f->threads), "0 (every core) .. 256", "");
             options.threads = f->threads;
             options.on_frame = progress_printer(f->look.quiet, "frames");
             render_animation(run.n_snapshots(), [&](int k) { return run_panel(run, k); }, f->out, options);

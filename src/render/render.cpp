@@ -412,6 +412,12 @@ Figure build(std::span<const PanelInput* const> panels, const RenderOptions& o, 
                                    [&](auto* p) { return text_width(p->label, st.font) > L.pw + L.gap * 0.8; });
     if (split) L.label_h += st.font * 1.2;
 
+    // Bound the whole figure before any background raster is computed (a 400-panel strip of 8192-px plots would not fit).
+    const double ppu = o.width_pt > 0 ? o.dpi / 72 : 1.0;
+    if (!(L.width() * ppu <= 32767 && L.height() * ppu <= 32767 && L.width() * L.height() * ppu * ppu <= 2.5e8))
+        throw Error("figure", std::to_string(static_cast<long long>(L.width() * ppu)) + " x " +
+                    std::to_string(static_cast<long long>(L.height() * ppu)) + " pixels",
+                    "at most 32767 per side and 250 megapixels", "a smaller --size, --dpi or fewer panels");
     Figure f;
     f.width = o.width_pt > 0 ? o.width_pt : std::ceil(L.width());
     f.height = o.width_pt > 0 ? L.height() : std::ceil(L.height());

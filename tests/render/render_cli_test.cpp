@@ -76,6 +76,10 @@ TEST(render_cli_test, bad_render_flags_are_refused_with_one_line) {
     expect_refused("render " + run + " --iterations 0,99999" + out, "0..2000");
     expect_refused("animate " + run + " --fps 0 -o " + dir() + "/a.gif", "--fps");
     expect_refused("render " + run + " --class 1" + out, "without --surface");
+    expect_refused("render " + run + " --width 7in --dpi nan" + out, "--dpi");
+    expect_refused("render " + run + " --size 8192 --panels 5" + out, "at most 32767 per side");
+    expect_refused("animate " + run + " --size 8000 -o " + dir() + "/big.gif", "4096 x 4096");
+    expect_refused("animate " + run + " --threads 100000 -o " + dir() + "/t.gif", "--threads");
     expect_refused("render " + run + " --surface --class 2" + out, "0..1");
     expect_refused("render " + run + " --surface --neuron L3:1" + out, "layer 3");
     expect_refused("render " + run + " --surface --neuron L1:1-2" + out, "one neuron");

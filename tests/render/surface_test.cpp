@@ -92,6 +92,40 @@ TEST(surface_test, quads_are_painted_back_to_front_over_the_floor) {
     }
 }
 
+TEST(surface_test, seen_from_above_quads_are_painted_in_order_of_height) {
+    // Elevation 90, azimuth -90: screen x follows x and screen y follows -y, so each drawn quad's place names its
+    // lattice cell, and the painter's order must be by the cell's height (the depth along the vertical eye).
+    Network net;
+    net.domain = {0, 1, 0, 1};
+    net.head = Head::regression;
+    Eigen::MatrixXd W1(2, 2), W2(1, 2);
+    W1 << 1, 0, 0, 1;
+    W2 << 1, -2;
+    net.layers.push_back({W1, Eigen::Vector2d(-0.3, -0.6), Activation::relu, false});
+    net.layers.push_back({W2, Eigen::VectorXd::Zero(1), Activation::linear, false});
+    const int grid = 12;
+    const SurfaceValues v = surface_values(net, {.quantity = SurfaceQuantity::output, .grid = grid});
+    const Figure f = figure_surface(v, {.size = 400}, {.elevation = 90, .azimuth = -90});
+    ASSERT_EQ(f.fills.size(), 2u * grid * grid);
+    // The floor cells come row by row from y0, so their centres give the screen place of every cell.
+    auto centre = [&](size_t k) { return Eigen::RowVector2d(f.fills[k].points.colwise().mean()); };
+    const Eigen::RowVector2d c00 = centre(0), step_x = centre(1) - c00, step_y = centre(grid) - c00;
+    EXPECT_GT(step_x(0), 0);
+    EXPECT_LT(step_y(1), 0);
+    double previous = -INFINITY;
+    std::vector<int> seen(grid * grid, 0);
+    for (size_t k = grid * grid; k < f.fills.size(); ++k) {
+        const Eigen::RowVector2d c = centre(k) - c00;
+        const int j = static_cast<int>(std::lround(c(0) / step_x(0))), i = static_cast<int>(std::lround(c(1) / step_y(1)));
+        ASSERT_TRUE(i >= 0 && i < grid && j >= 0 && j < grid) << k;
+        ++seen[i * grid + j];
+        const double height = (v.z(i, j) + v.z(i + 1, j + 1)) / 2;  // the depth of the cell's diagonal midpoint
+        EXPECT_GE(height, previous - 1e-12) << "cell " << i << "," << j << " drawn after a higher one";
+        previous = height;
+    }
+    EXPECT_TRUE(std::all_of(seen.begin(), seen.end(), [](int n) { return n == 1; })) << "every cell drawn once";
+}
+
 TEST(surface_test, colour_map_runs_from_dark_purple_to_yellow) {
     EXPECT_EQ(surface_colour(0), (Rgb{0x44 / 255.0, 0x01 / 255.0, 0x54 / 255.0}));
     EXPECT_EQ(surface_colour(1), (Rgb{0xfd / 255.0, 0xe7 / 255.0, 0x25 / 255.0}));

@@ -39,7 +39,9 @@ struct LookFlags {
         size = default_size;
         cmd->add_option("--neurons", neurons, "Boundaries to draw: all, none, L1, L2:3,5, L1+L3:2 ...")->capture_default_str();
         cmd->add_option("--background", background, "prediction (fixed scale), target, regions or none")->capture_default_str();
-        cmd->add_option("--size", size, "Width of a plot in pixels (PNG) or points (SVG/PDF), 16..8192")->capture_default_str();
+        cmd->add_option("--size", size, std::string("Width of a plot in pixels (PNG) or points (SVG/PDF), 16..8192") +
+                        (default_size == 800 ? "\n(strip panels 300, --curves 480, --surface 560 unless given)" : ""))
+            ->capture_default_str();
         cmd->add_option("--width", width, "Width of the whole figure as a length: 7in, 178mm, 504pt (instead of --size)");
         cmd->add_option("--font-size", font_size, "Text size in points (default: from the size; 8 with --width)");
         cmd->add_option("--dpi", dpi, "PNG pixels per inch with --width")->capture_default_str();

@@ -8,8 +8,10 @@
 #include "commands.h"
 #include "ginn/core/error.h"
 #include "ginn/geometry/geometry.h"
+#include "ginn/render/curves.h"
 #include "ginn/render/figures.h"
 #include "ginn/render/render.h"
+#include "ginn/render/surface.h"
 
 namespace ginn::app {
 
@@ -37,7 +39,9 @@ struct LookFlags {
         size = default_size;
         cmd->add_option("--neurons", neurons, "Boundaries to draw: all, none, L1, L2:3,5, L1+L3:2 ...")->capture_default_str();
         cmd->add_option("--background", background, "prediction (fixed scale), target, regions or none")->capture_default_str();
-        cmd->add_option("--size", size, "Width of a plot in pixels (PNG) or points (SVG/PDF), 16..8192")->capture_default_str();
+        cmd->add_option("--size", size, std::string("Width of a plot in pixels (PNG) or points (SVG/PDF), 16..8192") +
+                        (default_size == 800 ? "\n(strip panels 300, --curves 480, --surface 560 unless given)" : ""))
+            ->capture_default_str();
         cmd->add_option("--width", width, "Width of the whole figure as a length: 7in, 178mm, 504pt (instead of --size)");
         cmd->add_option("--font-size", font_size, "Text size in points (default: from the size; 8 with --width)");
         cmd->add_option("--dpi", dpi, "PNG pixels per inch with --width")->capture_default_str();
@@ -56,6 +60,7 @@ struct LookFlags {
                         "drop one of them");
         if (cmd->count("--dpi") && width.empty())
             throw Error("--dpi", "given without --width", "--dpi with a physical --width", "--size sets PNG pixels");
+        if (!(dpi >= 36 && dpi <= 1200)) throw Error("--dpi", std::to_string(dpi), "36..1200 pixels per inch", "300 for print");
         o.size = size;
         if (!width.empty()) o.width_pt = parse_length_pt(width);
         o.font_size = font_size;
@@ -86,6 +91,9 @@ void add_figure_commands(CLI::App& app) {
             LookFlags look;
             std::string out, iterations;
             int panels = 0, columns = 0;
+            bool curves = false, surface = false;
+            int class_index = 1, surface_grid = 48;
+            std::string neuron;
         };
         auto f = std::make_shared<RenderFlags>();
         CLI::App* cmd = app.add_subcommand(
@@ -99,6 +107,13 @@ void add_figure_commands(CLI::App& app) {
         auto* iterations = cmd->add_option("--iterations", f->iterations, "A strip of the snapshots nearest these iterations: 0,1000,50000");
         panels->excludes(iterations);
         cmd->add_option("--columns", f->columns, "Panels per row in a strip (default: all in one row)");
+        auto* curves = cmd->add_flag("--curves", f->curves, "Charts of loss (train, test), accuracy and region counts over iterations");
+        curves->excludes(panels)->excludes(iterations);
+        auto* surface = cmd->add_flag("--surface", f->surface, "A 3-D surface of P(class), a neuron's activation or the regression output");
+        surface->excludes(panels)->excludes(iterations)->excludes(curves);
+        cmd->add_option("--class", f->class_index, "With --surface: the class label whose probability is the height (0..k-1)")->capture_default_str();
+        cmd->add_option("--neuron", f->neuron, "With --surface: the neuron whose activation is the height, as L2:3");
+        cmd->add_option("--surface-grid", f->surface_grid, "With --surface: quads per side, 2..400")->capture_default_str();
         cmd->callback([f, cmd] {
             const bool strip = cmd->count("--panels") || cmd->count("--iterations");
             if (cmd->count("--panels") && f->panels < 1)
@@ -106,7 +121,34 @@ void add_figure_commands(CLI::App& app) {
             if (cmd->count("--columns") && (f->columns < 1 || !strip))
                 throw Error("--columns", std::to_string(f->columns), strip ? "a column count >= 1" : "--columns with a strip",
                             "use it with --panels or --iterations");
-            if (strip) {
+            for (const char* flag : {"--class", "--neuron", "--surface-grid"})
+                if (cmd->count(flag) && !f->surface)
+                    throw Error(flag, "given without --surface", "--surface " + std::string(flag), "add --surface");
+            if (f->surface) {
+                const LoadedNetwork loaded = load_network(f->source);
+                RenderOptions options = f->look.options(nullptr);
+                if (!cmd->count("--size")) options.size = 560;
+                SurfaceSpec spec{.class_index = f->class_index, .grid = f->surface_grid};
+                if (!f->neuron.empty()) {
+                    if (cmd->count("--class")) throw Error("--neuron", "given with --class", "one of them", "");
+                    const NeuronSelection sel = parse_neuron_selection(f->neuron, "--neuron");
+                    if (sel.all || sel.ranges.size() != 1 || sel.ranges.begin()->first != sel.ranges.begin()->last)
+                        throw Error("--neuron", "'" + f->neuron + "'", "one neuron such as L2:3", "");
+                    spec.quantity = SurfaceQuantity::neuron;
+                    spec.layer = sel.ranges.begin()->layer, spec.index = sel.ranges.begin()->first;
+                } else if (loaded.net.head == Head::regression) {
+                    if (cmd->count("--class")) throw Error("--class", "a regression head has no classes", "a classifier", "drop --class");
+                    spec.quantity = SurfaceQuantity::output;
+                }
+                write_figure(figure_surface(surface_values(loaded.net, spec), options), f->out);
+            } else if (f->curves) {
+                if (f->source.run_dir.empty())
+                    throw Error("--curves", "needs a run", "a RUN directory", "--weights has no training to chart");
+                const Run run = Run::open(f->source.run_dir);
+                RenderOptions options = f->look.options(nullptr);
+                if (!cmd->count("--size")) options.size = 480;
+                write_figure(figure_curves(run, options), f->out);
+            } else if (strip) {
                 if (f->source.run_dir.empty())
                     throw Error(cmd->count("--panels") ? "--panels" : "--iterations", "a strip needs a run",
                                 "a RUN directory", "drop it for --weights");
@@ -156,6 +198,8 @@ void add_figure_commands(CLI::App& app) {
             AnimationOptions options;
             options.render = run_render_options(run, f->look.options(&run.dataset()));
             options.fps = f->fps;
+            if (f->threads < 0 || f->threads > 256)
+                throw Error("--threads", std::to_string(f->threads), "0 (every core) .. 256", "");
             options.threads = f->threads;
             options.on_frame = progress_printer(f->look.quiet, "frames");
             render_animation(run.n_snapshots(), [&](int k) { return run_panel(run, k); }, f->out, options);

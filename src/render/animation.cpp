@@ -186,6 +186,11 @@ void render_animation(int n_frames, const std::function<PanelInput(int)>& frame,
     if (n_frames < 1) throw Error(path, "no frames to animate", "at least one snapshot", "");
     if (options.fps < 1 || options.fps > 120)
         throw Error("--fps", std::to_string(options.fps), "frames per second in 1..120", "12 is a good default");
+    const RenderOptions& look = options.render;
+    const double frame_px = look.width_pt > 0 ? look.width_pt * look.dpi / 72 : look.size;
+    if (!(frame_px <= 4096))  // checked before drawing: frames are drawn in full before their size is known
+        throw Error(look.width_pt > 0 ? "--width" : "--size", std::to_string(static_cast<long long>(frame_px)) + " pixels",
+                    "frames at most 4096 x 4096 pixels", "480 is a good default");
     const std::string ffmpeg = find_on_path("ffmpeg");
     if (ffmpeg.empty()) throw Error("ffmpeg", "not found", "ffmpeg on PATH", "apt-get install ffmpeg");
     const fs::path out_dir = fs::absolute(path).parent_path();
@@ -208,7 +213,7 @@ void render_animation(int n_frames, const std::function<PanelInput(int)>& frame,
     if (ext == ".mp4") {
         const bool x264 = has_encoder(ffmpeg, "libx264", scratch.path());
         for (const char* a : {"-pix_fmt", "yuv420p"}) args.push_back(a);
-        if (x264) for (const char* a : {"-c:v", "libx264", "-crf", "18", "-preset", "fast"}) args.push_back(a);
+        if (x264) for (const char* a : {"-c:v", "libx264", "-crf", "18", "-preset", "veryfast"}) args.push_back(a);
         else for (const char* a : {"-c:v", "mpeg4", "-q:v", "3"}) args.push_back(a);
         for (const char* a : {"-movflags", "+faststart", "-f", "mp4"}) args.push_back(a);
     } else {

@@ -194,8 +194,8 @@ std::string image_png(const FigureImage& image) {
 std::string figure_rgb(const Figure& figure, int& w, int& h) {
     w = static_cast<int>(std::ceil(figure.width * figure.pixels_per_unit - 1e-6));
     h = static_cast<int>(std::ceil(figure.height * figure.pixels_per_unit - 1e-6));
-    if (w < 1 || h < 1 || w > 16384 || h > 16384)
-        throw Error("frame", "size " + std::to_string(w) + "x" + std::to_string(h), "1..16384 pixels per side",
+    if (w < 1 || h < 1 || int64_t{w} * h > int64_t{4096} * 4096)  // several frames wait in memory at once
+        throw Error("frame", "size " + std::to_string(w) + "x" + std::to_string(h), "at most 4096 x 4096 pixels",
                     "use a smaller --size");
     w += w % 2, h += h % 2;
     SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h), cairo_surface_destroy);

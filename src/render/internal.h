@@ -29,5 +29,12 @@ namespace ginn::detail {
 std::vector<double> nice_ticks(double lo, double hi);
 /// A tick number: %.4g.
 std::string number_text(double v);
+/// Estimated width of a text in a sans-serif face (backends measure exactly; layout only needs room).
+double text_width(const std::string& text, double size);
+/// The ink of axes, ticks and legend text.
+inline constexpr Rgb ink{0.15, 0.15, 0.15};
+/// A straight stroke from (x0, y0) to (x1, y1), and a rectangle's outline, in figure units.
+FigurePath segment_path(double x0, double y0, double x1, double y1, Rgb colour, double width, std::string tag);
+FigurePath rect_path(const FigureRect& r, Rgb colour, double width, std::string tag);
 
 }  // namespace ginn::detail

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "ginn/core/error.h"
 #include "render/internal.h"
@@ -17,7 +18,7 @@ uint8_t to_byte(double v) { return static_cast<uint8_t>(std::lround(std::clamp(v
 
 // ---------------------------------------------------------------------------------------------- backgrounds
 
-constexpr int64_t chunk_rows = 16384;  // pixels per forward pass, to bound memory on large rasters
+constexpr int64_t chunk_rows = 4096;  // pixels per forward pass: bounds memory, and its temporaries stay in cache
 
 void put_pixel(std::vector<uint8_t>& rgb, int64_t p, const Rgb& c) {
     rgb[3 * p] = to_byte(c.r);
@@ -55,7 +56,17 @@ void fill_regions(const Network& net, FigureImage& img, const Box& d) {
     }
 }
 
+/// Whether the task defines a label everywhere (an image, or a formula such as y - sin(pi x)); point clouds and CSV
+/// files define labels only at their points, so their target background would be invented by nearest neighbours.
+bool has_target_image(const Dataset& data) {
+    static const std::set<std::string> formulas = {"y-x", "y-|x|", "1-x^2/4-y^2", "y-sin(pi*x)"};  // dataset.h's list
+    return data.is_grid() || formulas.count(data.name) > 0;
+}
+
 void fill_target(const Dataset& data, FigureImage& img) {
+    if (!has_target_image(data))
+        throw Error("--background target", "the task '" + data.name + "' defines labels only at its points",
+                    "an image or formula task", "--points all draws the points themselves");
     const std::vector<int32_t> raster = target_raster(data, img.px_w, img.px_h);
     for (size_t p = 0; p < raster.size(); ++p) put_pixel(img.rgb, static_cast<int64_t>(p), class_colour(raster[p], data.n_classes));
 }
@@ -102,21 +113,9 @@ FigurePath map_polyline(const Polyline& line, const PlotMap& m, Rgb colour, doub
     return path;
 }
 
-FigurePath segment_path(double x0, double y0, double x1, double y1, Rgb colour, double width, std::string tag) {
-    FigurePath t{.colour = colour, .width = width, .tag = std::move(tag)};
-    t.points.resize(2, 2);
-    t.points << x0, y0, x1, y1;
-    return t;
-}
-
-FigurePath rect_path(const FigureRect& r, Rgb colour, double width, std::string tag) {
-    FigurePath p{.colour = colour, .width = width, .closed = true, .tag = std::move(tag)};
-    p.points.resize(4, 2);
-    p.points << r.x, r.y, r.x + r.w, r.y, r.x + r.w, r.y + r.h, r.x, r.y + r.h;
-    return p;
-}
-
-const Rgb ink{0.15, 0.15, 0.15};
+using detail::ink;
+using detail::rect_path;
+using detail::segment_path;
 
 /// Ticks on the plot's edges; numbers only where `numbers_x` / `numbers_y` (strips share their axes).
 void add_axes(Figure& f, const PlotMap& m, const Style& st, bool numbers_x, bool numbers_y) {
@@ -249,8 +248,7 @@ Side make_side(const Network& net, const RenderOptions& o) {
     return s;
 }
 
-/// Estimated width of a text in a sans-serif face (backends measure exactly; layout only needs room).
-double text_width(const std::string& text, double size) { return 0.58 * size * static_cast<double>(text.size()); }
+using detail::text_width;
 
 std::string class_name(int c) { return "class " + std::to_string(c + 1); }
 
@@ -414,6 +412,12 @@ Figure build(std::span<const PanelInput* const> panels, const RenderOptions& o, 
                                    [&](auto* p) { return text_width(p->label, st.font) > L.pw + L.gap * 0.8; });
     if (split) L.label_h += st.font * 1.2;
 
+    // Bound the whole figure before any background raster is computed (a 400-panel strip of 8192-px plots would not fit).
+    const double ppu = o.width_pt > 0 ? o.dpi / 72 : 1.0;
+    if (!(L.width() * ppu <= 32767 && L.height() * ppu <= 32767 && L.width() * L.height() * ppu * ppu <= 2.5e8))
+        throw Error("figure", std::to_string(static_cast<long long>(L.width() * ppu)) + " x " +
+                    std::to_string(static_cast<long long>(L.height() * ppu)) + " pixels",
+                    "at most 32767 per side and 250 megapixels", "a smaller --size, --dpi or fewer panels");
     Figure f;
     f.width = o.width_pt > 0 ? o.width_pt : std::ceil(L.width());
     f.height = o.width_pt > 0 ? L.height() : std::ceil(L.height());
@@ -469,11 +473,28 @@ std::vector<double> nice_ticks(double lo, double hi) {
     return out;
 }
 
+double text_width(const std::string& text, double size) { return 0.58 * size * static_cast<double>(text.size()); }
+
 std::string number_text(double v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.4g", v);
     return buf;
 }
+
+FigurePath segment_path(double x0, double y0, double x1, double y1, Rgb colour, double width, std::string tag) {
+    FigurePath t{.colour = colour, .width = width, .tag = std::move(tag)};
+    t.points.resize(2, 2);
+    t.points << x0, y0, x1, y1;
+    return t;
+}
+
+FigurePath rect_path(const FigureRect& r, Rgb colour, double width, std::string tag) {
+    FigurePath p{.colour = colour, .width = width, .closed = true, .tag = std::move(tag)};
+    p.points.resize(4, 2);
+    p.points << r.x, r.y, r.x + r.w, r.y, r.x + r.w, r.y + r.h, r.x, r.y + r.h;
+    return p;
+}
+
 
 }  // namespace detail
 

@@ -198,6 +198,17 @@ TEST(figures_test, strips_refuse_more_panels_than_snapshots_and_pick_the_nearest
         expect_error([&] { snapshots_near_iterations(run, bad, nullptr); }, {"--iterations", "0..30"});
 }
 
+TEST(figures_test, demo_figures_are_written_for_a_run_with_fewer_than_six_snapshots) {
+    const std::string dir = scratch_dir("figures_test_demo");
+    const ginn::Run run = small_run({.widths = {4}}, test::circle_grid(10), 4);
+    const std::vector<std::string> paths = write_run_figures(run, dir);
+    ASSERT_EQ(paths.size(), 2u);
+    int w = 0, h = 0, n = 0;
+    EXPECT_TRUE(stbi_info(paths[0].c_str(), &w, &h, &n)) << paths[0];
+    EXPECT_GT(w, 800);  // the plot, its axes and the P(class 1) bar
+    EXPECT_EQ(read_file(paths[1]).substr(0, 5), "%PDF-");
+}
+
 /// Point tasks: one marker per point of the chosen set, training points filled, test points hollow rings.
 TEST(figures_test, points_draw_one_marker_per_point_of_the_chosen_set) {
     const ginn::Run run = small_run({.widths = {4}, .head = Head::softmax, .n_classes = 3}, three_blobs(), 1);
@@ -216,6 +227,9 @@ TEST(figures_test, points_draw_one_marker_per_point_of_the_chosen_set) {
     EXPECT_EQ(fills(PointSet::test), (std::pair<int64_t, int64_t>{0, 2 * n_test}));  // ring: dark edge + class colour
     EXPECT_EQ(fills(PointSet::all), (std::pair<int64_t, int64_t>{n_train, 2 * n_test}));
     expect_error([&] { figure_snapshot(p.net, p.geometry, {.points = PointSet::all}); }, {"--points", "no dataset"});
+    // A point task has no target image: the background would be invented between its points.
+    expect_error([&] { figure_snapshot(p.net, p.geometry, run_render_options(run, {.background = Background::target})); },
+                 {"--background target", "only at its points", "--points all"});
     expect_error([] { point_set_from_name("some"); }, {"--points", "train, test, all or none"});
 }
 

@@ -75,6 +75,17 @@ TEST(render_cli_test, bad_render_flags_are_refused_with_one_line) {
     expect_refused("render " + run + " --iterations 0,x" + out, "--iterations");
     expect_refused("render " + run + " --iterations 0,99999" + out, "0..2000");
     expect_refused("animate " + run + " --fps 0 -o " + dir() + "/a.gif", "--fps");
+    expect_refused("render " + run + " --class 1" + out, "without --surface");
+    expect_refused("render " + run + " --width 7in --dpi nan" + out, "--dpi");
+    expect_refused("render " + run + " --size 8192 --panels 5" + out, "at most 32767 per side");
+    expect_refused("animate " + run + " --size 8000 -o " + dir() + "/big.gif", "4096 x 4096");
+    expect_refused("animate " + run + " --threads 100000 -o " + dir() + "/t.gif", "--threads");
+    expect_refused("render " + run + " --surface --class 2" + out, "0..1");
+    expect_refused("render " + run + " --surface --neuron L3:1" + out, "layer 3");
+    expect_refused("render " + run + " --surface --neuron L1:1-2" + out, "one neuron");
+    expect_refused("render " + run + " --surface --surface-grid 1000" + out, "2..400");
+    expect_refused("render " + run + " --surface --panels 2" + out, "--panels");
+    expect_refused("render --weights " + dir() + "/none.json --curves" + out, "--curves");
     EXPECT_FALSE(fs::exists(dir() + "/x.png"));
 }
 
@@ -91,6 +102,20 @@ TEST(render_cli_test, every_size_option_gives_the_png_size_it_names) {
     EXPECT_EQ(png_size(png).first, 300);
     ASSERT_EQ(ginn_cli("render " + run + " --width 50.8mm --dpi 150 --panels 3 -o " + png).code, 0);
     EXPECT_EQ(png_size(png).first, 300);
+}
+
+TEST(render_cli_test, curves_and_surfaces_are_written_in_every_format) {
+    for (const char* ext : {"png", "svg", "pdf"}) {
+        const std::string c = dir() + "/curves." + ext, s = dir() + "/surface." + ext;
+        EXPECT_EQ(ginn_cli("render " + run_dir() + " --curves -o " + c).code, 0) << ext;
+        EXPECT_EQ(ginn_cli("render " + run_dir() + " --surface --neuron L2:3 --size 300 -o " + s).code, 0) << ext;
+        EXPECT_GT(fs::file_size(c), 500u) << ext;
+        EXPECT_GT(fs::file_size(s), 500u) << ext;
+    }
+    EXPECT_EQ(png_size(dir() + "/surface.png").first, 300);
+    const std::string svg = ginn::read_file(dir() + "/curves.svg");
+    for (const char* t : {">loss (cross-entropy)<", ">accuracy<", ">regions (exact)<", ">iteration<"})
+        EXPECT_NE(svg.find(t), std::string::npos) << t;
 }
 
 TEST(render_cli_test, iterations_pick_snapshots_and_say_which_were_not_recorded) {

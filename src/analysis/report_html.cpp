@@ -80,7 +80,8 @@ std::string chart(const std::string& title, const std::string& y_title, const st
     for (double t : ticks) {
         const double x = X(axis.log ? std::log10(1 + t) : t);
         if (t != last && x > X(x_max) - 30) continue;  // keep the last label readable
-        o << "<text x='" << x << "' y='" << H - B + 13 << "' class='ax' text-anchor='middle'>" << num(t, 3) << "</text>";
+        o << "<text x='" << x << "' y='" << H - B + 13 << "' class='ax' text-anchor='" << (t == last ? "end" : "middle") << "'>"
+          << num(t, 3) << "</text>";
     }
     o << "<text x='" << (L + W - R) / 2 << "' y='" << H - 4 << "' class='ax' text-anchor='middle'>iteration"
       << (axis.log ? " (log scale)" : "") << "</text>";
@@ -204,7 +205,7 @@ std::string run_section(const AnalysisReport& rep, int ri) {
                 h << " Nearest boundaries at the end: ";
                 for (size_t j = 0; j < t.nearest.size(); ++j)
                     h << (j ? ", " : "") << neuron_label(t.nearest[j]) << " (" << num(t.nearest_end[j], 2) << "; "
-                      << num(t.nearest_start[j], 2) << " at the start)";
+                      << (std::isfinite(t.nearest_start[j]) ? num(t.nearest_start[j], 2) : "no boundary") << " at the start)";
                 h << " " << link(o, ri, n - 1, t.nearest, "view");
             }
             h << "</div>";

@@ -708,6 +708,54 @@ TEST(analysis_test, analyze_in_memory_run_writes_json_and_html) {
     EXPECT_EQ(html.find("<script src"), std::string::npos);  // self-contained
 }
 
+TEST(analysis_test, shifted_target_null_on_a_real_run_equals_brute_force) {
+    // The bottle at 64 px with a 2-12-12-2 network's real initial snapshots: the null recomputed by hand from
+    // compute_geometry's vertices and the shifted corners equals the report's, and the real score is the same
+    // count on the unshifted corners.
+    RunConfig c;
+    c.task.resolution = 64;
+    c.model.widths = {12, 12};
+    const Dataset data = make_dataset(c.task);
+    std::vector<SnapshotInfo> snaps;
+    std::vector<std::vector<float>> params;
+    for (int k = 0; k < 3; ++k) {
+        SnapshotInfo s;
+        s.iteration = k * 100;
+        s.loss = 0.6;
+        snaps.push_back(s);
+        params.push_back(init_params(c.model, static_cast<uint64_t>(k + 7)));
+    }
+    const ginn::Run run = ginn::Run::in_memory(c, snaps, params, data, "mem");
+    AnalysisOptions o;
+    o.critical.radius = 0.05;  // generous, so that both scores are far from 0
+    const AnalysisReport rep = analyze({&run}, o);
+    const auto& cr = rep.runs[0].critical;
+    ASSERT_GE(cr.corners.size(), 8u);
+    const double shift = o.critical.null_shift;  // unit box: scale 1
+    for (int k = 0; k < 3; ++k) {
+        const Geometry g = compute_geometry(run.network(k));
+        auto reached = [&](double dx, double dy, int* n_in) {
+            int n = 0, hit = 0;
+            for (const Corner& corner : cr.corners) {
+                const double x = corner.x + dx, y = corner.y + dy;
+                if (x < 0 || x > 1 || y < 0 || y > 1) continue;
+                ++n;
+                double best = INFINITY;
+                for (Eigen::Index v = 0; v < g.vertices.rows(); ++v)
+                    best = std::min(best, std::hypot(g.vertices(v, 0) - x, g.vertices(v, 1) - y));
+                hit += best <= o.critical.radius;
+            }
+            *n_in = n;
+            return n ? static_cast<double>(hit) / n : 0.0;
+        };
+        int n = 0;
+        double null = 0;
+        for (const auto& [dx, dy] : {std::pair{shift, 0.0}, {-shift, 0.0}, {0.0, shift}, {0.0, -shift}}) null += reached(dx, dy, &n) / 4;
+        EXPECT_NEAR(cr.null_reached[k], null, 1e-12) << k;
+        EXPECT_NEAR(cr.fraction_reached[k], reached(0, 0, &n), 1e-12) << k;
+    }
+}
+
 // ------------------------------------------------------------------------------------------ loss phases
 
 TEST(analysis_test, loss_drops_are_events_and_plateaus_are_not) {

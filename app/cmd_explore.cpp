@@ -68,6 +68,7 @@ void add_explore_commands(CLI::App& app) {
         cmd->add_option("--copycat-distance", o.copycat.max_distance, "Copycats: largest mean boundary distance")->capture_default_str()->group(th);
         cmd->add_option("--copycat-length", o.copycat.min_length, "Copycats: shortest boundary that can be a copy (domain fraction)")->capture_default_str()->group(th);
         cmd->add_option("--bias-share", o.bias.phase_share, "Bias shifts: bias share at which a step is bias-dominated")->capture_default_str()->group(th);
+        cmd->add_option("--bias-margin", o.bias.margin, "Bias shifts: how far the share must beat that of random-direction steps")->capture_default_str()->group(th);
         cmd->add_option("--late-fraction", o.indecisive.late_fraction, "Indecisive: only after this fraction of training")->capture_default_str()->group(th);
         cmd->add_option("--threads", o.threads, "Worker threads (0: all cores)")->group(th);
         cmd->add_option("--dead-stay", o.dead.min_stay, "Dead neurons: a death or return holds this fraction of training")->capture_default_str()->group(th);

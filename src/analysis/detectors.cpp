@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 
 #include "analysis/internal.h"
 #include "ginn/analysis/analysis.h"
@@ -132,6 +133,16 @@ bool segment_motion(const Eigen::Vector2d& wa, double ca, const Eigen::Vector2d&
     return true;
 }
 
+/// Shift and turn of one line (wa, ca) -> (wb, cb), averaged over both directions (see line_motion).
+std::pair<double, double> one_line_motion(const Eigen::Vector2d& wa, double ca, const Eigen::Vector2d& wb, double cb,
+                                          const Box& d) {
+    double shift = 0, turn = 0, s = 0, t = 0;
+    int count = 0;
+    if (segment_motion(wa, ca, wb, cb, d, s, t)) shift += s, turn += t, ++count;
+    if (segment_motion(wb, cb, wa, ca, d, s, t)) shift += s, turn += t, ++count;
+    return count ? std::pair{shift / count, turn / count} : std::pair{0.0, 0.0};
+}
+
 }  // namespace
 
 LineMotion line_motion(const Network& a, const Network& b) {
@@ -140,17 +151,35 @@ LineMotion line_motion(const Network& a, const Network& b) {
     const auto& B = b.layers[0];
     LineMotion m;
     for (Eigen::Index i = 0; i < A.W.rows(); ++i) {
-        const Eigen::Vector2d wa = A.W.row(i).transpose(), wb = B.W.row(i).transpose();
         // Both directions (a's segment against b's line and back), averaged over those that exist: a line that
         // enters or leaves the domain is measured by the segment it has inside.
-        double shift = 0, turn = 0, s = 0, t = 0;
-        int count = 0;
-        if (segment_motion(wa, A.b(i), wb, B.b(i), a.domain, s, t)) shift += s, turn += t, ++count;
-        if (segment_motion(wb, B.b(i), wa, A.b(i), a.domain, s, t)) shift += s, turn += t, ++count;
-        m.translation.push_back(count ? shift / count : 0.0);
-        m.rotation.push_back(count ? turn / count : 0.0);
+        const auto [shift, turn] = one_line_motion(A.W.row(i).transpose(), A.b(i), B.W.row(i).transpose(), B.b(i), a.domain);
+        m.translation.push_back(shift);
+        m.rotation.push_back(turn);
     }
     return m;
+}
+
+std::pair<double, double> null_line_motion(const Network& a, const Network& b) {
+    // Eight fixed directions spread over the sphere of (dw_x, dw_y, db) (a Fibonacci lattice): each neuron's step
+    // is replaced by a step of the same length in each direction, and the shifts and turns are summed.
+    constexpr int n_dir = 8;
+    const double golden = std::numbers::pi * (3 - std::sqrt(5.0));
+    const auto& A = a.layers[0];
+    const auto& B = b.layers[0];
+    double shift = 0, turn = 0;
+    for (Eigen::Index i = 0; i < A.W.rows(); ++i) {
+        const Eigen::Vector3d p(A.W(i, 0), A.W(i, 1), A.b(i)), q(B.W(i, 0), B.W(i, 1), B.b(i));
+        const double step = (q - p).norm();
+        if (step == 0) continue;
+        for (int j = 0; j < n_dir; ++j) {
+            const double z = 1 - (2 * j + 1.0) / n_dir, r = std::sqrt(1 - z * z), phi = golden * j;
+            const Eigen::Vector3d u = p + step * Eigen::Vector3d(r * std::cos(phi), r * std::sin(phi), z);
+            const auto [s, t] = one_line_motion(p.head<2>(), p(2), u.head<2>(), u(2), a.domain);
+            shift += s, turn += t;
+        }
+    }
+    return {shift, turn};
 }
 
 BiasShiftReport bias_shifts(const std::vector<Network>& nets, const BiasShiftOptions& options) {
@@ -172,6 +201,8 @@ BiasShiftReport bias_shifts(const std::vector<Network>& nets, const BiasShiftOpt
         }
         L.bias.push_back(t);
         L.weight.push_back(r);
+        const auto [null_shift, null_turn] = null_line_motion(nets[k], nets[k + 1]);
+        L.share_null.push_back(null_shift + null_turn > 0 ? null_shift / (null_shift + null_turn) : 0.5);
     }
     const int n_early = std::max(1, n_steps / 10);
     double sb = 0, sw = 0, eb = 0, ew = 0;
@@ -185,13 +216,13 @@ BiasShiftReport bias_shifts(const std::vector<Network>& nets, const BiasShiftOpt
     }
     L.share_total = sb + sw > 0 ? sb / (sb + sw) : 0.5;
     L.share_early = eb + ew > 0 ? eb / (eb + ew) : 0.5;
-    L.phases = bias_phases(L.share, motion, options);
+    L.phases = bias_phases(L.share, motion, options, L.share_null);
     rep.layers.push_back(std::move(L));
     return rep;
 }
 
 std::vector<std::pair<int, int>> bias_phases(const std::vector<double>& share, const std::vector<double>& motion,
-                                             const BiasShiftOptions& options) {
+                                             const BiasShiftOptions& options, const std::vector<double>& share_null) {
     // Steps that barely move (below 1e-3 of the median motion) keep the current state; a phase starts at
     // share >= phase_share and ends below phase_share - 0.1 (hysteresis against threshold noise).
     std::vector<double> sorted = motion;
@@ -207,10 +238,15 @@ std::vector<std::pair<int, int>> bias_phases(const std::vector<double>& share, c
         if (start >= 0 && last - start + 1 >= options.min_phase_steps) phases.emplace_back(start, last);
         start = last = -1;
     };
+    // The null: a step counts only when its share beats that of same-length steps in every direction by margin.
+    auto beats = [&](int k, double slack) {
+        const double null = share_null.empty() ? 0.0 : share_null[k];
+        return share[k] >= options.phase_share - slack && share[k] - null >= options.margin - slack;
+    };
     for (int k = 0; k < n; ++k) {
         if (motion[k] <= 1e-3 * median) continue;
-        if (start < 0 && share[k] >= options.phase_share) start = last = k;
-        else if (start >= 0 && share[k] >= options.phase_share - 0.1) last = k;
+        if (start < 0 && beats(k, 0)) start = last = k;
+        else if (start >= 0 && beats(k, 0.1)) last = k;
         else if (start >= 0) close();
     }
     close();

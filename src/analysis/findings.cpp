@@ -98,7 +98,7 @@ void find_bias_phases(RunAnalysis& r, const std::vector<Network>& nets, const An
                              [&](double v) {
                                  BiasShiftOptions b = o.bias;
                                  b.phase_share = v;
-                                 return static_cast<int>(bias_phases(L.share, motion, b).size());
+                                 return static_cast<int>(bias_phases(L.share, motion, b, L.share_null).size());
                              }));
     std::vector<NeuronId> ids;
     for (const auto& id : r.neuron_ids)

@@ -33,7 +33,7 @@ json options_json(const AnalysisOptions& o) {
     return {{"grid", o.grid},
             {"viewer", o.viewer},
             {"dead", {{"min_stay", o.dead.min_stay}, {"min_length", o.dead.min_length}}},
-            {"bias", {{"phase_share", o.bias.phase_share},
+            {"bias", {{"phase_share", o.bias.phase_share}, {"margin", o.bias.margin},
                       {"min_phase_steps", o.bias.min_phase_steps}}},
             {"critical", {{"simplify", o.critical.simplify}, {"min_turn_degrees", o.critical.min_turn_degrees},
                           {"merge", o.critical.merge}, {"radius", o.critical.radius},
@@ -91,7 +91,7 @@ json run_json(const RunAnalysis& r) {
     for (const auto& L : r.bias.layers) {
         json phases = json::array();
         for (const auto& [a, b] : L.phases) phases.push_back({a, b});
-        bias["layers"].push_back({{"layer", L.layer}, {"bias", L.bias}, {"weight", L.weight}, {"share", L.share},
+        bias["layers"].push_back({{"layer", L.layer}, {"bias", L.bias}, {"weight", L.weight}, {"share", L.share}, {"share_null", L.share_null},
                                   {"share_total", L.share_total}, {"share_early", L.share_early}, {"phases", phases}});
     }
     j["bias"] = bias;

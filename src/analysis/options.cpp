@@ -37,6 +37,7 @@ void validate(const AnalysisOptions& o) {
                     "the report links to this file beside it");
     check(o.dead.min_stay, 0, 1, "dead.min_stay", "--dead-stay", "fraction of training a new state must hold");
     check(o.bias.phase_share, 0, 1, "bias.phase_share", "--bias-share", "bias share at which a step counts as bias-dominated", true);
+    check(o.bias.margin, 0, 1, "bias.margin", "--bias-margin", "how far the bias share must beat the null share");
     check(o.bias.min_phase_steps, 1, 1e6, "bias.min_phase_steps", "", "shortest phase in steps");
     check(o.critical.simplify, 0, 1, "critical.simplify", "", "outline simplification tolerance, domain fraction");
     check(o.critical.min_turn_degrees, 0, 180, "critical.min_turn_degrees", "", "turn of a corner in degrees", true);

@@ -103,6 +103,12 @@ std::string chart(const std::string& title, const std::string& y_title, const st
     return o.str();
 }
 
+double median_of(std::vector<double> v) {
+    if (v.empty()) return NAN;
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+}
+
 /// Steps k -> k+1 drawn at snapshot k + 1.
 std::vector<int> step_snapshots(size_t n_steps) {
     std::vector<int> k(n_steps);
@@ -159,7 +165,9 @@ std::string run_section(const AnalysisReport& rep, int ri) {
     for (const auto& L : r.bias.layers)
         h << "<li><b>Bias vs weights</b>, layer 1 (parallel shift of the lines against their turn, measured inside the "
              "domain): shift share " << num(L.share_early, 2) << " in the first 10% of steps, " << num(L.share_total, 2)
-          << " overall; " << L.phases.size() << " shift-dominated phase(s).</li>";
+          << " overall; steps of the same length in every direction give " << num(median_of(L.share_null), 2)
+          << " (median, the null); " << L.phases.size() << " phase(s) where the shift share beats the null by "
+          << num(o.bias.margin) << ".</li>";
     if (!r.critical.corners.empty()) {
         const double real = r.critical.fraction_reached.back(), null = r.critical.null_reached.back();
         h << "<li><b>Critical points</b>: " << r.critical.corners.size() << " target corners; at the end "
@@ -256,7 +264,10 @@ std::string run_section(const AnalysisReport& rep, int ri) {
     h << chart(r.dead.can_die ? "dead / always-on neurons" : "neurons without a sign change", "neurons",
                {{r.dead.can_die ? "dead" : "negative everywhere", nd, {}}, {"always on", na, {}}}, axis);
     std::vector<Series> bias;
-    for (const auto& L : r.bias.layers) bias.push_back({"layer " + std::to_string(L.layer), L.share, step_snapshots(L.share.size())});
+    for (const auto& L : r.bias.layers) {
+        bias.push_back({"layer " + std::to_string(L.layer), L.share, step_snapshots(L.share.size())});
+        bias.push_back({"null (random-direction steps)", L.share_null, step_snapshots(L.share_null.size())});
+    }
     h << chart("layer 1: share of parallel shift in line motion", "shift share", bias, axis, {}, true);
     if (!r.critical.corners.empty())
         h << chart("target corners reached, and the shifted null", "fraction of corners",

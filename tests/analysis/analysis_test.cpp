@@ -236,6 +236,42 @@ TEST(analysis_test, translation_only_and_rotation_only) {
     EXPECT_EQ(L.phases[0], std::make_pair(0, 1));
 }
 
+TEST(analysis_test, random_direction_steps_match_the_null_and_make_no_bias_phase) {
+    // 64 lines whose parameters (w_x, w_y, b) take isotropic random steps: their shift share is high (a random
+    // step shifts more than it turns) but no higher than the null's, so there is no "bias before weights" phase.
+    std::mt19937 rng(11);
+    std::normal_distribution<double> nd(0, 1);
+    std::vector<std::vector<double>> lines;
+    for (int i = 0; i < 64; ++i) {
+        const double a = 2 * std::numbers::pi * i / 64;
+        lines.push_back({std::cos(a), std::sin(a), -0.5 * (std::cos(a) + std::sin(a)) + 0.1 * nd(rng)});
+    }
+    std::vector<Network> nets;
+    for (int k = 0; k < 12; ++k) {
+        nets.push_back(one_layer(lines, std::vector<double>(64, 1.0), 0));
+        for (auto& l : lines)
+            for (double& v : l) v += 0.01 * nd(rng);
+    }
+    const BiasShiftReport rep = bias_shifts(nets, BiasShiftOptions{.phase_share = 0.5, .min_phase_steps = 1});
+    const auto& L = rep.layers[0];
+    ASSERT_EQ(L.share_null.size(), 11u);
+    for (size_t k = 0; k < L.share.size(); ++k) {
+        EXPECT_GT(L.share[k], 0.5) << k;                       // shifts dominate even for random steps
+        EXPECT_LT(std::abs(L.share[k] - L.share_null[k]), 0.1) << k;  // as much as the null says
+    }
+    EXPECT_TRUE(L.phases.empty());
+    // The same lines shifted in parallel only beat the null: a phase.
+    std::vector<Network> shifted;
+    for (int k = 0; k < 6; ++k) {
+        Network n = nets[0];
+        n.layers[0].b.array() += 0.01 * k;
+        shifted.push_back(n);
+    }
+    const BiasShiftReport rs = bias_shifts(shifted, BiasShiftOptions{.phase_share = 0.5, .min_phase_steps = 1});
+    ASSERT_EQ(rs.layers[0].phases.size(), 1u);
+    EXPECT_EQ(rs.layers[0].phases[0], std::make_pair(0, 4));
+}
+
 TEST(analysis_test, bias_phases_have_hysteresis_against_threshold_noise) {
     // A share that hovers around 0.75 (0.74, 0.76, ...) is one phase at phase_share 0.75, not many.
     std::vector<double> share, motion(20, 1.0);

@@ -34,9 +34,13 @@ struct LineMotion { std::vector<double> translation, rotation; };
 LineMotion line_motion(const Network& a, const Network& b);
 /// Bias-shift report (layer 1) from a sequence of networks.
 BiasShiftReport bias_shifts(const std::vector<Network>& nets, const BiasShiftOptions& options);
-/// Bias-dominated phases from per-step shares and motions (see BiasShiftReport::Layer::phases).
+/// The null of one step's layer-1 motion: {shift, turn} summed over the neurons when each neuron's parameter step
+/// (dw_x, dw_y, db) keeps its length but points in each of eight fixed directions spread over the sphere.
+std::pair<double, double> null_line_motion(const Network& a, const Network& b);
+/// Bias-dominated phases from per-step shares, motions and null shares (empty: no null; see
+/// BiasShiftReport::Layer::phases).
 std::vector<std::pair<int, int>> bias_phases(const std::vector<double>& share, const std::vector<double>& motion,
-                                             const BiasShiftOptions& options);
+                                             const BiasShiftOptions& options, const std::vector<double>& share_null = {});
 
 /// Corners of the target: marching squares on the label raster (row-major from the top, w x h over `domain`),
 /// Douglas-Peucker simplification, vertices turning >= min_turn_degrees, nearby corners merged.

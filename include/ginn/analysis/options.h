@@ -25,6 +25,7 @@ struct DeadOptions {
 struct BiasShiftOptions {
     double phase_share = 0.75;     ///< bias share of a step at or above which bias motion dominates it
     int min_phase_steps = 3;       ///< shortest run of bias-dominated steps reported as a phase
+    double margin = 0.1;           ///< and the share beats the null (steps of the same length in all directions) by this
 };
 struct CriticalOptions {
     double simplify = 0.01;        ///< Douglas-Peucker tolerance for the target outline

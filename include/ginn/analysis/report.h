@@ -53,10 +53,14 @@ struct BiasShiftReport {
         int layer = 1;
         std::vector<double> bias, weight;   ///< per step: shift and turn motion summed over the layer's lines
         std::vector<double> share;          ///< bias / (bias + weight) per step (0.5 when both are 0)
+        /// The null per step: the share when every neuron's step (dw_x, dw_y, db) keeps its length but points in
+        /// eight fixed directions spread over the sphere; a random step already shifts more than it turns.
+        std::vector<double> share_null;
         double share_total = 0;             ///< sum bias / sum (bias + weight) over all steps
         double share_early = 0;             ///< same over the first 10% of steps
-        std::vector<std::pair<int, int>> phases;  ///< [first step, last step]: entered at share >= phase_share, left
-                                                  ///< below phase_share - 0.1 (steps without motion keep the state)
+        std::vector<std::pair<int, int>> phases;  ///< [first step, last step]: entered at share >= phase_share and
+                                                  ///< share - share_null >= margin, left when either falls 0.1 below
+                                                  ///< (steps without motion keep the state)
     };
     std::vector<Layer> layers;
     /// Layer 1, per neuron: total translation and rotation length over training.

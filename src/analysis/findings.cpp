@@ -433,4 +433,21 @@ void find_loss_drops(RunAnalysis& r, const AnalysisOptions& o) {
                       "-" + std::to_string(r.iterations[d.last]) + ")");
 }
 
+// ---------------------------------------------------------------------------------------------- neuron roles
+
+void find_roles(RunAnalysis& r, const std::vector<SnapshotWork>& work, const std::vector<Network>& nets) {
+    const int n = static_cast<int>(work.size());
+    for (size_t i = 0; i < r.neuron_ids.size(); ++i) {
+        NeuronRole role;
+        role.id = r.neuron_ids[i];
+        const int l = role.id.layer, j = role.id.index - 1;  // its outgoing weights: column j of layer l (0-based)
+        for (int k = 0; k < n; ++k) {
+            role.on_outline.push_back(work[k].on_outline[i]);
+            role.contribution.push_back(nets[k].layers[l].W.col(j).norm() * work[k].active[i]);
+        }
+        role.tracks_since = holds_from(n, [&](int k) { return role.on_outline[k] >= 0.5; });
+        r.roles.push_back(std::move(role));
+    }
+}
+
 }  // namespace ginn::detail

@@ -4,6 +4,7 @@
 
 #include <Eigen/Dense>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "ginn/analysis/analysis.h"
@@ -54,6 +55,8 @@ struct SnapshotWork {
     std::vector<uint8_t> cls;          // predicted class per grid point
     std::vector<double> corner_dist;
     std::vector<std::vector<double>> null_dist;  // per null shift: corner_dist of the shifted corners
+    std::vector<double> active, on_outline;     // per neuron: active fraction of the grid; share of its boundary on
+                                                // the target's outline (within critical.radius)
     struct Copy { int a, b; bool flipped; double disagreement, distance; };
     std::vector<Copy> copies;
     double sym_prediction = 0;
@@ -78,6 +81,7 @@ struct Context {
     double axis_x = 0, axis_score = 0;
     std::vector<Part> parts;
     bool has_parts = true;
+    std::shared_ptr<const SegmentIndex> outline;  // the target's outline (marching squares), for neuron roles
     std::vector<int> layer_start;       // flat index of each hidden layer's first neuron (+ total at the end)
 };
 
@@ -100,5 +104,6 @@ void find_indecisive(RunAnalysis& r, const std::vector<SnapshotWork>& work, cons
 void find_symmetry(RunAnalysis& r, const std::vector<SnapshotWork>& work, const Context& ctx, const AnalysisOptions& o);
 void find_failure(RunAnalysis& r, const std::vector<SnapshotWork>& work, const Context& ctx, const AnalysisOptions& o);
 void find_loss_drops(RunAnalysis& r, const AnalysisOptions& o);
+void find_roles(RunAnalysis& r, const std::vector<SnapshotWork>& work, const std::vector<Network>& nets);
 
 }  // namespace ginn::detail

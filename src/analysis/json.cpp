@@ -151,6 +151,11 @@ json run_json(const RunAnalysis& r) {
         sweeps.push_back({{"detector", s.detector}, {"parameter", s.parameter}, {"values", s.values},
                           {"findings", s.findings}, {"stable", s.stable}});
     j["sweeps"] = sweeps;
+    json roles = json::array();
+    for (const auto& role : r.roles)
+        roles.push_back({{"neuron", neuron_label(role.id)}, {"on_outline", role.on_outline},
+                         {"contribution", role.contribution}, {"tracks_since", role.tracks_since}});
+    j["roles"] = roles;
 
     j["regions"] = {{"activation", r.regions.activation}, {"linear", r.regions.linear},
                     {"per_layer", r.regions.per_layer}, {"density_snapshots", r.regions.density_snapshots},

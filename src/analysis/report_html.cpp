@@ -333,6 +333,22 @@ std::string run_section(const AnalysisReport& rep, int ri) {
           << "</td><td>" << link(o, ri, ind.jumps[0].step, {ind.id}, "before") << " · "
           << link(o, ri, ind.jumps[0].step + 1, {ind.id}, "after") << "</td></tr>";
     h << "</table>";
+    // Roles: the neurons contributing most at the end, and whether they trace the target's outline.
+    if (!r.roles.empty()) {
+        std::vector<const NeuronRole*> by;
+        for (const auto& role : r.roles) by.push_back(&role);
+        std::sort(by.begin(), by.end(), [](auto* a, auto* b) { return a->contribution.back() > b->contribution.back(); });
+        h << "<h3>Neuron roles at the end</h3><p class='meta'>Contribution: norm of the outgoing weights times the "
+             "active fraction of the domain (<i>grid</i>); on the outline: share of the boundary within "
+          << num(o.critical.radius) << " of the target's outline.</p><table><tr><th>neuron</th><th>contribution</th>"
+             "<th>on the outline</th><th>traces the outline since</th></tr>";
+        for (size_t i = 0; i < by.size() && i < 10; ++i)
+            h << "<tr><td>" << link(o, ri, n - 1, {by[i]->id}, neuron_label(by[i]->id)) << "</td><td>"
+              << num(by[i]->contribution.back()) << "</td><td>" << num(100 * by[i]->on_outline.back(), 3) << "%</td><td>"
+              << (by[i]->tracks_since < 0 ? std::string("–") : "iteration " + std::to_string(r.iterations[by[i]->tracks_since]))
+              << "</td></tr>";
+        h << "</table>";
+    }
     // Events.
     h << "<h3>Timeline</h3><table><tr><th>snapshot</th><th>iteration</th><th>event</th><th>view</th></tr>";
     constexpr size_t max_events = 200;

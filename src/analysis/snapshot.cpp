@@ -137,6 +137,14 @@ SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_
 
     // Copycats: on/off agreement over the grid, confirmed by the boundaries' distance.
     const size_t n_words = (static_cast<size_t>(N) + 63) / 64;
+    w.active.assign(w.states.size(), 0.0);
+    w.on_outline.assign(w.states.size(), 0.0);
+    for (size_t i = 0; i < w.states.size() && ctx.outline; ++i) {  // roles: how much of each boundary lies on the outline
+        const auto samples = sample_polylines(w.g.neurons[i].polylines, 64);
+        int64_t near = 0;
+        for (const auto& p : samples) near += ctx.outline->distance(p.x(), p.y()) <= o.critical.radius * ctx.scale;
+        w.on_outline[i] = samples.empty() ? 0.0 : static_cast<double>(near) / static_cast<double>(samples.size());
+    }
     for (size_t l = 0; l < pre.size(); ++l) {
         const int n_l = static_cast<int>(pre[l].cols()), base = ctx.layer_start[l];
         std::vector<std::vector<uint64_t>> bits(static_cast<size_t>(n_l), std::vector<uint64_t>(n_words, 0));
@@ -148,6 +156,9 @@ SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_
                 for (size_t j = 0; j < m; ++j) word |= static_cast<uint64_t>(z[p0 + j] > 0) << j;
                 bits[i][k] = word;
             }
+            int64_t on = 0;
+            for (uint64_t word : bits[i]) on += std::popcount(word);
+            w.active[base + i] = static_cast<double>(on) / static_cast<double>(N);
         }
         // A neuron takes part only with a boundary of some length: two short slivers across a corner of the domain
         // agree almost everywhere and lie close together, yet say nothing about shared roles.
@@ -231,6 +242,7 @@ Context make_context(const Network& net0, const Dataset& data, const AnalysisOpt
         critical.min_arm = std::max(critical.min_arm, 2 * spacing / ctx.scale);
     }
     ctx.corners = target_corners(ctx.raster, ctx.G, ctx.G, ctx.domain, critical);
+    ctx.outline = std::make_shared<const SegmentIndex>(polyline_segments(target_outline(ctx.raster, ctx.G, ctx.G, ctx.domain)));
     const double shift = options.critical.null_shift * ctx.scale;
     for (const auto& [dx, dy] : {std::pair{shift, 0.0}, {-shift, 0.0}, {0.0, shift}, {0.0, -shift}}) {
         std::vector<Corner> moved;

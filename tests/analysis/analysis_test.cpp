@@ -792,6 +792,24 @@ TEST(analysis_test, shifted_target_null_on_a_real_run_equals_brute_force) {
     }
 }
 
+// ------------------------------------------------------------------------------------------ neuron roles
+
+TEST(analysis_test, a_neuron_on_the_target_edge_has_that_role_and_its_contribution) {
+    // Target x > 0.5. Neuron 1 is x = 0.5 (on the outline, active on half the domain, outgoing weight 2);
+    // neuron 2 is y = 0.5 (crosses the outline once), weight 0.5, also active on half the domain.
+    const Network net = one_layer({{1, 0, -0.5}, {0, 1, -0.5}}, {2, 0.5}, -0.01);
+    AnalysisOptions o;
+    o.grid = 32;
+    const RunAnalysis r = analyse_sequence({net, net}, grid_data(32, [](double x, double) { return x > 0.5; }), o);
+    ASSERT_EQ(r.roles.size(), 2u);
+    EXPECT_NEAR(r.roles[0].on_outline.back(), 1.0, 1e-12);
+    EXPECT_EQ(r.roles[0].tracks_since, 0);
+    EXPECT_NEAR(r.roles[0].contribution.back(), 2 * 0.5, 1e-12);  // |w_out| 2 times half the grid
+    EXPECT_LT(r.roles[1].on_outline.back(), 0.1);                // only where it crosses x = 0.5
+    EXPECT_EQ(r.roles[1].tracks_since, -1);
+    EXPECT_NEAR(r.roles[1].contribution.back(), 0.5 * 0.5, 1e-12);
+}
+
 // ------------------------------------------------------------------------------------------ loss phases
 
 TEST(analysis_test, loss_drops_are_events_and_plateaus_are_not) {

@@ -194,6 +194,15 @@ struct LossReport {
     std::vector<LossDrop> drops;
 };
 
+/// A hidden neuron's role over training: how much of its boundary lies on the target's outline (within
+/// critical.radius) and how much it contributes to the next layer (norm of its outgoing weights times the fraction
+/// of the domain where it is active, *grid*).
+struct NeuronRole {
+    NeuronId id;
+    std::vector<double> on_outline, contribution;  ///< per snapshot
+    int tracks_since = -1;   ///< snapshot from which at least half its boundary stays on the outline (-1: not at end)
+};
+
 /// One detector's findings over a range of one threshold: stable when the count is the same across the range.
 struct Sweep {
     std::string detector, parameter;
@@ -222,6 +231,7 @@ struct RunAnalysis {
     FragileReport fragile;
     LossReport loss_phases;
     std::vector<Sweep> sweeps;           ///< robustness of each detector to its main threshold
+    std::vector<NeuronRole> roles;       ///< per hidden neuron, layer by layer
     std::vector<Event> events;           ///< sorted by snapshot
     double seconds = 0;                  ///< time spent analysing this run
 };

@@ -52,7 +52,7 @@ struct Axis {
 /// A small line chart over iterations with axis titles; `marks` are vertical lines at notable snapshots.
 std::string chart(const std::string& title, const std::string& y_title, const std::vector<Series>& series, const Axis& axis,
                   const std::vector<int>& marks = {}, bool unit_range = false) {
-    constexpr double W = 320, H = 150, L = 46, R = 8, T = 8, B = 34;
+    constexpr double W = 320, H = 150, L = 52, R = 8, T = 8, B = 34;
     double lo = INFINITY, hi = -INFINITY;
     for (const auto& s : series)
         for (double v : s.y)
@@ -79,7 +79,7 @@ std::string chart(const std::string& title, const std::string& y_title, const st
     ticks.push_back(last);
     for (double t : ticks) {
         const double x = X(axis.log ? std::log10(1 + t) : t);
-        if (t != last && x > X(x_max) - 30) continue;  // keep the last label readable
+        if (t != last && x > X(x_max) - 62) continue;  // keep the last label (anchored at its end) readable
         o << "<text x='" << x << "' y='" << H - B + 13 << "' class='ax' text-anchor='" << (t == last ? "end" : "middle") << "'>"
           << num(t, 3) << "</text>";
     }

@@ -75,25 +75,33 @@ void add_explore_commands(CLI::App& app) {
         cmd->add_option("--copycat-distance", o.copycat.max_distance, "Copycats: largest mean boundary distance")->capture_default_str()->group(th);
         cmd->add_option("--copycat-length", o.copycat.min_length, "Copycats: shortest boundary that can be a copy (domain fraction)")->capture_default_str()->group(th);
         cmd->add_option("--bias-share", o.bias.phase_share, "Bias shifts: bias share at which a step is bias-dominated")->capture_default_str()->group(th);
+        cmd->add_option("--bias-margin", o.bias.margin, "Bias shifts: how far the share must beat that of random-direction steps")->capture_default_str()->group(th);
         cmd->add_option("--late-fraction", o.indecisive.late_fraction, "Indecisive: only after this fraction of training")->capture_default_str()->group(th);
         cmd->add_option("--threads", o.threads, "Worker threads (0: all cores)")->group(th);
+        cmd->add_option("--dead-stay", o.dead.min_stay, "Dead neurons: a death or return holds this fraction of training")->capture_default_str()->group(th);
+        cmd->add_option("--corner-margin", o.critical.margin, "Critical points: how far the real score must beat the shifted-corner null")->capture_default_str()->group(th);
+        cmd->add_option("--part-margin", o.failure.margin, "Failure: a part is modelled at balanced accuracy 0.5 + this")->capture_default_str()->group(th);
+        cmd->add_option("--indecisive-jump", o.indecisive.min_jump, "Indecisive: smallest length-weighted jump (domain fraction)")->capture_default_str()->group(th);
         cmd->callback([f] {
+            validate(f->options);  // every threshold before any work
             const OpenedRuns opened = open_runs(f->runs);
             const auto& pointers = opened.pointers;
+            // Everything is built in memory first: a failure leaves no partial set of files behind.
+            const AnalysisReport report = analyze(pointers, f->options);
+            const std::string json_text = analysis_to_json(report).dump(1), html_text = analysis_html(report);
+            std::string viewer_text;
+            if (!f->no_viewer) viewer_text = viewer_html(pointers, {.findings = viewer_findings(report)});
             std::error_code ec;
             fs::create_directories(f->out, ec);
             if (ec) throw Error(f->out, "cannot create output directory: " + ec.message(), "a writable location");
-            const AnalysisReport report = analyze(pointers, f->options);
             const std::string json = (fs::path(f->out) / "report.json").string();
             const std::string html = (fs::path(f->out) / "report.html").string();
-            write_file_atomic(json, analysis_to_json(report).dump(1));
-            write_file_atomic(html, analysis_html(report));
+            const std::string viewer = (fs::path(f->out) / f->options.viewer).string();
+            if (!f->no_viewer) write_file_atomic(viewer, viewer_text);
+            write_file_atomic(json, json_text);
+            write_file_atomic(html, html_text);
             std::cout << "report:  " << json << "\n         " << html << "\n";
-            if (!f->no_viewer) {
-                const std::string viewer = (fs::path(f->out) / f->options.viewer).string();
-                write_viewer(pointers, viewer, {.findings = viewer_findings(report)});
-                std::cout << "viewer:  " << viewer << "   (the report's links open it at each finding)\n";
-            }
+            if (!f->no_viewer) std::cout << "viewer:  " << viewer << "   (the report's links open it at each finding)\n";
         });
     }
     {

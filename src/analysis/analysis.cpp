@@ -24,22 +24,13 @@ using detail::SnapshotWork;
 using detail::Context;
 using detail::analyse_snapshot;
 using detail::make_context;
+using detail::add_event;
 
 std::vector<NeuronId> neuron_ids(const Network& net) {
     std::vector<NeuronId> ids;
     for (int l = 0; l < net.n_hidden_layers(); ++l)
         for (int i = 0; i < net.layers[l].n_out(); ++i) ids.push_back({l + 1, i + 1});
     return ids;
-}
-
-void add_event(RunAnalysis& r, int snapshot, std::string kind, std::vector<NeuronId> neurons, std::string text) {
-    r.events.push_back({snapshot, std::move(kind), std::move(neurons), std::move(text)});
-}
-
-std::string fmt(double v, int digits = 3) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    return buf;
 }
 
 }  // namespace
@@ -59,6 +50,7 @@ RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector
                              const std::vector<double>& loss, const std::vector<double>& accuracy,
                              const Dataset& data, const AnalysisOptions& options, const std::string& name) {
     const auto t0 = std::chrono::steady_clock::now();
+    validate(options);
     if (nets.empty()) throw Error(name, "no snapshots to analyse", "at least one snapshot");
     if (iterations.size() != nets.size())
         throw Error(name, std::to_string(iterations.size()) + " iterations for " + std::to_string(nets.size()) + " networks",
@@ -94,145 +86,18 @@ RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector
         work[k] = analyse_snapshot(nets[k], ctx, regions);
     });
 
-    // ---- 1. dead and always-on neurons
-    {
-        std::vector<std::vector<NeuronState>> states;
-        for (auto& w : work) states.push_back(w.states);
-        r.dead = dead_timeline(std::move(states), r.neuron_ids, o.dead);
-        r.dead.exact = r.exact;
-        for (const auto& nr : r.dead.neurons) {
-            for (int k : nr.deaths)
-                add_event(r, k, "died", {nr.id}, neuron_label(nr.id) + (k == 0 ? " is dead from the start" : " died"));
-            for (int k : nr.returns) add_event(r, k, "revived", {nr.id}, neuron_label(nr.id) + " came back to life");
-        }
-    }
-    // ---- 2. bias shifts before weight shifts
-    r.bias = bias_shifts(nets, o.bias);
-    for (const auto& L : r.bias.layers)
-        for (const auto& [a, b] : L.phases) {
-            std::vector<NeuronId> ids;
-            for (const auto& id : r.neuron_ids)
-                if (id.layer == L.layer) ids.push_back(id);
-            add_event(r, a, "bias_phase", ids,
-                      "layer " + std::to_string(L.layer) + ": bias motion dominates snapshots " + std::to_string(a) +
-                          "-" + std::to_string(b + 1));
-        }
-    // ---- 3. critical points
-    r.critical.corners = ctx.corners;
-    const double radius = o.critical.radius * ctx.scale;
-    for (auto& w : work) {
-        r.critical.distance.push_back(w.corner_dist);
-        int reached = 0;
-        for (double d : w.corner_dist) reached += d <= radius;
-        r.critical.fraction_reached.push_back(ctx.corners.empty() ? 0.0 : static_cast<double>(reached) / ctx.corners.size());
-    }
-    for (size_t c = 0; c < ctx.corners.size(); ++c) {
-        int since = -1;
-        for (int k = n - 1; k >= 0 && work[k].corner_dist[c] <= radius; --k) since = k;
-        r.critical.first_reached.push_back(since);
-    }
-    for (int k = 0; k < n; ++k)
-        if (!ctx.corners.empty() && r.critical.fraction_reached[k] >= 0.5) {
-            add_event(r, k, "corners_half", {}, "geometry vertices reach half of the target's corners");
-            break;
-        }
-    // ---- 4. copycats
-    {
-        std::map<std::pair<int, int>, std::vector<int>> seen;  // pair -> snapshots (with the copy's index)
-        for (int k = 0; k < n; ++k) {
-            r.copycat.n_pairs.push_back(static_cast<int>(work[k].copies.size()));
-            for (size_t c = 0; c < work[k].copies.size(); ++c)
-                seen[{work[k].copies[c].a, work[k].copies[c].b}].push_back(k);
-        }
-        for (const auto& [ab, ks] : seen) {
-            CopycatPair p;
-            p.a = r.neuron_ids[ab.first];
-            p.b = r.neuron_ids[ab.second];
-            p.first = ks.front();
-            p.fraction = static_cast<double>(ks.size()) / n;
-            if (ks.back() == n - 1) {  // copies at the end: since when, without a break
-                p.since = n - 1;
-                for (int i = static_cast<int>(ks.size()) - 1; i > 0 && ks[i - 1] == ks[i] - 1; --i) p.since = ks[i - 1];
-            }
-            for (const auto& c : work[ks.back()].copies)
-                if (c.a == ab.first && c.b == ab.second) p.flipped = c.flipped, p.distance = c.distance, p.disagreement = c.disagreement;
-            const bool lasting = p.since >= 0 && (n - p.since >= o.copycat.min_stay || p.since == 0);
-            if (p.since >= 0 && !lasting) p.since = -1;
-            if (p.since < 0 && p.fraction * n < o.copycat.min_stay) continue;  // a passing coincidence
-            r.copycat.pairs.push_back(p);
-            if (p.since >= 0)
-                add_event(r, p.since, "copycat", {p.a, p.b},
-                          neuron_label(p.a) + " and " + neuron_label(p.b) + " became copies" + (p.flipped ? " (flipped sign)" : ""));
-        }
-        std::sort(r.copycat.pairs.begin(), r.copycat.pairs.end(), [](const CopycatPair& x, const CopycatPair& y) {
-            return x.fraction > y.fraction;
-        });
-    }
-    // ---- 5. indecisive neurons
-    {
-        auto& rep = r.indecisive;
-        const double late = o.indecisive.late_fraction * static_cast<double>(iterations.back());
-        rep.first_step = n - 1;
-        for (int k = 0; k + 1 < n; ++k)
-            if (static_cast<double>(iterations[k]) >= late) {
-                rep.first_step = k;
-                break;
-            }
-        std::vector<std::vector<IndecisiveJump>> jumps(r.neuron_ids.size());
-        for (int k = 0; k + 1 < n; ++k) {
-            int64_t changed = 0;
-            for (size_t i = 0; i < work[k].cls.size(); ++i) changed += work[k].cls[i] != work[k + 1].cls[i];
-            const double pred = static_cast<double>(changed) / static_cast<double>(work[k].cls.size());
-            rep.prediction_change.push_back(pred);
-            if (k < rep.first_step || pred > o.indecisive.max_prediction_change) continue;
-            double dloss = 0;
-            if (loss.size() == nets.size() && std::isfinite(loss[k]) && std::isfinite(loss[k + 1])) {
-                dloss = std::abs(loss[k + 1] - loss[k]);
-                if (dloss > o.indecisive.max_loss_change * std::abs(loss[k]) + 1e-4) continue;
-            }
-            for (size_t i = 0; i < r.neuron_ids.size(); ++i) {
-                double jump = polyline_set_distance(work[k].g.neurons[i].polylines, work[k + 1].g.neurons[i].polylines);
-                if (!std::isfinite(jump)) jump = ctx.scale;  // the boundary appeared or left the domain
-                if (jump >= o.indecisive.min_jump * ctx.scale) jumps[i].push_back({k, jump, dloss, pred});
-            }
-        }
-        for (size_t i = 0; i < jumps.size(); ++i) {
-            if (static_cast<int>(jumps[i].size()) < o.indecisive.min_events) continue;
-            rep.neurons.push_back({r.neuron_ids[i], jumps[i]});
-            for (const auto& j : jumps[i])
-                add_event(r, j.step + 1, "indecisive", {r.neuron_ids[i]},
-                          neuron_label(r.neuron_ids[i]) + " jumps " + fmt(j.jump) + " while the prediction changes on " +
-                              fmt(100 * j.prediction_change) + "% of the domain");
-        }
-    }
-    // ---- 6. symmetry
-    r.symmetry.axis_x = ctx.axis_x;
-    r.symmetry.target_score = mirror_axis(ctx.raster, ctx.G, ctx.G, ctx.domain, o.symmetry).second;
-    for (auto& w : work) {
-        r.symmetry.prediction.push_back(w.sym_prediction);
-        r.symmetry.boundary.push_back(w.sym_boundary);
-    }
-    // ---- 7. failure
-    for (auto& w : work) r.failure.accuracy.push_back(w.accuracy);
-    r.failure.n_small_parts = 0;
-    {
-        int n_comp = 0;
-        label_components(ctx.raster, ctx.G, ctx.G, &n_comp);
-        r.failure.n_small_parts = n_comp - static_cast<int>(ctx.parts.size());
-    }
-    for (size_t p = 0; p < ctx.parts.size(); ++p) {
-        TargetPart t = ctx.parts[p].info;
-        for (int k = 0; k < n; ++k) {
-            t.accuracy.push_back(work[k].part_accuracy[p]);
-            if (t.first_modelled < 0 && t.accuracy.back() >= o.failure.modelled_accuracy) t.first_modelled = k;
-        }
-        t.modelled_at_end = t.accuracy.back() >= o.failure.modelled_accuracy;
-        const std::string what = "part " + std::to_string(p + 1) + (t.label ? " (white" : " (black") + ", " +
-                                 std::to_string(t.n_pixels) + " px at " + fmt(t.cx, 2) + "," + fmt(t.cy, 2) + ")";
-        if (t.first_modelled >= 0) add_event(r, t.first_modelled, "part_modelled", {}, what + " is modelled");
-        else add_event(r, n - 1, "part_never_modelled", {}, what + " is never modelled");
-        r.failure.parts.push_back(std::move(t));
-    }
+    // ---- 1-7: each detector's timeline, events and threshold sweep (findings.cpp)
+    bool can_die = true;  // only ReLU neurons die: every other activation passes a signal without a sign change
+    for (int l = 0; l < nets[0].n_hidden_layers(); ++l) can_die = can_die && nets[0].layers[l].activation == Activation::relu;
+    detail::find_dead(r, work, o, can_die);
+    detail::find_bias_phases(r, nets, o);
+    detail::find_corners(r, work, ctx, o);
+    detail::find_copycats(r, work, o);
+    detail::find_indecisive(r, work, ctx, o);
+    detail::find_symmetry(r, work, ctx, o);
+    detail::find_failure(r, work, ctx, o);
+    detail::find_loss_drops(r, o);
+    detail::find_roles(r, work, nets);
     // ---- 8. region dynamics
     for (int k = 0; k < n; ++k) {
         const auto& c = work[k].g.counts;
@@ -245,10 +110,12 @@ RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector
             r.regions.density_far.push_back(work[k].density_far);
         }
     }
-    if (r.exact) {
+    if (r.exact) {  // a peak only when the count then falls by a fifth: a count that keeps growing has none
         const auto peak = std::max_element(r.regions.activation.begin(), r.regions.activation.end());
         const int k = static_cast<int>(peak - r.regions.activation.begin());
-        add_event(r, k, "regions_peak", {}, "most activation regions: " + std::to_string(*peak));
+        if (static_cast<double>(r.regions.activation.back()) <= 0.8 * static_cast<double>(*peak))
+            add_event(r, k, "regions_peak", {}, "most activation regions: " + std::to_string(*peak) + ", " +
+                                                    std::to_string(r.regions.activation.back()) + " at the end");
     }
     // ---- 9. margins (last snapshot) and fragile integer points
     {
@@ -305,6 +172,7 @@ RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector
 }
 
 AnalysisReport analyze(const std::vector<const Run*>& runs, const AnalysisOptions& options) {
+    validate(options);
     AnalysisReport rep;
     rep.options = options;
     for (const Run* run : runs) {

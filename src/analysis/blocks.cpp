@@ -241,7 +241,7 @@ std::vector<Corner> target_corners(const std::vector<int32_t>& raster, int w, in
             const Eigen::RowVector2d prev = p.row(keep[(i + m - 1) % m]), cur = p.row(keep[i]),
                                      next = p.row(keep[(i + 1) % m]);
             const Eigen::RowVector2d u = cur - prev, v = next - cur;
-            if (u.norm() == 0 || v.norm() == 0) continue;
+            if (u.norm() == 0 || v.norm() == 0 || std::min(u.norm(), v.norm()) < options.min_arm * s) continue;
             const double turn = std::atan2(std::abs(u.x() * v.y() - u.y() * v.x()), u.dot(v)) * 180 / std::numbers::pi;
             if (turn >= options.min_turn_degrees) found.push_back({cur.x(), cur.y(), turn});
         }

@@ -4,6 +4,7 @@
 
 #include <Eigen/Dense>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "ginn/analysis/analysis.h"
@@ -44,6 +45,7 @@ double domain_scale(const Box& d);
 struct Part {
     TargetPart info;
     std::vector<int> pixels;
+    std::vector<int> ring;  // other-label pixels within failure.ring of it
 };
 
 /// Everything the per-snapshot pass produces (geometry kept without region polygons).
@@ -52,12 +54,15 @@ struct SnapshotWork {
     std::vector<NeuronState> states;
     std::vector<uint8_t> cls;          // predicted class per grid point
     std::vector<double> corner_dist;
+    std::vector<std::vector<double>> null_dist;  // per null shift: corner_dist of the shifted corners
+    std::vector<double> active, on_outline;     // per neuron: active fraction of the grid; share of its boundary on
+                                                // the target's outline (within critical.radius)
     struct Copy { int a, b; bool flipped; double disagreement, distance; };
     std::vector<Copy> copies;
     double sym_prediction = 0;
     std::vector<double> sym_boundary;  // per layer, then decision boundary
     double accuracy = 0;
-    std::vector<double> part_accuracy;
+    std::vector<double> part_accuracy, part_score;  // per part: accuracy on it, balanced accuracy with its ring
     bool has_density = false;
     double density_near = 0, density_far = 0;
 };
@@ -71,9 +76,12 @@ struct Context {
     Eigen::MatrixXd X;                  // #G^2 by 2 grid points
     std::vector<int32_t> raster;        // target labels at the grid points
     std::vector<Corner> corners;
+    std::vector<std::vector<Corner>> null_corners;  // the corners shifted by +-null_shift in x and y
     int axis_k = 0;                     // mirror: grid column c <-> axis_k - 1 - c
-    double axis_x = 0;
+    double axis_x = 0, axis_score = 0;
     std::vector<Part> parts;
+    bool has_parts = true;
+    std::shared_ptr<const SegmentIndex> outline;  // the target's outline (marching squares), for neuron roles
     std::vector<int> layer_start;       // flat index of each hidden layer's first neuron (+ total at the end)
 };
 
@@ -81,5 +89,21 @@ struct Context {
 Context make_context(const Network& net0, const Dataset& data, const AnalysisOptions& options);
 /// Geometry, grid forward pass and every per-snapshot measure of one network (region polygons only if with_regions).
 SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_regions);
+
+// ============================================================================================== timelines
+// (findings.cpp) Each fills its part of the run's report from the per-snapshot work and adds its events.
+
+void add_event(RunAnalysis& r, int snapshot, std::string kind, std::vector<NeuronId> neurons, std::string text);
+/// printf("%.*g"): short numbers for event texts.
+std::string fmt(double v, int digits = 3);
+void find_dead(RunAnalysis& r, const std::vector<SnapshotWork>& work, const AnalysisOptions& o, bool can_die);
+void find_bias_phases(RunAnalysis& r, const std::vector<Network>& nets, const AnalysisOptions& o);
+void find_corners(RunAnalysis& r, const std::vector<SnapshotWork>& work, const Context& ctx, const AnalysisOptions& o);
+void find_copycats(RunAnalysis& r, const std::vector<SnapshotWork>& work, const AnalysisOptions& o);
+void find_indecisive(RunAnalysis& r, const std::vector<SnapshotWork>& work, const Context& ctx, const AnalysisOptions& o);
+void find_symmetry(RunAnalysis& r, const std::vector<SnapshotWork>& work, const Context& ctx, const AnalysisOptions& o);
+void find_failure(RunAnalysis& r, const std::vector<SnapshotWork>& work, const Context& ctx, const AnalysisOptions& o);
+void find_loss_drops(RunAnalysis& r, const AnalysisOptions& o);
+void find_roles(RunAnalysis& r, const std::vector<SnapshotWork>& work, const std::vector<Network>& nets);
 
 }  // namespace ginn::detail

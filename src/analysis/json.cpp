@@ -32,11 +32,12 @@ json labels(const std::vector<NeuronId>& ids) {
 json options_json(const AnalysisOptions& o) {
     return {{"grid", o.grid},
             {"viewer", o.viewer},
-            {"dead", {{"min_stay", o.dead.min_stay}}},
-            {"bias", {{"rotation_radius", o.bias.rotation_radius}, {"phase_share", o.bias.phase_share},
+            {"dead", {{"min_stay", o.dead.min_stay}, {"min_length", o.dead.min_length}}},
+            {"bias", {{"phase_share", o.bias.phase_share}, {"margin", o.bias.margin},
                       {"min_phase_steps", o.bias.min_phase_steps}}},
             {"critical", {{"simplify", o.critical.simplify}, {"min_turn_degrees", o.critical.min_turn_degrees},
-                          {"merge", o.critical.merge}, {"radius", o.critical.radius}}},
+                          {"merge", o.critical.merge}, {"radius", o.critical.radius},
+                          {"null_shift", o.critical.null_shift}, {"margin", o.critical.margin}}},
             {"copycat", {{"max_disagreement", o.copycat.max_disagreement}, {"max_distance", o.copycat.max_distance},
                          {"min_length", o.copycat.min_length},
                          {"min_stay", o.copycat.min_stay}}},
@@ -44,9 +45,10 @@ json options_json(const AnalysisOptions& o) {
                             {"max_loss_change", o.indecisive.max_loss_change},
                             {"max_prediction_change", o.indecisive.max_prediction_change},
                             {"min_events", o.indecisive.min_events}}},
-            {"symmetry", {{"min_overlap", o.symmetry.min_overlap}}},
+            {"symmetry", {{"min_overlap", o.symmetry.min_overlap}, {"margin", o.symmetry.margin}}},
             {"failure", {{"min_component_fraction", o.failure.min_component_fraction},
-                         {"modelled_accuracy", o.failure.modelled_accuracy}}},
+                         {"margin", o.failure.margin}, {"ring", o.failure.ring}}},
+            {"loss", {{"min_drop", o.loss.min_drop}}},
             {"regions", {{"every", o.regions.every}, {"band", o.regions.band}}},
             {"margins", {{"n_closest", o.margins.n_closest}, {"epsilon", o.margins.epsilon},
                          {"per_point", o.margins.per_point}}},
@@ -74,7 +76,7 @@ json run_json(const RunAnalysis& r) {
     j["loss"] = r.loss;
     j["accuracy"] = r.accuracy;
 
-    json dead = {{"exact", r.dead.exact}, {"n_dead", r.dead.n_dead}, {"n_always_on", r.dead.n_always_on}};
+    json dead = {{"exact", r.dead.exact}, {"can_die", r.dead.can_die}, {"n_dead", r.dead.n_dead}, {"n_always_on", r.dead.n_always_on}};
     dead["neurons"] = json::array();
     for (const auto& n : r.dead.neurons)
         dead["neurons"].push_back({{"neuron", neuron_label(n.id)}, {"final_state", state_name(n.final_state)},
@@ -89,7 +91,7 @@ json run_json(const RunAnalysis& r) {
     for (const auto& L : r.bias.layers) {
         json phases = json::array();
         for (const auto& [a, b] : L.phases) phases.push_back({a, b});
-        bias["layers"].push_back({{"layer", L.layer}, {"bias", L.bias}, {"weight", L.weight}, {"share", L.share},
+        bias["layers"].push_back({{"layer", L.layer}, {"bias", L.bias}, {"weight", L.weight}, {"share", L.share}, {"share_null", L.share_null},
                                   {"share_total", L.share_total}, {"share_early", L.share_early}, {"phases", phases}});
     }
     j["bias"] = bias;
@@ -97,36 +99,63 @@ json run_json(const RunAnalysis& r) {
     json corners = json::array();
     for (const auto& c : r.critical.corners) corners.push_back({{"x", c.x}, {"y", c.y}, {"turn_degrees", c.turn_degrees}});
     j["critical"] = {{"corners", corners}, {"distance", r.critical.distance},
-                     {"fraction_reached", r.critical.fraction_reached}, {"first_reached", r.critical.first_reached}};
+                     {"fraction_reached", r.critical.fraction_reached}, {"first_reached", r.critical.first_reached},
+                     {"null_reached", r.critical.null_reached}, {"beats_null_from", r.critical.beats_null_from}};
 
-    json pairs = json::array();
-    for (const auto& p : r.copycat.pairs)
-        pairs.push_back({{"a", neuron_label(p.a)}, {"b", neuron_label(p.b)}, {"flipped", p.flipped}, {"since", p.since},
+    auto pairs = [](const std::vector<CopycatPair>& ps) {
+        json a = json::array();
+        for (const auto& p : ps)
+            a.push_back({{"a", neuron_label(p.a)}, {"b", neuron_label(p.b)}, {"flipped", p.flipped}, {"since", p.since},
                          {"first", p.first}, {"fraction", p.fraction}, {"distance", p.distance},
                          {"disagreement", p.disagreement}});
-    j["copycat"] = {{"n_pairs", r.copycat.n_pairs}, {"pairs", pairs}};
+        return a;
+    };
+    json groups = json::array();
+    for (const auto& g : r.copycat.groups) groups.push_back({{"neurons", labels(g.neurons)}, {"since", g.since}});
+    j["copycat"] = {{"n_pairs", r.copycat.n_pairs}, {"pairs", pairs(r.copycat.pairs)},
+                    {"complementary", pairs(r.copycat.complementary)}, {"groups", groups}};
 
     json ind = json::array();
     for (const auto& n : r.indecisive.neurons) {
         json jumps = json::array();
         for (const auto& s : n.jumps)
             jumps.push_back({{"step", s.step}, {"jump", s.jump}, {"loss_change", s.loss_change},
-                             {"prediction_change", s.prediction_change}});
-        ind.push_back({{"neuron", neuron_label(n.id)}, {"jumps", jumps}});
+                             {"prediction_change", s.prediction_change}, {"returns", s.returns}});
+        ind.push_back({{"neuron", neuron_label(n.id)}, {"jumps", jumps}, {"n_returns", n.n_returns}});
     }
     j["indecisive"] = {{"first_step", r.indecisive.first_step},
                        {"prediction_change", r.indecisive.prediction_change},
                        {"neurons", ind}};
 
     j["symmetry"] = {{"axis_x", r.symmetry.axis_x}, {"target_score", r.symmetry.target_score},
+                     {"target_null", r.symmetry.target_null}, {"target_symmetric", r.symmetry.target_symmetric},
                      {"prediction", r.symmetry.prediction}, {"boundary", r.symmetry.boundary}};
 
     json parts = json::array();
     for (const auto& p : r.failure.parts)
         parts.push_back({{"label", p.label}, {"n_pixels", p.n_pixels}, {"centroid", {p.cx, p.cy}},
                          {"box", {p.x0, p.x1, p.y0, p.y1}}, {"accuracy", p.accuracy},
-                         {"first_modelled", p.first_modelled}, {"modelled_at_end", p.modelled_at_end}});
-    j["failure"] = {{"accuracy", r.failure.accuracy}, {"parts", parts}, {"n_small_parts", r.failure.n_small_parts}};
+                         {"score", p.score}, {"first_modelled", p.first_modelled}, {"modelled_since", p.modelled_since},
+                         {"modelled_at_end", p.modelled_at_end}, {"nearest", labels(p.nearest)},
+                         {"nearest_end", p.nearest_end}, {"nearest_start", p.nearest_start}});
+    json unmodelled = json::array();
+    for (size_t p = 0; p < r.failure.parts.size(); ++p)
+        if (!r.failure.parts[p].modelled_at_end) unmodelled.push_back(p);
+    j["failure"] = {{"has_parts", r.failure.has_parts}, {"accuracy", r.failure.accuracy}, {"parts", parts},
+                    {"unmodelled_at_end", unmodelled}, {"n_small_parts", r.failure.n_small_parts}};
+    json drops = json::array();
+    for (const auto& d : r.loss_phases.drops) drops.push_back({{"first", d.first}, {"last", d.last}, {"from", d.from}, {"to", d.to}});
+    j["loss_phases"] = {{"drops", drops}};
+    json sweeps = json::array();
+    for (const auto& s : r.sweeps)
+        sweeps.push_back({{"detector", s.detector}, {"parameter", s.parameter}, {"values", s.values},
+                          {"findings", s.findings}, {"stable", s.stable}});
+    j["sweeps"] = sweeps;
+    json roles = json::array();
+    for (const auto& role : r.roles)
+        roles.push_back({{"neuron", neuron_label(role.id)}, {"on_outline", role.on_outline},
+                         {"contribution", role.contribution}, {"tracks_since", role.tracks_since}});
+    j["roles"] = roles;
 
     j["regions"] = {{"activation", r.regions.activation}, {"linear", r.regions.linear},
                     {"per_layer", r.regions.per_layer}, {"density_snapshots", r.regions.density_snapshots},
@@ -167,7 +196,7 @@ json comparison_json(const AnalysisReport& report) {
             json parts = json::array(), never = json::array();
             for (size_t p = 0; p < r.failure.parts.size(); ++p) {
                 parts.push_back(r.failure.parts[p].accuracy.empty() ? 0.0 : r.failure.parts[p].accuracy.back());
-                if (r.failure.parts[p].first_modelled < 0) never.push_back(static_cast<int>(p));
+                if (!r.failure.parts[p].modelled_at_end) never.push_back(static_cast<int>(p));
             }
             g["table"].push_back({{"run", i},
                                   {"name", r.name},
@@ -205,10 +234,12 @@ nlohmann::json viewer_findings(const RunAnalysis& r) {
         if (s.is_null()) s = json::array();
         s.push_back({first, last});
     };
-    // dead / always on: every maximal run of snapshots in that state (the raw per-snapshot state, no min_stay)
+    // dead / always on: every maximal run of snapshots in that state (the raw per-snapshot state, no min_stay);
+    // neurons that cannot die (smooth activations) have "no sign change" instead of "dead".
+    const std::string dead_name = r.dead.can_die ? "dead" : "no sign change";
     for (size_t i = 0; i < r.neuron_ids.size(); ++i)
         for (const NeuronState st : {NeuronState::dead, NeuronState::always_on}) {
-            const char* name = st == NeuronState::dead ? "dead" : "always on";
+            const std::string name = st == NeuronState::dead ? dead_name : "always on";
             for (int k = 0; k < n && k < static_cast<int>(r.dead.state.size()); ++k) {
                 if (r.dead.state[k][i] != st) continue;
                 int last = k;
@@ -218,19 +249,28 @@ nlohmann::json viewer_findings(const RunAnalysis& r) {
             }
         }
     for (const auto& nr : r.dead.neurons) {
-        if (nr.final_state == NeuronState::dead) badges[neuron_label(nr.id)].push_back("dead");
+        if (nr.final_state == NeuronState::dead) badges[neuron_label(nr.id)].push_back(dead_name);
         if (nr.final_state == NeuronState::always_on) badges[neuron_label(nr.id)].push_back("always on");
         if (nr.came_back) {
-            badges[neuron_label(nr.id)].push_back("revived");
-            span(nr.id, "revived", nr.returns.front(), n - 1);
+            const std::string back = r.dead.can_die ? "revived" : "sign change again";
+            badges[neuron_label(nr.id)].push_back(back);
+            span(nr.id, back, nr.returns.front(), n - 1);
         }
     }
-    for (const auto& p : r.copycat.pairs) {
+    for (const auto& g : r.copycat.groups)  // each member: "copycat of" the others in its group
+        for (const auto& id : g.neurons) {
+            std::string others;
+            for (const auto& o : g.neurons)
+                if (!(o == id)) others += (others.empty() ? "" : ", ") + neuron_label(o);
+            badges[neuron_label(id)].push_back("copycat of " + others);
+            span(id, "copycat of " + others, g.since, n - 1);
+        }
+    for (const auto& p : r.copycat.complementary) {
         if (p.since < 0) continue;
-        badges[neuron_label(p.a)].push_back("copycat of " + neuron_label(p.b));
-        badges[neuron_label(p.b)].push_back("copycat of " + neuron_label(p.a));
-        span(p.a, "copycat of " + neuron_label(p.b), p.since, n - 1);
-        span(p.b, "copycat of " + neuron_label(p.a), p.since, n - 1);
+        badges[neuron_label(p.a)].push_back("complement of " + neuron_label(p.b));
+        badges[neuron_label(p.b)].push_back("complement of " + neuron_label(p.a));
+        span(p.a, "complement of " + neuron_label(p.b), p.since, n - 1);
+        span(p.b, "complement of " + neuron_label(p.a), p.since, n - 1);
     }
     for (const auto& nr : r.indecisive.neurons) {
         badges[neuron_label(nr.id)].push_back("indecisive");

@@ -35,13 +35,24 @@ std::string num(double v, int digits = 3) {
 struct Series {
     std::string name;
     std::vector<double> y;
-    std::vector<double> x;  // empty: 0, 1, 2, ... (snapshot or step index)
+    std::vector<int> k;  // snapshot of each y; empty: 0, 1, 2, ... (steps k -> k+1 are drawn at snapshot k + 1)
 };
 
-/// A small line chart over snapshot index; `marks` are vertical lines at notable x values.
-std::string chart(const std::string& title, const std::vector<Series>& series, double x_max,
-                  const std::vector<double>& marks = {}, bool unit_range = false) {
-    constexpr double W = 300, H = 120, L = 36, R = 6, T = 18, B = 16;
+/// The charts' x axis: iterations, on a log scale (log10(1 + iteration)) when training spans 100 or more.
+struct Axis {
+    const std::vector<int64_t>* iterations = nullptr;
+    bool log = true;
+    double at(int k) const {
+        const double it = static_cast<double>((*iterations)[static_cast<size_t>(std::clamp<int>(k, 0, static_cast<int>(iterations->size()) - 1))]);
+        return log ? std::log10(1 + it) : it;
+    }
+    double max() const { return std::max(at(static_cast<int>(iterations->size()) - 1), 1e-9); }
+};
+
+/// A small line chart over iterations with axis titles; `marks` are vertical lines at notable snapshots.
+std::string chart(const std::string& title, const std::string& y_title, const std::vector<Series>& series, const Axis& axis,
+                  const std::vector<int>& marks = {}, bool unit_range = false) {
+    constexpr double W = 320, H = 150, L = 52, R = 8, T = 8, B = 34;
     double lo = INFINITY, hi = -INFINITY;
     for (const auto& s : series)
         for (double v : s.y)
@@ -49,24 +60,39 @@ std::string chart(const std::string& title, const std::vector<Series>& series, d
     if (unit_range) lo = 0, hi = 1;
     if (!std::isfinite(lo)) lo = 0, hi = 1;
     if (hi - lo < 1e-12) hi = lo + 1;
-    x_max = std::max(x_max, 1.0);
+    const double x_max = axis.max();
     auto X = [&](double x) { return L + (W - L - R) * x / x_max; };
     auto Y = [&](double y) { return T + (H - T - B) * (1 - (y - lo) / (hi - lo)); };
     std::ostringstream o;
-    o << "<figure><svg viewBox='0 0 " << W << ' ' << H << "' width='" << W << "' height='" << H << "'>";
-    o << "<text x='4' y='12' class='t'>" << html_escape(title) << "</text>";
+    o << "<figure><div class='t'>" << html_escape(title) << "</div><svg viewBox='0 0 " << W << ' ' << H << "' width='" << W
+      << "' height='" << H << "'>";
     o << "<rect x='" << L << "' y='" << T << "' width='" << W - L - R << "' height='" << H - T - B << "' class='frame'/>";
-    o << "<text x='" << L - 3 << "' y='" << T + 8 << "' class='ax' text-anchor='end'>" << num(hi) << "</text>";
-    o << "<text x='" << L - 3 << "' y='" << H - B << "' class='ax' text-anchor='end'>" << num(lo) << "</text>";
-    o << "<text x='" << W - R << "' y='" << H - 3 << "' class='ax' text-anchor='end'>" << num(x_max) << "</text>";
-    for (double m : marks) o << "<line x1='" << X(m) << "' x2='" << X(m) << "' y1='" << T << "' y2='" << H - B << "' class='mark'/>";
+    o << "<text x='" << L - 4 << "' y='" << T + 10 << "' class='ax' text-anchor='end'>" << num(hi) << "</text>";
+    o << "<text x='" << L - 4 << "' y='" << H - B << "' class='ax' text-anchor='end'>" << num(lo) << "</text>";
+    o << "<text transform='translate(12," << (T + H - B) / 2 << ") rotate(-90)' class='ax' text-anchor='middle'>"
+      << html_escape(y_title) << "</text>";
+    // x ticks: powers of ten on a log axis, else the two ends
+    std::vector<double> ticks;
+    const double last = static_cast<double>(axis.iterations->back());
+    if (axis.log)
+        for (double t = 1; t <= last; t *= 10) ticks.push_back(t);
+    ticks.push_back(last);
+    for (double t : ticks) {
+        const double x = X(axis.log ? std::log10(1 + t) : t);
+        if (t != last && x > X(x_max) - 62) continue;  // keep the last label (anchored at its end) readable
+        o << "<text x='" << x << "' y='" << H - B + 13 << "' class='ax' text-anchor='" << (t == last ? "end" : "middle") << "'>"
+          << num(t, 3) << "</text>";
+    }
+    o << "<text x='" << (L + W - R) / 2 << "' y='" << H - 4 << "' class='ax' text-anchor='middle'>iteration"
+      << (axis.log ? " (log scale)" : "") << "</text>";
+    for (int m : marks) o << "<line x1='" << X(axis.at(m)) << "' x2='" << X(axis.at(m)) << "' y1='" << T << "' y2='" << H - B << "' class='mark'/>";
     for (size_t si = 0; si < series.size(); ++si) {
         const auto& s = series[si];
         o << "<polyline fill='none' stroke='" << palette[si % 8] << "' stroke-width='1.2' points='";
         for (size_t i = 0; i < s.y.size(); ++i) {
             if (!std::isfinite(s.y[i])) continue;
-            const double x = s.x.empty() ? static_cast<double>(i) : s.x[i];
-            o << num(X(x), 5) << ',' << num(Y(s.y[i]), 5) << ' ';
+            const int k = s.k.empty() ? static_cast<int>(i) : s.k[i];
+            o << num(X(axis.at(k)), 5) << ',' << num(Y(s.y[i]), 5) << ' ';
         }
         o << "'/>";
     }
@@ -74,6 +100,31 @@ std::string chart(const std::string& title, const std::vector<Series>& series, d
     for (size_t si = 0; si < series.size() && series.size() > 1; ++si)
         o << "<span style='color:" << palette[si % 8] << "'>&#9632;</span> " << html_escape(series[si].name) << " ";
     o << "</figcaption></figure>";
+    return o.str();
+}
+
+double median_of(std::vector<double> v) {
+    if (v.empty()) return NAN;
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+}
+
+/// Steps k -> k+1 drawn at snapshot k + 1.
+std::vector<int> step_snapshots(size_t n_steps) {
+    std::vector<int> k(n_steps);
+    for (size_t i = 0; i < n_steps; ++i) k[i] = static_cast<int>(i) + 1;
+    return k;
+}
+
+/// A small picture of a target part: its pixels (red) on the grid (grey frame), 64 px across.
+std::string part_picture(const TargetPart& t) {
+    if (t.grid <= 0) return "";
+    std::ostringstream o;
+    o << "<svg class='pic' viewBox='0 0 " << t.grid << ' ' << t.grid << "' width='64' height='64' shape-rendering='crispEdges'>"
+      << "<rect width='" << t.grid << "' height='" << t.grid << "' fill='#f4f4f4' stroke='#999'/>";
+    for (const auto& r : t.rows)
+        o << "<rect x='" << r[1] << "' y='" << r[0] << "' width='" << r[2] - r[1] + 1 << "' height='1' fill='#c00'/>";
+    o << "</svg>";
     return o.str();
 }
 
@@ -92,48 +143,91 @@ std::string run_section(const AnalysisReport& rep, int ri) {
     const RunAnalysis& r = rep.runs[ri];
     const AnalysisOptions& o = rep.options;
     const int n = static_cast<int>(r.iterations.size());
-    const double xm = n - 1;
     std::ostringstream h;
     h << "<section><h2 id='run" << ri << "'>Run " << ri << ": " << html_escape(r.name) << "</h2>";
     h << "<p class='meta'>seed " << r.seed << " · " << n << " snapshots (iterations 0–"
       << (n ? r.iterations.back() : 0) << ") · geometry " << (r.exact ? "exact" : "approximate (smooth activations)")
       << " · analysed in " << num(r.seconds) << " s</p>";
 
-    // Findings in words.
+    // Findings in words: each beside its baseline.
     h << "<ul class='findings'>";
-    int n_dead_end = 0, n_on_end = 0;
+    int n_on_end = 0;
     std::vector<NeuronId> dead_end, came_back;
     for (const auto& d : r.dead.neurons) {
-        if (d.final_state == NeuronState::dead) ++n_dead_end, dead_end.push_back(d.id);
+        if (d.final_state == NeuronState::dead) dead_end.push_back(d.id);
         if (d.final_state == NeuronState::always_on) ++n_on_end;
         if (d.came_back) came_back.push_back(d.id);
     }
-    h << "<li><b>Dead neurons</b> at the end: " << n_dead_end << " (" << html_escape(labels(dead_end)) << "), always on: "
-      << n_on_end << "; came back after dying: " << (came_back.empty() ? "none" : html_escape(labels(came_back))) << ".</li>";
+    const std::string dead_word = r.dead.can_die ? "Dead neurons" : "Neurons without a sign change";
+    h << "<li><b>" << dead_word << "</b> at the end: " << dead_end.size() << " (" << html_escape(labels(dead_end))
+      << "), always on: " << n_on_end << "; " << (r.dead.can_die ? "came back after dying: " : "changed sign again: ")
+      << (came_back.empty() ? "none" : html_escape(labels(came_back))) << ".</li>";
     for (const auto& L : r.bias.layers)
-        h << "<li><b>Bias vs weights</b>, layer " << L.layer << ": bias share " << num(L.share_early, 2)
-          << " in the first 10% of steps, " << num(L.share_total, 2) << " overall; " << L.phases.size()
-          << " bias-dominated phase(s).</li>";
-    if (!r.critical.corners.empty())
+        h << "<li><b>Bias vs weights</b>, layer 1 (parallel shift of the lines against their turn, measured inside the "
+             "domain): shift share " << num(L.share_early, 2) << " in the first 10% of steps, " << num(L.share_total, 2)
+          << " overall; steps of the same length in every direction give " << num(median_of(L.share_null), 2)
+          << " (median, the null); " << L.phases.size() << " phase(s) where the shift share beats the null by "
+          << num(o.bias.margin) << ".</li>";
+    if (!r.critical.corners.empty()) {
+        const double real = r.critical.fraction_reached.back(), null = r.critical.null_reached.back();
         h << "<li><b>Critical points</b>: " << r.critical.corners.size() << " target corners; at the end "
-          << num(100 * r.critical.fraction_reached.back(), 3) << "% have a geometry vertex within "
-          << num(o.critical.radius) << " (domain scale).</li>";
-    int lasting = 0;
-    for (const auto& p : r.copycat.pairs) lasting += p.since >= 0;
-    h << "<li><b>Copycats</b>: " << lasting << " pair(s) are copies at the end, " << r.copycat.pairs.size()
-      << " were copies at some point.</li>";
-    h << "<li><b>Indecisive</b> neurons (late in training): "
-      << (r.indecisive.neurons.empty() ? std::string("none") : html_escape(std::to_string(r.indecisive.neurons.size()))) << ".</li>";
+          << num(100 * real, 3) << "% have a geometry vertex within " << num(o.critical.radius) << ", against "
+          << num(100 * null, 3) << "% of the same corners shifted by " << num(o.critical.null_shift) << " (the null). "
+          << (r.critical.beats_null_from >= 0
+                  ? "Beats the null by " + num(o.critical.margin) + " from iteration " + std::to_string(r.iterations[r.critical.beats_null_from]) + "."
+                  : std::string("<span class='bad'>Does not beat the null by ") + num(o.critical.margin) + ".</span>")
+          << "</li>";
+    }
+    h << "<li><b>Copycats</b>: ";
+    if (r.copycat.groups.empty()) h << "no copies at the end";
+    for (size_t g = 0; g < r.copycat.groups.size(); ++g)
+        h << (g ? "; " : "") << "group " << link(o, ri, n - 1, r.copycat.groups[g].neurons, labels(r.copycat.groups[g].neurons))
+          << " (since iteration " << r.iterations[r.copycat.groups[g].since] << ")";
+    int n_comp = 0;
+    for (const auto& p : r.copycat.complementary) n_comp += p.since >= 0;
+    h << ". Complementary pairs (same line, opposite sides; not copies): " << n_comp << ".</li>";
+    h << "<li><b>Indecisive</b> neurons (late in training, back and forth while loss and prediction stay put): ";
+    if (r.indecisive.neurons.empty()) h << "none";
+    for (size_t i = 0; i < r.indecisive.neurons.size(); ++i)
+        h << (i ? ", " : "") << neuron_label(r.indecisive.neurons[i].id) << " (" << r.indecisive.neurons[i].n_returns << " returns)";
+    h << ".</li>";
     if (!r.symmetry.prediction.empty())
-        h << "<li><b>Symmetry</b>: target axis x = " << num(r.symmetry.axis_x) << " (target agrees with its mirror on "
-          << num(100 * r.symmetry.target_score, 3) << "%); prediction agrees with its mirror on "
+        h << "<li><b>Symmetry</b>: target axis x = " << num(r.symmetry.axis_x) << "; the target agrees with its mirror on "
+          << num(100 * r.symmetry.target_score, 3) << "% (chance with its class balance: " << num(100 * r.symmetry.target_null, 3)
+          << "%, so it is " << (r.symmetry.target_symmetric ? "" : "<b>not</b> ") << "mirror symmetric); the prediction on "
           << num(100 * r.symmetry.prediction.back(), 3) << "% at the end.</li>";
-    if (!r.failure.accuracy.empty()) {
-        h << "<li><b>Failure</b>: accuracy over the domain " << num(100 * r.failure.accuracy.back(), 4) << "%.";
-        for (size_t p = 0; p < r.failure.parts.size(); ++p)
-            if (r.failure.parts[p].first_modelled < 0)
-                h << " <span class='bad'>Part " << p + 1 << " is never modelled.</span>";
+    if (!r.failure.has_parts) {
+        h << "<li><b>Failure</b>: a regression run has no classes, so no target parts to model.</li>";
+    } else if (!r.failure.accuracy.empty()) {
+        h << "<li><b>Failure</b>: accuracy over the domain " << num(100 * r.failure.accuracy.back(), 4)
+          << "%. A part is modelled when its balanced accuracy against its surroundings reaches " << num(0.5 + o.failure.margin, 2)
+          << " (a constant prediction gets 0.5).";
+        for (size_t p = 0; p < r.failure.parts.size(); ++p) {
+            const auto& t = r.failure.parts[p];
+            if (t.modelled_at_end) continue;
+            h << "<div class='lost'>" << part_picture(t) << "<span class='bad'>Part " << p + 1 << " (" << t.n_pixels
+              << " px at " << num(t.cx, 2) << ", " << num(t.cy, 2) << ") is " << (t.first_modelled < 0 ? "never modelled" : "lost")
+              << "</span>: balanced accuracy " << num(t.score.back(), 2) << ", accuracy on the part itself "
+              << num(t.accuracy.back(), 2) << ".";
+            if (!t.nearest.empty()) {
+                h << " Nearest boundaries at the end: ";
+                for (size_t j = 0; j < t.nearest.size(); ++j)
+                    h << (j ? ", " : "") << neuron_label(t.nearest[j]) << " (" << num(t.nearest_end[j], 2) << "; "
+                      << (std::isfinite(t.nearest_start[j]) ? num(t.nearest_start[j], 2) : "no boundary") << " at the start)";
+                h << " " << link(o, ri, n - 1, t.nearest, "view");
+            }
+            h << "</div>";
+        }
         h << "</li>";
+    }
+    if (!r.loss_phases.drops.empty()) {
+        h << "<li><b>Loss drops</b> (by " << num(100 * o.loss.min_drop, 2) << "% or more within 1.5x the iterations): ";
+        for (size_t i = 0; i < r.loss_phases.drops.size(); ++i) {
+            const auto& d = r.loss_phases.drops[i];
+            h << (i ? "; " : "") << num(d.from) << " to " << num(d.to) << " over iterations " << r.iterations[d.first] << "–"
+              << r.iterations[d.last];
+        }
+        h << ".</li>";
     }
     h << "<li><b>Margins</b> (snapshot " << r.margins.snapshot << "): median " << num(r.margins.median) << ", min "
       << num(r.margins.min) << ", " << num(100 * r.margins.fraction_within_epsilon, 3) << "% within "
@@ -144,52 +238,76 @@ std::string run_section(const AnalysisReport& rep, int ri) {
           << "changes by 1 (" << (r.fragile.brute_force ? "all " : "") << r.fragile.n_candidates << " checked).</li>";
     h << "</ul>";
 
-    // Plots.
-    std::vector<double> marks;
+    // Robustness: each detector over a range of its main threshold.
+    if (!r.sweeps.empty()) {
+        h << "<h3>Robustness</h3><table><tr><th>detector</th><th>threshold (findings counted)</th><th>values</th>"
+             "<th>findings</th><th>stable</th></tr>";
+        for (const auto& sw : r.sweeps) {
+            std::string values, findings;
+            for (size_t i = 0; i < sw.values.size(); ++i)
+                values += (i ? ", " : "") + num(sw.values[i]), findings += (i ? ", " : "") + std::to_string(sw.findings[i]);
+            h << "<tr" << (sw.stable ? "" : " class='bad'") << "><td>" << html_escape(sw.detector) << "</td><td>"
+              << html_escape(sw.parameter) << "</td><td>" << values << "</td><td>" << findings << "</td><td>"
+              << (sw.stable ? "yes" : "no") << "</td></tr>";
+        }
+        h << "</table>";
+    }
+
+    // Plots, all over iterations.
+    const Axis axis{&r.iterations, n > 1 && r.iterations.back() >= 100};
+    std::vector<int> marks;
     for (const auto& e : r.events)
-        if (e.kind != "bias_phase") marks.push_back(e.snapshot);
+        if (e.kind != "bias_phase" && e.kind != "died" && e.kind != "revived") marks.push_back(e.snapshot);
     h << "<div class='plots'>";
-    h << chart("loss (training set)", {{"loss", r.loss, {}}}, xm, marks);
+    h << chart("loss (training set), events marked", "loss", {{"loss", r.loss, {}}}, axis, marks);
     std::vector<double> nd(r.dead.n_dead.begin(), r.dead.n_dead.end()), na(r.dead.n_always_on.begin(), r.dead.n_always_on.end());
-    h << chart("dead / always-on neurons", {{"dead", nd, {}}, {"always on", na, {}}}, xm);
+    h << chart(r.dead.can_die ? "dead / always-on neurons" : "neurons without a sign change", "neurons",
+               {{r.dead.can_die ? "dead" : "negative everywhere", nd, {}}, {"always on", na, {}}}, axis);
     std::vector<Series> bias;
-    for (const auto& L : r.bias.layers) bias.push_back({"layer " + std::to_string(L.layer), L.share, {}});
-    h << chart("bias share of motion per step", bias, xm, {}, true);
+    for (const auto& L : r.bias.layers) {
+        bias.push_back({"layer " + std::to_string(L.layer), L.share, step_snapshots(L.share.size())});
+        bias.push_back({"null (random-direction steps)", L.share_null, step_snapshots(L.share_null.size())});
+    }
+    h << chart("layer 1: share of parallel shift in line motion", "shift share", bias, axis, {}, true);
     if (!r.critical.corners.empty())
-        h << chart("target corners reached", {{"fraction", r.critical.fraction_reached, {}}}, xm, {}, true);
+        h << chart("target corners reached, and the shifted null", "fraction of corners",
+                   {{"target", r.critical.fraction_reached, {}}, {"shifted (null)", r.critical.null_reached, {}}}, axis, {}, true);
     std::vector<double> cp(r.copycat.n_pairs.begin(), r.copycat.n_pairs.end());
-    h << chart("copycat pairs", {{"pairs", cp, {}}}, xm);
-    h << chart("prediction change per step (grid fraction)", {{"change", r.indecisive.prediction_change, {}}}, xm,
-               {static_cast<double>(r.indecisive.first_step)});
-    std::vector<Series> sym = {{"prediction", r.symmetry.prediction, {}}};
-    h << chart("mirror agreement of the prediction", sym, xm, {}, true);
-    std::vector<Series> parts = {{"whole domain", r.failure.accuracy, {}}};
-    for (size_t p = 0; p < r.failure.parts.size() && p < 7; ++p)
-        parts.push_back({"part " + std::to_string(p + 1), r.failure.parts[p].accuracy, {}});
-    h << chart("accuracy per target part", parts, xm, {}, true);
+    h << chart("copy pairs (same line, same side)", "pairs", {{"pairs", cp, {}}}, axis);
+    h << chart("prediction change per step", "fraction of the domain",
+               {{"change", r.indecisive.prediction_change, step_snapshots(r.indecisive.prediction_change.size())}}, axis,
+               {r.indecisive.first_step});
+    std::vector<double> chance(r.symmetry.prediction.size(), r.symmetry.target_null);
+    h << chart("mirror agreement of the prediction", "agreement",
+               {{"prediction", r.symmetry.prediction, {}}, {"chance", chance, {}}}, axis, {}, true);
+    if (r.failure.has_parts) {
+        std::vector<Series> parts;
+        for (size_t p = 0; p < r.failure.parts.size() && p < 7; ++p)
+            parts.push_back({"part " + std::to_string(p + 1), r.failure.parts[p].score, {}});
+        h << chart("balanced accuracy per target part (0.5: constant)", "balanced accuracy", parts, axis, {}, true);
+    }
     if (r.exact) {
         std::vector<double> ra(r.regions.activation.begin(), r.regions.activation.end()),
             rl(r.regions.linear.begin(), r.regions.linear.end());
-        h << chart("regions", {{"activation", ra, {}}, {"linear", rl, {}}}, xm);
+        h << chart("regions", "regions", {{"activation", ra, {}}, {"linear", rl, {}}}, axis);
     }
-    if (!r.regions.density_snapshots.empty()) {
-        std::vector<double> xs(r.regions.density_snapshots.begin(), r.regions.density_snapshots.end());
-        h << chart("region density near / far from the decision boundary",
-                   {{"near", r.regions.density_near, xs}, {"far", r.regions.density_far, xs}}, xm);
-    }
+    if (!r.regions.density_snapshots.empty())
+        h << chart("region density near / far from the decision boundary", "regions per unit area",
+                   {{"near", r.regions.density_near, r.regions.density_snapshots},
+                    {"far", r.regions.density_far, r.regions.density_snapshots}}, axis);
     h << "</div>";
 
     // Parts table.
     if (!r.failure.parts.empty()) {
-        h << "<h3>Target parts</h3><table><tr><th>part</th><th>colour</th><th>pixels</th><th>centre</th>"
-             "<th>first modelled</th><th>final accuracy</th></tr>";
+        h << "<h3>Target parts</h3><table><tr><th>part</th><th>picture</th><th>colour</th><th>pixels</th><th>centre</th>"
+             "<th>first modelled</th><th>modelled since</th><th>final balanced accuracy</th><th>final accuracy on the part</th></tr>";
         for (size_t p = 0; p < r.failure.parts.size(); ++p) {
             const auto& t = r.failure.parts[p];
-            h << "<tr" << (t.first_modelled < 0 ? " class='bad'" : "") << "><td>" << p + 1 << "</td><td>"
-              << (t.label ? "white" : "black") << "</td><td>" << t.n_pixels << "</td><td>" << num(t.cx, 2) << ", "
-              << num(t.cy, 2) << "</td><td>"
-              << (t.first_modelled < 0 ? std::string("never") : link(o, ri, t.first_modelled, {}, std::to_string(t.first_modelled)))
-              << "</td><td>" << num(100 * t.accuracy.back(), 3) << "%</td></tr>";
+            auto at = [&](int k) { return k < 0 ? std::string("never") : link(o, ri, k, {}, "iteration " + std::to_string(r.iterations[k])); };
+            h << "<tr" << (t.modelled_at_end ? "" : " class='bad'") << "><td>" << p + 1 << "</td><td>" << part_picture(t)
+              << "</td><td>" << t.label << "</td><td>" << t.n_pixels << "</td><td>" << num(t.cx, 2) << ", " << num(t.cy, 2)
+              << "</td><td>" << at(t.first_modelled) << "</td><td>" << (t.modelled_at_end ? at(t.modelled_since) : "not at the end")
+              << "</td><td>" << num(t.score.back(), 3) << "</td><td>" << num(100 * t.accuracy.back(), 3) << "%</td></tr>";
         }
         h << "</table>";
     }
@@ -197,22 +315,40 @@ std::string run_section(const AnalysisReport& rep, int ri) {
     h << "<h3>Notable neurons</h3><table><tr><th>neuron(s)</th><th>finding</th><th>view</th></tr>";
     for (const auto& d : r.dead.neurons)
         if (d.final_state == NeuronState::dead)
-            h << "<tr><td>" << neuron_label(d.id) << "</td><td>dead since snapshot " << d.died_at
+            h << "<tr><td>" << neuron_label(d.id) << "</td><td>" << (r.dead.can_die ? "dead" : "no sign change") << " since iteration " << r.iterations[std::max(d.died_at, 0)]
               << (d.n_deaths > 1 ? " (died " + std::to_string(d.n_deaths) + " times)" : "") << "</td><td>"
               << link(o, ri, std::max(d.died_at, 0), {d.id}, "at death") << "</td></tr>";
-    for (const auto& p : r.copycat.pairs)
+    for (const auto& g : r.copycat.groups)
+        h << "<tr><td>" << labels(g.neurons) << "</td><td>" << g.neurons.size() << " copies of one boundary (same active side) since iteration "
+          << r.iterations[g.since] << "</td><td>" << link(o, ri, g.since, g.neurons, "since") << " · "
+          << link(o, ri, n - 1, g.neurons, "end") << "</td></tr>";
+    for (const auto& p : r.copycat.complementary)
         if (p.since >= 0)
-            h << "<tr><td>" << neuron_label(p.a) << ", " << neuron_label(p.b) << "</td><td>copies"
-              << (p.flipped ? " (flipped sign)" : "") << " since snapshot " << p.since << ", distance "
-              << num(p.distance) << "</td><td>" << link(o, ri, p.since, {p.a, p.b}, "since") << " · "
-              << link(o, ri, n - 1, {p.a, p.b}, "end") << "</td></tr>";
+            h << "<tr><td>" << neuron_label(p.a) << ", " << neuron_label(p.b) << "</td><td>complementary (same line, opposite sides) since iteration "
+              << r.iterations[p.since] << "</td><td>" << link(o, ri, n - 1, {p.a, p.b}, "end") << "</td></tr>";
     for (const auto& ind : r.indecisive.neurons)
         h << "<tr><td>" << neuron_label(ind.id) << "</td><td>indecisive: " << ind.jumps.size()
-          << " jump(s) late in training, largest " << num(std::max_element(ind.jumps.begin(), ind.jumps.end(),
+          << " jump(s) late in training, " << ind.n_returns << " back, largest " << num(std::max_element(ind.jumps.begin(), ind.jumps.end(),
                                                                             [](auto& a, auto& b) { return a.jump < b.jump; })->jump)
           << "</td><td>" << link(o, ri, ind.jumps[0].step, {ind.id}, "before") << " · "
           << link(o, ri, ind.jumps[0].step + 1, {ind.id}, "after") << "</td></tr>";
     h << "</table>";
+    // Roles: the neurons contributing most at the end, and whether they trace the target's outline.
+    if (!r.roles.empty()) {
+        std::vector<const NeuronRole*> by;
+        for (const auto& role : r.roles) by.push_back(&role);
+        std::sort(by.begin(), by.end(), [](auto* a, auto* b) { return a->contribution.back() > b->contribution.back(); });
+        h << "<h3>Neuron roles at the end</h3><p class='meta'>Contribution: norm of the outgoing weights times the "
+             "active fraction of the domain (<i>grid</i>); on the outline: share of the boundary within "
+          << num(o.critical.radius) << " of the target's outline.</p><table><tr><th>neuron</th><th>contribution</th>"
+             "<th>on the outline</th><th>traces the outline since</th></tr>";
+        for (size_t i = 0; i < by.size() && i < 10; ++i)
+            h << "<tr><td>" << link(o, ri, n - 1, {by[i]->id}, neuron_label(by[i]->id)) << "</td><td>"
+              << num(by[i]->contribution.back()) << "</td><td>" << num(100 * by[i]->on_outline.back(), 3) << "%</td><td>"
+              << (by[i]->tracks_since < 0 ? std::string("–") : "iteration " + std::to_string(r.iterations[by[i]->tracks_since]))
+              << "</td></tr>";
+        h << "</table>";
+    }
     // Events.
     h << "<h3>Timeline</h3><table><tr><th>snapshot</th><th>iteration</th><th>event</th><th>view</th></tr>";
     constexpr size_t max_events = 200;
@@ -241,8 +377,8 @@ std::string analysis_html(const AnalysisReport& report) {
     h << "<!DOCTYPE html><html><head><meta charset='utf-8'><title>ginn analysis</title><style>"
          "body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:1000px;color:#222}"
          "h2{border-bottom:1px solid #ccc;margin-top:2em}.meta{color:#666}"
-         ".plots{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0}figcaption{font-size:11px;color:#555}"
-         "svg .t{font-size:11px;font-weight:600}svg .ax{font-size:9px;fill:#666}"
+         ".plots{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0}figcaption{font-size:12px;color:#555}"
+         ".t{font-size:13px;font-weight:600;max-width:320px}svg .ax{font-size:11px;fill:#555}.pic{vertical-align:middle;margin-right:6px}.lost{margin:4px 0}"
          "svg .frame{fill:none;stroke:#ddd}svg .mark{stroke:#f3c;stroke-width:.5;stroke-dasharray:2 2}"
          "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;font-size:13px}"
          ".bad{color:#b00}</style></head><body>";
@@ -265,7 +401,7 @@ std::string analysis_html(const AnalysisReport& report) {
                 for (size_t p = 0; p < row["part_accuracy"].size(); ++p) {
                     const bool bad = std::find(never.begin(), never.end(), static_cast<int>(p)) != never.end();
                     h << "<td" << (bad ? " class='bad'" : "") << ">" << num(100 * row["part_accuracy"][p].get<double>(), 3)
-                      << "%" << (bad ? " (never)" : "") << "</td>";
+                      << "%" << (bad ? " (unmodelled)" : "") << "</td>";
                 }
                 h << "<td>" << num(100 * row["symmetry"].get<double>(), 3) << "%</td><td>" << row["n_dead"].get<int>()
                   << "</td><td>" << row["n_copycat_pairs"].get<int>() << "</td><td>" << row["n_indecisive"].get<size_t>()

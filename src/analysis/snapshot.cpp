@@ -13,6 +13,33 @@ namespace ginn::detail {
 
 namespace {
 
+/// Mirror distance of a boundary set (NaN without boundaries: nothing to be symmetric).
+double mirror_distance(const std::vector<Polyline>& polys, double axis_x) {
+    if (polys.empty()) return std::numeric_limits<double>::quiet_NaN();
+    return polyline_set_distance(polys, mirror_polylines(polys, axis_x));
+}
+
+/// Other-label pixels within `radius` steps (8-neighbourhood) of the part: breadth-first from its pixels.
+std::vector<int> part_ring(const std::vector<int>& pixels, const std::vector<int32_t>& raster, int G, int radius) {
+    std::vector<int> depth(raster.size(), -1), frontier = pixels, ring;
+    for (int i : pixels) depth[i] = 0;
+    const int32_t label = raster[pixels[0]];
+    for (int step = 1; step <= radius && !frontier.empty(); ++step) {
+        std::vector<int> next;
+        for (int i : frontier)
+            for (int dr = -1; dr <= 1; ++dr)
+                for (int dc = -1; dc <= 1; ++dc) {
+                    const int r = i / G + dr, c = i % G + dc;
+                    if (r < 0 || r >= G || c < 0 || c >= G || depth[r * G + c] >= 0) continue;
+                    depth[r * G + c] = step;
+                    next.push_back(r * G + c);
+                    if (raster[r * G + c] != label) ring.push_back(r * G + c);
+                }
+        frontier = std::move(next);
+    }
+    return ring;
+}
+
 std::vector<Polyline> layer_polylines(const Geometry& g, int start, int end) {
     std::vector<Polyline> out;
     for (int n = start; n < end; ++n)
@@ -84,7 +111,7 @@ SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_
     GeometryOptions gopt;
     gopt.regions = with_regions && net.piecewise_linear();
     w.g = compute_geometry(net, gopt);
-    w.states = neuron_states(net, w.g);
+    w.states = neuron_states(net, w.g, o.dead.min_length * ctx.scale);
 
     // Grid forward pass: predicted classes and each neuron's on/off bits.
     thread_local GridBuffers buffers;
@@ -106,9 +133,18 @@ SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_
 
     // Critical points.
     w.corner_dist = corner_distances(ctx.corners, w.g.vertices);
+    for (const auto& shifted : ctx.null_corners) w.null_dist.push_back(corner_distances(shifted, w.g.vertices));
 
     // Copycats: on/off agreement over the grid, confirmed by the boundaries' distance.
     const size_t n_words = (static_cast<size_t>(N) + 63) / 64;
+    w.active.assign(w.states.size(), 0.0);
+    w.on_outline.assign(w.states.size(), 0.0);
+    for (size_t i = 0; i < w.states.size() && ctx.outline; ++i) {  // roles: how much of each boundary lies on the outline
+        const auto samples = sample_polylines(w.g.neurons[i].polylines, 64);
+        int64_t near = 0;
+        for (const auto& p : samples) near += ctx.outline->distance(p.x(), p.y()) <= o.critical.radius * ctx.scale;
+        w.on_outline[i] = samples.empty() ? 0.0 : static_cast<double>(near) / static_cast<double>(samples.size());
+    }
     for (size_t l = 0; l < pre.size(); ++l) {
         const int n_l = static_cast<int>(pre[l].cols()), base = ctx.layer_start[l];
         std::vector<std::vector<uint64_t>> bits(static_cast<size_t>(n_l), std::vector<uint64_t>(n_words, 0));
@@ -120,6 +156,9 @@ SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_
                 for (size_t j = 0; j < m; ++j) word |= static_cast<uint64_t>(z[p0 + j] > 0) << j;
                 bits[i][k] = word;
             }
+            int64_t on = 0;
+            for (uint64_t word : bits[i]) on += std::popcount(word);
+            w.active[base + i] = static_cast<double>(on) / static_cast<double>(N);
         }
         // A neuron takes part only with a boundary of some length: two short slivers across a corner of the domain
         // agree almost everywhere and lie close together, yet say nothing about shared roles.
@@ -155,9 +194,9 @@ SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_
     w.sym_prediction = total > 0 ? static_cast<double>(agree) / static_cast<double>(total) : 0.0;
     for (size_t l = 0; l + 1 < ctx.layer_start.size(); ++l) {
         const auto polys = layer_polylines(w.g, ctx.layer_start[l], ctx.layer_start[l + 1]);
-        w.sym_boundary.push_back(polyline_set_distance(polys, mirror_polylines(polys, ctx.axis_x)));
+        w.sym_boundary.push_back(mirror_distance(polys, ctx.axis_x));
     }
-    w.sym_boundary.push_back(polyline_set_distance(w.g.decision_boundary, mirror_polylines(w.g.decision_boundary, ctx.axis_x)));
+    w.sym_boundary.push_back(mirror_distance(w.g.decision_boundary, ctx.axis_x));
 
     // Failure: accuracy over the grid and over each target part.
     int64_t right = 0;
@@ -167,6 +206,10 @@ SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_
         int64_t ok = 0;
         for (int i : p.pixels) ok += w.cls[i] == ctx.raster[i];
         w.part_accuracy.push_back(static_cast<double>(ok) / static_cast<double>(p.pixels.size()));
+        int64_t ok_ring = 0;
+        for (int i : p.ring) ok_ring += w.cls[i] == ctx.raster[i];
+        const double ring = p.ring.empty() ? w.part_accuracy.back() : static_cast<double>(ok_ring) / static_cast<double>(p.ring.size());
+        w.part_score.push_back(0.5 * (w.part_accuracy.back() + ring));
     }
 
     // Region density near and far from the decision boundary.
@@ -189,17 +232,36 @@ Context make_context(const Network& net0, const Dataset& data, const AnalysisOpt
     ctx.G = std::clamp(G, 8, 2048);
     ctx.X = pixel_centres(ctx.domain, ctx.G, ctx.G);  // the analysis grid, as target_raster
     ctx.raster = target_raster(data, ctx.G, ctx.G);
-    ctx.corners = target_corners(ctx.raster, ctx.G, ctx.G, ctx.domain, options.critical);
-    double score = 0;
-    std::tie(ctx.axis_x, score) = mirror_axis(ctx.raster, ctx.G, ctx.G, ctx.domain, options.symmetry);
+    // Point and CSV tasks: the raster is a nearest-neighbour fill of the points, whose class edges zigzag by about
+    // the points' mean spacing and step along the grid; neither is a corner of the data's class regions, so the
+    // outline is simplified by at least the mean spacing and 1.5 grid cells there.
+    CriticalOptions critical = options.critical;
+    if (!data.is_grid() && data.size() > 0) {
+        const double spacing = std::sqrt(ctx.domain.width() * ctx.domain.height() / static_cast<double>(data.size()));
+        critical.simplify = std::max({critical.simplify, 1.5 / ctx.G, spacing / ctx.scale});
+        critical.min_arm = std::max(critical.min_arm, 2 * spacing / ctx.scale);
+    }
+    ctx.corners = target_corners(ctx.raster, ctx.G, ctx.G, ctx.domain, critical);
+    ctx.outline = std::make_shared<const SegmentIndex>(polyline_segments(target_outline(ctx.raster, ctx.G, ctx.G, ctx.domain)));
+    const double shift = options.critical.null_shift * ctx.scale;
+    for (const auto& [dx, dy] : {std::pair{shift, 0.0}, {-shift, 0.0}, {0.0, shift}, {0.0, -shift}}) {
+        std::vector<Corner> moved;
+        for (Corner c : ctx.corners) {
+            c.x += dx, c.y += dy;
+            if (c.x >= ctx.domain.x0 && c.x <= ctx.domain.x1 && c.y >= ctx.domain.y0 && c.y <= ctx.domain.y1) moved.push_back(c);
+        }
+        ctx.null_corners.push_back(std::move(moved));
+    }
+    std::tie(ctx.axis_x, ctx.axis_score) = mirror_axis(ctx.raster, ctx.G, ctx.G, ctx.domain, options.symmetry);
     ctx.axis_k = static_cast<int>(std::lround(2 * (ctx.axis_x - ctx.domain.x0) / ctx.domain.width() * ctx.G));
     int n_comp = 0;
     const std::vector<int> comp = label_components(ctx.raster, ctx.G, ctx.G, &n_comp);
     std::vector<Part> parts(static_cast<size_t>(n_comp));
     for (size_t i = 0; i < comp.size(); ++i) parts[comp[i]].pixels.push_back(static_cast<int>(i));
     const double min_pixels = options.failure.min_component_fraction * static_cast<double>(comp.size());
+    ctx.has_parts = net0.head != Head::regression;  // a regression target has no classes, so no parts
     for (Part& p : parts) {
-        if (static_cast<double>(p.pixels.size()) < min_pixels) continue;
+        if (!ctx.has_parts || static_cast<double>(p.pixels.size()) < min_pixels) continue;
         TargetPart& t = p.info;
         t.label = ctx.raster[p.pixels[0]];
         t.n_pixels = static_cast<int>(p.pixels.size());
@@ -210,6 +272,8 @@ Context make_context(const Network& net0, const Dataset& data, const AnalysisOpt
             t.cx += x / t.n_pixels, t.cy += y / t.n_pixels;
             t.x0 = std::min(t.x0, x), t.x1 = std::max(t.x1, x), t.y0 = std::min(t.y0, y), t.y1 = std::max(t.y1, y);
         }
+        const int ring = std::max(1, static_cast<int>(std::lround(options.failure.ring * ctx.G)));
+        p.ring = part_ring(p.pixels, ctx.raster, ctx.G, ring);
         ctx.parts.push_back(std::move(p));
     }
     std::sort(ctx.parts.begin(), ctx.parts.end(),

@@ -27,7 +27,7 @@ namespace ginn {
 class Run;
 
 inline constexpr const char* analysis_format = "ginn-analysis";
-inline constexpr int analysis_format_version = 1;
+inline constexpr int analysis_format_version = 2;
 
 // ============================================================================================== entry points
 
@@ -39,7 +39,7 @@ RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector
                              const std::vector<double>& loss, const std::vector<double>& accuracy,
                              const Dataset& data, const AnalysisOptions& options, const std::string& name = "run");
 
-/// The report as JSON: {"format": "ginn-analysis", "format_version": 1, "options", "runs": [...], "comparison"}.
+/// The report as JSON: {"format": "ginn-analysis", "format_version": 2, "options", "runs": [...], "comparison"}.
 nlohmann::json analysis_to_json(const AnalysisReport& report);
 /// A self-contained HTML page: per run, each detector over training as an inline SVG, notable neurons and moments
 /// with links `<viewer>#run=<r>&snapshot=<k>&neurons=L1:3,L2:5`; several runs of one config compared side by side.

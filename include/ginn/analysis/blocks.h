@@ -19,20 +19,28 @@ namespace ginn {
 // Plain functions of networks, geometry and rasters; analyze() drives them. Useful for hand-built cases.
 
 /// Each hidden neuron's state over the domain: boundary inside it, dead (z <= 0 everywhere), always on (z > 0).
-/// Exact for piecewise-linear networks (a neuron without a zero set in the domain has one sign there).
-std::vector<NeuronState> neuron_states(const Network& net, const Geometry& g);
-/// Deaths and returns over training from per-snapshot states.
+/// Exact for piecewise-linear networks (a neuron without a zero set in the domain has one sign there). A boundary
+/// shorter than min_length (domain units) is a sliver: the neuron takes the majority sign over the domain.
+std::vector<NeuronState> neuron_states(const Network& net, const Geometry& g, double min_length = 0);
+/// Deaths and returns over training from per-snapshot states and their iterations (empty: 0, 1, 2, ...).
 DeadReport dead_timeline(std::vector<std::vector<NeuronState>> states, const std::vector<NeuronId>& ids,
-                         const DeadOptions& options);
+                         const DeadOptions& options, std::vector<int64_t> iterations = {});
 
-/// Layer-1 line motion from a to b (same shapes): per neuron, translation |d_b - d_a| of the signed distance of the
-/// domain centre from the normalised line w.x + b = 0, and rotation |angle change| (radians, in [0, pi]).
+/// Layer-1 line motion from a to b (same shapes), parametrisation-free (rescaling w and b together moves
+/// nothing): per neuron, the signed distance from the line's in-domain segment to the other line is linear along
+/// it; `translation` is its mean (the parallel shift), `rotation` the mean deviation from that (the turn), both
+/// in domain units and averaged over both directions (a -> b and b -> a).
 struct LineMotion { std::vector<double> translation, rotation; };
 LineMotion line_motion(const Network& a, const Network& b);
-/// Per hidden layer l (0-based) of a -> b: {||db|| / ||b||, ||dW||_F / ||W||_F} (norms of the previous network).
-std::vector<std::pair<double, double>> relative_changes(const Network& a, const Network& b);
-/// Bias-shift report from a sequence of networks.
+/// Bias-shift report (layer 1) from a sequence of networks.
 BiasShiftReport bias_shifts(const std::vector<Network>& nets, const BiasShiftOptions& options);
+/// The null of one step's layer-1 motion: {shift, turn} summed over the neurons when each neuron's parameter step
+/// (dw_x, dw_y, db) keeps its length but points in each of eight fixed directions spread over the sphere.
+std::pair<double, double> null_line_motion(const Network& a, const Network& b);
+/// Bias-dominated phases from per-step shares, motions and null shares (empty: no null; see
+/// BiasShiftReport::Layer::phases).
+std::vector<std::pair<int, int>> bias_phases(const std::vector<double>& share, const std::vector<double>& motion,
+                                             const BiasShiftOptions& options, const std::vector<double>& share_null = {});
 
 /// Corners of the target: marching squares on the label raster (row-major from the top, w x h over `domain`),
 /// Douglas-Peucker simplification, vertices turning >= min_turn_degrees, nearby corners merged.

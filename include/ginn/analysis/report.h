@@ -3,6 +3,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ enum class NeuronState : uint8_t { boundary = 0, dead = 1, always_on = 2 };
 
 struct DeadReport {
     bool exact = true;                               ///< from exact geometry (false: smooth network)
+    /// ReLU neurons die (output and gradient 0 where z <= 0); for every other activation a neuron without a sign
+    /// change in the domain still passes a signal, and the report says "no sign change" instead of "dead".
+    bool can_die = true;
     std::vector<std::vector<NeuronState>> state;     ///< [snapshot][neuron, layer by layer]
     std::vector<int> n_dead, n_always_on;            ///< per snapshot
     struct Neuron {
@@ -42,15 +46,21 @@ struct DeadReport {
 };
 
 struct BiasShiftReport {
-    /// Per hidden layer; per step k (snapshot k -> k+1). Layer 1: translation vs rotation of lines;
-    /// deeper layers: relative change of b against incoming W.
+    /// Layer 1 only (deeper layers have no parametrisation-free split of bias and weight motion); per step k
+    /// (snapshot k -> k+1): how far the lines move inside the domain, split into the parallel shift (what a bias
+    /// change does) and the turn about the segment's middle (what a weight-direction change does).
     struct Layer {
         int layer = 1;
-        std::vector<double> bias, weight;   ///< per step: translation and rotation length (layer 1) or |db|/|b| and |dW|/|W|
+        std::vector<double> bias, weight;   ///< per step: shift and turn motion summed over the layer's lines
         std::vector<double> share;          ///< bias / (bias + weight) per step (0.5 when both are 0)
+        /// The null per step: the share when every neuron's step (dw_x, dw_y, db) keeps its length but points in
+        /// eight fixed directions spread over the sphere; a random step already shifts more than it turns.
+        std::vector<double> share_null;
         double share_total = 0;             ///< sum bias / sum (bias + weight) over all steps
         double share_early = 0;             ///< same over the first 10% of steps
-        std::vector<std::pair<int, int>> phases;  ///< [first step, last step] runs with share >= phase_share
+        std::vector<std::pair<int, int>> phases;  ///< [first step, last step]: entered at share >= phase_share and
+                                                  ///< share - share_null >= margin, left when either falls 0.1 below
+                                                  ///< (steps without motion keep the state)
     };
     std::vector<Layer> layers;
     /// Layer 1, per neuron: total translation and rotation length over training.
@@ -66,6 +76,10 @@ struct CriticalReport {
     std::vector<std::vector<double>> distance;///< [snapshot][corner]: distance to the nearest geometry vertex
     std::vector<double> fraction_reached;     ///< per snapshot: corners with a vertex within r
     std::vector<int> first_reached;           ///< per corner: first snapshot from which it stays reached (-1: not at end)
+    /// The null: the same vertices scored against the corners shifted by +-null_shift in x and in y (mean of the
+    /// four shifts); the event fires only where fraction_reached - null_reached >= margin.
+    std::vector<double> null_reached;
+    int beats_null_from = -1;                 ///< first snapshot from which the real score beats the null to the end
 };
 
 struct CopycatPair {
@@ -76,18 +90,28 @@ struct CopycatPair {
     double fraction = 0;        ///< fraction of snapshots they were copies
     double distance = 0, disagreement = 0;  ///< at the last snapshot they were copies
 };
+/// Neurons that trace one boundary with the same active side at the end: every pair in it is a copy.
+struct CopycatGroup {
+    std::vector<NeuronId> neurons;
+    int since = -1;                    ///< snapshot from which all of its pairs stayed copies
+};
 struct CopycatReport {
-    std::vector<int> n_pairs;          ///< per snapshot
-    std::vector<CopycatPair> pairs;    ///< every pair that was ever copies
+    std::vector<int> n_pairs;          ///< per snapshot: same-side copy pairs
+    std::vector<CopycatPair> pairs;    ///< every same-side pair that was ever copies for a while
+    std::vector<CopycatPair> complementary;  ///< same line, opposite active sides (ReLU(z) and ReLU(-z)): not copies
+    std::vector<CopycatGroup> groups;  ///< copies at the end, as groups
 };
 
 struct IndecisiveJump {
     int step = 0;            ///< snapshot k -> k+1
-    double jump = 0, loss_change = 0, prediction_change = 0;
+    double jump = 0;         ///< mean distance moved times min(1, boundary length), domain units
+    double loss_change = 0, prediction_change = 0;
+    bool returns = false;    ///< lands back near where an earlier jump of this neuron started
 };
 struct IndecisiveNeuron {
     NeuronId id;
     std::vector<IndecisiveJump> jumps;
+    int n_returns = 0;       ///< jumps back to an earlier state: the back-and-forth that makes it indecisive
 };
 struct IndecisiveReport {
     int first_step = 0;                     ///< first late step considered
@@ -98,8 +122,12 @@ struct IndecisiveReport {
 struct SymmetryReport {
     double axis_x = 0;                 ///< the target's best vertical mirror axis (domain x)
     double target_score = 0;           ///< agreement of the target with its mirror image about the axis
+    double target_null = 0;            ///< the chance agreement with the same class balance (sum of p_c^2)
+    /// (target_score - target_null) / (1 - target_null) >= 1 - margin: the agreement beyond chance is nearly all
+    /// there could be (Cohen's kappa of the target against its mirror)
+    bool target_symmetric = false;
     std::vector<double> prediction;    ///< per snapshot: agreement of predicted classes with their mirror
-    std::vector<std::vector<double>> boundary;  ///< [snapshot][layer, then decision boundary]: mirror distance
+    std::vector<std::vector<double>> boundary;  ///< [snapshot][layer, then decision boundary]: mirror distance (NaN: no boundary)
 };
 
 struct TargetPart {
@@ -107,11 +135,22 @@ struct TargetPart {
     int n_pixels = 0;
     double cx = 0, cy = 0;                 ///< centroid (domain)
     double x0 = 0, x1 = 0, y0 = 0, y1 = 0; ///< bounding box (domain)
-    std::vector<double> accuracy;          ///< per snapshot
-    int first_modelled = -1;               ///< first snapshot with accuracy >= modelled_accuracy
+    std::vector<double> accuracy;          ///< per snapshot, on the part's own pixels
+    /// Per snapshot: balanced accuracy over the part and its surroundings (the other-label pixels within
+    /// failure.ring); a constant prediction scores at most 0.5 on every part.
+    std::vector<double> score;
+    int first_modelled = -1;               ///< first snapshot with score >= 0.5 + margin
+    int modelled_since = -1;               ///< snapshot from which it stayed modelled to the end (-1: not at end)
     bool modelled_at_end = false;
+    /// For a part not modelled at the end (GINN section 10): the three neurons whose boundaries pass nearest to
+    /// its centroid at the end, and their distances then and at snapshot 0.
+    std::vector<NeuronId> nearest;
+    std::vector<double> nearest_end, nearest_start;
+    std::vector<std::array<int, 3>> rows;  ///< its pixels as runs {row, first column, last column} of the grid
+    int grid = 0;                          ///< the grid's side
 };
 struct FailureReport {
+    bool has_parts = true;          ///< false for regression runs: no classes, no parts
     std::vector<double> accuracy;   ///< per snapshot, over the whole grid
     std::vector<TargetPart> parts;  ///< connected components of each colour, largest first
     int n_small_parts = 0;
@@ -146,6 +185,32 @@ struct FragileReport {
     std::vector<FragilePoint> points;    ///< up to max_listed, sorted by (y, x, axis, delta)
 };
 
+/// A stretch where the training loss falls by at least loss.min_drop while iterations grow by at most 1.5x.
+struct LossDrop {
+    int first = 0, last = 0;   ///< snapshots
+    double from = 0, to = 0;   ///< loss
+};
+struct LossReport {
+    std::vector<LossDrop> drops;
+};
+
+/// A hidden neuron's role over training: how much of its boundary lies on the target's outline (within
+/// critical.radius) and how much it contributes to the next layer (norm of its outgoing weights times the fraction
+/// of the domain where it is active, *grid*).
+struct NeuronRole {
+    NeuronId id;
+    std::vector<double> on_outline, contribution;  ///< per snapshot
+    int tracks_since = -1;   ///< snapshot from which at least half its boundary stays on the outline (-1: not at end)
+};
+
+/// One detector's findings over a range of one threshold: stable when the count is the same across the range.
+struct Sweep {
+    std::string detector, parameter;
+    std::vector<double> values;
+    std::vector<int> findings;     ///< per value: how many findings (deaths, phases, parts unmodelled, ...)
+    bool stable = false;
+};
+
 struct RunAnalysis {
     std::string name;                    ///< run directory (or in-memory name)
     std::string config_key;              ///< the config without its seed: runs with equal keys are compared
@@ -164,6 +229,9 @@ struct RunAnalysis {
     RegionReport regions;
     MarginReport margins;
     FragileReport fragile;
+    LossReport loss_phases;
+    std::vector<Sweep> sweeps;           ///< robustness of each detector to its main threshold
+    std::vector<NeuronRole> roles;       ///< per hidden neuron, layer by layer
     std::vector<Event> events;           ///< sorted by snapshot
     double seconds = 0;                  ///< time spent analysing this run
 };

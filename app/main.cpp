@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
     ginn::app::add_inspect_commands(app);
     ginn::app::add_figure_commands(app);
     ginn::app::add_explore_commands(app);
+    ginn::app::add_sweep_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

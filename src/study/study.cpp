@@ -198,7 +198,7 @@ void write_outputs(const Sweep& sweep, const SweepOptions& o, SweepResult& resul
         std::vector<const Run*> pointers;
         for (const auto& r : runs) pointers.push_back(&r);
         const std::string path = (fs::path(o.out) / "viewer.html").string();
-        write_viewer(pointers, path, {.title = "ginn sweep: " + sweep.name, .threads = o.threads});
+        write_viewer(pointers, path, {.title = "ginn sweep: " + sweep.name, .image_size = 64, .threads = o.threads});
         result.written.push_back(path);
     }
 }
@@ -232,6 +232,18 @@ std::vector<RunMetrics> sweep_metrics(const Sweep& sweep, const std::string& out
         final_snapshot(sweep, out, i, metrics[i], unused);
     });
     return metrics;
+}
+
+std::string run_truth_summary(const Run& run) {
+    const std::string& target = run.config().task.target;
+    if (!is_formula_task(target) || run.n_snapshots() == 0) return "";
+    const Network net = run.network(run.n_snapshots() - 1);
+    if (net.n_outputs() > 2) return "";
+    const ErrorArea e = error_area(net, target);
+    char line[200];
+    std::snprintf(line, sizeof line, "error against the truth sign(%s): %.6g of the domain (%s, bound %.2g)\n",
+                  target.c_str(), e.fraction, e.exact ? ("exact, " + e.method).c_str() : e.method.c_str(), e.bound);
+    return line;
 }
 
 std::string metrics_csv(const std::vector<RunMetrics>& rows) {

@@ -268,12 +268,13 @@ private:
             std::snprintf(name, sizeof name, "%03d", r.index);
             r.name = name;
             nlohmann::json cfg = base_json_;
-            std::vector<std::string> label;
+            std::vector<std::string> label, full;
             r.values = nlohmann::json::object();
             for (const auto& f : s.factors) {
                 const nlohmann::json& v = f.values[choice[f.key]];
                 r.values[f.key] = v;
                 label.push_back(value_label(f.key, v));
+                full.push_back(f.key == "variant" ? "variant " + value_text(v) : f.key + "=" + value_text(v));
                 if (f.key == "variant") {
                     for (const auto& [key, value] : variants_[choice[f.key]].overrides) set(cfg, key, value);
                 } else {
@@ -283,7 +284,7 @@ private:
             r.label = label.empty() ? "base" : join(label, ", ");
             r.row = cell(s, s.rows, choice);
             r.column = cell(s, s.columns, choice);
-            r.config = run_config(cfg, r.label);
+            r.config = run_config(cfg, full.empty() ? "base" : join(full, ", "));
             s.runs.push_back(std::move(r));
         }
     }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "ginn/render/render.h"
+#include "ginn/run/run.h"
 #include "ginn/study/sweep.h"
 #include "ginn/study/truth.h"
 
@@ -42,7 +43,7 @@ struct SweepOptions {
     int panel_size = 220;             ///< grid figure: pixels (points) per panel, 32..2048
     bool viewer = true;               ///< write viewer.html
     const std::atomic<bool>* stop = nullptr;                  ///< raised by Ctrl-C: runs save and stop
-    std::function<void(const SweepProgress&)> on_progress;    ///< called from training threads, serialised
+    std::function<void(const SweepProgress&)> on_progress{};  ///< called from training threads, serialised
 };
 
 struct SweepResult {
@@ -72,6 +73,9 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options);
 
 /// The final snapshot's metrics of every run (geometry and error area on `threads` threads).
 std::vector<RunMetrics> sweep_metrics(const Sweep& sweep, const std::string& out, int threads = 0);
+/// For `ginn info`: "error against the truth: ..." of a run's final snapshot for formula tasks, "" for others.
+std::string run_truth_summary(const Run& run);
+
 /// The metrics table as CSV (one header line) and as a Markdown table.
 std::string metrics_csv(const std::vector<RunMetrics>& rows);
 std::string metrics_markdown(const std::vector<RunMetrics>& rows);

@@ -103,7 +103,8 @@ Eigen::MatrixXd forward(const Network& net, const Eigen::MatrixXd& X, std::vecto
         if (L.residual) Z += A;
         if (l + 1 == net.layers.size()) return Z;
         if (pre) pre->push_back(Z);
-        A = Z.unaryExpr([&](double z) { return activate(L.activation, z); });
+        if (L.activation == Activation::relu) A = Z.cwiseMax(0.0);  // the common case, vectorised
+        else A = Z.unaryExpr([&](double z) { return activate(L.activation, z); });
     }
     return A;
 }

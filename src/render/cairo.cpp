@@ -1,7 +1,7 @@
-// The Cairo backend: draws a Figure (render.h) onto a PNG, SVG or PDF surface and writes the file atomically.
+// The Cairo backend: draws a Figure (render.h) onto a PNG or PDF surface and writes the file atomically (SVG is
+// written as text by svg.cpp, to keep labels as <text>).
 // The only file in ginn that includes <cairo.h>; it knows nothing about networks or geometry.
 #include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <cairo.h>
 
 #include <algorithm>
@@ -47,8 +47,8 @@ void check(cairo_status_t status, const char* step) {
 
 void set_colour(cairo_t* cr, const Rgb& c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
 
-/// An RGB raster scaled into its rectangle, pixels kept sharp (nearest filter).
-void draw_image(cairo_t* cr, const FigureImage& img) {
+/// An RGB raster as a Cairo image surface.
+SurfacePtr image_surface(const FigureImage& img) {
     GINN_ASSERT(img.rgb.size() == static_cast<size_t>(img.px_w) * img.px_h * 3);
     SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, img.px_w, img.px_h), cairo_surface_destroy);
     check(cairo_surface_status(surface.get()), "image");
@@ -63,6 +63,12 @@ void draw_image(cairo_t* cr, const FigureImage& img) {
         }
     }
     cairo_surface_mark_dirty(surface.get());
+    return surface;
+}
+
+/// An RGB raster scaled into its rectangle, pixels kept sharp (nearest filter).
+void draw_image(cairo_t* cr, const FigureImage& img) {
+    const SurfacePtr surface = image_surface(img);
     cairo_save(cr);
     cairo_translate(cr, img.x, img.y);
     cairo_scale(cr, img.w / img.px_w, img.h / img.px_h);
@@ -84,6 +90,37 @@ void draw_path(cairo_t* cr, const FigurePath& path) {
     cairo_stroke(cr);
 }
 
+void draw_fill(cairo_t* cr, const FigureFill& fill) {
+    if (fill.points.rows() < 3) return;
+    cairo_new_path(cr);
+    cairo_move_to(cr, fill.points(0, 0), fill.points(0, 1));
+    for (Eigen::Index i = 1; i < fill.points.rows(); ++i) cairo_line_to(cr, fill.points(i, 0), fill.points(i, 1));
+    cairo_close_path(cr);
+    if (fill.filled) {
+        set_colour(cr, fill.colour);
+        fill.edge_width > 0 ? cairo_fill_preserve(cr) : cairo_fill(cr);
+    }
+    if (fill.edge_width > 0) {
+        set_colour(cr, fill.edge);
+        cairo_set_line_width(cr, fill.edge_width);
+        cairo_stroke(cr);
+    }
+}
+
+/// Sets the clip rectangle `clip` (-1: none) when it differs from the current one. Consecutive items with the same
+/// clip share one clip region (one clipPath in SVG, not one per path).
+void use_clip(cairo_t* cr, const Figure& f, int clip, int& current) {
+    if (clip == current) return;
+    cairo_restore(cr);
+    cairo_save(cr);
+    current = clip;
+    if (clip < 0) return;
+    GINN_ASSERT(clip < static_cast<int>(f.clips.size()));
+    const FigureRect& r = f.clips[clip];
+    cairo_rectangle(cr, r.x, r.y, r.w, r.h);
+    cairo_clip(cr);
+}
+
 void draw_text(cairo_t* cr, const FigureText& t) {
     cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, t.size);
@@ -103,21 +140,14 @@ void draw(cairo_t* cr, const Figure& f) {
     for (const FigureImage& img : f.images) draw_image(cr, img);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-    // Consecutive paths with the same clip share one clip region (one clipPath in SVG, not one per path).
     int clip = -1;
     cairo_save(cr);
+    for (const FigureFill& fill : f.fills) {
+        use_clip(cr, f, fill.clip, clip);
+        draw_fill(cr, fill);
+    }
     for (const FigurePath& path : f.paths) {
-        if (path.clip != clip) {
-            cairo_restore(cr);
-            cairo_save(cr);
-            clip = path.clip;
-            if (clip >= 0) {
-                GINN_ASSERT(clip < static_cast<int>(f.clips.size()));
-                const FigureRect& r = f.clips[clip];
-                cairo_rectangle(cr, r.x, r.y, r.w, r.h);
-                cairo_clip(cr);
-            }
-        }
+        use_clip(cr, f, path.clip, clip);
         draw_path(cr, path);
     }
     cairo_restore(cr);
@@ -130,24 +160,64 @@ void draw(cairo_t* cr, const Figure& f) {
 namespace detail {
 
 std::string figure_bytes(const Figure& figure, FigureFormat format) {
-    const int w = static_cast<int>(std::ceil(figure.width)), h = static_cast<int>(std::ceil(figure.height));
+    const double scale = format == FigureFormat::png ? figure.pixels_per_unit : 1.0;
+    const int w = static_cast<int>(std::ceil(figure.width * scale - 1e-6)),
+              h = static_cast<int>(std::ceil(figure.height * scale - 1e-6));
     if (w < 1 || h < 1 || w > 32767 || h > 32767)
         throw Error("figure", "size " + std::to_string(w) + "x" + std::to_string(h), "1..32767 units per side",
                     "use a smaller --size or fewer panels");
+    if (format == FigureFormat::svg) return svg_bytes(figure);
     std::string bytes;
     SurfacePtr surface(nullptr, cairo_surface_destroy);
     if (format == FigureFormat::png) surface.reset(cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h));
-    if (format == FigureFormat::svg) surface.reset(cairo_svg_surface_create_for_stream(append_bytes, &bytes, w, h));
-    if (format == FigureFormat::pdf) surface.reset(cairo_pdf_surface_create_for_stream(append_bytes, &bytes, w, h));
+    if (format == FigureFormat::pdf)
+        surface.reset(cairo_pdf_surface_create_for_stream(append_bytes, &bytes, figure.width, figure.height));
     check(cairo_surface_status(surface.get()), "surface");
     {
         ContextPtr cr(cairo_create(surface.get()), cairo_destroy);
+        cairo_scale(cr.get(), scale, scale);
         draw(cr.get(), figure);
     }
     if (format == FigureFormat::png) check(cairo_surface_write_to_png_stream(surface.get(), append_bytes, &bytes), "png");
     cairo_surface_finish(surface.get());  // vector surfaces write their last bytes here
     check(cairo_surface_status(surface.get()), "finish");
     return bytes;
+}
+
+std::string image_png(const FigureImage& image) {
+    const SurfacePtr surface = image_surface(image);
+    std::string bytes;
+    check(cairo_surface_write_to_png_stream(surface.get(), append_bytes, &bytes), "png");
+    return bytes;
+}
+
+std::string figure_rgb(const Figure& figure, int& w, int& h) {
+    w = static_cast<int>(std::ceil(figure.width * figure.pixels_per_unit - 1e-6));
+    h = static_cast<int>(std::ceil(figure.height * figure.pixels_per_unit - 1e-6));
+    if (w < 1 || h < 1 || w > 16384 || h > 16384)
+        throw Error("frame", "size " + std::to_string(w) + "x" + std::to_string(h), "1..16384 pixels per side",
+                    "use a smaller --size");
+    w += w % 2, h += h % 2;
+    SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h), cairo_surface_destroy);
+    check(cairo_surface_status(surface.get()), "surface");
+    {
+        ContextPtr cr(cairo_create(surface.get()), cairo_destroy);
+        cairo_scale(cr.get(), figure.pixels_per_unit, figure.pixels_per_unit);
+        draw(cr.get(), figure);  // paints the paper over the whole surface, padding included
+    }
+    cairo_surface_flush(surface.get());
+    const unsigned char* src = cairo_image_surface_get_data(surface.get());
+    const int stride = cairo_image_surface_get_stride(surface.get());
+    std::string rgb(static_cast<size_t>(w) * h * 3, '\0');
+    for (int r = 0; r < h; ++r) {
+        const auto* row = reinterpret_cast<const uint32_t*>(src + static_cast<size_t>(r) * stride);
+        for (int c = 0; c < w; ++c) {
+            char* p = &rgb[(static_cast<size_t>(r) * w + c) * 3];
+            p[0] = static_cast<char>((row[c] >> 16) & 255), p[1] = static_cast<char>((row[c] >> 8) & 255),
+            p[2] = static_cast<char>(row[c] & 255);
+        }
+    }
+    return rgb;
 }
 
 }  // namespace detail

@@ -106,6 +106,53 @@ TEST(render_test, palette_layers_are_distinct_hues_and_shades_differ) {
     EXPECT_NE(region_colour(p), region_colour(q));
 }
 
+TEST(render_test, prediction_colour_follows_the_shared_encoding) {
+    const Rgb white{1, 1, 1};
+    // Two-class heads: P(class 1) as a grey, from the logits by hand.
+    const double z2[] = {0.3, 1.1};
+    const double p1 = 1 / (1 + std::exp(0.3 - 1.1));
+    EXPECT_LT(distance(prediction_colour(Head::softmax2, z2), {p1, p1, p1}), 1e-12);
+    const double z1[] = {-2.0};
+    const double s = 1 / (1 + std::exp(2.0));
+    EXPECT_LT(distance(prediction_colour(Head::sigmoid, z1), {s, s, s}), 1e-12);
+    // k classes: all equal -> white; a sure class -> its fill; halfway confidence -> halfway mix.
+    const double equal[] = {0.5, 0.5, 0.5, 0.5};
+    EXPECT_EQ(prediction_colour(Head::softmax, equal), white);
+    const double sure[] = {0, 0, 60};
+    EXPECT_LT(distance(prediction_colour(Head::softmax, sure), class_fill(2)), 1e-9);
+    // p = 2/3 of 3 classes: conf = (2/3 - 1/3) / (2/3) = 1/2; logits (log 2, 0, 0) give p = 2/4... use (log 4, 0, 0).
+    const double half[] = {std::log(4.0), 0, 0};
+    EXPECT_LT(distance(prediction_colour(Head::softmax, half), mix(white, class_fill(0), 0.5)), 1e-9);
+    EXPECT_EQ(class_fill(0), (Rgb{0xf4 / 255.0, 0xc7 / 255.0, 0xa1 / 255.0}));
+    EXPECT_EQ(class_fill(13), class_fill(3));
+    // Regression: the output on [lo, hi], clamped outside.
+    const OutputScale scale{-1, 3};
+    for (const auto& [out, grey] : std::vector<std::pair<double, double>>{{-1, 0}, {1, 0.5}, {3, 1}, {7, 1}, {-5, 0}}) {
+        const double z[] = {out};
+        EXPECT_LT(distance(prediction_colour(Head::regression, z, scale), {grey, grey, grey}), 1e-12) << out;
+    }
+}
+
+TEST(render_test, colour_blind_palette_uses_okabe_ito_hues_with_shades) {
+    EXPECT_EQ(palette_from_name("cb"), Palette::colour_blind);
+    expect_error([] { palette_from_name("rainbow"); }, {"--palette", "standard or cb"});
+    const Rgb okabe[] = {{0, 0x72 / 255.0, 0xB2 / 255.0}, {0xD5 / 255.0, 0x5E / 255.0, 0}, {0, 0x9E / 255.0, 0x73 / 255.0}};
+    for (int l = 1; l <= 3; ++l) {
+        EXPECT_LT(distance(neuron_colour(l, 1, 1, Palette::colour_blind), okabe[l - 1]), 1e-12) << l;  // t = 0.5: base
+        EXPECT_LT(distance(neuron_colour(l + 8, 1, 1, Palette::colour_blind), okabe[l - 1]), 1e-12) << l;  // cyclic
+        // Shades: neuron 1 darker, the last lighter, both still nearer their layer's base than another layer's.
+        const Rgb dark = neuron_colour(l, 1, 16, Palette::colour_blind), light = neuron_colour(l, 16, 16, Palette::colour_blind);
+        EXPECT_LT(dark.r + dark.g + dark.b, light.r + light.g + light.b);
+        for (int other = 1; other <= 3; ++other)
+            if (other != l) EXPECT_LT(distance(dark, okabe[l - 1]), distance(dark, okabe[other - 1]));
+    }
+    // Drawn figures use the palette.
+    const Figure f = figure_snapshot(two_layer_net(), two_layer_geometry(), {.size = 50, .palette = Palette::colour_blind});
+    const auto l2 = std::find_if(f.paths.begin(), f.paths.end(), [](auto& p) { return p.tag == "L2:1"; });
+    ASSERT_NE(l2, f.paths.end());
+    EXPECT_LT(distance(l2->colour, okabe[1]), 1e-12);
+}
+
 // ---------------------------------------------------------------------------------------------- selection
 
 TEST(render_test, neuron_selection_parses_all_forms) {
@@ -141,6 +188,12 @@ TEST(render_test, bad_neuron_selections_are_errors) {
                  {"layer 3", "1..2"});
     expect_error([&] { figure_snapshot(net, two_layer_geometry(), {.neurons = parse_neuron_selection("L1:2")}); },
                  {"L1:2", "neurons 1..1"});
+    // Huge ranges are kept as ranges (no loop to 2^31, no two-billion-element set) and checked against the network.
+    EXPECT_TRUE(parse_neuron_selection("L1:2147483647").contains(1, 2147483647));
+    EXPECT_TRUE(parse_neuron_selection("L1:1-2000000000").contains(1, 1999999999));
+    expect_error([&] { figure_snapshot(net, two_layer_geometry(), {.neurons = parse_neuron_selection("L1:1-2000000000")}); },
+                 {"L1:2000000000", "neurons 1..1"});
+    expect_error([&] { parse_neuron_selection("L1:99999999999"); }, {"bad number"});
     EXPECT_EQ(background_from_name("regions"), Background::regions);
     expect_error([] { background_from_name("image"); }, {"image", "prediction"});
 }
@@ -302,9 +355,15 @@ TEST(render_test, svg_keeps_one_vector_path_per_polyline_and_pdf_is_a_pdf) {
     render_snapshot(net, g, svg_path, o);
     const std::string svg = read_file(svg_path);
     EXPECT_NE(svg.find("<svg"), std::string::npos);
-    // Cairo writes each stroked path as <path style="fill:none;stroke-width:...">; glyphs and clips are filled.
+    // Each stroked path is one <path style="fill:none;stroke-width:...">.
     EXPECT_EQ(count_substring(svg, "fill:none;stroke-width"), static_cast<int>(f.paths.size()));
     EXPECT_NE(svg.find("<image"), std::string::npos);  // the prediction background is one embedded image
+    // Text stays editable text: one <text> per label with its size, special characters escaped.
+    render_snapshot(net, g, svg_path, {.size = 300, .axes = true, .font_size = 11}, "iteration 10 <&> loss 0.5");
+    const std::string labelled = read_file(svg_path);
+    EXPECT_NE(labelled.find("font-size=\"11\" fill=\"#1a1a1a\" text-anchor=\"middle\">iteration 10 &lt;&amp;&gt; loss 0.5</text>"),
+              std::string::npos) << labelled.substr(labelled.size() - 600);
+    EXPECT_EQ(count_substring(labelled, "<text"), 1 + 6 + 6);  // label, x and y tick numbers 0, 0.2, ..., 1
     const std::string pdf_path = dir + "/f.pdf";
     render_snapshot(net, g, pdf_path, {.size = 300, .axes = true}, "iteration 10   loss 0.5");
     EXPECT_EQ(read_file(pdf_path).substr(0, 5), "%PDF-");
@@ -358,7 +417,21 @@ TEST(render_test, animation_writes_mp4_and_gif_with_ffmpeg) {
     ASSERT_GT(mp4.size(), 100u);
     EXPECT_EQ(mp4.substr(4, 4), "ftyp");
     render_animation(3, frame, dir + "/run.gif", o);
-    EXPECT_EQ(read_file(dir + "/run.gif").substr(0, 6), "GIF89a");
+    const std::string gif = read_file(dir + "/run.gif");
+    EXPECT_EQ(gif.substr(0, 6), "GIF89a");
+    // Even dimensions, padded with paper (white), not black: the bottom row and right column of the first frame.
+    int w = 0, h = 0, n = 0;
+    unsigned char* px = stbi_load_from_memory(reinterpret_cast<const unsigned char*>(gif.data()), static_cast<int>(gif.size()),
+                                              &w, &h, &n, 3);
+    ASSERT_NE(px, nullptr);
+    const Figure first = figure_snapshot(two_layer_net(-1.0), two_layer_geometry(), o.render, snapshot_label(0, 0.5));
+    EXPECT_EQ(w, static_cast<int>(first.width) + static_cast<int>(first.width) % 2);
+    EXPECT_EQ(h, static_cast<int>(first.height) + static_cast<int>(first.height) % 2);
+    EXPECT_TRUE(w % 2 == 0 && h % 2 == 0 && (first.width != w || first.height != h)) << w << "x" << h;
+    for (int x = 0; x < w; ++x) EXPECT_GT(px[(static_cast<size_t>(h - 1) * w + x) * 3], 200) << x;
+    // The right column beside the plot may carry half of the frame's antialiased stroke, never black.
+    for (int y = 0; y < h; ++y) EXPECT_GT(px[(static_cast<size_t>(y) * w + w - 1) * 3], 120) << y;
+    stbi_image_free(px);
     int n_files = 0;
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n_files;
     EXPECT_EQ(n_files, 2) << "no temporary files left beside the outputs";

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ginn/render/render.h"
@@ -12,11 +13,20 @@
 namespace ginn {
 
 /// n snapshot indices from the initialisation to the last snapshot, evenly spaced by snapshot index (which, for
-/// GINN's schedule, is roughly logarithmic in iterations, like the report's Figure 3). n is clamped to the count.
+/// GINN's schedule, is roughly logarithmic in iterations, like the report's Figure 3). Throws Error for n < 1 or
+/// more panels than the run has snapshots (never repeats one).
 std::vector<int> strip_snapshots(const Run& run, int n);
+
+/// The snapshot nearest each requested iteration (the report's Figure 3 picks its moments), in the given order.
+/// Parses "0,1000,50000" and finds each iteration's nearest snapshot; `notes` receives one line per iteration that
+/// was not recorded ("--iterations 1000: nearest recorded snapshot is iteration 1,024"). Throws Error naming
+/// `where` for a malformed list, a negative iteration or an iteration beyond the run's last.
+std::vector<int> snapshots_near_iterations(const Run& run, std::string_view list, std::vector<std::string>* notes,
+                                           const std::string& where = "--iterations");
 /// Snapshot k of a run as a panel: its network, its geometry and "iteration N   loss L".
 PanelInput run_panel(const Run& run, int k);
-/// Render options for a run: the target raster (for Background::target) points into the run's dataset.
+/// Render options for a run: the dataset (target background, points, classes) points into the run's dataset, and
+/// regression heads get the label range as their output scale (widened by 1 around a constant label).
 RenderOptions run_render_options(const Run& run, RenderOptions options);
 
 /// Writes the final-snapshot figure and a six-panel strip of a run into `dir` (final.png, strip.pdf);

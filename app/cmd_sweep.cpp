@@ -15,7 +15,7 @@ namespace {
 
 struct SweepFlags {
     std::string file, out, shard;
-    bool force = false, collect = false, quiet = false, neurons = false, no_viewer = false;
+    bool force = false, collect = false, quiet = false, neurons = false, surfaces = false, no_viewer = false;
     int panel_size = 220, threads = 0;
 };
 
@@ -61,6 +61,7 @@ void add_sweep_command(CLI::App& app) {
     cmd->add_flag("--collect", f->collect, "Train nothing: write the table, figures and viewer from complete runs");
     cmd->add_option("--threads", f->threads, "Runs trained at once (default: every core)");
     cmd->add_flag("--neurons", f->neurons, "Grid figure: draw every neuron's boundary");
+    cmd->add_flag("--surfaces", f->surfaces, "Grid figure: Gupta's 3-D surfaces of P(1) over a floor contour");
     cmd->add_option("--panel-size", f->panel_size, "Grid figure: pixels per panel (32..2048)")->capture_default_str();
     cmd->add_flag("--no-viewer", f->no_viewer, "Do not write viewer.html");
     cmd->add_flag("-q,--quiet", f->quiet, "No progress output");
@@ -74,6 +75,7 @@ void add_sweep_command(CLI::App& app) {
         o.collect = f->collect;
         o.threads = f->threads;
         o.neurons = f->neurons;
+        o.surfaces = f->surfaces;
         o.panel_size = f->panel_size;
         o.viewer = !f->no_viewer;
         install_signal_handlers();

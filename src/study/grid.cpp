@@ -5,6 +5,7 @@
 #include <set>
 
 #include "ginn/core/error.h"
+#include "ginn/render/surface.h"
 #include "ginn/study/study.h"
 
 namespace ginn {
@@ -67,6 +68,15 @@ void add_truth_panel(Figure& f, const std::string& target, const Box& d, const F
     f.paths.push_back(std::move(frame));
 }
 
+/// Gupta's look: the truth sign(f) as a 0/1 surface on the same lattice as the networks' surfaces.
+SurfaceValues truth_surface(const std::string& target, const Box& d, int grid) {
+    SurfaceValues v{.domain = d, .z = Eigen::MatrixXd(grid + 1, grid + 1), .lo = 0, .hi = 1, .title = "truth"};
+    for (int i = 0; i <= grid; ++i)
+        for (int j = 0; j <= grid; ++j)
+            v.z(i, j) = formula_value(target, d.x0 + j * d.width() / grid, d.y0 + i * d.height() / grid) > 0;
+    return v;
+}
+
 std::string error_text(const RunMetrics& m) {
     char buf[64];
     if (!m.has_error) std::snprintf(buf, sizeof buf, "accuracy %.3f", m.accuracy);
@@ -107,18 +117,25 @@ Figure figure_sweep_grid(const Sweep& sweep, const std::vector<PanelInput>& pane
         f.texts.push_back({left - font * 0.5, top + r * cell_h + H / 2 + font * 0.35, label, font, ink, FigureText::Align::right});
     }
     const double truth_line = std::max(1.0, S / 160);
+    const int surface_grid = std::clamp(o.panel_size / 5, 8, 60);  // quads per side of a 3-D surface
     std::set<int> truth_done;
     RenderOptions ro{.size = o.panel_size, .neurons = o.neurons ? NeuronSelection{} : NeuronSelection{.all = false}};
     for (size_t i = 0; i < panels.size(); ++i) {
         const SweepRun& run = sweep.runs[i];
         const FigureRect r = cell(run.row + truth_row, run.column + truth_col);
         const int clip = static_cast<int>(f.clips.size());  // figure_snapshot's panel clip comes first
-        append(f, figure_snapshot(panels[i].net, panels[i].geometry, ro), r.x, r.y);
-        if (metrics[i].has_error) add_truth_boundary(f, metrics[i].target, d, r, truth_line, clip);
+        if (o.surfaces) {
+            add_surface(f, surface_values(panels[i].net, {.grid = surface_grid}), r, {}, small * 0.8);
+        } else {
+            append(f, figure_snapshot(panels[i].net, panels[i].geometry, ro), r.x, r.y);
+            if (metrics[i].has_error) add_truth_boundary(f, metrics[i].target, d, r, truth_line, clip);
+        }
         f.texts.push_back({r.x + S / 2, r.y + H + small * 1.2, error_text(metrics[i]), small, ink, FigureText::Align::centre});
         const int truth_at = truth_row ? run.column : truth_col ? run.row : -1;
-        if (truth_at >= 0 && truth_done.insert(truth_at).second)
-            add_truth_panel(f, metrics[i].target, d, truth_row ? cell(0, run.column + truth_col) : cell(run.row, 0), truth_line);
+        if (truth_at < 0 || !truth_done.insert(truth_at).second) continue;
+        const FigureRect t = truth_row ? cell(0, run.column + truth_col) : cell(run.row, 0);
+        if (o.surfaces) add_surface(f, truth_surface(metrics[i].target, d, surface_grid), t, {}, small * 0.8);
+        else add_truth_panel(f, metrics[i].target, d, t, truth_line);
     }
     return f;
 }

@@ -40,6 +40,7 @@ struct SweepOptions {
     bool collect = false;             ///< train nothing: write the outputs from complete runs
     int threads = 0;                  ///< runs trained at once (0: every core); each run is single-threaded
     bool neurons = false;             ///< grid figure: draw every neuron's boundary too
+    bool surfaces = false;            ///< grid figure: Gupta's 3-D surfaces of P(1) over a floor contour (surface.h)
     int panel_size = 220;             ///< grid figure: pixels (points) per panel, 32..2048
     bool viewer = true;               ///< write viewer.html
     const std::atomic<bool>* stop = nullptr;                  ///< raised by Ctrl-C: runs save and stop

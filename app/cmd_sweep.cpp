@@ -3,7 +3,11 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#ifdef GINN_MPI
+#include <mpi.h>
+#endif
 
 #include "commands.h"
 #include "ginn/core/error.h"
@@ -45,6 +49,103 @@ std::function<void(const SweepProgress&)> progress_line(bool quiet) {
     };
 }
 
+/// The MPI ranks of this process when started by mpirun (built with MPI), else rank 0 of 1.
+struct Ranks {
+    int rank = 0, size = 1;
+};
+
+#ifdef GINN_MPI
+/// MPI_Init when mpirun started us (OMPI_COMM_WORLD_SIZE or PMI_SIZE set), MPI_Finalize at the end.
+class MpiSession {
+public:
+    MpiSession() {
+        if (!std::getenv("OMPI_COMM_WORLD_SIZE") && !std::getenv("PMI_SIZE")) return;
+        MPI_Init(nullptr, nullptr);
+        active_ = true;
+        MPI_Comm_rank(MPI_COMM_WORLD, &ranks.rank);
+        MPI_Comm_size(MPI_COMM_WORLD, &ranks.size);
+    }
+    ~MpiSession() {
+        if (active_) MPI_Finalize();
+    }
+    /// True on every rank when `ok` is true on rank 0.
+    bool agree(bool ok) const {
+        int v = ok;
+        if (active_) MPI_Bcast(&v, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        return v != 0;
+    }
+    void barrier() const {
+        if (active_) MPI_Barrier(MPI_COMM_WORLD);
+    }
+    Ranks ranks;
+
+private:
+    bool active_ = false;
+};
+#else
+/// Without MPI: under mpirun every rank would train the whole sweep into the same directory, so refuse.
+struct MpiSession {
+    MpiSession() {
+        const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");
+        const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
+        if (!size || std::atoi(size) <= 1) return;
+        ranks = {rank ? std::atoi(rank) : 0, std::atoi(size)};
+        if (ranks.rank != 0) throw Exit{1};
+        throw Error("mpirun", "this ginn was built without MPI", "a build with Open MPI (libopenmpi-dev found by CMake)",
+                    "install libopenmpi-dev and rebuild, or use --shard i/n and --collect");
+    }
+    bool agree(bool ok) const { return ok; }
+    void barrier() const {}
+    Ranks ranks;
+};
+#endif
+
+void print_result(const Sweep& sweep, const SweepResult& r) {
+    std::cout << sweep.name << ": " << sweep.runs.size() << " runs: " << r.trained << " trained, " << r.resumed
+              << " resumed, " << r.skipped << " already complete";
+    if (r.diverged) std::cout << ", " << r.diverged << " diverged";
+    if (r.interrupted) std::cout << ", " << r.interrupted << " interrupted";
+    std::cout << "\n";
+    for (const auto& path : r.written) std::cout << "wrote " << path << "\n";
+}
+
+/// Under mpirun: rank 0 prepares the directory, every rank trains its share (rank/size), rank 0 collects. Errors are
+/// printed by rank 0 only; the other ranks exit 1 quietly.
+void mpi_sweep(const MpiSession& mpi, const Sweep& sweep, SweepOptions o) {
+    const Ranks r = mpi.ranks;
+    bool ok = true;
+    if (r.rank == 0) {
+        try {
+            prepare_sweep_directory(sweep, o.out);
+        } catch (const Error&) {
+            mpi.agree(false);
+            throw;
+        }
+    }
+    if (!mpi.agree(ok)) throw Exit{1};
+    o.shard = r.rank, o.n_shards = r.size;
+    if (r.rank != 0) o.on_progress = {};
+    SweepResult mine = run_sweep(sweep, o);
+    int interrupted = mine.interrupted;
+#ifdef GINN_MPI
+    MPI_Allreduce(MPI_IN_PLACE, &interrupted, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+#endif
+    mpi.barrier();
+    if (r.rank != 0) {
+        if (interrupted) throw Exit{exit_interrupted};
+        return;
+    }
+    if (interrupted) {
+        std::cerr << "ginn: sweep interrupted; run the same command again to continue where it stopped\n";
+        throw Exit{exit_interrupted};
+    }
+    o.shard = 0, o.n_shards = 1, o.collect = true;
+    SweepResult all = run_sweep(sweep, o);
+    all.trained = mine.trained, all.resumed = mine.resumed;  // rank 0's own share; the others trained the rest
+    std::cout << "mpi: " << r.size << " ranks; rank 0 ";
+    print_result(sweep, all);
+}
+
 }  // namespace
 
 void add_sweep_command(CLI::App& app) {
@@ -66,7 +167,17 @@ void add_sweep_command(CLI::App& app) {
     cmd->add_flag("--no-viewer", f->no_viewer, "Do not write viewer.html");
     cmd->add_flag("-q,--quiet", f->quiet, "No progress output");
     cmd->callback([f] {
-        const Sweep sweep = sweep_from_toml_file(f->file, f->force);
+        const MpiSession mpi;
+        if (mpi.ranks.size > 1 && (f->collect || !f->shard.empty()))
+            throw Error(f->shard.empty() ? "--collect" : "--shard", "is not for mpirun", "mpirun -np N ginn sweep FILE -o DIR",
+                        "mpirun splits the runs across ranks itself");
+        Sweep sweep;
+        try {
+            sweep = sweep_from_toml_file(f->file, f->force);
+        } catch (const Error&) {
+            if (mpi.ranks.rank != 0) throw Exit{1};  // rank 0 says it once
+            throw;
+        }
         SweepOptions o;
         o.out = f->out.empty() ? sweep.name : f->out;
         if (!f->shard.empty()) std::tie(o.shard, o.n_shards) = parse_shard(f->shard);
@@ -81,13 +192,9 @@ void add_sweep_command(CLI::App& app) {
         install_signal_handlers();
         o.stop = &stop_flag();
         o.on_progress = progress_line(f->quiet);
+        if (mpi.ranks.size > 1) return mpi_sweep(mpi, sweep, o);
         const SweepResult r = run_sweep(sweep, o);
-        std::cout << sweep.name << ": " << sweep.runs.size() << " runs: " << r.trained << " trained, " << r.resumed
-                  << " resumed, " << r.skipped << " already complete";
-        if (r.diverged) std::cout << ", " << r.diverged << " diverged";
-        if (r.interrupted) std::cout << ", " << r.interrupted << " interrupted";
-        std::cout << "\n";
-        for (const auto& path : r.written) std::cout << "wrote " << path << "\n";
+        print_result(sweep, r);
         if (r.interrupted) {
             std::cerr << "ginn: sweep interrupted; run the same command again to continue where it stopped\n";
             throw Exit{exit_interrupted};

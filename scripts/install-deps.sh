@@ -8,6 +8,7 @@ packages=(build-essential cmake ninja-build pkg-config
           libeigen3-dev libcairo2-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libstb-dev
           libgtest-dev libbenchmark-dev
           ffmpeg chromium
+          libopenmpi-dev openmpi-bin  # optional for the build: mpirun -np N ginn sweep (tests/study/sweep_cli_test)
           poppler-utils)  # pdftotext, pdfinfo: the figure tests read PDFs back
 missing=()
 for p in "${packages[@]}"; do

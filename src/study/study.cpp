@@ -24,7 +24,7 @@ namespace {
 std::string run_dir(const std::string& out, const SweepRun& r) { return (fs::path(out) / "runs" / r.name).string(); }
 
 /// Makes `out` a directory of this sweep: creates it and sweep.json, or checks an existing sweep.json is the same.
-void prepare_sweep_directory(const Sweep& sweep, const std::string& out, bool collect) {
+void prepare_directory(const Sweep& sweep, const std::string& out, bool collect) {
     if (out.empty()) throw Error("--out", "no sweep directory given", "a directory path", "pass -o DIR");
     const std::string path = (fs::path(out) / "sweep.json").string();
     const nlohmann::json mine = sweep.sweep_json();
@@ -205,9 +205,11 @@ void write_outputs(const Sweep& sweep, const SweepOptions& o, SweepResult& resul
 
 }  // namespace
 
+void prepare_sweep_directory(const Sweep& sweep, const std::string& out) { prepare_directory(sweep, out, false); }
+
 SweepResult run_sweep(const Sweep& sweep, const SweepOptions& o) {
     check_options(o);
-    prepare_sweep_directory(sweep, o.out, o.collect);
+    prepare_directory(sweep, o.out, o.collect);
     SweepResult result;
     if (o.collect) {
         for (const auto& r : sweep.runs) {

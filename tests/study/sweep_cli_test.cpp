@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "ginn/core/io.h"
 #include "test_util.h"
@@ -66,6 +67,35 @@ TEST(sweep_cli_test, sweep_then_rerun_then_errors) {
     expect_one_error_line(ginn_sweep(dir, dir + "/s.toml -o " + dir + "/x --shard 0/2"), "--shard");
     expect_one_error_line(ginn_sweep(dir, dir + "/s.toml -o " + dir + "/x --panel-size 5"), "--panel-size");
     expect_one_error_line(ginn_sweep(dir, dir + "/missing.toml"), "cannot open sweep file");
+}
+
+TEST(sweep_cli_test, mpirun_two_ranks_equal_the_single_process_sweep) {
+    if (std::system("command -v mpirun >/dev/null 2>&1") != 0) GTEST_SKIP() << "mpirun not installed (openmpi-bin)";
+    const std::string dir = ginn::test::scratch_dir("sweep_mpi");
+    std::ofstream(dir + "/s.toml") << small;
+    // As root, Open MPI needs --allow-run-as-root; --oversubscribe lets 2 ranks run on fewer free slots.
+    const std::string cmd = "mpirun --allow-run-as-root --oversubscribe -np 2 " + std::string(GINN_BINARY) + " sweep " +
+                            dir + "/s.toml -o " + dir + "/mpi -q --no-viewer >" + dir + "/out.txt 2>" + dir + "/err.txt";
+    const int status = std::system(cmd.c_str());
+    const std::string out = ginn::read_file(dir + "/out.txt"), err = ginn::read_file(dir + "/err.txt");
+    if (err.find("built without MPI") != std::string::npos) GTEST_SKIP() << "ginn was built without MPI";
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out << err;
+    EXPECT_NE(out.find("mpi: 2 ranks"), std::string::npos) << out;
+    ASSERT_EQ(ginn_sweep(dir, dir + "/s.toml -o " + dir + "/one -q --no-viewer").code, 0);
+    for (const char* run : {"000", "001", "002", "003"})
+        EXPECT_EQ(ginn::read_file(dir + "/mpi/runs/" + run + "/params.bin"), ginn::read_file(dir + "/one/runs/" + run + "/params.bin"))
+            << run;
+    // The same table but for the training times (second-to-last column).
+    auto without_times = [](const std::string& csv) {
+        std::string out, line;
+        std::stringstream in(csv);
+        while (std::getline(in, line)) {
+            const size_t last = line.rfind(','), before = line.rfind(',', last - 1);
+            out += line.substr(0, before) + line.substr(last) + "\n";
+        }
+        return out;
+    };
+    EXPECT_EQ(without_times(ginn::read_file(dir + "/mpi/metrics.csv")), without_times(ginn::read_file(dir + "/one/metrics.csv")));
 }
 
 }  // namespace

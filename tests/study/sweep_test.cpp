@@ -144,5 +144,26 @@ TEST(sweep_test, difference_names_the_first_differing_key) {
     EXPECT_EQ(sweep_difference(a.sweep_json(), b.sweep_json()), "factors/0/values/1");
 }
 
+TEST(sweep_test, shipped_examples_expand_as_documented) {
+    const std::string dir = std::string(GINN_SOURCE_DIR) + "/examples/";
+    const std::vector<std::pair<std::string, size_t>> expected = {
+        {"gupta/activation.toml", 20}, {"gupta/depth.toml", 16}, {"gupta/width.toml", 28}, {"gupta/dropout.toml", 16},
+        {"gupta/batchnorm.toml", 8},   {"gupta/residual.toml", 32}, {"ginn-seeds.toml", 4}};
+    for (const auto& [file, n] : expected) {
+        const Sweep s = sweep_from_toml_file(dir + file);
+        EXPECT_EQ(s.runs.size(), n) << file;
+        for (const auto& r : s.runs) {
+            if (file.rfind("gupta/", 0) == 0) {
+                EXPECT_EQ(r.config.model.init, Init::he_normal) << file;
+                EXPECT_EQ(r.config.optim.kind, OptimizerKind::sgd) << file;
+                EXPECT_EQ(r.config.task.n_points, r.config.train.iterations * r.config.train.batch / 100) << "100 epochs: " << file;
+            }
+        }
+    }
+    const Sweep seeds = sweep_from_toml_file(dir + "ginn-seeds.toml");
+    EXPECT_EQ(seeds.runs[3].config.train.seed, 4u);
+    EXPECT_EQ(seeds.runs[3].config.train.iterations, 1280000);  // the default GINN run
+}
+
 }  // namespace
 }  // namespace ginn

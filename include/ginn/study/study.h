@@ -72,6 +72,10 @@ struct RunMetrics {
 /// Example: `run_sweep(sweep_from_toml_file("examples/gupta/width.toml"), {.out = "width"});`
 SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options);
 
+/// Creates the sweep directory and its sweep.json (or checks that an existing one holds the same sweep), as run_sweep
+/// does first. Processes that train shards at once (MPI ranks) call it once, from one process, before they start.
+void prepare_sweep_directory(const Sweep& sweep, const std::string& out);
+
 /// The final snapshot's metrics of every run (geometry and error area on `threads` threads).
 std::vector<RunMetrics> sweep_metrics(const Sweep& sweep, const std::string& out, int threads = 0);
 /// For `ginn info`: "error against the truth: ..." of a run's final snapshot for formula tasks, "" for others.

@@ -102,7 +102,7 @@ Figure figure_sweep_grid(const Sweep& sweep, const std::vector<PanelInput>& pane
 
     size_t longest = 5;
     for (const auto& l : sweep.row_labels) longest = std::max(longest, l.size());
-    const double left = longest * font * 0.55 + font, top = font * 3.4, cell_w = S + gap, cell_h = H + small * 1.6 + gap;
+    const double left = longest * font * 0.62 + font, top = font * 3.4, cell_w = S + gap, cell_h = H + small * 1.6 + gap;
     Figure f;
     f.width = std::ceil(left + n_cols * cell_w + gap);
     f.height = std::ceil(top + n_rows * cell_h + gap);
@@ -128,7 +128,7 @@ Figure figure_sweep_grid(const Sweep& sweep, const std::vector<PanelInput>& pane
             add_surface(f, surface_values(panels[i].net, {.grid = surface_grid}), r, {}, small * 0.8);
         } else {
             append(f, figure_snapshot(panels[i].net, panels[i].geometry, ro), r.x, r.y);
-            if (metrics[i].has_error) add_truth_boundary(f, metrics[i].target, d, r, truth_line, clip);
+            if (metrics[i].has_error) add_truth_boundary(f, metrics[i].target, panels[i].net.domain, r, truth_line, clip);
         }
         f.texts.push_back({r.x + S / 2, r.y + H + small * 1.2, error_text(metrics[i]), small, ink, FigureText::Align::centre});
         const int truth_at = truth_row ? run.column : truth_col ? run.row : -1;

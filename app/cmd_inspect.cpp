@@ -9,6 +9,7 @@
 #include "ginn/geometry/geometry.h"
 #include "ginn/core/io.h"
 #include "ginn/run/run.h"
+#include "ginn/study/study.h"
 
 namespace ginn::app {
 
@@ -33,7 +34,10 @@ void add_inspect_commands(CLI::App& app) {
         auto dir = std::make_shared<std::string>();
         CLI::App* cmd = app.add_subcommand("info", "Summarise a run: task, architecture, optimiser, snapshots, final metrics, time.");
         cmd->add_option("RUN", *dir, "Run directory")->required();
-        cmd->callback([dir] { std::cout << run_summary(Run::open(*dir)); });
+        cmd->callback([dir] {
+            const Run run = Run::open(*dir);
+            std::cout << run_summary(run) << run_truth_summary(run);
+        });
     }
     {
         auto dir = std::make_shared<std::string>();

@@ -14,3 +14,8 @@ endif()
 if(GINN_BUILD_BENCH)
   find_package(benchmark REQUIRED)                         # libbenchmark-dev
 endif()
+# Optional: Open MPI (libopenmpi-dev, openmpi-bin) lets `mpirun -np N ginn sweep` split a sweep across ranks.
+option(GINN_MPI "Build ginn sweep with MPI when an MPI is found" ON)
+if(GINN_MPI)
+  find_package(MPI COMPONENTS CXX QUIET)
+endif()

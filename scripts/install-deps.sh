@@ -11,6 +11,7 @@ packages=(build-essential cmake ninja-build pkg-config
           libgmp-dev
           poppler-utils   # pdftotext, pdfinfo: the figure tests read PDFs back
           python3 python3-pil   # the reference for the Pillow-compatible resize test (tests/data)
+          libopenmpi-dev openmpi-bin   # optional for the build: mpirun -np N ginn sweep (tests/study/sweep_cli_test)
           ffmpeg chromium)
 missing=()
 for p in "${packages[@]}"; do

@@ -16,9 +16,10 @@ for h in "${harnesses[@]}"; do
     { echo "ginn fuzz: no harness $build/fuzz/$h (expected a sanitizer build; hint: bash scripts/sanitize-build.sh)" >&2; exit 2; }
 done
 
-# -timeout: one input taking 60 s (a hang) is a finding; a merely slow machine is far from it.
+# -timeout: one input taking 60 s (a hang) is a finding; a merely slow machine is far from it (and slow units are
+# not saved below that, so a loaded machine does not litter fuzz/regressions/).
 # -rss_limit_mb / -malloc_limit_mb: an input that makes a parser allocate gigabytes is a finding (no size bound).
-options=(-seed=1 -timeout=60 -rss_limit_mb=2560 -malloc_limit_mb=2048 -print_final_stats=1)
+options=(-seed=1 -timeout=60 -report_slow_units=60 -rss_limit_mb=2560 -malloc_limit_mb=2048 -print_final_stats=1)
 failed=()
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -8,6 +8,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "ginn/core/error.h"
 #include "ginn/run/run.h"
 
 namespace ginn::fuzz {

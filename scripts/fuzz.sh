@@ -16,12 +16,15 @@ for h in "${harnesses[@]}"; do
     { echo "ginn fuzz: no harness $build/fuzz/$h (expected a sanitizer build; hint: bash scripts/sanitize-build.sh)" >&2; exit 2; }
 done
 
-# -timeout: one input taking 60 s (a hang) is a finding; a merely slow machine is far from it.
+# -timeout: one input taking 60 s (a hang) is a finding; a merely slow machine is far from it (and slow units are
+# not saved below that, so a loaded machine does not litter fuzz/regressions/).
 # -rss_limit_mb / -malloc_limit_mb: an input that makes a parser allocate gigabytes is a finding (no size bound).
-options=(-seed=1 -timeout=60 -rss_limit_mb=2560 -malloc_limit_mb=2048 -print_final_stats=1)
+options=(-seed=1 -timeout=60 -report_slow_units=60 -rss_limit_mb=2560 -malloc_limit_mb=2048 -print_final_stats=1)
 failed=()
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+export TMPDIR=$work  # the harnesses' temp files (fuzz/fuzz_util.h) go there too
+export UBSAN_OPTIONS=print_stacktrace=1
 for h in "${harnesses[@]}"; do
   regressions=fuzz/regressions/$h
   mkdir -p "$work/$h" "$regressions"
@@ -34,7 +37,7 @@ for h in "${harnesses[@]}"; do
   # the working corpus starts from the seeds in fuzz/corpus/<harness>/ and is thrown away afterwards
   if ! "$build/fuzz/$h" "${options[@]}" -max_total_time="$seconds" -artifact_prefix="$regressions/" \
        "$work/$h" "fuzz/corpus/$h" >"$work/$h.log" 2>&1; then
-    tail -n 60 "$work/$h.log"
+    sed -n '/ERROR\|runtime error\|Timeout\|out-of-memory\|deadly signal/,$p' "$work/$h.log" | head -n 60
     failed+=("$h (new input in $regressions)")
   else
     grep -E '^stat::number_of_executed_units|^Done' "$work/$h.log" | tr '\n' ' '; echo

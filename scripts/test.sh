@@ -5,6 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzz_seconds=${GINN_FUZZ_SECONDS:-20}
+# The tests' temporary files in a directory of this run's own (other checkouts on the machine may test at once).
+TMPDIR=$(mktemp -d)
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
+export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt:print_suppressions=0"
+export UBSAN_OPTIONS=print_stacktrace=1
 step() { echo; echo "==== ginn test: $1 ($(date -u +%T))"; }
 
 step "dependencies"

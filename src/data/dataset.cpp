@@ -254,7 +254,9 @@ public:
 
 private:
     int cell(double v, double v0, double size) const {
-        return std::clamp(static_cast<int>(std::floor((v - v0) / size)), 0, n_side_ - 1);
+        // clamped as a double: a point far outside the domain (a crafted dataset.bin) overflows int; NaN gives 0
+        const double c = std::floor((v - v0) / size);
+        return c >= 0 ? (c < n_side_ ? static_cast<int>(c) : n_side_ - 1) : 0;
     }
     size_t bucket_of(double x, double y) const {
         return static_cast<size_t>(cell(y, data_.domain.y0, cell_h_)) * n_side_ +

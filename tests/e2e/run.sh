@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Browser tests of the viewer: writes the fixture page with the built viewer_test, then runs the node tests in
 # Debian's chromium (headless, file://, no network). Usage: tests/e2e/run.sh [BUILD_DIR]   (default: build)
-# Fails with one clear line whenever the tests cannot run or fewer pass than the files define (test( calls).
+# Fails with one clear line whenever the tests cannot run or fewer pass than the files define (test( calls, skipped ones included).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=$(cd "${1:-build}" && pwd)
@@ -16,7 +16,7 @@ bash "$HERE/../../scripts/install-e2e.sh"
 
 cd "$HERE"
 files=(*.test.mjs)
-expected=$(cat "${files[@]}" | grep -c '^test(') || true
+expected=$(cat "${files[@]}" | grep -c '^test[.(]') || true  # test.skip( and test.todo( count too: they do not pass
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

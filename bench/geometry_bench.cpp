@@ -127,6 +127,9 @@ int main(int argc, char** argv) {
                 (long long)g.counts.activation, (long long)g.counts.linear, (long long)g.counts.per_layer[0],
                 (long long)g.counts.per_layer[1], (long long)g.counts.per_layer[2], n_polylines,
                 g.decision_boundary.size());
+    std::printf("exact fallback: %lld of %lld decisions and vertex placements in GMP rationals (%.4f%%)\n",
+                (long long)g.n_exact_decisions, (long long)g.n_decisions,
+                100.0 * double(g.n_exact_decisions) / double(std::max<int64_t>(1, g.n_decisions)));
     std::printf("%-42s %10s\n", "method", "ms/snapshot");
     std::printf("%-42s %10.3f\n", "ginn exact geometry (48 neurons + decision)", t_exact);
     std::printf("%-42s %10.3f   (%lld marked pixels)\n", "GINN baseline, 200x200 grid", t_grid, (long long)marked);

@@ -19,7 +19,7 @@ namespace ginn::detail {
 namespace {
 
 /// Vertex coordinates are certified to within this fraction of the domain's size, else rounded from rationals.
-constexpr double coord_accuracy = 1e-12;
+constexpr double coord_accuracy = 1e-9;
 /// Largest magnitude of the terms of any pre-activation over the domain that exact geometry accepts: products of
 /// three coefficients (the predicates' determinants) must stay finite in double.
 constexpr double max_magnitude = 1e100;
@@ -116,7 +116,6 @@ public:
     void refine_layer(int l);  // hidden layer l (0-based): maps for the layer, then one split per neuron
     void compute_output_maps();
     Geometry result(const GeometryOptions& options);
-    int64_t n_exact() const { return exact_.n_exact; }
 
 private:
     // One affine function per face map (FaceFunction::maps[face_map_[f]]), evaluated at vertices with a cache stamp.
@@ -156,6 +155,7 @@ private:
     ExactLines exact_;
     std::vector<int64_t> per_layer_;
     std::vector<std::vector<Polyline>> neuron_lines_;
+    int64_t n_decisions_ = 0;
 };
 
 int n_tie_functions(const Network& net) {
@@ -252,6 +252,7 @@ bool Arrangement::certainly_one_sign(int f, const Line& a) const {
 
 int Arrangement::vertex_sign(int v, int f, const FaceFunction& fn, int stamp) {
     if (v_stamp_[v] == stamp) return v_sign_[v];
+    ++n_decisions_;
     const Line& z = fn.maps[face_map_[f]];
     int s = filtered_sign(z, vx_[v], vy_[v], v_err_[v]);
     if (s == 2) s = exact_.sign_at(lines_[v_lines_[v][0]].src, lines_[v_lines_[v][1]].src, z.src);
@@ -509,6 +510,7 @@ void Arrangement::linear_regions(std::vector<int>& linear_id, int64_t& n_linear)
         return f;
     };
     auto same_map = [&](int f1, int f2) {
+        ++n_decisions_;
         for (int r = 0; r < k; ++r)
             for (int c = 0; c < 3; ++c) {
                 const double diff = std::abs(out_.z(f1, r, c) - out_.z(f2, r, c));
@@ -584,6 +586,8 @@ Geometry Arrangement::result(const GeometryOptions& options) {
         for (int j = 0; j < net_.layers[l].n_out(); ++j)
             g.neurons.push_back({l + 1, j + 1, std::move(neuron_lines_[layer_offset_[l] + j])});
     g.decision_boundary = decision_boundary();  // last: it refines the mesh further
+    g.n_decisions = n_decisions_;
+    g.n_exact_decisions = exact_.n_exact;
     return g;
 }
 

@@ -9,6 +9,7 @@
 // its two zero vertices (faces are convex, so there are exactly two).
 #include <array>
 #include <cmath>
+#include <cstdio>
 
 #include "geometry/exact.h"
 #include "geometry/internal.h"
@@ -102,10 +103,13 @@ void check_scale(const Network& net) {
         const DenseLayer& L = net.layers[l];
         const double next = (L.W.cwiseAbs().rowwise().sum().array() * m + L.b.cwiseAbs().array()).maxCoeff() +
                             (L.residual ? m : 0.0);
-        if (!(next <= max_magnitude))
+        if (!(next <= max_magnitude)) {
+            char reach[32];
+            std::snprintf(reach, sizeof reach, "%.3g", next);
             throw Error("compute_geometry", "layer " + std::to_string(l + 1) + "'s pre-activation terms reach " +
-                        std::to_string(next) + " over the domain", "at most 1e100 for exact geometry",
+                        reach + " over the domain", "at most 1e100 for exact geometry",
                         "the weights (or the domain) are absurdly large; rescale them");
+        }
         m = next;
     }
 }

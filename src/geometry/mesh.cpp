@@ -84,7 +84,7 @@ struct Workspace {
     std::vector<std::array<double, 4>> face_box;  // #F: bounding box x0, x1, y0, y1, to skip faces a line misses
     std::vector<uint8_t> bits;       // #F by stride: activation pattern, then the output ties' signs
     LayerMaps maps, spare, out;      // current layer's maps, the next layer's being built, the output maps
-    std::vector<double> P, P_abs;    // (3 #F, n_in), column-major: a layer's input maps
+    std::vector<double> P, P_abs;    // (3 #faces in a block, n_in), column-major: a layer's input maps
     std::vector<int> map_line;       // #maps: line index of the function being split by on each map, -1 not yet
     std::vector<int> cyc;            // half-edges of the face being refined
 };
@@ -384,39 +384,17 @@ std::vector<Polyline> Arrangement::polylines(const std::vector<KeySegment>& segm
 
 // Maps of layer L's pre-activations for every face, from the previous hidden layer's maps and each face's bits
 // (prev_layer < 0: the input itself). The previous layer's output on a face is a = D (G x + h), D = diag(slopes),
-// so the new maps are W [D G | D h] + [0 | b] (+ [D G | D h] when residual): one matrix product for all faces.
+// so the new maps are W [D G | D h] + [0 | b] (+ [D G | D h] when residual): one matrix product per block of faces.
 // Error bound (Higham, ch. 3): a dot product of length n_in + 2 adds at most gamma_{n_in+2} of its magnitude, the
 // slope one rounding, and the input's error passes through |W|: theta grows by (n_in + 4) u per layer (doubled
 // for safety), and eta (underflow) by the absolute row sums of |W|.
 void Arrangement::next_maps(const DenseLayer& L, int prev_layer, LayerMaps& out) {
     const int n_faces = static_cast<int>(face_he_.size()), n_in = L.n_in(), n = L.n_out();
     const size_t rows = size_t(3) * n_faces;
-    ws_.P.resize(rows * n_in);
-    ws_.P_abs.resize(ws_.P.size());
-    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), Eigen::Index(rows), n_in), P_abs(ws_.P_abs.data(), Eigen::Index(rows), n_in);
     double theta = 0, eta = 0;
-    if (prev_layer < 0) {
-        P.setZero();
-        for (int f = 0; f < n_faces; ++f) P(3 * f, 0) = P(3 * f + 1, 1) = 1;
-        P_abs = P;
-    } else {
+    if (prev_layer >= 0) {
         theta = maps_.theta;
         eta = maps_.eta;
-        const Activation act = net_.layers[prev_layer].activation;
-        const size_t from_rows = size_t(3) * maps_.n_maps;
-        for (int i = 0; i < n_in; ++i) {  // column i of P: neuron i's map on each face, times its slope there
-            const double *z = &maps_.Z[i * from_rows], *z_abs = &maps_.Z_abs[i * from_rows];
-            double *p = &ws_.P[i * rows], *p_abs = &ws_.P_abs[i * rows];
-            const uint8_t* bits = &bits_[layer_offset_[prev_layer] + i];
-            for (int f = 0; f < n_faces; ++f) {
-                const double s = slope(act, bits[size_t(f) * stride_]);
-                const size_t m = size_t(3) * face_map_[f];
-                for (int c = 0; c < 3; ++c) {
-                    p[3 * f + c] = s * z[m + c];
-                    p_abs[3 * f + c] = s * z_abs[m + c];
-                }
-            }
-        }
     }
     out.n = n;
     out.n_maps = n_faces;
@@ -426,16 +404,48 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, LayerMaps& out)
     out.Z.resize(rows * n);
     out.Z_abs.resize(out.Z.size());
     Eigen::Map<Eigen::MatrixXd> Z(out.Z.data(), Eigen::Index(rows), n), Z_abs(out.Z_abs.data(), Eigen::Index(rows), n);
-    Z.noalias() = P * L.W.transpose();
-    Z_abs.noalias() = P_abs * L.W.cwiseAbs().transpose();
-    for (int j = 0; j < n; ++j)
-        for (int f = 0; f < n_faces; ++f) {
-            Z(3 * f + 2, j) += L.b(j);
-            Z_abs(3 * f + 2, j) += std::abs(L.b(j));
+    const Eigen::MatrixXd W_abs_t = L.W.cwiseAbs().transpose();
+    // In blocks of faces, so that the layer's input maps never exist for all faces at once (memory ~ the output).
+    constexpr int block = 1024;
+    for (int f0 = 0; f0 < n_faces; f0 += block) {
+        const int nb = std::min(block, n_faces - f0);
+        ws_.P.resize(size_t(3) * nb * n_in);
+        ws_.P_abs.resize(ws_.P.size());
+        Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), 3 * nb, n_in), P_abs(ws_.P_abs.data(), 3 * nb, n_in);
+        if (prev_layer < 0) {
+            P.setZero();
+            for (int f = 0; f < nb; ++f) P(3 * f, 0) = P(3 * f + 1, 1) = 1;
+            P_abs = P;
+        } else {
+            const Activation act = net_.layers[prev_layer].activation;
+            const size_t from_rows = size_t(3) * maps_.n_maps;
+            for (int i = 0; i < n_in; ++i) {  // column i of P: neuron i's map on each face, times its slope there
+                const double *z = &maps_.Z[i * from_rows], *z_abs = &maps_.Z_abs[i * from_rows];
+                double *p = &ws_.P[size_t(i) * 3 * nb], *p_abs = &ws_.P_abs[size_t(i) * 3 * nb];
+                const uint8_t* bits = &bits_[layer_offset_[prev_layer] + i];
+                for (int f = 0; f < nb; ++f) {
+                    const double s = slope(act, bits[size_t(f0 + f) * stride_]);
+                    const size_t m = size_t(3) * face_map_[f0 + f];
+                    for (int c = 0; c < 3; ++c) {
+                        p[3 * f + c] = s * z[m + c];
+                        p_abs[3 * f + c] = s * z_abs[m + c];
+                    }
+                }
+            }
         }
-    if (L.residual) {  // z = W a + b + a
-        Z += P;
-        Z_abs += P_abs;
+        auto Zb = Z.middleRows(3 * Eigen::Index(f0), 3 * nb);
+        auto Zb_abs = Z_abs.middleRows(3 * Eigen::Index(f0), 3 * nb);
+        Zb.noalias() = P * L.W.transpose();
+        Zb_abs.noalias() = P_abs * W_abs_t;
+        for (int j = 0; j < n; ++j)
+            for (int f = 0; f < nb; ++f) {
+                Zb(3 * f + 2, j) += L.b(j);
+                Zb_abs(3 * f + 2, j) += std::abs(L.b(j));
+            }
+        if (L.residual) {  // z = W a + b + a
+            Zb += P;
+            Zb_abs += P_abs;
+        }
     }
 }
 

@@ -1,9 +1,13 @@
 // Benchmark of compute_geometry beside the GINN baseline (every neuron on a 200x200 grid, pixels where its state
-// changes), on a trained-like 2-16-16-16-2 relu net, then time against width. Checks correctness before timing.
+// changes), on a trained-like 2-16-16-16-2 relu net, then time, time per region, the exact (GMP) fallback's share
+// and peak memory against width (16 to 256) and depth (3, 6). Checks correctness before timing.
 // Not a test: it asserts nothing about time; tests/geometry_test.cpp holds the invariants.
 //
 // Usage: geometry_bench [repeats=200]
+#include <sys/resource.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -127,24 +131,45 @@ int main(int argc, char** argv) {
                 (long long)g.counts.activation, (long long)g.counts.linear, (long long)g.counts.per_layer[0],
                 (long long)g.counts.per_layer[1], (long long)g.counts.per_layer[2], n_polylines,
                 g.decision_boundary.size());
+    std::printf("exact fallback: %lld of %lld decisions and vertex placements in GMP rationals (%.4f%%)\n",
+                (long long)g.n_exact_decisions, (long long)g.n_decisions,
+                100.0 * double(g.n_exact_decisions) / double(std::max<int64_t>(1, g.n_decisions)));
     std::printf("%-42s %10s\n", "method", "ms/snapshot");
     std::printf("%-42s %10.3f\n", "ginn exact geometry (48 neurons + decision)", t_exact);
     std::printf("%-42s %10.3f   (%lld marked pixels)\n", "GINN baseline, 200x200 grid", t_grid, (long long)marked);
     std::printf("ratio baseline / exact: %.1fx; exact: %.0f regions per second\n\n", t_grid / t_exact,
                 g.counts.activation / (t_exact * 1e-3));
 
-    // 2. Time against width, three hidden layers.
+    // 2. Time and peak memory against width and depth, each configuration in its own process (fork) so that its
+    // peak resident set is its own.
     for (int width : {16, 32, 64})
         if (!check(trained_like(width, 3, 2))) return 1;
-    std::printf("\n%-8s %10s %12s %14s %12s\n", "width", "regions", "exact ms", "regions/s", "grid ms");
-    for (int width : {16, 32, 64, 128}) {
-        const ginn::Network w = trained_like(width, 3, 2);
-        const int reps = std::max(3, repeats * 16 / (width * width / 16));
-        ginn::Geometry gw;
-        const double t = median_ms(reps, [&] { gw = ginn::compute_geometry(w); });
-        const double tg = median_ms(std::max(3, reps / 4), [&] { bench::ginn_raster_baseline(w, 200); });
-        std::printf("%-8d %10lld %12.3f %14.0f %12.3f\n", width, (long long)gw.counts.activation, t,
-                    gw.counts.activation / (t * 1e-3), tg);
+    std::printf("\n%-7s %-5s %9s %10s %10s %10s %9s %9s %10s %9s\n", "width", "depth", "regions", "exact ms",
+                "us/region", "grid ms", "grid/ex", "exact %", "peak MB", "(at fork)");
+    std::fflush(stdout);
+    const std::pair<int, int> shapes[] = {{16, 3}, {32, 3}, {64, 3}, {128, 3}, {256, 3}, {128, 6}};
+    for (const auto& [width, depth] : shapes) {
+        const pid_t child = fork();
+        if (child == 0) {
+            const ginn::Network w = trained_like(width, depth, 2);
+            const int reps = std::max(3, repeats * 16 / (width * depth * width / 48));
+            ginn::Geometry gw;
+            rusage ru{};
+            getrusage(RUSAGE_SELF, &ru);
+            const double start_mb = double(ru.ru_maxrss) / 1024.0;  // inherited from the parent at fork
+            const double t = median_ms(reps, [&] { gw = ginn::compute_geometry(w); });
+            getrusage(RUSAGE_SELF, &ru);  // peak of the exact geometry alone, before the raster runs
+            const double peak_mb = double(ru.ru_maxrss) / 1024.0;
+            const double tg = median_ms(std::max(3, reps / 4), [&] { bench::ginn_raster_baseline(w, 200); });
+            std::printf("%-7d %-5d %9lld %10.3f %10.3f %10.3f %9.1f %9.4f %10.1f %9.1f\n", width, depth,
+                        (long long)gw.counts.activation, t, 1e3 * t / double(gw.counts.activation), tg, tg / t,
+                        100.0 * double(gw.n_exact_decisions) / double(std::max<int64_t>(1, gw.n_decisions)),
+                        peak_mb, start_mb);
+            std::fflush(stdout);
+            _exit(0);
+        }
+        int status = 0;
+        waitpid(child, &status, 0);
     }
     return 0;
 }

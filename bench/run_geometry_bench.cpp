@@ -78,7 +78,17 @@ int main(int argc, char** argv) {
         }
         total_regions += all[k].counts.activation;
     }
-    std::printf("check: region areas sum to the domain in all %zu snapshots\n\n", all.size());
+    std::printf("check: region areas sum to the domain in all %zu snapshots\n", all.size());
+    int64_t n_decisions = 0, n_exact = 0, n_snapshots_exact = 0;
+    for (const auto& g : all) {
+        n_decisions += g.n_decisions;
+        n_exact += g.n_exact_decisions;
+        n_snapshots_exact += g.n_exact_decisions > 0;
+    }
+    std::printf("exact fallback: %lld of %lld decisions and vertex placements in GMP rationals (%.4f%%), in %lld of "
+                "%zu snapshots\n\n", (long long)n_exact, (long long)n_decisions,
+                100.0 * double(n_exact) / double(std::max<int64_t>(1, n_decisions)), (long long)n_snapshots_exact,
+                all.size());
 
     // 2. One snapshot, single thread: the final one (the most regions) and the median over all snapshots.
     std::vector<double> t_final, t_raster_final;

@@ -33,6 +33,21 @@ struct Line {
     LineSource src;
 };
 
+/// An exact dyadic rational m 2^e: every double is one, and so is every sum and product of doubles (the weights,
+/// the leaky slope, the box), so the exact maps need no rational normalisation (no gcd).
+struct Dyadic {
+    mpz_class m;
+    long e = 0;
+    Dyadic() = default;
+    explicit Dyadic(double v);
+    Dyadic(mpz_class m_, long e_) : m(std::move(m_)), e(e_) {}
+    int sign() const { return sgn(m); }
+    mpq_class rational() const;
+};
+Dyadic operator+(const Dyadic& a, const Dyadic& b);
+Dyadic operator-(const Dyadic& a, const Dyadic& b);
+Dyadic operator*(const Dyadic& a, const Dyadic& b);
+
 /// Exact coefficients of lines and exact predicates on intersection points, with caches. Lazily built: a network
 /// whose every decision the double filters settle never touches GMP.
 class ExactLines {
@@ -40,7 +55,7 @@ public:
     /// bits: (#faces, stride) activation bits of the arrangement (read when a map is recomputed).
     ExactLines(const Network& net, const std::vector<uint8_t>& bits, int stride, const std::vector<int>& layer_offset);
     /// The exact coefficients (a, b, c) of a line.
-    std::array<mpq_class, 3> coefficients(const LineSource& s);
+    std::array<Dyadic, 3> coefficients(const LineSource& s);
     /// Sign of z at the intersection point of lines p and q (which must intersect in one point).
     int sign_at(const LineSource& p, const LineSource& q, const LineSource& z);
     /// The intersection point of p and q, each coordinate rounded to a nearby double.
@@ -51,14 +66,14 @@ public:
     int64_t n_exact = 0;
 
 private:
-    const std::vector<mpq_class>& layer_map(int layer, int m);  // (n_layer, 3) row-major: rows (a, b, c)
+    const std::vector<Dyadic>& layer_map(int layer, int m);  // (n_layer, 3) row-major: rows (a, b, c)
 
     const Network& net_;
     const std::vector<uint8_t>& bits_;
     int stride_;
     std::vector<int> layer_offset_;
-    std::vector<std::vector<mpq_class>> W_, b_;  // exact weights, converted on first use
-    std::unordered_map<int64_t, std::vector<mpq_class>> cache_;
+    std::vector<std::vector<Dyadic>> W_, b_;  // exact weights, converted on first use
+    std::unordered_map<int64_t, std::vector<Dyadic>> cache_;
 };
 
 /// Certified sign of a x + b y + c at (x, y) known to within err in each coordinate; 2 when the bound cannot decide.

@@ -9,6 +9,7 @@
 // its two zero vertices (faces are convex, so there are exactly two).
 #include <array>
 #include <cmath>
+#include <cstdio>
 
 #include "geometry/exact.h"
 #include "geometry/internal.h"
@@ -19,7 +20,7 @@ namespace ginn::detail {
 namespace {
 
 /// Vertex coordinates are certified to within this fraction of the domain's size, else rounded from rationals.
-constexpr double coord_accuracy = 1e-12;
+constexpr double coord_accuracy = 1e-9;
 /// Largest magnitude of the terms of any pre-activation over the domain that exact geometry accepts: products of
 /// three coefficients (the predicates' determinants) must stay finite in double.
 constexpr double max_magnitude = 1e100;
@@ -33,15 +34,17 @@ struct HalfEdge {
 };
 
 /// Affine maps of one layer's pre-activations, one map per face: z_j = gx x + gy y + h, with the magnitudes of the
-/// terms (|W| |P| and |W| |q| + |b|) that bound the rounding errors. Laid out as a column-major (n, 3 #maps) matrix
-/// (columns 3m, 3m+1, 3m+2 are gx, gy, h of map m) so that one matrix product makes them all.
+/// terms (|W| |P| and |W| |q| + |b|) that bound the rounding errors. Laid out as a column-major (3 #maps, n) matrix
+/// (rows 3m, 3m+1, 3m+2 are gx, gy, h of map m): one matrix product makes them all, and one neuron's maps over all
+/// faces are contiguous for the scans.
 struct LayerMaps {
     int n = 0;                     // neurons in the layer (or outputs)
+    int n_maps = 0;
     int layer = 0;                 // which layer of the network (n_hidden for the output layer)
     double theta = 0, eta = 0;     // |computed - exact| <= theta * magnitude + eta for every coefficient
-    std::vector<double> Z, Z_abs;  // (n, 3 #maps), column-major
-    double z(int m, int j, int c) const { return Z[size_t(3 * m + c) * n + j]; }
-    double z_abs(int m, int j, int c) const { return Z_abs[size_t(3 * m + c) * n + j]; }
+    std::vector<double> Z, Z_abs;  // (3 #maps, n), column-major
+    double z(int m, int j, int c) const { return Z[size_t(j) * 3 * n_maps + 3 * m + c]; }
+    double z_abs(int m, int j, int c) const { return Z_abs[size_t(j) * 3 * n_maps + 3 * m + c]; }
     /// Row j minus row `minus` (-1 none, -2 the constant 0.5) of map m as a certified line.
     Line line(int m, int j, int minus = -1) const {
         Line L;
@@ -81,9 +84,7 @@ struct Workspace {
     std::vector<std::array<double, 4>> face_box;  // #F: bounding box x0, x1, y0, y1, to skip faces a line misses
     std::vector<uint8_t> bits;       // #F by stride: activation pattern, then the output ties' signs
     LayerMaps maps, spare, out;      // current layer's maps, the next layer's being built, the output maps
-    std::vector<double> P, P_abs;    // (n_in, 3 #F): a layer's input maps
-    std::vector<Line> by_neuron;     // (n, #maps): the current layer's maps, contiguous per neuron for the scans
-    std::vector<Line> decision;      // #maps: an output tie function per face
+    std::vector<double> P, P_abs;    // (3 #faces in a block, n_in), column-major: a layer's input maps
     std::vector<int> map_line;       // #maps: line index of the function being split by on each map, -1 not yet
     std::vector<int> cyc;            // half-edges of the face being refined
 };
@@ -102,10 +103,13 @@ void check_scale(const Network& net) {
         const DenseLayer& L = net.layers[l];
         const double next = (L.W.cwiseAbs().rowwise().sum().array() * m + L.b.cwiseAbs().array()).maxCoeff() +
                             (L.residual ? m : 0.0);
-        if (!(next <= max_magnitude))
+        if (!(next <= max_magnitude)) {
+            char reach[32];
+            std::snprintf(reach, sizeof reach, "%.3g", next);
             throw Error("compute_geometry", "layer " + std::to_string(l + 1) + "'s pre-activation terms reach " +
-                        std::to_string(next) + " over the domain", "at most 1e100 for exact geometry",
+                        reach + " over the domain", "at most 1e100 for exact geometry",
                         "the weights (or the domain) are absurdly large; rescale them");
+        }
         m = next;
     }
 }
@@ -116,12 +120,14 @@ public:
     void refine_layer(int l);  // hidden layer l (0-based): maps for the layer, then one split per neuron
     void compute_output_maps();
     Geometry result(const GeometryOptions& options);
-    int64_t n_exact() const { return exact_.n_exact; }
 
 private:
-    // One affine function per face map (FaceFunction::maps[face_map_[f]]), evaluated at vertices with a cache stamp.
+    // One affine function per face map: row `row` (minus row `minus`) of the maps, evaluated at vertices with a
+    // cache stamp.
     struct FaceFunction {
-        const Line* maps;
+        const LayerMaps* maps;
+        int row, minus;
+        Line line(int m) const { return maps->line(m, row, minus); }
     };
     int vertex_sign(int v, int f, const FaceFunction& fn, int stamp);
     int add_vertex(int line1, int line2, bool on_box);
@@ -156,6 +162,7 @@ private:
     ExactLines exact_;
     std::vector<int64_t> per_layer_;
     std::vector<std::vector<Polyline>> neuron_lines_;
+    int64_t n_decisions_ = 0;
 };
 
 int n_tie_functions(const Network& net) {
@@ -252,7 +259,8 @@ bool Arrangement::certainly_one_sign(int f, const Line& a) const {
 
 int Arrangement::vertex_sign(int v, int f, const FaceFunction& fn, int stamp) {
     if (v_stamp_[v] == stamp) return v_sign_[v];
-    const Line& z = fn.maps[face_map_[f]];
+    ++n_decisions_;
+    const Line z = fn.line(face_map_[f]);
     int s = filtered_sign(z, vx_[v], vy_[v], v_err_[v]);
     if (s == 2) s = exact_.sign_at(lines_[v_lines_[v][0]].src, lines_[v_lines_[v][1]].src, z.src);
     v_stamp_[v] = stamp;
@@ -265,7 +273,7 @@ int Arrangement::line_on(int f, const FaceFunction& fn) {
     int& id = ws_.map_line[face_map_[f]];
     if (id < 0) {
         id = static_cast<int>(lines_.size());
-        lines_.push_back(fn.maps[face_map_[f]]);
+        lines_.push_back(fn.line(face_map_[f]));
     }
     return id;
 }
@@ -331,10 +339,10 @@ void Arrangement::split_face(int f, const std::vector<int>& cyc, int g, int line
 std::vector<KeySegment> Arrangement::split_by(const FaceFunction& fn, int g, uint8_t zero_bit) {
     std::vector<KeySegment> segments;
     std::vector<int> zero_edges;  // interior edges with both ends on the zero set: boundary if the bits differ
-    ws_.map_line.assign(face_map_.empty() ? 0 : *std::max_element(face_map_.begin(), face_map_.end()) + 1, -1);
+    ws_.map_line.assign(fn.maps->n_maps, -1);
     const int n_faces = static_cast<int>(face_he_.size());
     for (int f = 0; f < n_faces; ++f) {
-        const Line& a = fn.maps[face_map_[f]];
+        const Line a = fn.line(face_map_[f]);
         if (certainly_one_sign(f, a)) {  // most faces: the zero line misses the face's bounding box
             bits_[size_t(f) * stride_ + g] = a.a * 0.5 * (face_box_[f][0] + face_box_[f][1]) +
                                              a.b * 0.5 * (face_box_[f][2] + face_box_[f][3]) + a.c > 0;
@@ -376,55 +384,68 @@ std::vector<Polyline> Arrangement::polylines(const std::vector<KeySegment>& segm
 
 // Maps of layer L's pre-activations for every face, from the previous hidden layer's maps and each face's bits
 // (prev_layer < 0: the input itself). The previous layer's output on a face is a = D (G x + h), D = diag(slopes),
-// so the new maps are W [D G | D h] + [0 | b] (+ [D G | D h] when residual): one matrix product for all faces.
+// so the new maps are W [D G | D h] + [0 | b] (+ [D G | D h] when residual): one matrix product per block of faces.
 // Error bound (Higham, ch. 3): a dot product of length n_in + 2 adds at most gamma_{n_in+2} of its magnitude, the
 // slope one rounding, and the input's error passes through |W|: theta grows by (n_in + 4) u per layer (doubled
 // for safety), and eta (underflow) by the absolute row sums of |W|.
 void Arrangement::next_maps(const DenseLayer& L, int prev_layer, LayerMaps& out) {
     const int n_faces = static_cast<int>(face_he_.size()), n_in = L.n_in(), n = L.n_out();
-    ws_.P.resize(size_t(n_in) * 3 * n_faces);
-    ws_.P_abs.resize(ws_.P.size());
-    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), n_in, 3 * n_faces), P_abs(ws_.P_abs.data(), n_in, 3 * n_faces);
+    const size_t rows = size_t(3) * n_faces;
     double theta = 0, eta = 0;
-    if (prev_layer < 0) {
-        P << 1, 0, 0, 0, 1, 0;
-        P_abs = P;
-    } else {
+    if (prev_layer >= 0) {
         theta = maps_.theta;
         eta = maps_.eta;
-        const Activation act = net_.layers[prev_layer].activation;
-        double s[1024];
-        std::vector<double> s_big(n_in > 1024 ? n_in : 0);
-        double* slopes = n_in > 1024 ? s_big.data() : s;
-        for (int f = 0; f < n_faces; ++f) {
-            const int m = face_map_[f];
-            const uint8_t* bits = &bits_[size_t(f) * stride_ + layer_offset_[prev_layer]];
-            for (int i = 0; i < n_in; ++i) slopes[i] = slope(act, bits[i]);
-            for (int c = 0; c < 3; ++c) {
-                const size_t from = size_t(3 * m + c) * n_in;
-                for (int i = 0; i < n_in; ++i) {
-                    P(i, 3 * f + c) = slopes[i] * maps_.Z[from + i];
-                    P_abs(i, 3 * f + c) = slopes[i] * maps_.Z_abs[from + i];
-                }
-            }
-        }
     }
     out.n = n;
+    out.n_maps = n_faces;
     out.theta = theta * (1 + 4 * unit_roundoff) + 2 * (n_in + 4) * unit_roundoff;
     out.eta = eta * ((L.W.cwiseAbs().rowwise().sum().maxCoeff() + (L.residual ? 1 : 0)) * (1 + 4 * unit_roundoff)) +
               4 * (n_in + 4) * DBL_TRUE_MIN;
-    out.Z.resize(size_t(n) * 3 * n_faces);
+    out.Z.resize(rows * n);
     out.Z_abs.resize(out.Z.size());
-    Eigen::Map<Eigen::MatrixXd> Z(out.Z.data(), n, 3 * n_faces), Z_abs(out.Z_abs.data(), n, 3 * n_faces);
-    Z.noalias() = L.W * P;
-    Z_abs.noalias() = L.W.cwiseAbs() * P_abs;
-    for (int f = 0; f < n_faces; ++f) {
-        Z.col(3 * f + 2) += L.b;
-        Z_abs.col(3 * f + 2) += L.b.cwiseAbs();
-    }
-    if (L.residual) {  // z = W a + b + a
-        Z += P;
-        Z_abs += P_abs;
+    Eigen::Map<Eigen::MatrixXd> Z(out.Z.data(), Eigen::Index(rows), n), Z_abs(out.Z_abs.data(), Eigen::Index(rows), n);
+    const Eigen::MatrixXd W_abs_t = L.W.cwiseAbs().transpose();
+    // In blocks of faces, so that the layer's input maps never exist for all faces at once (memory ~ the output).
+    constexpr int block = 1024;
+    for (int f0 = 0; f0 < n_faces; f0 += block) {
+        const int nb = std::min(block, n_faces - f0);
+        ws_.P.resize(size_t(3) * nb * n_in);
+        ws_.P_abs.resize(ws_.P.size());
+        Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), 3 * nb, n_in), P_abs(ws_.P_abs.data(), 3 * nb, n_in);
+        if (prev_layer < 0) {
+            P.setZero();
+            for (int f = 0; f < nb; ++f) P(3 * f, 0) = P(3 * f + 1, 1) = 1;
+            P_abs = P;
+        } else {
+            const Activation act = net_.layers[prev_layer].activation;
+            const size_t from_rows = size_t(3) * maps_.n_maps;
+            for (int i = 0; i < n_in; ++i) {  // column i of P: neuron i's map on each face, times its slope there
+                const double *z = &maps_.Z[i * from_rows], *z_abs = &maps_.Z_abs[i * from_rows];
+                double *p = &ws_.P[size_t(i) * 3 * nb], *p_abs = &ws_.P_abs[size_t(i) * 3 * nb];
+                const uint8_t* bits = &bits_[layer_offset_[prev_layer] + i];
+                for (int f = 0; f < nb; ++f) {
+                    const double s = slope(act, bits[size_t(f0 + f) * stride_]);
+                    const size_t m = size_t(3) * face_map_[f0 + f];
+                    for (int c = 0; c < 3; ++c) {
+                        p[3 * f + c] = s * z[m + c];
+                        p_abs[3 * f + c] = s * z_abs[m + c];
+                    }
+                }
+            }
+        }
+        auto Zb = Z.middleRows(3 * Eigen::Index(f0), 3 * nb);
+        auto Zb_abs = Z_abs.middleRows(3 * Eigen::Index(f0), 3 * nb);
+        Zb.noalias() = P * L.W.transpose();
+        Zb_abs.noalias() = P_abs * W_abs_t;
+        for (int j = 0; j < n; ++j)
+            for (int f = 0; f < nb; ++f) {
+                Zb(3 * f + 2, j) += L.b(j);
+                Zb_abs(3 * f + 2, j) += std::abs(L.b(j));
+            }
+        if (L.residual) {  // z = W a + b + a
+            Zb += P;
+            Zb_abs += P_abs;
+        }
     }
 }
 
@@ -438,13 +459,9 @@ void Arrangement::refine_layer(int l) {
         face_map_[f] = f;
         update_box(f);
     }
-    const int n = maps_.n, n_maps = static_cast<int>(face_map_.size());
-    ws_.by_neuron.resize(size_t(n) * n_maps);
-    for (int j = 0; j < n; ++j)
-        for (int m = 0; m < n_maps; ++m) ws_.by_neuron[size_t(j) * n_maps + m] = maps_.line(m, j);
-    for (int j = 0; j < n; ++j) {
+    for (int j = 0; j < maps_.n; ++j) {
         const int g = layer_offset_[l] + j;
-        neuron_lines_[g] = polylines(split_by({&ws_.by_neuron[size_t(j) * n_maps]}, g, /*zero_bit=*/0));
+        neuron_lines_[g] = polylines(split_by({&maps_, j, -1}, g, /*zero_bit=*/0));
     }
     per_layer_.push_back(static_cast<int64_t>(face_he_.size()));
 }
@@ -460,7 +477,7 @@ void Arrangement::compute_output_maps() {
 // lowest-index class whose logit is the largest (as argmax), class 1 of two where the decision value is > 0. The
 // boundary is every edge between faces of different classes, so ties over a whole face are never drawn.
 std::vector<Polyline> Arrangement::decision_boundary() {
-    const int k = net_.n_outputs(), n_maps = static_cast<int>(face_he_.size());
+    const int k = net_.n_outputs();
     std::vector<std::array<int, 2>> ties;  // (row, minus) of each tie function
     if (net_.head == Head::softmax) {
         for (int c = 0; c < k; ++c)
@@ -470,12 +487,9 @@ std::vector<Polyline> Arrangement::decision_boundary() {
                        : net_.head == Head::sigmoid ? std::array<int, 2>{0, -1}
                                                     : std::array<int, 2>{0, -2});
     }
-    ws_.decision.resize(n_maps);
     constexpr uint8_t zero = 2;  // tie bits: 1 row > minus, 0 row < minus, 2 equal on the whole face
-    for (size_t t = 0; t < ties.size(); ++t) {
-        for (int m = 0; m < n_maps; ++m) ws_.decision[m] = out_.line(m, ties[t][0], ties[t][1]);
-        split_by({ws_.decision.data()}, n_neurons_ + static_cast<int>(t), zero);
-    }
+    for (size_t t = 0; t < ties.size(); ++t)
+        split_by({&out_, ties[t][0], ties[t][1]}, n_neurons_ + static_cast<int>(t), zero);
     auto predicted = [&](int f) {
         const uint8_t* tie = &bits_[size_t(f) * stride_ + n_neurons_];
         if (net_.head != Head::softmax) return int(tie[0] == 1);
@@ -509,6 +523,7 @@ void Arrangement::linear_regions(std::vector<int>& linear_id, int64_t& n_linear)
         return f;
     };
     auto same_map = [&](int f1, int f2) {
+        ++n_decisions_;
         for (int r = 0; r < k; ++r)
             for (int c = 0; c < 3; ++c) {
                 const double diff = std::abs(out_.z(f1, r, c) - out_.z(f2, r, c));
@@ -584,6 +599,8 @@ Geometry Arrangement::result(const GeometryOptions& options) {
         for (int j = 0; j < net_.layers[l].n_out(); ++j)
             g.neurons.push_back({l + 1, j + 1, std::move(neuron_lines_[layer_offset_[l] + j])});
     g.decision_boundary = decision_boundary();  // last: it refines the mesh further
+    g.n_decisions = n_decisions_;
+    g.n_exact_decisions = exact_.n_exact;
     return g;
 }
 

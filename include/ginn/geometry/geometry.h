@@ -52,6 +52,8 @@ struct Geometry {
     RegionCounts counts;                     ///< exact networks only (zeros when exact is false)
     Eigen::Matrix<double, Eigen::Dynamic, 2> vertices;  // #V by 2: interior points where two or more boundaries meet or bend
     std::vector<Region> regions;             ///< filled when GeometryOptions::regions is set (exact networks only)
+    int64_t n_decisions = 0;        ///< exact networks, diagnostic: sign and equality decisions made
+    int64_t n_exact_decisions = 0;  ///< of those (and of vertex placements), how many needed GMP rationals
 };
 
 /// Bounds on GeometryOptions::grid for smooth networks, checked by compute_geometry: 2..max_smooth_grid cells per

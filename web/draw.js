@@ -305,8 +305,8 @@ function activeFractions(run, k) {
   return f;
 }
 
-/** Class names: "class 1".."class k" (tasks carry no names). */
-const className = (run, c) => (run.class_names && run.class_names[c]) || `class ${c + 1}`;
+/** Class names: "class 0".."class k-1", the label numbers (as in P(class 1) of two-class heads; tasks carry no names). */
+const className = (run, c) => (run.class_names && run.class_names[c]) || `class ${c}`;
 
 /** Legend of a panel's picture: {bar: 'grey' | 'regions' | null, html}; the points' key when they are drawn. */
 function legendSpec(run, view, cls, points = false) {

@@ -18,9 +18,9 @@ namespace ginn::detail {
 namespace {
 
 /// A sweep of one threshold: how many findings at each value; stable when all counts agree.
-Sweep sweep(std::string detector, std::string parameter, const std::vector<double>& values,
+ThresholdSweep sweep(std::string detector, std::string parameter, const std::vector<double>& values,
             const std::function<int(double)>& count) {
-    Sweep s{std::move(detector), std::move(parameter), values, {}, true};
+    ThresholdSweep s{std::move(detector), std::move(parameter), values, {}, true};
     for (double v : values) s.findings.push_back(count(v));
     s.stable = std::adjacent_find(s.findings.begin(), s.findings.end(), std::not_equal_to<>()) == s.findings.end();
     return s;

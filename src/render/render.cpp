@@ -250,7 +250,7 @@ Side make_side(const Network& net, const RenderOptions& o) {
 
 using detail::text_width;
 
-std::string class_name(int c) { return "class " + std::to_string(c + 1); }
+std::string class_name(int c) { return "class " + std::to_string(c); }  // the label number, as in P(class 1)
 
 std::vector<std::string> side_texts(const Side& s) {
     std::vector<std::string> t;

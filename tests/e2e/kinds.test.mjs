@@ -41,12 +41,12 @@ test('3 classes: class colours paled by confidence, white-ish at initialisation,
     assert.ok(Math.abs(probs.reduce((a, b) => a + b, 0) - 1) < 0.01, 'they sum to 1');
     const top = probs.indexOf(Math.max(...probs)), conf = Math.min(1, Math.max(0, (probs[top] - 1 / 3) / (2 / 3)));
     const want = CLASS_FILLS[top].map(v => 255 + (v - 255) * conf), got = await pixelAt(page, x, y);
-    assert.ok(want.every((v, i) => Math.abs(v - got[i]) <= 14), `pixel ${got} is the class-${top + 1} colour ${want.map(Math.round)} at conf ${conf.toFixed(2)}`);
+    assert.ok(want.every((v, i) => Math.abs(v - got[i]) <= 14), `pixel ${got} is the class-${top} colour ${want.map(Math.round)} at conf ${conf.toFixed(2)}`);
   }
   assert.equal(await page.locator('#legend-text .swatch').count(), 3, 'a class legend with three swatches');
   assert.doesNotMatch(await page.textContent('#legend'), /P\(class 1\): 0/);
-  // the class selector shows P(class 2) on the grey scale instead
-  await page.selectOption('#class-view', '1');
+  // the class selector shows P(class 2) (label 2, the third class) on the grey scale instead
+  await page.selectOption('#class-view', '2');
   await frames(page);
   assert.match(await page.textContent('#legend-text'), /P\(class 2\)/);
   const { text, x, y } = await hoverPicture(page, 0.8, 0.75);

@@ -400,7 +400,7 @@ TEST(render_test, animation_without_ffmpeg_says_so) {
 }
 
 TEST(render_test, animation_writes_mp4_and_gif_with_ffmpeg) {
-    if (system("command -v ffmpeg >/dev/null 2>&1") != 0) GTEST_SKIP() << "ffmpeg not installed";
+    if (system("command -v ffmpeg >/dev/null 2>&1") != 0) FAIL() << "ffmpeg not installed (hint: bash scripts/install-deps.sh)";
     const std::string dir = scratch_dir("render_test_ffmpeg");
     int calls = 0;
     auto frame = [&](int i) {

@@ -91,7 +91,7 @@ TEST(sweep_test, every_bad_input_is_one_clear_error) {
     test::expect_error([] { sweep_from_toml_file(sweep_file("scalar", "[factors]\n\"train.seed\" = 3\n")); },
                        {"not a list of values"});
     test::expect_error([] { sweep_from_toml_file(sweep_file("type", "[factors]\n\"model.activation\" = [\"relu\", 3]\n")); },
-                       {"run 'model.activation=3'", "wrong type for model.activation"});
+                       {"run 'model.activation=3'", "model.activation", "expected a string"});
     test::expect_error(
         [] {
             sweep_from_toml_file(sweep_file("vtype", "[[variants]]\nname = \"wide\"\n\"model.widths\" = \"wide\"\n"));

@@ -204,7 +204,7 @@ struct NeuronRole {
 };
 
 /// One detector's findings over a range of one threshold: stable when the count is the same across the range.
-struct Sweep {
+struct ThresholdSweep {
     std::string detector, parameter;
     std::vector<double> values;
     std::vector<int> findings;     ///< per value: how many findings (deaths, phases, parts unmodelled, ...)
@@ -230,7 +230,7 @@ struct RunAnalysis {
     MarginReport margins;
     FragileReport fragile;
     LossReport loss_phases;
-    std::vector<Sweep> sweeps;           ///< robustness of each detector to its main threshold
+    std::vector<ThresholdSweep> sweeps;           ///< robustness of each detector to its main threshold
     std::vector<NeuronRole> roles;       ///< per hidden neuron, layer by layer
     std::vector<Event> events;           ///< sorted by snapshot
     double seconds = 0;                  ///< time spent analysing this run

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake ninja-build pkg-config
           libeigen3-dev libcairo2-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libstb-dev
           libgtest-dev libbenchmark-dev
-          clang libclang-rt-14-dev   # the sanitizer build and the libFuzzer harnesses (scripts/test.sh, fuzz.sh)
+          clang libclang-rt-14-dev llvm   # sanitizer build, libFuzzer harnesses, llvm-symbolizer for their reports
           libgmp-dev
           poppler-utils   # pdftotext, pdfinfo: the figure tests read PDFs back
           python3 python3-pil   # the reference for the Pillow-compatible resize test (tests/data)

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -90,7 +91,9 @@ TEST(cli_test, ctrl_c_leaves_a_readable_run_and_resume_gives_the_same_bits) {
     fs::remove_all(full);
     fs::remove_all(cut);
     const std::string args = " --resolution 32 --widths 8,8 --iterations 400000 --snapshots every:10000 --quiet";
+    const auto start = std::chrono::steady_clock::now();
     ASSERT_EQ(ginn("train -o " + full + args).code, 0);
+    const auto full_time = std::chrono::steady_clock::now() - start;
 
     const pid_t pid = fork();
     if (pid == 0) {
@@ -99,7 +102,9 @@ TEST(cli_test, ctrl_c_leaves_a_readable_run_and_resume_gives_the_same_bits) {
               "400000", "--snapshots", "every:10000", "--quiet", static_cast<char*>(nullptr));
         _exit(127);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    // Ctrl-C half-way through, timed by the uninterrupted run: no fixed sleep, so a slow build (the sanitizer build
+    // is several times slower) or a busy machine neither finishes first nor interrupts before training starts.
+    std::this_thread::sleep_for(full_time / 2);
     kill(pid, SIGINT);
     int status = 0;
     waitpid(pid, &status, 0);

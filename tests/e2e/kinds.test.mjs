@@ -1,6 +1,6 @@
 // Browser tests of the viewer on every kind of run (fixture 'kinds': run 0 three classes on points with a test split,
 // run 1 a regression head on the bottle, run 2 a tanh net on the circle task with a test split and layer-1 neuron 3
-// planted without sign change from snapshot 4). Loaded by viewer.test.mjs. Not a benchmark.
+// planted without sign change from snapshot 4). Run by run.sh beside viewer.test.mjs. Not a benchmark.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { open, fixture, frames, state, pixels, decode, differingPixels } from './pages.mjs';

@@ -1,6 +1,6 @@
 // Browser tests of the viewer's layout by element geometry on the 'wide' fixture (run 0: 2-64-64-64-2, run 1: six
 // layers of 8) at a phone, a laptop and a desktop size; and of the smaller fixes (contrast, palette, curves, undo).
-// Loaded by viewer.test.mjs. Not a benchmark.
+// Run by run.sh beside viewer.test.mjs. Not a benchmark.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { open, fixture, frames, state, pixels, decode, countColour } from './pages.mjs';

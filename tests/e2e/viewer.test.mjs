@@ -1,13 +1,11 @@
 // Browser tests of the viewer page (web/) in Debian's chromium, headless, opened from disk (file://).
 // The fixtures are written by tests/viewer_test (write_e2e_fixture); tests/e2e/run.sh runs both. Not a benchmark.
-// This file also loads the tests of run kinds (kinds.test.mjs) and of layouts (layout.test.mjs), one browser for all.
+// The tests of run kinds (kinds.test.mjs) and of layouts (layout.test.mjs) are files of their own beside this one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ARTIFACTS, open, frames, state, pixels, decode, differingPixels, countColour, decodePng } from './pages.mjs';
-import './kinds.test.mjs';
-import './layout.test.mjs';
 
 test('slider reaches the first and the last snapshot by keys, value and pointer', async () => {
   const t = await open();

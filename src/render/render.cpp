@@ -408,8 +408,8 @@ Figure build(std::span<const PanelInput* const> panels, const RenderOptions& o, 
     }
     auto [st, L] = layout_for(size);
     // Labels too wide for a panel ("iteration 1,280,000   loss 0.0312" in a narrow strip) go on two lines.
-    const bool split = std::any_of(panels.begin(), panels.end(),
-                                   [&](auto* p) { return text_width(p->label, st.font) > L.pw + L.gap * 0.8; });
+    const double font = st.font, room = L.pw + L.gap * 0.8;  // named: clang 14 cannot capture structured bindings
+    const bool split = std::any_of(panels.begin(), panels.end(), [&](auto* p) { return text_width(p->label, font) > room; });
     if (split) L.label_h += st.font * 1.2;
 
     // Bound the whole figure before any background raster is computed (a 400-panel strip of 8192-px plots would not fit).

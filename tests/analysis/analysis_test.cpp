@@ -207,7 +207,7 @@ TEST(analysis_test, translation_only_and_rotation_only) {
     }
     // A pure rescale over training has no motion and no bias phase (it was 100% bias before).
     std::vector<Network> scaled;
-    for (int k = 1; k <= 6; ++k) scaled.push_back(one_layer({{1.0 * k, 0, -0.3 * k}, {0, 2.0 * k, -k}}, {1, 1}, 0));
+    for (int k = 1; k <= 6; ++k) scaled.push_back(one_layer({{1.0 * k, 0, -0.3 * k}, {0, 2.0 * k, -1.0 * k}}, {1, 1}, 0));
     const BiasShiftReport rs = bias_shifts(scaled, BiasShiftOptions{.min_phase_steps = 1});
     ASSERT_EQ(rs.layers.size(), 1u);
     for (double v : rs.layers[0].bias) EXPECT_NEAR(v, 0.0, 1e-12);

@@ -49,8 +49,11 @@ int main(int argc, char** argv) {
         if (r.at("findings").at("format") != "ginn-findings" ||
             r["findings"]["regions"]["activation"] != r["counts"]["activation"])
             throw ginn::Error(out, "the page's findings are missing or belong to another run", "the run's findings");
+        // the SVG export's namespace is an identifier, never fetched: the only http:// allowed (as viewer_test checks)
+        std::string scanned = html;
+        for (size_t at; (at = scanned.find("http://www.w3.org/2000/svg")) != std::string::npos;) scanned.erase(at, 26);
         for (const char* bad : {"http://", "https://", "<script src"})
-            if (html.find(bad) != std::string::npos) throw ginn::Error(out, std::string("page references ") + bad, "no external references");
+            if (scanned.find(bad) != std::string::npos) throw ginn::Error(out, std::string("page references ") + bad, "no external references");
         ginn::write_file_atomic(out, html);
         std::sort(seconds.begin(), seconds.end());
         std::sort(seconds_findings.begin(), seconds_findings.end());

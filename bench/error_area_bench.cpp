@@ -13,22 +13,13 @@
 #include "ginn/model/model.h"
 #include "ginn/run/run.h"
 #include "ginn/study/truth.h"
+#include "timing.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
-
-template <typename F>
-double seconds(F&& f) {
-    const auto t0 = Clock::now();
-    f();
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+using ginn::bench::Clock;
+using ginn::bench::median;
+using ginn::bench::seconds;
 
 /// The peer: the misclassified fraction of an n x n grid of cell centres.
 double grid_error(const ginn::Network& net, const std::string& target, int n) {

@@ -17,22 +17,13 @@
 #include "ginn/core/parallel.h"
 #include "ginn/run/run.h"
 #include "raster_baseline.h"
+#include "timing.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
-
-template <typename F>
-double seconds(F&& f) {
-    const auto t0 = Clock::now();
-    f();
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+using ginn::bench::Clock;
+using ginn::bench::median;
+using ginn::bench::seconds;
 
 std::string machine() {
     std::ifstream cpu("/proc/cpuinfo");

@@ -12,7 +12,13 @@ packages=(build-essential cmake ninja-build pkg-config
           poppler-utils   # pdftotext, pdfinfo: the figure tests read PDFs back
           python3 python3-pil   # the reference for the Pillow-compatible resize test (tests/data)
           libopenmpi-dev openmpi-bin   # optional for the build: mpirun -np N ginn sweep (tests/study/sweep_cli_test)
-          ffmpeg chromium)
+          ffmpeg chromium
+          libsqlite3-dev libcpp-httplib-dev wrk   # ginn annotate serve (labels in SQLite); wrk loads it in bench/
+          dataset-fashion-mnist   # ginn flips: the naive Bayes experiment's default data (MNIST's idx format)
+          emscripten   # optional for the build: ginn play (the engine in WebAssembly)
+          python3-dev pybind11-dev python3-numpy python3-pytest   # the Python module and its tests
+          libonnx-dev python3-onnx   # --model FILE.onnx; python3-onnx's reference evaluator checks the import
+          python3-torch python3-nbconvert python3-ipykernel)   # PyTorch peers in tests/benchmarks; the notebook runs
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -147,7 +147,14 @@ int main(int argc, char** argv) {
     std::printf("\n%-7s %-5s %9s %10s %10s %10s %9s %9s %10s %9s\n", "width", "depth", "regions", "exact ms",
                 "us/region", "grid ms", "grid/ex", "exact %", "peak MB", "(at fork)");
     std::fflush(stdout);
-    const std::pair<int, int> shapes[] = {{16, 3}, {32, 3}, {64, 3}, {128, 3}, {256, 3}, {128, 6}};
+    std::vector<std::pair<int, int>> shapes = {{16, 3}, {32, 3}, {64, 3}, {128, 3}, {256, 3}, {128, 6}};
+    if (argc > 2) {
+        shapes.clear();
+        for (int a = 2; a < argc; ++a) {
+            int w = 0, d = 0;
+            if (std::sscanf(argv[a], "%dx%d", &w, &d) == 2) shapes.push_back({w, d});
+        }
+    }
     for (const auto& [width, depth] : shapes) {
         const pid_t child = fork();
         if (child == 0) {

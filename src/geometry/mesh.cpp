@@ -34,17 +34,23 @@ struct HalfEdge {
 };
 
 /// Affine maps of one layer's pre-activations, one map per face: z_j = gx x + gy y + h, with the magnitudes of the
-/// terms (|W| |P| and |W| |q| + |b|) that bound the rounding errors. Laid out as a column-major (3 #maps, n) matrix
-/// (rows 3m, 3m+1, 3m+2 are gx, gy, h of map m): one matrix product makes them all, and one neuron's maps over all
-/// faces are contiguous for the scans.
+/// terms (|W| |P| and |W| |q| + |b|) that bound the rounding errors. A block's maps are a column-major (3 #maps, n)
+/// matrix (rows 3m, 3m+1, 3m+2 are gx, gy, h of map m): one matrix product makes them all, and one neuron's maps
+/// over the block are contiguous for the scans. The output maps of all faces are stored map after map (by_map),
+/// so that each block appends its own.
 struct LayerMaps {
     int n = 0;                     // neurons in the layer (or outputs)
     int n_maps = 0;
     int layer = 0;                 // which layer of the network (n_hidden for the output layer)
+    bool by_map = false;           // layout: false (3 #maps, n) column-major; true (#maps, n, 3) row-major
     double theta = 0, eta = 0;     // |computed - exact| <= theta * magnitude + eta for every coefficient
-    std::vector<double> Z, Z_abs;  // (3 #maps, n), column-major
-    double z(int m, int j, int c) const { return Z[size_t(j) * 3 * n_maps + 3 * m + c]; }
-    double z_abs(int m, int j, int c) const { return Z_abs[size_t(j) * 3 * n_maps + 3 * m + c]; }
+    std::vector<double> Z, Z_abs;
+    std::vector<int> map_face;     // #maps: the face whose bits of earlier layers fix map m (empty: face m itself)
+    size_t at(int m, int j, int c) const {
+        return by_map ? (size_t(m) * n + j) * 3 + c : size_t(j) * 3 * n_maps + 3 * m + c;
+    }
+    double z(int m, int j, int c) const { return Z[at(m, j, c)]; }
+    double z_abs(int m, int j, int c) const { return Z_abs[at(m, j, c)]; }
     /// Row j minus row `minus` (-1 none, -2 the constant 0.5) of map m as a certified line.
     Line line(int m, int j, int minus = -1) const {
         Line L;
@@ -64,7 +70,7 @@ struct LayerMaps {
             L.c -= 0.5;
             L.ec += unit_roundoff * (std::abs(L.c) + 0.5);
         }
-        L.src = {layer, m, j, minus};
+        L.src = {layer, map_face.empty() ? m : map_face[m], j, minus};
         return L;
     }
 };
@@ -83,10 +89,13 @@ struct Workspace {
     std::vector<int> face_map;       // #F: which map of the current LayerMaps holds on the face
     std::vector<std::array<double, 4>> face_box;  // #F: bounding box x0, x1, y0, y1, to skip faces a line misses
     std::vector<uint8_t> bits;       // #F by stride: activation pattern, then the output ties' signs
-    LayerMaps maps, spare, out;      // current layer's maps, the next layer's being built, the output maps
+    std::vector<int> done;           // #F: functions (hidden neurons, then ties, by global index) decided on the face
+    std::vector<LayerMaps> level;    // per hidden layer: the maps of the block of faces being refined at that depth
+    std::vector<std::vector<int>> level_faces;  // per hidden layer: that block's faces (grows as they split)
+    LayerMaps out, out_block;        // output maps of every face (by_map); of one block before they are appended
     std::vector<double> P, P_abs;    // (3 #faces in a block, n_in), column-major: a layer's input maps
     std::vector<int> map_line;       // #maps: line index of the function being split by on each map, -1 not yet
-    std::vector<int> cyc;            // half-edges of the face being refined
+    std::vector<int> cyc, zero_edges;  // half-edges of the face being refined; those with both ends on the zero set
 };
 
 double slope(Activation a, bool active) {
@@ -117,8 +126,10 @@ void check_scale(const Network& net) {
 class Arrangement {
 public:
     Arrangement(const Network& net, Workspace& ws);
-    void refine_layer(int l);  // hidden layer l (0-based): maps for the layer, then one split per neuron
-    void compute_output_maps();
+    /// Refines `faces` (the faces at the start of hidden layer l, 0-based) by layer l's neurons, then recursively
+    /// by the deeper layers, in blocks of faces: only one block's maps per layer exist at a time. The deepest
+    /// blocks append their faces' output maps.
+    void refine(int l, const std::vector<int>& faces);
     Geometry result(const GeometryOptions& options);
 
 private:
@@ -133,11 +144,12 @@ private:
     int add_vertex(int line1, int line2, bool on_box);
     int line_on(int f, const FaceFunction& fn);
     int split_edge(int e, int f, const FaceFunction& fn, int stamp);
-    std::vector<KeySegment> split_by(const FaceFunction& fn, int g, uint8_t zero_bit);
+    void split_by(const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces);
     void split_face(int f, const std::vector<int>& cyc, int g, int line);
     bool certainly_one_sign(int f, const Line& a) const;
     void update_box(int f);
-    void next_maps(const DenseLayer& L, int prev_layer, LayerMaps& out);
+    void next_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, LayerMaps& out);
+    void append_output_maps(const std::vector<int>& faces);
     std::vector<Polyline> decision_boundary();
     void linear_regions(std::vector<int>& linear_id, int64_t& n_linear);
     std::vector<Polyline> polylines(const std::vector<KeySegment>& segments) const;
@@ -153,15 +165,14 @@ private:
     std::vector<std::array<int, 2>>& v_lines_;
     std::vector<uint8_t>&v_on_box_, &bits_;
     std::vector<int8_t>& v_sign_;
-    std::vector<int>&v_stamp_, &face_he_, &face_map_, &cyc_;
+    std::vector<int>&v_stamp_, &face_he_, &face_map_, &done_, &cyc_;
     std::vector<HalfEdge>& H_;
     std::vector<Line>& lines_;
     std::vector<std::array<double, 4>>& face_box_;
-    LayerMaps &maps_, &out_;         // current hidden layer's pre-activation maps; output maps (logits) per face
-    int maps_layer_ = -1;            // which layer maps_ belongs to
+    LayerMaps& out_;                 // output maps (logits) per face
     ExactLines exact_;
     std::vector<int64_t> per_layer_;
-    std::vector<std::vector<Polyline>> neuron_lines_;
+    std::vector<std::vector<KeySegment>> segments_;  // per function: where its bit changes (chords, zero edges)
     int64_t n_decisions_ = 0;
 };
 
@@ -180,11 +191,11 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
     : net_(net), layer_offset_(layer_offsets(net)), n_neurons_(net.n_neurons()),
       stride_(n_neurons_ + n_tie_functions(net)), ws_(ws), vx_(ws.vx), vy_(ws.vy), v_err_(ws.v_err), v_lines_(ws.v_lines), v_on_box_(ws.v_on_box),
       bits_(ws.bits), v_sign_(ws.v_sign), v_stamp_(ws.v_stamp), face_he_(ws.face_he), face_map_(ws.face_map),
-      cyc_(ws.cyc), H_(ws.H), lines_(ws.lines), face_box_(ws.face_box), maps_(ws.maps), out_(ws.out),
+      done_(ws.done), cyc_(ws.cyc), H_(ws.H), lines_(ws.lines), face_box_(ws.face_box), out_(ws.out),
       exact_(net, ws.bits, stride_, layer_offset_) {
     for (auto* v : {&vx_, &vy_, &v_err_}) v->clear();
     for (auto* v : {&v_on_box_, &bits_}) v->clear();
-    for (auto* v : {&v_stamp_, &face_he_, &face_map_}) v->clear();
+    for (auto* v : {&v_stamp_, &face_he_, &face_map_, &done_}) v->clear();
     v_lines_.clear();
     v_sign_.clear();
     H_.clear();
@@ -207,8 +218,18 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
     for (int i = 0; i < 4; ++i) H_.push_back({i, -1, (i + 1) % 4, 0, i});
     face_he_.push_back(0);
     face_map_.push_back(0);
+    done_.push_back(0);
+    face_box_.emplace_back();
+    update_box(0);
     bits_.assign(stride_, 0);
-    neuron_lines_.resize(n_neurons_);
+    segments_.resize(stride_);
+    per_layer_.assign(net.n_hidden_layers(), 0);
+    ws_.level.resize(net.n_hidden_layers());
+    ws_.level_faces.resize(net.n_hidden_layers());
+    out_ = LayerMaps{};
+    out_.by_map = true;
+    out_.layer = net.n_hidden_layers();
+    out_.n = net.n_outputs();
 }
 
 // A vertex at the intersection of two lines: coordinates by Cramer's rule in double when their certified error
@@ -260,6 +281,16 @@ bool Arrangement::certainly_one_sign(int f, const Line& a) const {
 int Arrangement::vertex_sign(int v, int f, const FaceFunction& fn, int stamp) {
     if (v_stamp_[v] == stamp) return v_sign_[v];
     ++n_decisions_;
+    // A vertex made by splitting for this very function lies on its zero set (on the line of some face's map, and
+    // the function is continuous): exactly zero, whichever face asks (the cache may have been overwritten since).
+    for (const int line : v_lines_[v]) {
+        const LineSource& s = lines_[line].src;
+        if (s.layer == fn.maps->layer && s.row == fn.row && s.minus == fn.minus) {
+            v_stamp_[v] = stamp;
+            v_sign_[v] = 0;
+            return 0;
+        }
+    }
     const Line z = fn.line(face_map_[f]);
     int s = filtered_sign(z, vx_[v], vy_[v], v_err_[v]);
     if (s == 2) s = exact_.sign_at(lines_[v_lines_[v][0]].src, lines_[v_lines_[v][1]].src, z.src);
@@ -325,6 +356,7 @@ void Arrangement::split_face(int f, const std::vector<int>& cyc, int g, int line
     face_he_[f] = c1;
     face_he_.push_back(c2);
     face_map_.push_back(face_map_[f]);
+    done_.push_back(done_[f]);
     bits_.insert(bits_.end(), bits_.begin() + size_t(f) * stride_, bits_.begin() + size_t(f + 1) * stride_);
     bits_[size_t(f) * stride_ + g] = 1;
     bits_[size_t(nf) * stride_ + g] = 0;
@@ -333,22 +365,27 @@ void Arrangement::split_face(int f, const std::vector<int>& cyc, int g, int line
     update_box(nf);
 }
 
-// Refines every face by one function (a hidden neuron, or an output tie): bit g of each face becomes 1 where the
-// function is positive, 0 where negative, zero_bit where it is identically zero on the face. Returns the segments
-// of the set where the bit changes: the new chords and the existing edges on the zero set with different bits across.
-std::vector<KeySegment> Arrangement::split_by(const FaceFunction& fn, int g, uint8_t zero_bit) {
-    std::vector<KeySegment> segments;
-    std::vector<int> zero_edges;  // interior edges with both ends on the zero set: boundary if the bits differ
+// Refines `faces` by one function (a hidden neuron, or an output tie): bit g of each face becomes 1 where the
+// function is positive, 0 where negative, zero_bit where it is identically zero on the face; the faces split off
+// are appended to `faces`. Appends to segments_[g] the set where the bit changes: the new chords, and the existing
+// edges on the zero set whose two faces' bits differ (each emitted by the second of its two faces to decide g, so
+// once, whichever block either face belongs to).
+void Arrangement::split_by(const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces) {
+    std::vector<KeySegment>& segments = segments_[g];
+    auto bit = [&](int f) -> uint8_t& { return bits_[size_t(f) * stride_ + g]; };
     ws_.map_line.assign(fn.maps->n_maps, -1);
-    const int n_faces = static_cast<int>(face_he_.size());
-    for (int f = 0; f < n_faces; ++f) {
+    const size_t n_faces = faces.size();
+    for (size_t k = 0; k < n_faces; ++k) {
+        const int f = faces[k];
+        done_[f] = g + 1;
         const Line a = fn.line(face_map_[f]);
         if (certainly_one_sign(f, a)) {  // most faces: the zero line misses the face's bounding box
-            bits_[size_t(f) * stride_ + g] = a.a * 0.5 * (face_box_[f][0] + face_box_[f][1]) +
-                                             a.b * 0.5 * (face_box_[f][2] + face_box_[f][3]) + a.c > 0;
+            bit(f) = a.a * 0.5 * (face_box_[f][0] + face_box_[f][1]) + a.b * 0.5 * (face_box_[f][2] + face_box_[f][3]) +
+                     a.c > 0;
             continue;
         }
         cyc_.clear();
+        ws_.zero_edges.clear();
         bool pos = false, neg = false;
         const int first = face_he_[f];
         int e = first;
@@ -356,7 +393,7 @@ std::vector<KeySegment> Arrangement::split_by(const FaceFunction& fn, int g, uin
             int next = H_[e].next;
             const int sa = vertex_sign(H_[e].origin, f, fn, g), sb = vertex_sign(H_[next].origin, f, fn, g);
             if (sa * sb < 0) next = split_edge(e, f, fn, g);
-            else if (sa == 0 && sb == 0 && H_[e].twin > e) zero_edges.push_back(e);
+            else if (sa == 0 && sb == 0 && H_[e].twin >= 0) ws_.zero_edges.push_back(e);
             cyc_.push_back(e);
             pos |= sa > 0;
             neg |= sa < 0;
@@ -366,110 +403,112 @@ std::vector<KeySegment> Arrangement::split_by(const FaceFunction& fn, int g, uin
             split_face(f, cyc_, g, line_on(f, fn));
             const int c1 = face_he_[f];
             segments.emplace_back(H_[c1].origin, H_[H_[c1].twin].origin);
+            faces.push_back(static_cast<int>(face_he_.size()) - 1);
         } else {
-            bits_[size_t(f) * stride_ + g] = pos ? 1 : neg ? 0 : zero_bit;
+            bit(f) = pos ? 1 : neg ? 0 : zero_bit;
+        }
+        for (int z : ws_.zero_edges) {
+            const int t = H_[z].twin;
+            if (done_[H_[t].face] > g && bit(H_[z].face) != bit(H_[t].face))
+                segments.emplace_back(H_[z].origin, H_[t].origin);
         }
     }
-    for (int e : zero_edges) {
-        const int t = H_[e].twin;
-        if (bits_[size_t(H_[e].face) * stride_ + g] != bits_[size_t(H_[t].face) * stride_ + g])
-            segments.emplace_back(H_[e].origin, H_[t].origin);
-    }
-    return segments;
 }
 
 std::vector<Polyline> Arrangement::polylines(const std::vector<KeySegment>& segments) const {
     return chain_segments(segments, [&](int64_t v) { return std::array<double, 2>{vx_[v], vy_[v]}; });
 }
 
-// Maps of layer L's pre-activations for every face, from the previous hidden layer's maps and each face's bits
-// (prev_layer < 0: the input itself). The previous layer's output on a face is a = D (G x + h), D = diag(slopes),
-// so the new maps are W [D G | D h] + [0 | b] (+ [D G | D h] when residual): one matrix product per block of faces.
+// Maps of layer L's pre-activations on `faces`, from the previous hidden layer's maps (ws_.level[prev_layer], map
+// face_map_[f]) and each face's bits (prev_layer < 0: the input itself). The previous layer's output on a face is
+// a = D (G x + h), D = diag(slopes), so the new maps are W [D G | D h] + [0 | b] (+ [D G | D h] when residual): one
+// matrix product for the block.
 // Error bound (Higham, ch. 3): a dot product of length n_in + 2 adds at most gamma_{n_in+2} of its magnitude, the
 // slope one rounding, and the input's error passes through |W|: theta grows by (n_in + 4) u per layer (doubled
 // for safety), and eta (underflow) by the absolute row sums of |W|.
-void Arrangement::next_maps(const DenseLayer& L, int prev_layer, LayerMaps& out) {
-    const int n_faces = static_cast<int>(face_he_.size()), n_in = L.n_in(), n = L.n_out();
-    const size_t rows = size_t(3) * n_faces;
-    double theta = 0, eta = 0;
-    if (prev_layer >= 0) {
-        theta = maps_.theta;
-        eta = maps_.eta;
-    }
+void Arrangement::next_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, LayerMaps& out) {
+    const int nb = static_cast<int>(faces.size()), n_in = L.n_in(), n = L.n_out();
+    const double theta = prev_layer >= 0 ? ws_.level[prev_layer].theta : 0.0;
+    const double eta = prev_layer >= 0 ? ws_.level[prev_layer].eta : 0.0;
     out.n = n;
-    out.n_maps = n_faces;
+    out.n_maps = nb;
+    out.map_face = faces;
     out.theta = theta * (1 + 4 * unit_roundoff) + 2 * (n_in + 4) * unit_roundoff;
     out.eta = eta * ((L.W.cwiseAbs().rowwise().sum().maxCoeff() + (L.residual ? 1 : 0)) * (1 + 4 * unit_roundoff)) +
               4 * (n_in + 4) * DBL_TRUE_MIN;
-    out.Z.resize(rows * n);
+    out.Z.resize(size_t(3) * nb * n);
     out.Z_abs.resize(out.Z.size());
-    Eigen::Map<Eigen::MatrixXd> Z(out.Z.data(), Eigen::Index(rows), n), Z_abs(out.Z_abs.data(), Eigen::Index(rows), n);
-    const Eigen::MatrixXd W_abs_t = L.W.cwiseAbs().transpose();
-    // In blocks of faces, so that the layer's input maps never exist for all faces at once (memory ~ the output).
-    constexpr int block = 1024;
-    for (int f0 = 0; f0 < n_faces; f0 += block) {
-        const int nb = std::min(block, n_faces - f0);
-        ws_.P.resize(size_t(3) * nb * n_in);
-        ws_.P_abs.resize(ws_.P.size());
-        Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), 3 * nb, n_in), P_abs(ws_.P_abs.data(), 3 * nb, n_in);
-        if (prev_layer < 0) {
-            P.setZero();
-            for (int f = 0; f < nb; ++f) P(3 * f, 0) = P(3 * f + 1, 1) = 1;
-            P_abs = P;
-        } else {
-            const Activation act = net_.layers[prev_layer].activation;
-            const size_t from_rows = size_t(3) * maps_.n_maps;
-            for (int i = 0; i < n_in; ++i) {  // column i of P: neuron i's map on each face, times its slope there
-                const double *z = &maps_.Z[i * from_rows], *z_abs = &maps_.Z_abs[i * from_rows];
-                double *p = &ws_.P[size_t(i) * 3 * nb], *p_abs = &ws_.P_abs[size_t(i) * 3 * nb];
-                const uint8_t* bits = &bits_[layer_offset_[prev_layer] + i];
-                for (int f = 0; f < nb; ++f) {
-                    const double s = slope(act, bits[size_t(f0 + f) * stride_]);
-                    const size_t m = size_t(3) * face_map_[f0 + f];
-                    for (int c = 0; c < 3; ++c) {
-                        p[3 * f + c] = s * z[m + c];
-                        p_abs[3 * f + c] = s * z_abs[m + c];
-                    }
+    Eigen::Map<Eigen::MatrixXd> Z(out.Z.data(), 3 * nb, n), Z_abs(out.Z_abs.data(), 3 * nb, n);
+    ws_.P.resize(size_t(3) * nb * n_in);
+    ws_.P_abs.resize(ws_.P.size());
+    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), 3 * nb, n_in), P_abs(ws_.P_abs.data(), 3 * nb, n_in);
+    if (prev_layer < 0) {
+        P.setZero();
+        for (int k = 0; k < nb; ++k) P(3 * k, 0) = P(3 * k + 1, 1) = 1;
+        P_abs = P;
+    } else {  // row block k of P: face k's input maps, each neuron's map times its slope there
+        const LayerMaps& prev = ws_.level[prev_layer];
+        const Activation act = net_.layers[prev_layer].activation;
+        const size_t from_rows = size_t(3) * prev.n_maps, to_rows = size_t(3) * nb;
+        for (int k = 0; k < nb; ++k) {
+            const uint8_t* bits = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
+            const double *z = &prev.Z[size_t(3) * face_map_[faces[k]]], *z_abs = &prev.Z_abs[size_t(3) * face_map_[faces[k]]];
+            double *p = &ws_.P[size_t(3) * k], *p_abs = &ws_.P_abs[size_t(3) * k];
+            for (int i = 0; i < n_in; ++i) {
+                const double s = slope(act, bits[i]);
+                for (int c = 0; c < 3; ++c) {
+                    p[i * to_rows + c] = s * z[i * from_rows + c];
+                    p_abs[i * to_rows + c] = s * z_abs[i * from_rows + c];
                 }
             }
         }
-        auto Zb = Z.middleRows(3 * Eigen::Index(f0), 3 * nb);
-        auto Zb_abs = Z_abs.middleRows(3 * Eigen::Index(f0), 3 * nb);
-        Zb.noalias() = P * L.W.transpose();
-        Zb_abs.noalias() = P_abs * W_abs_t;
-        for (int j = 0; j < n; ++j)
-            for (int f = 0; f < nb; ++f) {
-                Zb(3 * f + 2, j) += L.b(j);
-                Zb_abs(3 * f + 2, j) += std::abs(L.b(j));
-            }
-        if (L.residual) {  // z = W a + b + a
-            Zb += P;
-            Zb_abs += P_abs;
+    }
+    Z.noalias() = P * L.W.transpose();
+    Z_abs.noalias() = P_abs * L.W.cwiseAbs().transpose();
+    for (int j = 0; j < n; ++j)
+        for (int k = 0; k < nb; ++k) {
+            Z(3 * k + 2, j) += L.b(j);
+            Z_abs(3 * k + 2, j) += std::abs(L.b(j));
         }
+    if (L.residual) {  // z = W a + b + a
+        Z += P;
+        Z_abs += P_abs;
     }
 }
 
-void Arrangement::refine_layer(int l) {
-    next_maps(net_.layers[l], l - 1, ws_.spare);
-    ws_.spare.layer = l;
-    std::swap(ws_.maps, ws_.spare);
-    maps_layer_ = l;
-    face_box_.resize(face_he_.size());
-    for (int f = 0; f < static_cast<int>(face_map_.size()); ++f) {
-        face_map_[f] = f;
-        update_box(f);
+void Arrangement::refine(int l, const std::vector<int>& faces) {
+    // Blocks small enough that a block's maps and inputs stay in cache (256 faces of a 128-wide layer: 1.5 MB).
+    constexpr size_t block = 256;
+    for (size_t b0 = 0; b0 < faces.size(); b0 += block) {
+        std::vector<int>& mine = ws_.level_faces[l];
+        mine.assign(faces.begin() + b0, faces.begin() + std::min(faces.size(), b0 + block));
+        LayerMaps& maps = ws_.level[l];
+        next_maps(net_.layers[l], l - 1, mine, maps);
+        maps.layer = l;
+        for (size_t k = 0; k < mine.size(); ++k) face_map_[mine[k]] = static_cast<int>(k);
+        for (int j = 0; j < maps.n; ++j) split_by({&maps, j, -1}, layer_offset_[l] + j, /*zero_bit=*/0, mine);
+        per_layer_[l] += static_cast<int64_t>(mine.size());
+        if (l + 1 < net_.n_hidden_layers()) refine(l + 1, mine);
+        else append_output_maps(mine);
     }
-    for (int j = 0; j < maps_.n; ++j) {
-        const int g = layer_offset_[l] + j;
-        neuron_lines_[g] = polylines(split_by({&maps_, j, -1}, g, /*zero_bit=*/0));
-    }
-    per_layer_.push_back(static_cast<int64_t>(face_he_.size()));
 }
 
-void Arrangement::compute_output_maps() {
-    next_maps(net_.layers.back(), maps_layer_, out_);
-    out_.layer = net_.n_hidden_layers();
-    for (int f = 0; f < static_cast<int>(face_map_.size()); ++f) face_map_[f] = f;
+// The logits' maps of the deepest block's faces, appended to out_ at each face's index.
+void Arrangement::append_output_maps(const std::vector<int>& faces) {
+    LayerMaps& block = ws_.out_block;
+    next_maps(net_.layers.back(), net_.n_hidden_layers() - 1, faces, block);
+    const int k = out_.n;
+    out_.theta = block.theta;
+    out_.eta = block.eta;
+    out_.n_maps = static_cast<int>(face_he_.size());
+    out_.Z.resize(size_t(3) * k * out_.n_maps);
+    out_.Z_abs.resize(out_.Z.size());
+    for (int m = 0; m < block.n_maps; ++m)
+        for (int j = 0; j < k; ++j)
+            for (int c = 0; c < 3; ++c) {
+                out_.Z[out_.at(faces[m], j, c)] = block.z(m, j, c);
+                out_.Z_abs[out_.at(faces[m], j, c)] = block.z_abs(m, j, c);
+            }
 }
 
 // The decision boundary: the mesh is refined further by the output ties (two classes: the decision value z1 - z0,
@@ -488,8 +527,10 @@ std::vector<Polyline> Arrangement::decision_boundary() {
                                                     : std::array<int, 2>{0, -2});
     }
     constexpr uint8_t zero = 2;  // tie bits: 1 row > minus, 0 row < minus, 2 equal on the whole face
+    std::vector<int> faces(face_he_.size());
+    for (size_t f = 0; f < faces.size(); ++f) faces[f] = face_map_[f] = static_cast<int>(f);
     for (size_t t = 0; t < ties.size(); ++t)
-        split_by({&out_, ties[t][0], ties[t][1]}, n_neurons_ + static_cast<int>(t), zero);
+        split_by({&out_, ties[t][0], ties[t][1]}, n_neurons_ + static_cast<int>(t), zero, faces);
     auto predicted = [&](int f) {
         const uint8_t* tie = &bits_[size_t(f) * stride_ + n_neurons_];
         if (net_.head != Head::softmax) return int(tie[0] == 1);
@@ -597,7 +638,7 @@ Geometry Arrangement::result(const GeometryOptions& options) {
     }
     for (int l = 0; l < net_.n_hidden_layers(); ++l)
         for (int j = 0; j < net_.layers[l].n_out(); ++j)
-            g.neurons.push_back({l + 1, j + 1, std::move(neuron_lines_[layer_offset_[l] + j])});
+            g.neurons.push_back({l + 1, j + 1, polylines(segments_[layer_offset_[l] + j])});
     g.decision_boundary = decision_boundary();  // last: it refines the mesh further
     g.n_decisions = n_decisions_;
     g.n_exact_decisions = exact_.n_exact;
@@ -610,8 +651,7 @@ Geometry exact_geometry(const Network& net, const GeometryOptions& options) {
     check_scale(net);
     thread_local Workspace ws;
     Arrangement mesh(net, ws);
-    for (int l = 0; l < net.n_hidden_layers(); ++l) mesh.refine_layer(l);
-    mesh.compute_output_maps();
+    mesh.refine(0, {0});
     return mesh.result(options);
 }
 

@@ -95,6 +95,7 @@ struct Workspace {
     LayerMaps out, out_block;        // output maps of every face (by_map); of one block before they are appended
     std::vector<double> P, P_abs;    // (3 #faces in a block, n_in), column-major: a layer's input maps
     std::vector<int> map_line;       // #maps: line index of the function being split by on each map, -1 not yet
+    std::vector<int> face_pos, order, ref_face, ref_pos, map_row;  // block scratch: places, rank-1 references
     std::vector<int> cyc, zero_edges;  // half-edges of the face being refined; those with both ends on the zero set
 };
 
@@ -148,8 +149,10 @@ private:
     void split_face(int f, const std::vector<int>& cyc, int g, int line);
     bool certainly_one_sign(int f, const Line& a) const;
     void update_box(int f);
-    void next_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, LayerMaps& out);
-    void append_output_maps(const std::vector<int>& faces);
+    void next_maps(const DenseLayer& L, int prev_layer, std::vector<int>& faces, LayerMaps& out);
+    int rank_one_faces(int prev_layer, std::vector<int>& faces);
+    void group_by_map(std::vector<int>& faces, const LayerMaps& maps);
+    void append_output_maps(std::vector<int>& faces);
     std::vector<Polyline> decision_boundary();
     void linear_regions(std::vector<int>& linear_id, int64_t& n_linear);
     std::vector<Polyline> polylines(const std::vector<KeySegment>& segments) const;
@@ -426,8 +429,10 @@ std::vector<Polyline> Arrangement::polylines(const std::vector<KeySegment>& segm
 // Error bound (Higham, ch. 3): a dot product of length n_in + 2 adds at most gamma_{n_in+2} of its magnitude, the
 // slope one rounding, and the input's error passes through |W|: theta grows by (n_in + 4) u per layer (doubled
 // for safety), and eta (underflow) by the absolute row sums of |W|.
-void Arrangement::next_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, LayerMaps& out) {
+void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int>& faces, LayerMaps& out) {
     const int nb = static_cast<int>(faces.size()), n_in = L.n_in(), n = L.n_out();
+    // Faces [0, n_dense) by one matrix product; the rest from their reference face by rank-1 corrections.
+    const int n_dense = prev_layer >= 0 && !L.residual ? rank_one_faces(prev_layer, faces) : nb;
     const double theta = prev_layer >= 0 ? ws_.level[prev_layer].theta : 0.0;
     const double eta = prev_layer >= 0 ? ws_.level[prev_layer].eta : 0.0;
     out.n = n;
@@ -438,27 +443,32 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, const std::vect
               4 * (n_in + 4) * DBL_TRUE_MIN;
     out.Z.resize(size_t(3) * nb * n);
     out.Z_abs.resize(out.Z.size());
-    Eigen::Map<Eigen::MatrixXd> Z(out.Z.data(), 3 * nb, n), Z_abs(out.Z_abs.data(), 3 * nb, n);
-    ws_.P.resize(size_t(3) * nb * n_in);
+    Eigen::Map<Eigen::MatrixXd> Z_all(out.Z.data(), 3 * nb, n), Z_abs_all(out.Z_abs.data(), 3 * nb, n);
+    auto Z = Z_all.topRows(3 * n_dense);
+    auto Z_abs = Z_abs_all.topRows(3 * n_dense);
+    ws_.P.resize(size_t(3) * n_dense * n_in);
     ws_.P_abs.resize(ws_.P.size());
-    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), 3 * nb, n_in), P_abs(ws_.P_abs.data(), 3 * nb, n_in);
+    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), 3 * n_dense, n_in), P_abs(ws_.P_abs.data(), 3 * n_dense, n_in);
     if (prev_layer < 0) {
         P.setZero();
-        for (int k = 0; k < nb; ++k) P(3 * k, 0) = P(3 * k + 1, 1) = 1;
+        for (int k = 0; k < n_dense; ++k) P(3 * k, 0) = P(3 * k + 1, 1) = 1;
         P_abs = P;
     } else {  // row block k of P: face k's input maps, each neuron's map times its slope there
         const LayerMaps& prev = ws_.level[prev_layer];
         const Activation act = net_.layers[prev_layer].activation;
-        const size_t from_rows = size_t(3) * prev.n_maps, to_rows = size_t(3) * nb;
-        for (int k = 0; k < nb; ++k) {
-            const uint8_t* bits = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
-            const double *z = &prev.Z[size_t(3) * face_map_[faces[k]]], *z_abs = &prev.Z_abs[size_t(3) * face_map_[faces[k]]];
-            double *p = &ws_.P[size_t(3) * k], *p_abs = &ws_.P_abs[size_t(3) * k];
-            for (int i = 0; i < n_in; ++i) {
-                const double s = slope(act, bits[i]);
+        const size_t from_rows = size_t(3) * prev.n_maps, to_rows = size_t(3) * n_dense;
+        ws_.map_row.resize(n_dense);  // where each face's map starts in the previous layer's maps
+        for (int k = 0; k < n_dense; ++k) ws_.map_row[k] = 3 * face_map_[faces[k]];
+        const size_t bits0 = layer_offset_[prev_layer];
+        for (int i = 0; i < n_in; ++i) {  // column by column, so that P and the maps are read and written in order
+            const double *z = &prev.Z[i * from_rows], *z_abs = &prev.Z_abs[i * from_rows];
+            double *p = &ws_.P[i * to_rows], *p_abs = &ws_.P_abs[i * to_rows];
+            for (int k = 0; k < n_dense; ++k) {
+                const double s = slope(act, bits_[size_t(faces[k]) * stride_ + bits0 + i]);
+                const int m = ws_.map_row[k];
                 for (int c = 0; c < 3; ++c) {
-                    p[i * to_rows + c] = s * z[i * from_rows + c];
-                    p_abs[i * to_rows + c] = s * z_abs[i * from_rows + c];
+                    p[3 * k + c] = s * z[m + c];
+                    p_abs[3 * k + c] = s * z_abs[m + c];
                 }
             }
         }
@@ -466,7 +476,7 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, const std::vect
     Z.noalias() = P * L.W.transpose();
     Z_abs.noalias() = P_abs * L.W.cwiseAbs().transpose();
     for (int j = 0; j < n; ++j)
-        for (int k = 0; k < nb; ++k) {
+        for (int k = 0; k < n_dense; ++k) {
             Z(3 * k + 2, j) += L.b(j);
             Z_abs(3 * k + 2, j) += std::abs(L.b(j));
         }
@@ -474,6 +484,87 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, const std::vect
         Z += P;
         Z_abs += P_abs;
     }
+    if (n_dense == nb) return;
+    // Face k differs from its reference r only in the slopes of a few neurons i of the previous layer (the lines
+    // crossing their common map): z_k = z_r + W[:, i] (s_k(i) - s_r(i)) M_i for each, added as two terms, with
+    // their magnitudes added to |terms|. The sum then has at most n_in + 2 + 2 (n_in / 8) terms, within the
+    // gamma bound that theta allows for (2 (n_in + 4) u).
+    const LayerMaps& prev = ws_.level[prev_layer];
+    const Activation act = net_.layers[prev_layer].activation;
+    Eigen::MatrixXd t(n, 3), t_abs(n, 3);  // face k's maps, transposed so that each correction is contiguous
+    for (int k = n_dense; k < nb; ++k) {
+        const int r = ws_.ref_pos[k];
+        t = Z_all.middleRows(3 * r, 3).transpose();
+        t_abs = Z_abs_all.middleRows(3 * r, 3).transpose();
+        const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
+        const uint8_t* br = &bits_[size_t(faces[r]) * stride_ + layer_offset_[prev_layer]];
+        const int m = face_map_[faces[k]];
+        for (int i = 0; i < n_in; ++i) {
+            if (bk[i] == br[i]) continue;
+            for (const double s : {slope(act, bk[i]), -slope(act, br[i])}) {
+                if (s == 0) continue;
+                for (int c = 0; c < 3; ++c) {
+                    const double v = s * prev.z(m, i, c), v_abs = std::abs(s) * prev.z_abs(m, i, c);
+                    t.col(c) += L.W.col(i) * v;
+                    t_abs.col(c) += L.W.col(i).cwiseAbs() * v_abs;
+                }
+            }
+        }
+        Z_all.middleRows(3 * k, 3) = t.transpose();
+        Z_abs_all.middleRows(3 * k, 3) = t_abs.transpose();
+    }
+}
+
+// Reorders `faces` (grouped by map, each group led by its reference face: group_by_map) so that the faces whose
+// maps need a product come first, and returns how many; the others, which differ from their group's reference in
+// at most n_in / 8 neurons of the previous layer, get ws_.ref_pos (the reference's new place).
+int Arrangement::rank_one_faces(int prev_layer, std::vector<int>& faces) {
+    const LayerMaps& prev = ws_.level[prev_layer];
+    const int nb = static_cast<int>(faces.size()), n_in = net_.layers[prev_layer].n_out();
+    ws_.face_pos.resize(face_he_.size());
+    for (int k = 0; k < nb; ++k) ws_.face_pos[faces[k]] = k;
+    auto ref_in_block = [&](int f) {  // the reference face of f's map when it is in this block, else -1
+        const int r = prev.map_face[face_map_[f]], k = ws_.face_pos[r];
+        return k < nb && faces[k] == r ? r : -1;
+    };
+    auto n_differ = [&](int f, int r) {
+        const uint8_t *a = &bits_[size_t(f) * stride_ + layer_offset_[prev_layer]], *b = &bits_[size_t(r) * stride_ + layer_offset_[prev_layer]];
+        int d = 0;
+        for (int i = 0; i < n_in; ++i) d += a[i] != b[i];
+        return d;
+    };
+    std::vector<int>& order = ws_.order;
+    order.clear();
+    ws_.ref_face.assign(nb, -1);  // each face's reference, -1 for the dense ones
+    for (int k = 0; k < nb; ++k) {
+        const int f = faces[k], r = ref_in_block(f);
+        if (r < 0 || r == f || n_differ(f, r) > n_in / 8) order.push_back(f);
+        else ws_.ref_face[k] = r;
+    }
+    const int n_dense = static_cast<int>(order.size());
+    for (int k = 0; k < n_dense; ++k) ws_.face_pos[order[k]] = k;
+    ws_.ref_pos.assign(nb, -1);
+    for (int k = 0; k < nb; ++k)
+        if (ws_.ref_face[k] >= 0) {
+            ws_.ref_pos[order.size()] = ws_.face_pos[ws_.ref_face[k]];
+            order.push_back(faces[k]);
+        }
+    faces.swap(order);
+    return n_dense;
+}
+
+// Groups the block's faces by the map they descend from, each group led by the map's own face (the reference for
+// rank-1 updates of the next layer's maps).
+void Arrangement::group_by_map(std::vector<int>& faces, const LayerMaps& maps) {
+    std::vector<int> start(maps.n_maps + 1, 0);
+    for (int f : faces) ++start[face_map_[f] + 1];
+    for (int m = 0; m < maps.n_maps; ++m) start[m + 1] += start[m];
+    std::vector<int>& order = ws_.order;
+    order.resize(faces.size());
+    for (int m = 0; m < maps.n_maps; ++m) order[start[m]++] = maps.map_face[m];
+    for (int f : faces)
+        if (f != maps.map_face[face_map_[f]]) order[start[face_map_[f]]++] = f;
+    faces.swap(order);
 }
 
 void Arrangement::refine(int l, const std::vector<int>& faces) {
@@ -488,13 +579,14 @@ void Arrangement::refine(int l, const std::vector<int>& faces) {
         for (size_t k = 0; k < mine.size(); ++k) face_map_[mine[k]] = static_cast<int>(k);
         for (int j = 0; j < maps.n; ++j) split_by({&maps, j, -1}, layer_offset_[l] + j, /*zero_bit=*/0, mine);
         per_layer_[l] += static_cast<int64_t>(mine.size());
+        group_by_map(mine, maps);
         if (l + 1 < net_.n_hidden_layers()) refine(l + 1, mine);
         else append_output_maps(mine);
     }
 }
 
 // The logits' maps of the deepest block's faces, appended to out_ at each face's index.
-void Arrangement::append_output_maps(const std::vector<int>& faces) {
+void Arrangement::append_output_maps(std::vector<int>& faces) {
     LayerMaps& block = ws_.out_block;
     next_maps(net_.layers.back(), net_.n_hidden_layers() - 1, faces, block);
     const int k = out_.n;

@@ -83,9 +83,13 @@ int main(int argc, char** argv) {
             return 1;
         }
         const auto& r = j1["runs"][0];
-        std::printf("check: 1 and 2 threads agree; final regions %s, dead %s, copy groups %zu, unmodelled parts %s, events %zu\n",
+        int with_role = 0;
+        for (const auto& role : r["roles"]) with_role += role["feature"].back().get<int>() >= 0;
+        std::printf("check: 1 and 2 threads agree; final regions %s, dead %s, copy groups %zu, unmodelled parts %s, "
+                    "neurons with a role %d, events %zu\n",
                     r["regions"]["activation"].back().dump().c_str(), r["dead"]["n_dead"].back().dump().c_str(),
-                    r["copycat"]["groups"].size(), r["failure"]["unmodelled_at_end"].dump().c_str(), r["events"].size());
+                    r["copycat"]["groups"].size(), r["failure"]["unmodelled_at_end"].dump().c_str(), with_role,
+                    r["events"].size());
         for (int i = 1; i < n; ++i) {
             t1.push_back(seconds_of({&run}, o1, nullptr));
             t2.push_back(seconds_of({&run}, o2, nullptr));

@@ -95,9 +95,9 @@ RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector
     detail::find_copycats(r, work, o);
     detail::find_indecisive(r, work, ctx, o);
     detail::find_symmetry(r, work, ctx, o);
-    detail::find_failure(r, work, ctx, o);
+    detail::find_roles(r, work, nets, ctx, o);
+    detail::find_failure(r, work, ctx, o);  // after roles: where the neurons near a failed part went
     detail::find_loss_drops(r, o);
-    detail::find_roles(r, work, nets);
     // ---- 8. region dynamics
     for (int k = 0; k < n; ++k) {
         const auto& c = work[k].g.counts;

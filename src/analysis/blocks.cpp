@@ -60,11 +60,14 @@ SegmentIndex::SegmentIndex(std::vector<Segment> segments) : segs_(std::move(segm
 int SegmentIndex::cell_x(double x) const { return std::clamp(static_cast<int>((x - x0_) / cell_), 0, n_ - 1); }
 int SegmentIndex::cell_y(double y) const { return std::clamp(static_cast<int>((y - y0_) / cell_), 0, n_ - 1); }
 
-double SegmentIndex::distance(double px, double py) const {
+double SegmentIndex::distance(double px, double py, int* which) const {
     if (segs_.empty()) return std::numeric_limits<double>::infinity();
     if (segs_.size() <= 16) {
         double best = std::numeric_limits<double>::infinity();
-        for (const Segment& s : segs_) best = std::min(best, point_segment_distance(px, py, s));
+        for (size_t i = 0; i < segs_.size(); ++i) {
+            const double d = point_segment_distance(px, py, segs_[i]);
+            if (d < best) best = d, which && (*which = static_cast<int>(i));
+        }
         return best;
     }
     // Search rings of cells around the point's (clamped) cell until the ring is farther than the best found.
@@ -80,8 +83,10 @@ double SegmentIndex::distance(double px, double py) const {
             const bool edge_row = r == cy - ring || r == cy + ring;
             for (int c = cx - ring; c <= cx + ring; c += edge_row ? 1 : 2 * ring) {
                 if (c >= 0 && c < n_)
-                    for (int i : cells_[static_cast<size_t>(r) * n_ + c])
-                        best = std::min(best, point_segment_distance(px, py, segs_[i]));
+                    for (int i : cells_[static_cast<size_t>(r) * n_ + c]) {
+                        const double d = point_segment_distance(px, py, segs_[i]);
+                        if (d < best) best = d, which && (*which = i);
+                    }
                 if (ring == 0) break;
             }
         }

@@ -26,6 +26,22 @@ ThresholdSweep sweep(std::string detector, std::string parameter, const std::vec
     return s;
 }
 
+/// A sweep whose detector names its findings: counts per value, the findings made at every value (stable) and
+/// at some only; stable when the named sets agree.
+ThresholdSweep named_sweep(std::string detector, std::string parameter, const std::vector<double>& values,
+                           const std::function<std::vector<std::string>(double)>& find) {
+    ThresholdSweep s{std::move(detector), std::move(parameter), values, {}, true, {}, {}};
+    std::map<std::string, size_t> seen;  // finding -> at how many values
+    for (double v : values) {
+        const auto found = find(v);
+        s.findings.push_back(static_cast<int>(found.size()));
+        for (const auto& f : found) ++seen[f];
+    }
+    for (const auto& [f, count] : seen) (count == values.size() ? s.stable_findings : s.unstable_findings).push_back(f);
+    s.stable = s.unstable_findings.empty();
+    return s;
+}
+
 double span_of(const RunAnalysis& r) {
     return r.iterations.empty() ? 0.0 : static_cast<double>(r.iterations.back() - r.iterations.front());
 }
@@ -60,16 +76,27 @@ std::string fmt(double v, int digits) {
 void find_dead(RunAnalysis& r, const std::vector<SnapshotWork>& work, const AnalysisOptions& o, bool can_die) {
     std::vector<std::vector<NeuronState>> states;
     for (const auto& w : work) states.push_back(w.states);
-    auto deaths = [&](double min_stay) {
+    // The sweep names what the report says of each neuron: dead at the end (since the iteration its last death
+    // began), came back after a death, died during training (after snapshot 0). Raw counts of deaths and returns
+    // are not stable by nature: early in a log-spaced schedule a state lasting iterations 20..20000 of 1.28M is 1.6%
+    // of training, inside any range of min_stay.
+    const std::string dead_word = can_die ? "dead" : "no sign change";
+    auto findings = [&](double min_stay) {
         DeadOptions d = o.dead;
         d.min_stay = min_stay;
         const DeadReport rep = dead_timeline(states, r.neuron_ids, d, r.iterations);
-        int n = 0;
-        for (const auto& nr : rep.neurons) n += nr.n_deaths + static_cast<int>(nr.returns.size());
-        return n;
+        std::vector<std::string> out;
+        for (const auto& nr : rep.neurons) {
+            const std::string who = neuron_label(nr.id);
+            if (nr.final_state == NeuronState::dead)
+                out.push_back(who + " " + dead_word + " at the end (since iteration " + std::to_string(r.iterations[std::max(nr.died_at, 0)]) + ")");
+            if (nr.came_back) out.push_back(who + (can_die ? " came back" : " changed sign again"));
+            if (!nr.deaths.empty() && nr.deaths.back() > 0) out.push_back(who + (can_die ? " died during training" : " lost its sign change"));
+        }
+        return out;
     };
-    r.sweeps.push_back(sweep(can_die ? "dead" : "no sign change", "dead.min_stay (deaths + returns)",
-                             {o.dead.min_stay / 2, o.dead.min_stay, std::min(1.0, 2 * o.dead.min_stay)}, deaths));
+    r.sweeps.push_back(named_sweep(dead_word, "dead.min_stay (named findings per neuron)",
+                                   {o.dead.min_stay / 2, o.dead.min_stay, std::min(1.0, 2 * o.dead.min_stay)}, findings));
     r.dead = dead_timeline(std::move(states), r.neuron_ids, o.dead, r.iterations);
     r.dead.exact = r.exact;
     r.dead.can_die = can_die;
@@ -350,6 +377,11 @@ void find_failure(RunAnalysis& r, const std::vector<SnapshotWork>& work, const C
     r.failure.n_small_parts = ctx.has_parts ? n_comp - static_cast<int>(ctx.parts.size()) : 0;
     int32_t max_label = 0;
     for (int32_t v : ctx.raster) max_label = std::max(max_label, v);
+    auto part_name = [&](size_t p, const TargetPart& t) {
+        const std::string colour = max_label <= 1 ? (t.label ? "white" : "black") : "class " + std::to_string(t.label);
+        return "part " + std::to_string(p + 1) + " (" + colour + ", " + std::to_string(t.n_pixels) + " px at " + fmt(t.cx, 2) +
+               "," + fmt(t.cy, 2) + ")";
+    };
     auto unmodelled = [&](double margin) {
         int count = 0;
         for (size_t p = 0; p < ctx.parts.size(); ++p) count += work.back().part_score[p] < 0.5 + margin;
@@ -373,31 +405,25 @@ void find_failure(RunAnalysis& r, const std::vector<SnapshotWork>& work, const C
             if (!t.rows.empty() && t.rows.back()[0] == row && t.rows.back()[2] == col - 1) t.rows.back()[2] = col;
             else t.rows.push_back({row, col, col});
         }
-        const std::string colour = max_label <= 1 ? (t.label ? "white" : "black") : "class " + std::to_string(t.label);
-        const std::string what = "part " + std::to_string(p + 1) + " (" + colour + ", " + std::to_string(t.n_pixels) +
-                                 " px at " + fmt(t.cx, 2) + "," + fmt(t.cy, 2) + ")";
+        const std::string what = part_name(p, t);
         if (t.modelled_at_end) {
             add_event(r, t.modelled_since, "part_modelled", {}, what + " is modelled (balanced accuracy " +
                                                                     fmt(t.score[t.modelled_since], 2) + ", a constant prediction gets 0.5)");
-        } else {
-            // GINN section 10: which neurons were nearest to the part, and where they were at the start.
-            Eigen::MatrixXd c(1, 2);
-            c << t.cx, t.cy;
-            std::vector<std::pair<double, int>> near;
-            for (size_t i = 0; i < r.neuron_ids.size(); ++i)
-                near.push_back({distance_to_polylines(c, work.back().g.neurons[i].polylines)(0), static_cast<int>(i)});
-            std::sort(near.begin(), near.end());
-            for (size_t j = 0; j < near.size() && j < 3 && std::isfinite(near[j].first); ++j) {
-                t.nearest.push_back(r.neuron_ids[near[j].second]);
-                t.nearest_end.push_back(near[j].first);
-                t.nearest_start.push_back(distance_to_polylines(c, work.front().g.neurons[near[j].second].polylines)(0));
-            }
-            std::string text = what + (t.first_modelled < 0 ? " is never modelled" : " is lost") + " (balanced accuracy " +
-                               fmt(t.score.back(), 2) + " at the end, part accuracy " + fmt(t.accuracy.back(), 2) + ")";
-            if (!t.nearest.empty()) text += "; nearest boundaries: " + names(t.nearest);
-            add_event(r, n - 1, t.first_modelled < 0 ? "part_never_modelled" : "part_lost", t.nearest, text);
         }
         r.failure.parts.push_back(std::move(t));
+    }
+    // GINN section 10: which neurons came nearest to each part not modelled at the end, and where they went.
+    find_nearest_to_parts(r, work, ctx, o);
+    for (size_t p = 0; p < r.failure.parts.size(); ++p) {
+        const TargetPart& t = r.failure.parts[p];
+        if (t.modelled_at_end) continue;
+        std::string text = part_name(p, t) + (t.first_modelled < 0 ? " is never modelled" : " is lost") + " (balanced accuracy " +
+                           fmt(t.score.back(), 2) + " at the end, part accuracy " + fmt(t.accuracy.back(), 2) + ")";
+        for (size_t j = 0; j < t.nearest.size(); ++j)
+            text += (j ? "; " : "; nearest neurons: ") + neuron_label(t.nearest[j]) + " came within " + fmt(t.nearest_distance[j][t.nearest_at[j]], 2) +
+                    " at iteration " + std::to_string(r.iterations[t.nearest_at[j]]) + ", ends " + t.nearest_went[j] +
+                    (std::isfinite(t.nearest_end[j]) ? ", " + fmt(t.nearest_end[j], 2) + " away" : " (no boundary)");
+        add_event(r, n - 1, t.first_modelled < 0 ? "part_never_modelled" : "part_lost", t.nearest, text);
     }
 }
 
@@ -431,23 +457,6 @@ void find_loss_drops(RunAnalysis& r, const AnalysisOptions& o) {
         add_event(r, d.first, "loss_drop", {},
                   "the loss drops from " + fmt(d.from) + " to " + fmt(d.to) + " (iterations " + std::to_string(r.iterations[d.first]) +
                       "-" + std::to_string(r.iterations[d.last]) + ")");
-}
-
-// ---------------------------------------------------------------------------------------------- neuron roles
-
-void find_roles(RunAnalysis& r, const std::vector<SnapshotWork>& work, const std::vector<Network>& nets) {
-    const int n = static_cast<int>(work.size());
-    for (size_t i = 0; i < r.neuron_ids.size(); ++i) {
-        NeuronRole role;
-        role.id = r.neuron_ids[i];
-        const int l = role.id.layer, j = role.id.index - 1;  // its outgoing weights: column j of layer l (0-based)
-        for (int k = 0; k < n; ++k) {
-            role.on_outline.push_back(work[k].on_outline[i]);
-            role.contribution.push_back(nets[k].layers[l].W.col(j).norm() * work[k].active[i]);
-        }
-        role.tracks_since = holds_from(n, [&](int k) { return role.on_outline[k] >= 0.5; });
-        r.roles.push_back(std::move(role));
-    }
 }
 
 }  // namespace ginn::detail

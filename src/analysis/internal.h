@@ -5,6 +5,7 @@
 #include <Eigen/Dense>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "ginn/analysis/analysis.h"
@@ -21,8 +22,8 @@ std::vector<Segment> polyline_segments(const std::vector<Polyline>& polylines);
 class SegmentIndex {
 public:
     explicit SegmentIndex(std::vector<Segment> segments);
-    /// Distance from (px, py) to the nearest segment; +inf without segments.
-    double distance(double px, double py) const;
+    /// Distance from (px, py) to the nearest segment (its index in *which); +inf without segments.
+    double distance(double px, double py, int* which = nullptr) const;
 
 private:
     int cell_x(double x) const;
@@ -57,6 +58,7 @@ struct SnapshotWork {
     std::vector<std::vector<double>> null_dist;  // per null shift: corner_dist of the shifted corners
     std::vector<double> active, on_outline;     // per neuron: active fraction of the grid; share of its boundary on
                                                 // the target's outline (within critical.radius)
+    std::vector<int> feature;                   // per neuron: the target feature its boundary tracks (-1: none)
     struct Copy { int a, b; bool flipped; double disagreement, distance; };
     std::vector<Copy> copies;
     double sym_prediction = 0;
@@ -82,6 +84,9 @@ struct Context {
     std::vector<Part> parts;
     bool has_parts = true;
     std::shared_ptr<const SegmentIndex> outline;  // the target's outline (marching squares), for neuron roles
+    std::vector<TargetFeature> features;          // its edges (cut at the corners), then the corners
+    std::vector<int> segment_edge;                // per outline segment: its edge
+    std::vector<double> edge_length;              // per edge
     std::vector<int> layer_start;       // flat index of each hidden layer's first neuron (+ total at the end)
 };
 
@@ -104,6 +109,35 @@ void find_indecisive(RunAnalysis& r, const std::vector<SnapshotWork>& work, cons
 void find_symmetry(RunAnalysis& r, const std::vector<SnapshotWork>& work, const Context& ctx, const AnalysisOptions& o);
 void find_failure(RunAnalysis& r, const std::vector<SnapshotWork>& work, const Context& ctx, const AnalysisOptions& o);
 void find_loss_drops(RunAnalysis& r, const AnalysisOptions& o);
-void find_roles(RunAnalysis& r, const std::vector<SnapshotWork>& work, const std::vector<Network>& nets);
+
+// (roles.cpp)
+/// The outline cut at the corners (each at its nearest outline vertex within `merge`) into edges "edge 1", ...,
+/// then the corners "corner 1", ... (features' corner_a / corner_b index into the same list).
+std::vector<TargetFeature> target_features(const std::vector<Polyline>& outline, const std::vector<Corner>& corners,
+                                           double merge);
+/// Share of the boundary samples on the outline and the feature the boundary tracks (-1: none; roles options).
+std::pair<double, int> tracked_feature(const std::vector<Eigen::Vector2d>& samples, double boundary_length,
+                                       const Context& ctx);
+void find_roles(RunAnalysis& r, const std::vector<SnapshotWork>& work, const std::vector<Network>& nets,
+                const Context& ctx, const AnalysisOptions& o);
+/// For each part unmodelled at the end: the three neurons that came nearest to its outline and where they went
+/// (needs r.failure, r.dead and r.roles).
+void find_nearest_to_parts(RunAnalysis& r, const std::vector<SnapshotWork>& work, const Context& ctx,
+                           const AnalysisOptions& o);
+
+// ============================================================================================== pictures
+// (pictures.cpp) Small inline SVGs for the HTML report.
+
+struct PictureCurve {
+    std::vector<Polyline> polylines;
+    std::string colour;
+    bool dashed = false;
+};
+/// The run's target outline as an SVG symbol "target<run>", once per run section.
+std::string picture_defs(const RunAnalysis& r, int run);
+/// A 120 px picture of the domain: the target's outline, `part` highlighted (if any), `feature` (an edge or corner,
+/// -1: none) in orange, and the curves on top.
+std::string picture(const RunAnalysis& r, int run, const std::vector<PictureCurve>& curves, const TargetPart* part,
+                    int feature, const std::string& title);
 
 }  // namespace ginn::detail

@@ -1,5 +1,6 @@
 // The analysis report as JSON (format "ginn-analysis", docs/analysis.md) and the viewer's compact findings
 // (format "ginn-findings"). Not the HTML report (report_html.cpp).
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -49,6 +50,7 @@ json options_json(const AnalysisOptions& o) {
             {"failure", {{"min_component_fraction", o.failure.min_component_fraction},
                          {"margin", o.failure.margin}, {"ring", o.failure.ring}}},
             {"loss", {{"min_drop", o.loss.min_drop}}},
+            {"roles", {{"min_share", o.roles.min_share}, {"corner_share", o.roles.corner_share}, {"min_stay", o.roles.min_stay}}},
             {"regions", {{"every", o.regions.every}, {"band", o.regions.band}}},
             {"margins", {{"n_closest", o.margins.n_closest}, {"epsilon", o.margins.epsilon},
                          {"per_point", o.margins.per_point}}},
@@ -56,6 +58,18 @@ json options_json(const AnalysisOptions& o) {
                                   : o.fragile.mode == FragileMode::off ? "off"
                                                                        : "auto"},
                          {"max_brute_force", o.fragile.max_brute_force}, {"max_listed", o.fragile.max_listed}}}};
+}
+
+/// Non-finite distances (no boundary) as null.
+json finite_or_null(const std::vector<double>& v) {
+    json a = json::array();
+    for (double x : v) a.push_back(std::isfinite(x) ? json(x) : json(nullptr));
+    return a;
+}
+json nearest_series(const std::vector<std::vector<double>>& v) {
+    json a = json::array();
+    for (const auto& s : v) a.push_back(finite_or_null(s));
+    return a;
 }
 
 json events_json(const std::vector<Event>& events) {
@@ -137,7 +151,9 @@ json run_json(const RunAnalysis& r) {
                          {"box", {p.x0, p.x1, p.y0, p.y1}}, {"accuracy", p.accuracy},
                          {"score", p.score}, {"first_modelled", p.first_modelled}, {"modelled_since", p.modelled_since},
                          {"modelled_at_end", p.modelled_at_end}, {"nearest", labels(p.nearest)},
-                         {"nearest_end", p.nearest_end}, {"nearest_start", p.nearest_start}});
+                         {"nearest_end", finite_or_null(p.nearest_end)}, {"nearest_start", finite_or_null(p.nearest_start)},
+                         {"nearest_at", p.nearest_at}, {"nearest_went", p.nearest_went},
+                         {"nearest_distance", nearest_series(p.nearest_distance)}});
     json unmodelled = json::array();
     for (size_t p = 0; p < r.failure.parts.size(); ++p)
         if (!r.failure.parts[p].modelled_at_end) unmodelled.push_back(p);
@@ -149,13 +165,26 @@ json run_json(const RunAnalysis& r) {
     json sweeps = json::array();
     for (const auto& s : r.sweeps)
         sweeps.push_back({{"detector", s.detector}, {"parameter", s.parameter}, {"values", s.values},
-                          {"findings", s.findings}, {"stable", s.stable}});
+                          {"findings", s.findings}, {"stable", s.stable}, {"stable_findings", s.stable_findings},
+                          {"unstable_findings", s.unstable_findings}});
     j["sweeps"] = sweeps;
     json roles = json::array();
-    for (const auto& role : r.roles)
+    for (const auto& role : r.roles) {
+        json spans = json::array();
+        for (const auto& sp : role.spans) spans.push_back({{"feature", sp.feature}, {"first", sp.first}, {"last", sp.last}});
         roles.push_back({{"neuron", neuron_label(role.id)}, {"on_outline", role.on_outline},
-                         {"contribution", role.contribution}, {"tracks_since", role.tracks_since}});
+                         {"contribution", role.contribution}, {"tracks_since", role.tracks_since},
+                         {"feature", role.feature}, {"spans", spans}});
+    }
     j["roles"] = roles;
+    json features = json::array();
+    for (const auto& f : r.features) {
+        json points = json::array();
+        for (Eigen::Index i = 0; i < f.points.rows(); ++i) points.push_back({f.points(i, 0), f.points(i, 1)});
+        features.push_back({{"name", f.name}, {"corner", f.corner}, {"x", f.x}, {"y", f.y}, {"corners", {f.corner_a, f.corner_b}},
+                            {"points", points}});
+    }
+    j["features"] = features;
 
     j["regions"] = {{"activation", r.regions.activation}, {"linear", r.regions.linear},
                     {"per_layer", r.regions.per_layer}, {"density_snapshots", r.regions.density_snapshots},

@@ -58,6 +58,9 @@ void validate(const AnalysisOptions& o) {
     check(o.symmetry.margin, 0, 1, "symmetry.margin", "", "how far below 1 the chance-corrected mirror agreement may be");
     check(o.failure.min_component_fraction, 0, 1, "failure.min_component_fraction", "", "fraction of the grid");
     check(o.failure.margin, 0, 0.5, "failure.margin", "--part-margin", "how much a part's accuracy must beat a constant prediction");
+    check(o.roles.min_share, 0, 1, "roles.min_share", "", "share of a boundary on the outline", true);
+    check(o.roles.corner_share, 0, 1, "roles.corner_share", "", "share of the on-outline boundary on the second edge", true);
+    check(o.roles.min_stay, 0, 1, "roles.min_stay", "", "fraction of training a role must hold");
     check(o.regions.every, 0, 1e9, "regions.every", "", "every k-th snapshot; 0 never");
     check(o.regions.band, 0, 1, "regions.band", "", "distance from the decision boundary, domain fraction");
     check(o.margins.n_closest, 0, 1e6, "margins.n_closest", "", "points listed");

@@ -128,6 +128,25 @@ std::string part_picture(const TargetPart& t) {
     return o.str();
 }
 
+/// A copy group's boundaries at the end over the target.
+std::string group_picture(const RunAnalysis& r, int run, const std::vector<NeuronId>& neurons, const std::string& title) {
+    std::vector<detail::PictureCurve> curves;
+    for (size_t j = 0; j < neurons.size(); ++j)
+        for (size_t i = 0; i < r.roles.size(); ++i)
+            if (r.roles[i].id == neurons[j]) curves.push_back({r.roles[i].boundary_end, palette[j % 8], false});
+    return detail::picture(r, run, curves, nullptr, -1, title);
+}
+
+/// A failed part highlighted, with its nearest neurons when they came nearest (dashed) and at the end (solid).
+std::string failed_part_picture(const RunAnalysis& r, int run, const TargetPart& t) {
+    std::vector<detail::PictureCurve> curves;
+    for (size_t j = 0; j < t.nearest.size(); ++j) {
+        curves.push_back({t.nearest_then_boundary[j], palette[j % 8], true});
+        curves.push_back({t.nearest_end_boundary[j], palette[j % 8], false});
+    }
+    return detail::picture(r, run, curves, &t, -1, "the part (pink) and the neurons nearest to it");
+}
+
 std::string link(const AnalysisOptions& o, int run, int snapshot, const std::vector<NeuronId>& neurons,
                  const std::string& text) {
     return "<a href=\"" + html_escape(o.viewer + "#" + viewer_fragment(run, snapshot, neurons)) + "\">" + html_escape(text) + "</a>";
@@ -139,12 +158,56 @@ std::string labels(const std::vector<NeuronId>& ids) {
     return s;
 }
 
+/// Neuron roles: which edge or corner each neuron tracks over training, with pictures, and its contribution.
+std::string roles_section(const RunAnalysis& r, int ri, const AnalysisOptions& o, const Axis& axis) {
+    const int n = static_cast<int>(r.iterations.size());
+    std::vector<const NeuronRole*> by;
+    for (const auto& role : r.roles) by.push_back(&role);
+    std::stable_sort(by.begin(), by.end(), [](auto* a, auto* b) { return a->contribution.back() > b->contribution.back(); });
+    std::ostringstream h;
+    h << "<h3>Neuron roles over training</h3><p class='meta'>The target's outline is cut at its " << r.critical.corners.size()
+      << " corners into " << r.features.size() - r.critical.corners.size() << " edges. A neuron tracks an edge when the part of "
+         "its boundary within " << num(o.critical.radius) << " of that edge is at least " << num(o.roles.min_share)
+      << " of the shorter of the two; the corner between two edges when it also runs along the neighbour. A role counts "
+         "once held " << num(100 * o.roles.min_stay) << "% of training. Contribution: norm of the outgoing weights times "
+         "the active fraction of the domain (<i>grid</i>). Ten largest contributions at the end, then every other neuron "
+         "that held a role.</p><table><tr><th>neuron</th><th>at the end</th><th>roles over training (iterations)</th>"
+         "<th>contribution: start, largest, end</th><th>on the outline at the end</th></tr>";
+    for (size_t i = 0; i < by.size(); ++i) {
+        const NeuronRole& role = *by[i];
+        bool had_role = false;
+        for (const auto& sp : role.spans) had_role = had_role || sp.feature >= 0;
+        if (i >= 10 && !had_role) continue;
+        std::string history;
+        for (const auto& sp : role.spans)
+            history += (history.empty() ? "" : " &rarr; ") + (sp.feature < 0 ? std::string("none") : html_escape(r.features[sp.feature].name)) +
+                       " (" + std::to_string(r.iterations[sp.first]) + "&ndash;" + std::to_string(r.iterations[sp.last]) + ")";
+        const int end_feature = role.feature.empty() ? -1 : role.feature.back();
+        h << "<tr><td>" << link(o, ri, n - 1, {role.id}, neuron_label(role.id)) << "</td><td>"
+          << detail::picture(r, ri, {{role.boundary_end, "#1f77b4", false}}, nullptr, end_feature,
+                             neuron_label(role.id) + " at the end" + (end_feature >= 0 ? ", tracking " + r.features[end_feature].name : ""))
+          << "</td><td>" << history << "</td><td>" << num(role.contribution.front()) << ", "
+          << num(*std::max_element(role.contribution.begin(), role.contribution.end())) << ", " << num(role.contribution.back())
+          << "</td><td>" << num(100 * role.on_outline.back(), 3) << "%</td></tr>";
+    }
+    h << "</table><div class='plots'>";
+    std::vector<Series> top;
+    for (size_t i = 0; i < by.size() && i < 6; ++i) top.push_back({neuron_label(by[i]->id), by[i]->contribution, {}});
+    h << chart("contribution of the six largest at the end", "|w_out| x active fraction", top, axis);
+    std::vector<double> n_roles(static_cast<size_t>(n), 0.0);
+    for (const auto& role : r.roles)
+        for (int k = 0; k < n; ++k) n_roles[k] += role.feature[k] >= 0;
+    h << chart("neurons tracking an edge or corner", "neurons", {{"tracking", n_roles, {}}}, axis);
+    h << "</div>";
+    return h.str();
+}
+
 std::string run_section(const AnalysisReport& rep, int ri) {
     const RunAnalysis& r = rep.runs[ri];
     const AnalysisOptions& o = rep.options;
     const int n = static_cast<int>(r.iterations.size());
     std::ostringstream h;
-    h << "<section><h2 id='run" << ri << "'>Run " << ri << ": " << html_escape(r.name) << "</h2>";
+    h << "<section><h2 id='run" << ri << "'>Run " << ri << ": " << html_escape(r.name) << "</h2>" << detail::picture_defs(r, ri);
     h << "<p class='meta'>seed " << r.seed << " · " << n << " snapshots (iterations 0–"
       << (n ? r.iterations.back() : 0) << ") · geometry " << (r.exact ? "exact" : "approximate (smooth activations)")
       << " · analysed in " << num(r.seconds) << " s</p>";
@@ -183,6 +246,8 @@ std::string run_section(const AnalysisReport& rep, int ri) {
     for (size_t g = 0; g < r.copycat.groups.size(); ++g)
         h << (g ? "; " : "") << "group " << link(o, ri, n - 1, r.copycat.groups[g].neurons, labels(r.copycat.groups[g].neurons))
           << " (since iteration " << r.iterations[r.copycat.groups[g].since] << ")";
+    for (const auto& g : r.copycat.groups)
+        h << group_picture(r, ri, g.neurons, labels(g.neurons) + " at the end");
     int n_comp = 0;
     for (const auto& p : r.copycat.complementary) n_comp += p.since >= 0;
     h << ". Complementary pairs (same line, opposite sides; not copies): " << n_comp << ".</li>";
@@ -205,16 +270,21 @@ std::string run_section(const AnalysisReport& rep, int ri) {
         for (size_t p = 0; p < r.failure.parts.size(); ++p) {
             const auto& t = r.failure.parts[p];
             if (t.modelled_at_end) continue;
-            h << "<div class='lost'>" << part_picture(t) << "<span class='bad'>Part " << p + 1 << " (" << t.n_pixels
+            h << "<div class='lost'>" << failed_part_picture(r, ri, t) << "<span class='bad'>Part " << p + 1 << " (" << t.n_pixels
               << " px at " << num(t.cx, 2) << ", " << num(t.cy, 2) << ") is " << (t.first_modelled < 0 ? "never modelled" : "lost")
               << "</span>: balanced accuracy " << num(t.score.back(), 2) << ", accuracy on the part itself "
               << num(t.accuracy.back(), 2) << ".";
             if (!t.nearest.empty()) {
-                h << " Nearest boundaries at the end: ";
+                h << " The neurons that came nearest (mean distance of the nearest quarter of the boundary to the part, "
+                     "<i>grid</i>; dashed: then, solid: at the end): ";
                 for (size_t j = 0; j < t.nearest.size(); ++j)
-                    h << (j ? ", " : "") << neuron_label(t.nearest[j]) << " (" << num(t.nearest_end[j], 2) << "; "
-                      << (std::isfinite(t.nearest_start[j]) ? num(t.nearest_start[j], 2) : "no boundary") << " at the start)";
-                h << " " << link(o, ri, n - 1, t.nearest, "view");
+                    h << (j ? "; " : "") << "<span style='color:" << palette[j % 8] << "'>&#9632;</span> "
+                      << link(o, ri, t.nearest_at[j], {t.nearest[j]}, neuron_label(t.nearest[j])) << " came within "
+                      << num(t.nearest_distance[j][t.nearest_at[j]], 2) << " at iteration " << r.iterations[t.nearest_at[j]]
+                      << " (" << (std::isfinite(t.nearest_start[j]) ? num(t.nearest_start[j], 2) : "no boundary")
+                      << " at the start) and ends " << html_escape(t.nearest_went[j]) << ", "
+                      << (std::isfinite(t.nearest_end[j]) ? num(t.nearest_end[j], 2) + " away" : "without a boundary");
+                h << ". " << link(o, ri, n - 1, t.nearest, "view at the end");
             }
             h << "</div>";
         }
@@ -249,6 +319,15 @@ std::string run_section(const AnalysisReport& rep, int ri) {
             h << "<tr" << (sw.stable ? "" : " class='bad'") << "><td>" << html_escape(sw.detector) << "</td><td>"
               << html_escape(sw.parameter) << "</td><td>" << values << "</td><td>" << findings << "</td><td>"
               << (sw.stable ? "yes" : "no") << "</td></tr>";
+            if (!sw.stable_findings.empty() || !sw.unstable_findings.empty()) {
+                auto list = [](const std::vector<std::string>& v) {
+                    std::string out;
+                    for (size_t i = 0; i < v.size(); ++i) out += (i ? "; " : "") + html_escape(v[i]);
+                    return out.empty() ? std::string("none") : out;
+                };
+                h << "<tr><td colspan='5' class='meta'>stable at every value: " << list(sw.stable_findings)
+                  << "<br><span class='bad'>at some values only: " << list(sw.unstable_findings) << "</span></td></tr>";
+            }
         }
         h << "</table>";
     }
@@ -333,22 +412,7 @@ std::string run_section(const AnalysisReport& rep, int ri) {
           << "</td><td>" << link(o, ri, ind.jumps[0].step, {ind.id}, "before") << " · "
           << link(o, ri, ind.jumps[0].step + 1, {ind.id}, "after") << "</td></tr>";
     h << "</table>";
-    // Roles: the neurons contributing most at the end, and whether they trace the target's outline.
-    if (!r.roles.empty()) {
-        std::vector<const NeuronRole*> by;
-        for (const auto& role : r.roles) by.push_back(&role);
-        std::sort(by.begin(), by.end(), [](auto* a, auto* b) { return a->contribution.back() > b->contribution.back(); });
-        h << "<h3>Neuron roles at the end</h3><p class='meta'>Contribution: norm of the outgoing weights times the "
-             "active fraction of the domain (<i>grid</i>); on the outline: share of the boundary within "
-          << num(o.critical.radius) << " of the target's outline.</p><table><tr><th>neuron</th><th>contribution</th>"
-             "<th>on the outline</th><th>traces the outline since</th></tr>";
-        for (size_t i = 0; i < by.size() && i < 10; ++i)
-            h << "<tr><td>" << link(o, ri, n - 1, {by[i]->id}, neuron_label(by[i]->id)) << "</td><td>"
-              << num(by[i]->contribution.back()) << "</td><td>" << num(100 * by[i]->on_outline.back(), 3) << "%</td><td>"
-              << (by[i]->tracks_since < 0 ? std::string("–") : "iteration " + std::to_string(r.iterations[by[i]->tracks_since]))
-              << "</td></tr>";
-        h << "</table>";
-    }
+    if (!r.roles.empty()) h << roles_section(r, ri, o, axis);
     // Events.
     h << "<h3>Timeline</h3><table><tr><th>snapshot</th><th>iteration</th><th>event</th><th>view</th></tr>";
     constexpr size_t max_events = 200;
@@ -378,7 +442,7 @@ std::string analysis_html(const AnalysisReport& report) {
          "body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:1000px;color:#222}"
          "h2{border-bottom:1px solid #ccc;margin-top:2em}.meta{color:#666}"
          ".plots{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0}figcaption{font-size:12px;color:#555}"
-         ".t{font-size:13px;font-weight:600;max-width:320px}svg .ax{font-size:11px;fill:#555}.pic{vertical-align:middle;margin-right:6px}.lost{margin:4px 0}"
+         ".t{font-size:13px;font-weight:600;max-width:320px}svg .ax{font-size:11px;fill:#555}.pic{vertical-align:middle;margin:2px 6px 2px 0}.lost{margin:4px 0}"
          "svg .frame{fill:none;stroke:#ddd}svg .mark{stroke:#f3c;stroke-width:.5;stroke-dasharray:2 2}"
          "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;font-size:13px}"
          ".bad{color:#b00}</style></head><body>";

@@ -139,11 +139,10 @@ SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_
     const size_t n_words = (static_cast<size_t>(N) + 63) / 64;
     w.active.assign(w.states.size(), 0.0);
     w.on_outline.assign(w.states.size(), 0.0);
-    for (size_t i = 0; i < w.states.size() && ctx.outline; ++i) {  // roles: how much of each boundary lies on the outline
-        const auto samples = sample_polylines(w.g.neurons[i].polylines, 64);
-        int64_t near = 0;
-        for (const auto& p : samples) near += ctx.outline->distance(p.x(), p.y()) <= o.critical.radius * ctx.scale;
-        w.on_outline[i] = samples.empty() ? 0.0 : static_cast<double>(near) / static_cast<double>(samples.size());
+    w.feature.assign(w.states.size(), -1);
+    for (size_t i = 0; i < w.states.size(); ++i) {  // roles: how much of each boundary lies on the outline, and where
+        const auto& polys = w.g.neurons[i].polylines;
+        std::tie(w.on_outline[i], w.feature[i]) = tracked_feature(sample_polylines(polys, 64), polyline_set_length(polys), ctx);
     }
     for (size_t l = 0; l < pre.size(); ++l) {
         const int n_l = static_cast<int>(pre[l].cols()), base = ctx.layer_start[l];
@@ -242,7 +241,15 @@ Context make_context(const Network& net0, const Dataset& data, const AnalysisOpt
         critical.min_arm = std::max(critical.min_arm, 2 * spacing / ctx.scale);
     }
     ctx.corners = target_corners(ctx.raster, ctx.G, ctx.G, ctx.domain, critical);
-    ctx.outline = std::make_shared<const SegmentIndex>(polyline_segments(target_outline(ctx.raster, ctx.G, ctx.G, ctx.domain)));
+    ctx.features = target_features(target_outline(ctx.raster, ctx.G, ctx.G, ctx.domain), ctx.corners, critical.merge * ctx.scale);
+    std::vector<Segment> segments;
+    for (size_t e = 0; e < ctx.features.size() && !ctx.features[e].corner; ++e) {
+        const auto s = polyline_segments({ctx.features[e].points});
+        segments.insert(segments.end(), s.begin(), s.end());
+        ctx.segment_edge.insert(ctx.segment_edge.end(), s.size(), static_cast<int>(e));
+        ctx.edge_length.push_back(polyline_set_length({ctx.features[e].points}));
+    }
+    ctx.outline = std::make_shared<const SegmentIndex>(std::move(segments));
     const double shift = options.critical.null_shift * ctx.scale;
     for (const auto& [dx, dy] : {std::pair{shift, 0.0}, {-shift, 0.0}, {0.0, shift}, {0.0, -shift}}) {
         std::vector<Corner> moved;

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <numbers>
+#include <numeric>
 #include <random>
 #include <set>
 #include <tuple>
@@ -152,6 +153,34 @@ TEST(analysis_test, a_short_dead_blip_after_a_death_is_no_second_return) {
     const DeadReport late = dead_timeline(states, {{1, 1}}, DeadOptions{.min_stay = 0.02}, it);  // 140 iterations
     EXPECT_EQ(late.neurons[0].deaths, (std::vector<int>{3, 9}));
     EXPECT_EQ(late.neurons[0].returns, (std::vector<int>{7, 10}));
+}
+
+TEST(analysis_test, the_dead_sweep_names_which_findings_hold_at_every_min_stay) {
+    // A log-like schedule over 10000 iterations; min_stay 0.02 (200 iterations) swept over 100, 200, 400.
+    // L1:1 is dead from the start until iteration 100 (1% of training: a return only at the loosest value);
+    // L1:2 dies at iteration 5000 and stays dead; L1:3 is alive throughout.
+    const std::vector<int64_t> it = {0, 10, 20, 100, 1000, 2000, 3000, 5000, 6000, 8000, 9000, 10000};
+    std::vector<Network> nets;
+    for (size_t k = 0; k < it.size(); ++k)
+        nets.push_back(one_layer({{1, 0, k < 3 ? -5.0 : -0.5}, {0, 1, it[k] >= 5000 ? -5.0 : -0.5}, {1, 1, -1}}, {1, 1, 1}, -0.5));
+    AnalysisOptions o;
+    o.grid = 16;
+    const RunAnalysis r = analyze_networks(nets, it, std::vector<double>(it.size(), 0.1), std::vector<double>(it.size(), 0.9),
+                                           grid_data(16, [](double x, double) { return x > 0.5; }), o);
+    const ThresholdSweep* sw = nullptr;
+    for (const auto& s : r.sweeps)
+        if (s.detector == "dead") sw = &s;
+    ASSERT_NE(sw, nullptr);
+    EXPECT_EQ(sw->values, (std::vector<double>{0.01, 0.02, 0.04}));
+    EXPECT_EQ(sw->findings, (std::vector<int>{3, 2, 2}));
+    EXPECT_FALSE(sw->stable);
+    EXPECT_EQ(sw->stable_findings,
+              (std::vector<std::string>{"L1:2 dead at the end (since iteration 5000)", "L1:2 died during training"}));
+    EXPECT_EQ(sw->unstable_findings, std::vector<std::string>{"L1:1 came back"});
+    // The report shows both lists.
+    const std::string html = analysis_html({o, {r}});
+    EXPECT_NE(html.find("stable at every value: L1:2 dead at the end (since iteration 5000)"), std::string::npos);
+    EXPECT_NE(html.find("at some values only: L1:1 came back"), std::string::npos);
 }
 
 TEST(analysis_test, a_neuron_alive_only_on_a_sliver_counts_as_dead) {
@@ -416,6 +445,16 @@ TEST(analysis_test, seven_copies_are_one_group) {
     EXPECT_EQ(events, 1);
     for (const auto& sw : r.sweeps)  // the docs claim the group is stable over copycat.min_stay
         if (sw.detector == "copycats") EXPECT_TRUE(sw.stable) << sw.findings[0] << sw.findings[1] << sw.findings[2];
+    // The report draws the group: one picture with the seven boundaries (one path each) over the target.
+    const std::string html = analysis_html({AnalysisOptions{}, {r}});
+    const size_t at = html.find("<svg class='pic'", html.find("<b>Copycats</b>"));
+    ASSERT_NE(at, std::string::npos);
+    const std::string pic = html.substr(at, html.find("</svg>", at) - at);
+    EXPECT_NE(pic.find("<title>L1:1, L1:2, L1:3, L1:4, L1:5, L1:6, L1:7 at the end</title>"), std::string::npos);
+    size_t paths = 0;
+    for (size_t p = pic.find("stroke-width='1.2'"); p != std::string::npos; p = pic.find("stroke-width='1.2'", p + 1)) ++paths;
+    EXPECT_EQ(paths, 7u);
+    EXPECT_NE(pic.find("M50.0 100.0L50.0 0.0"), std::string::npos);  // x = 0.5 from bottom to top (or the reverse)
 }
 
 TEST(analysis_test, slivers_across_a_corner_are_not_copies_unless_asked) {
@@ -537,7 +576,8 @@ TEST(analysis_test, bottle_modelled_without_its_diamond) {
     const Dataset data = grid_data(64, [&](double x, double y) { return !body(x, y) || diamond(x, y); });
     // Snapshot 0 predicts black everywhere (a constant); snapshots 1-2 draw the bottle without its diamond: white
     // outside the rectangle (sum of relu distances outside each side, minus a little).
-    const Network constant = one_layer({{-1, 0, 0.25}, {1, 0, -0.75}, {0, -1, 0.1}, {0, 1, -0.8}}, {0, 0, 0, 0}, -1);
+    // Its first line starts at x = 0.35, touching the diamond's left vertex, and moves to the bottle's side.
+    const Network constant = one_layer({{-1, 0, 0.35}, {1, 0, -0.75}, {0, -1, 0.1}, {0, 1, -0.8}}, {0, 0, 0, 0}, -1);
     const Network net = one_layer({{-1, 0, 0.25}, {1, 0, -0.75}, {0, -1, 0.1}, {0, 1, -0.8}}, {1, 1, 1, 1}, -1e-3);
     AnalysisOptions o;
     o.grid = 64;
@@ -570,12 +610,49 @@ TEST(analysis_test, bottle_modelled_without_its_diamond) {
     }
     EXPECT_EQ(never, 1);
     EXPECT_EQ(modelled_at_0, 0);
-    // Section 10: the neurons nearest to the diamond at the end are named, nearest first.
+    // Section 10: the neurons that came nearest to the diamond, when, and where they went. Brute-force reference:
+    // 65 points evenly along a vertical line x = c, each one's distance to the nearest centre of a diamond pixel
+    // next to another label, the mean of the nearest quarter (16).
+    auto reference = [&](double c) {
+        std::vector<double> d;
+        for (int j = 0; j <= 64; ++j) {
+            double best = INFINITY;
+            for (int px = 0; px < 64 * 64; ++px) {
+                const double x = data.X(px, 0), y = data.X(px, 1);
+                if (!diamond(x, y) || !body(x, y)) continue;
+                bool border = false;
+                for (const auto& [dx, dy] : {std::pair{1.0, 0.0}, {-1.0, 0.0}, {0.0, 1.0}, {0.0, -1.0}})
+                    border = border || !diamond(x + dx / 64, y + dy / 64);
+                if (border) best = std::min(best, std::hypot(x - c, y - j / 64.0));
+            }
+            d.push_back(best);
+        }
+        std::sort(d.begin(), d.end());
+        return std::accumulate(d.begin(), d.begin() + 16, 0.0) / 16;
+    };
     ASSERT_EQ(dm.nearest.size(), 3u);
-    EXPECT_LE(dm.nearest_end[0], dm.nearest_end[1]);
-    EXPECT_NEAR(dm.nearest_end[0], 0.25, 1e-9);  // the sides x = 0.25 and x = 0.75 are 0.25 from (0.5, 0.4)
+    EXPECT_EQ(dm.nearest[0], (NeuronId{1, 1}));
+    EXPECT_EQ(dm.nearest_at[0], 0);
+    EXPECT_NEAR(dm.nearest_distance[0][0], reference(0.35), 0.012);  // half a pixel's diagonal: the grid lookup
+    EXPECT_NEAR(dm.nearest_end[0], reference(0.25), 0.012);
+    EXPECT_GT(dm.nearest_end[0], dm.nearest_distance[0][0] + 0.05);   // it went away ...
+    EXPECT_EQ(dm.nearest_start[0], dm.nearest_distance[0][0]);
+    EXPECT_EQ(dm.nearest_went[0].rfind("tracks edge", 0), 0u) << dm.nearest_went[0];  // ... to the bottle's side
+    const int side = r.roles[0].feature.back();
+    ASSERT_GE(side, 0);
+    for (Eigen::Index i = 0; i < r.features[side].points.rows(); ++i) EXPECT_NEAR(r.features[side].points(i, 0), 0.25, 1.0 / 64);
+    EXPECT_EQ(dm.nearest_then_boundary.size(), 3u);
     // The report names the lost part; the JSON lists it as unmodelled at the end; the finding is threshold-stable.
-    EXPECT_NE(analysis_html({o, {r}}).find("Part 3"), std::string::npos);
+    const std::string html = analysis_html({o, {r}});
+    EXPECT_NE(html.find("Part 3"), std::string::npos);
+    // Its picture: the part highlighted, the nearest neurons then (dashed) and at the end, over the target.
+    const size_t lost = html.find("<div class='lost'>");
+    ASSERT_NE(lost, std::string::npos);
+    const std::string pic = html.substr(lost, html.find("</svg>", lost) - lost);
+    EXPECT_NE(pic.find("fill='#f6b'"), std::string::npos);
+    EXPECT_NE(pic.find("stroke-dasharray"), std::string::npos);
+    EXPECT_NE(pic.find("<use href='#target0'/>"), std::string::npos);
+    EXPECT_NE(html.find("<symbol id='target0'"), std::string::npos);
     EXPECT_EQ(analysis_to_json({o, {r}})["runs"][0]["failure"]["unmodelled_at_end"], nlohmann::json::array({2}));
     // The lost diamond is lost at every swept margin (the body, whose surroundings include the missing diamond,
     // drops out at the strictest one: that sweep is not stable, and says so).
@@ -591,6 +668,52 @@ TEST(analysis_test, bottle_modelled_without_its_diamond) {
     const auto id = label_components(data.label, 64, 64, &n);
     EXPECT_EQ(n, 3);
     EXPECT_EQ(id[0], id[63]);
+}
+
+TEST(analysis_test, three_classes_have_parts_per_class_and_regression_has_none) {
+    // A three-class pie (sectors of 120 degrees about the centre). A constant prediction of class 0 models no part
+    // (balanced accuracy at most 0.5 on each); the three parts carry their class labels and are named by class.
+    Dataset pie = grid_data(48, [](double, double) { return false; });
+    for (int i = 0; i < 48 * 48; ++i) {
+        const double a = std::atan2(pie.X(i, 1) - 0.5, pie.X(i, 0) - 0.5) + std::numbers::pi;
+        pie.label[i] = std::min(2, static_cast<int32_t>(a / (2 * std::numbers::pi / 3)));
+    }
+    pie.n_classes = 3;
+    Network net;
+    net.head = Head::softmax;
+    net.layers.push_back(layer({{1, 0, -0.5}, {0, 1, -0.5}}));
+    net.layers.push_back(layer({{0, 0, 1}, {0, 0, 0}, {0, 0, 0}}, Activation::linear));
+    net.validate("test");
+    AnalysisOptions o;
+    o.grid = 48;
+    const RunAnalysis r = analyse_sequence({net, net}, pie, o);
+    ASSERT_TRUE(r.failure.has_parts);
+    ASSERT_EQ(r.failure.parts.size(), 3u);
+    std::set<int> labels;
+    for (const auto& p : r.failure.parts) {
+        labels.insert(p.label);
+        EXPECT_LE(p.score.back(), 0.5);
+        EXPECT_FALSE(p.modelled_at_end);
+    }
+    EXPECT_EQ(labels, (std::set<int>{0, 1, 2}));
+    int named = 0;
+    for (const auto& e : r.events)
+        if (e.kind == "part_never_modelled") named += e.text.find("(class ") != std::string::npos;
+    EXPECT_EQ(named, 3);
+
+    // Regression (one output, no classes): no parts, no part events, and the report says so.
+    Dataset bin = grid_data(32, [](double x, double) { return x > 0.5; });
+    Network reg;
+    reg.head = Head::regression;
+    reg.layers.push_back(layer({{1, 0, -0.5}}));
+    reg.layers.push_back(layer({{1, 0}}, Activation::linear));
+    reg.validate("test");
+    const RunAnalysis rr = analyse_sequence({reg, reg}, bin);
+    EXPECT_FALSE(rr.failure.has_parts);
+    EXPECT_TRUE(rr.failure.parts.empty());
+    for (const auto& e : rr.events) EXPECT_EQ(e.kind.rfind("part_", 0), std::string::npos) << e.text;
+    for (const auto& sw : rr.sweeps) EXPECT_NE(sw.detector, "failure");
+    EXPECT_NE(analysis_html({AnalysisOptions{}, {rr}}).find("a regression run has no classes, so no target parts"), std::string::npos);
 }
 
 // ------------------------------------------------------------------------------------------ 8. regions
@@ -808,6 +931,78 @@ TEST(analysis_test, a_neuron_on_the_target_edge_has_that_role_and_its_contributi
     EXPECT_LT(r.roles[1].on_outline.back(), 0.1);                // only where it crosses x = 0.5
     EXPECT_EQ(r.roles[1].tracks_since, -1);
     EXPECT_NEAR(r.roles[1].contribution.back(), 0.5 * 0.5, 1e-12);
+}
+
+TEST(analysis_test, roles_name_the_edge_or_corner_each_neuron_tracks_and_when_it_changes) {
+    // Target: the white square (0.3, 0.7)^2, four edges and four corners. Layer 1: L1:1 is the line x = 0.3 (left
+    // edge) at snapshots 0-1 and y = 0.3 (bottom edge) at 2-3; L1:2 is x = 0.7 (right edge); L1:3 is y = x, the
+    // diagonal through two corners that runs along no edge. Layer 2: L2:1 = relu(0.7 - x) - relu(y - x) - 0.005 is
+    // zero on x = 0.695 (y < 0.695) and y = 0.695 (x < 0.695): it runs along the right and top edges into their
+    // corner (0.7, 0.7).
+    const Dataset data = grid_data(64, [](double x, double y) { return x > 0.3 && x < 0.7 && y > 0.3 && y < 0.7; });
+    auto net_at = [](bool moved) {
+        Network net;
+        net.layers.push_back(layer({moved ? std::vector<double>{0, 1, -0.3} : std::vector<double>{1, 0, -0.3},
+                                    {-1, 0, 0.7}, {-1, 1, 0}}));
+        net.layers.push_back(layer({{0, 1, -1, -0.005}}));
+        net.layers.push_back(layer({{0, 0}, {1, 0}}, Activation::linear));
+        net.validate("test");
+        return net;
+    };
+    AnalysisOptions o;
+    o.grid = 64;
+    const RunAnalysis r = analyse_sequence({net_at(false), net_at(false), net_at(true), net_at(true)}, data, o);
+    int n_edges = 0, n_corners = 0;
+    for (const auto& f : r.features) (f.corner ? n_corners : n_edges) += 1;
+    EXPECT_EQ(n_edges, 4);
+    EXPECT_EQ(n_corners, 4);
+    // Each edge lies on one side of the square between two of its corners.
+    auto on_side = [&](int f, double x, double y) {  // x or y < 0: that coordinate is free
+        if (f < 0) return false;
+        bool ok = !r.features[f].corner;
+        for (Eigen::Index i = 0; i < r.features[f].points.rows(); ++i)
+            ok = ok && (x < 0 || std::abs(r.features[f].points(i, 0) - x) < 1.0 / 64) &&
+                 (y < 0 || std::abs(r.features[f].points(i, 1) - y) < 1.0 / 64);
+        return ok;
+    };
+    for (const auto& f : r.features)
+        if (!f.corner) EXPECT_TRUE(f.corner_a >= 0 && f.corner_b >= 0 && f.corner_a != f.corner_b) << f.name;
+    ASSERT_EQ(r.roles.size(), 4u);
+    const NeuronRole& moving = r.roles[0];
+    EXPECT_TRUE(on_side(moving.feature[0], 0.3, -1) && on_side(moving.feature[1], 0.3, -1)) << moving.feature[0];
+    EXPECT_TRUE(on_side(moving.feature[2], -1, 0.3) && on_side(moving.feature[3], -1, 0.3)) << moving.feature[2];
+    ASSERT_EQ(moving.spans.size(), 2u);
+    EXPECT_EQ(moving.spans[0].first, 0);
+    EXPECT_EQ(moving.spans[0].last, 1);
+    EXPECT_EQ(moving.spans[1].first, 2);
+    EXPECT_EQ(moving.spans[1].last, 3);
+    EXPECT_TRUE(on_side(r.roles[1].feature.back(), 0.7, -1));
+    EXPECT_EQ(r.roles[2].feature, (std::vector<int>{-1, -1, -1, -1}));  // through two corners, along no edge
+    const int corner = r.roles[3].feature.back();
+    ASSERT_GE(corner, 0);
+    EXPECT_TRUE(r.features[corner].corner);
+    EXPECT_NEAR(r.features[corner].x, 0.7, 0.02);
+    EXPECT_NEAR(r.features[corner].y, 0.7, 0.02);
+    // Events: L1:1 changes role at snapshot 2, naming both edges; roles held from the start are no event.
+    int changed = 0, others = 0;
+    for (const auto& e : r.events) {
+        if (e.kind == "role_changed" && e.snapshot == 2 && e.neurons == std::vector<NeuronId>{{1, 1}}) {
+            ++changed;
+            EXPECT_NE(e.text.find("from " + r.features[moving.feature[0]].name + " to " + r.features[moving.feature[2]].name),
+                      std::string::npos) << e.text;
+        } else if (e.kind.rfind("role", 0) == 0) {
+            ++others;
+        }
+    }
+    EXPECT_EQ(changed, 1);
+    EXPECT_EQ(others, 0);
+    // JSON and HTML name them.
+    const auto j = analysis_to_json({o, {r}})["runs"][0];
+    EXPECT_EQ(j["features"].size(), 8u);
+    EXPECT_EQ(j["roles"][0]["spans"].size(), 2u);
+    const std::string html = analysis_html({o, {r}});
+    EXPECT_NE(html.find(r.features[moving.feature[0]].name + " (0&ndash;100) &rarr; " + r.features[moving.feature[2]].name + " (200&ndash;300)"),
+              std::string::npos);
 }
 
 // ------------------------------------------------------------------------------------------ loss phases

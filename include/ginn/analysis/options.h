@@ -61,6 +61,12 @@ struct FailureOptions {
                            ///< 0.5 + margin; a constant prediction scores exactly 0.5
     double ring = 0.03;    ///< the part's surroundings: other-label pixels within this distance of it
 };
+struct RoleOptions {
+    double min_share = 0.5;  ///< a neuron tracks a feature when at least this share of its boundary lies on the outline
+    double corner_share = 0.25;  ///< ... and tracks the corner between two edges when the second edge has this share
+                                 ///< of its on-outline boundary
+    double min_stay = 0.02;  ///< a role counts once it has held this fraction of training (in iterations), or to the end
+};
 struct LossOptions {
     double min_drop = 0.3;  ///< a loss drop: the loss falls by this fraction while iterations grow by at most 1.5x
 };
@@ -94,6 +100,7 @@ struct AnalysisOptions {
     FailureOptions failure;
     RegionOptions regions;
     LossOptions loss;
+    RoleOptions roles;
     MarginOptions margins;
     FragileOptions fragile;
 };

@@ -142,10 +142,17 @@ struct TargetPart {
     int first_modelled = -1;               ///< first snapshot with score >= 0.5 + margin
     int modelled_since = -1;               ///< snapshot from which it stayed modelled to the end (-1: not at end)
     bool modelled_at_end = false;
-    /// For a part not modelled at the end (GINN section 10): the three neurons whose boundaries pass nearest to
-    /// its centroid at the end, and their distances then and at snapshot 0.
+    /// For a part not modelled at the end (GINN section 10): the three neurons whose boundaries came nearest to the
+    /// part at any snapshot, boundary to boundary (*grid*: the mean distance of the nearest quarter of 64 points
+    /// spread by arc length along the neuron's boundary to the centres of the part's border pixels), and their
+    /// distances at the end and at snapshot 0 (+inf: no boundary).
     std::vector<NeuronId> nearest;
     std::vector<double> nearest_end, nearest_start;
+    std::vector<int> nearest_at;                      ///< per nearest neuron: the snapshot where it came nearest
+    std::vector<std::vector<double>> nearest_distance;///< [nearest neuron][snapshot] (+inf: no boundary)
+    std::vector<std::string> nearest_went;            ///< per nearest neuron: where it ended ("tracks edge 3", "dead", ...)
+    /// Their boundaries when nearest and at the end (for the report's pictures).
+    std::vector<std::vector<Polyline>> nearest_then_boundary, nearest_end_boundary;
     std::vector<std::array<int, 3>> rows;  ///< its pixels as runs {row, first column, last column} of the grid
     int grid = 0;                          ///< the grid's side
 };
@@ -194,13 +201,35 @@ struct LossReport {
     std::vector<LossDrop> drops;
 };
 
-/// A hidden neuron's role over training: how much of its boundary lies on the target's outline (within
-/// critical.radius) and how much it contributes to the next layer (norm of its outgoing weights times the fraction
-/// of the domain where it is active, *grid*).
+/// A named piece of the target's outline: an edge (the outline between two corners, or a whole loop without
+/// corners) or a corner. Image tasks: the target raster's outline; point and CSV tasks: the outline of the data's
+/// class regions (nearest-neighbour fill); formula tasks: the formula's sign boundary sampled at the grid.
+struct TargetFeature {
+    std::string name;            ///< "edge 3", "corner 2"
+    bool corner = false;
+    double x = 0, y = 0;         ///< a corner's position; an edge's middle (by arc length)
+    Polyline points;             ///< an edge's polyline (empty for a corner)
+    int corner_a = -1, corner_b = -1;  ///< an edge's end corners (feature indices; -1: the domain's edge or a loop)
+};
+
+/// A span of training in which a neuron holds one role (feature index, -1: none).
+struct RoleSpan {
+    int feature = -1;
+    int first = 0, last = 0;     ///< snapshots
+};
+
+/// A hidden neuron's role over training: which target edge or corner its boundary tracks, how much of its boundary
+/// lies on the target's outline (within critical.radius) and how much it contributes to the next layer (norm of its
+/// outgoing weights times the fraction of the domain where it is active, *grid*).
 struct NeuronRole {
     NeuronId id;
     std::vector<double> on_outline, contribution;  ///< per snapshot
     int tracks_since = -1;   ///< snapshot from which at least half its boundary stays on the outline (-1: not at end)
+    std::vector<int> feature;   ///< per snapshot: the feature it tracks (index into RunAnalysis::features; -1: none)
+    /// Its roles over training: runs of one feature lasting roles.min_stay of training (shorter runs are absorbed
+    /// into the role before them); consecutive, covering every snapshot.
+    std::vector<RoleSpan> spans;
+    std::vector<Polyline> boundary_end;  ///< its boundary at the last snapshot (for the report's pictures)
 };
 
 /// One detector's findings over a range of one threshold: stable when the count is the same across the range.
@@ -209,6 +238,8 @@ struct ThresholdSweep {
     std::vector<double> values;
     std::vector<int> findings;     ///< per value: how many findings (deaths, phases, parts unmodelled, ...)
     bool stable = false;
+    /// Where the detector names its findings: those made at every swept value, and those made at some only.
+    std::vector<std::string> stable_findings, unstable_findings;
 };
 
 struct RunAnalysis {
@@ -232,6 +263,8 @@ struct RunAnalysis {
     LossReport loss_phases;
     std::vector<ThresholdSweep> sweeps;           ///< robustness of each detector to its main threshold
     std::vector<NeuronRole> roles;       ///< per hidden neuron, layer by layer
+    std::vector<TargetFeature> features; ///< the target's named edges, then its corners (critical.corners' order)
+    Box domain;                          ///< for the report's pictures
     std::vector<Event> events;           ///< sorted by snapshot
     double seconds = 0;                  ///< time spent analysing this run
 };

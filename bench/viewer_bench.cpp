@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
         const nlohmann::json data = nlohmann::json::parse(html.substr(a + open.size(), b - a - open.size()));
         const nlohmann::json& r = data.at("runs").at(0);
         for (int k = 0; k < run.n_snapshots(); ++k)
-            if (r["snapshots"]["iteration"].at(k) != run.snapshot(k).iteration || !r["geometry"].at(k).is_string())
+            if (r["snapshots"]["iteration"].at(k) != run.snapshot(k).iteration || !r["geometry_sizes"].at(k).is_number())
                 throw ginn::Error(out, "snapshot " + std::to_string(k) + " is missing from the page", "every snapshot");
         if (r.at("findings").at("format") != "ginn-findings" ||
             r["findings"]["regions"]["activation"] != r["counts"]["activation"])
@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
         std::cout << "run: " << run.n_snapshots() << " snapshots\n"
                   << "run_findings: median of 3 " << seconds_findings[1] << " s\n"
                   << "viewer_html: median of 3 " << seconds[1] << " s\n"
-                  << "findings in the page: " << r["findings"].dump().size() << " bytes\n"
+                  << "in the page (bytes): boundaries " << r["geometry"].dump().size() << ", weights " << r["weights"].dump().size()
+                  << ", prediction images " << r["prediction"].dump().size() << ", findings " << r["findings"].dump().size() << "\n"
                   << "file: " << out << " " << html.size() << " bytes (" << html.size() / 1e6 << " MB)\n";
     } catch (const ginn::Error& e) {
         std::cerr << e.what() << "\n";

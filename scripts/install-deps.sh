@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config
           libeigen3-dev libcairo2-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libstb-dev
+          zlib1g-dev
           libgtest-dev libbenchmark-dev
           clang libclang-rt-14-dev llvm   # sanitizer build, libFuzzer harnesses, llvm-symbolizer for their reports
           libgmp-dev

@@ -1,4 +1,4 @@
-// ginn viewer, part 3 of 8: the curves under each other (loss, event timeline, region counts) on one x axis, and the
+// ginn viewer, part 3 of 10: the curves under each other (loss, event timeline, region counts) on one x axis, and the
 // number formats. Not the picture (draw.js) nor the event markers (findings.js).
 // ---- the curves under each other (loss, event timeline, region counts) share one x axis
 

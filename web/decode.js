@@ -1,4 +1,4 @@
-// ginn viewer, part 1 of 8: decoding the inlined run data (docs/viewer.md) and evaluating the network in the page.
+// ginn viewer, part 1 of 10: decoding the inlined run data (docs/viewer.md) and evaluating the network in the page.
 // Not drawing (draw.js, diagram.js) and not the UI (viewer.js). All files share one <script> scope.
 'use strict';
 
@@ -14,6 +14,12 @@ async function pngPixels(url) {
   return cx.getImageData(0, 0, c.width, c.height);
 }
 
+/** zlib (RFC 1950) bytes -> inflated bytes. */
+async function inflate(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 /** base64 text -> bytes. */
 function b64Bytes(text) {
   const bin = atob(text);
@@ -26,7 +32,11 @@ function b64Bytes(text) {
 class RunData {
   constructor(json, index) {
     Object.assign(this, json);
-    this.geometryText = json.geometry;  // base64 per snapshot; geometry(k) decodes
+    this.geometryText = json.geometry;  // base64 of zlib of every snapshot's stream; unpackWeights() inflates it
+    this.geometryBytes = null;          // the inflated streams, after unpackWeights()
+    this.geometryStart = [0];           // snapshot k's stream: geometryBytes[geometryStart[k] .. geometryStart[k + 1])
+    for (const n of json.geometry_sizes || []) this.geometryStart.push(this.geometryStart[this.geometryStart.length - 1] + n);
+    this.geometryScale = json.geometry_scale || 65535;
     delete this.geometry;
     this.json_points = json.points;  // points() decodes
     delete this.points;
@@ -53,13 +63,14 @@ class RunData {
     this.regionColourCache = new Map();  // pattern hash (32-bit) -> colour word
   }
 
-  /** Unpacks the weights (docs/viewer.md): zlib, then per snapshot the 4 byte planes back into floats, XOR-ed with the
-   *  previous snapshot. Resolves when this.weightData and this.weightScale are set. */
+  /** Unpacks the weights and the boundaries (docs/viewer.md): zlib, then per snapshot the 4 byte planes back into
+   *  floats, XOR-ed with the previous snapshot. Resolves when this.weightData, this.weightScale and the boundary
+   *  streams (geometry(k)) are ready. */
   async unpackWeights() {
+    if (this.geometry_packing === 'zlib') { this.geometryBytes = await inflate(b64Bytes(this.geometryText)); this.geometryText = null; }
     let bytes = b64Bytes(this.weights);
     if (this.weights_packing === 'xor-planes-zlib') {
-      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
-      const planes = new Uint8Array(await new Response(stream).arrayBuffer()), per = this.paramsPerSnapshot * 4, nf = this.paramsPerSnapshot;
+      const planes = await inflate(bytes), per = this.paramsPerSnapshot * 4, nf = this.paramsPerSnapshot;
       bytes = new Uint8Array(planes.length);
       for (let at = 0; at < planes.length; at += per)
         for (let i = 0; i < per; i++) bytes[at + i] = planes[at + (i % 4) * nf + (i >> 2)] ^ (at > 0 ? bytes[at - per + i] : 0);
@@ -94,8 +105,9 @@ class RunData {
   /** Snapshot k's polylines in unit coordinates (u right, v up): {neurons: [[Float32Array x,y,...]...], decision}. */
   geometry(k) {
     if (this.geomCache[k]) return this.geomCache[k];
-    const bytes = b64Bytes(this.geometryText[k]);
-    let p = 0, x = 0, y = 0;
+    const packed = this.geometryBytes !== null, S = this.geometryScale;
+    const bytes = packed ? this.geometryBytes : b64Bytes(this.geometryText[k]);
+    let p = packed ? this.geometryStart[k] : 0, x = 0, y = 0;
     const varint = () => {
       let v = 0, s = 0, b;
       do { b = bytes[p++]; v += (b & 127) * 2 ** s; s += 7; } while (b & 128);
@@ -108,7 +120,7 @@ class RunData {
         const m = varint(), a = new Float32Array(2 * m);
         for (let i = 0; i < m; i++) {
           x += signed(); y += signed();
-          a[2 * i] = x / 65535; a[2 * i + 1] = y / 65535;
+          a[2 * i] = x / S; a[2 * i + 1] = y / S;
         }
         out.push(a);
       }

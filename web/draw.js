@@ -1,4 +1,4 @@
-// ginn viewer, part 2 of 8: colours (layers, classes, palettes) and drawing of the picture (backgrounds, points,
+// ginn viewer, part 2 of 10: colours (layers, classes, palettes) and drawing of the picture (backgrounds, points,
 // boundaries, ticks) and its legend on <canvas>. Not the curves (curves.js) nor the network diagram (diagram.js).
 
 // ---- colours: the numbers of the Cairo figures' palette (src/render.cpp: neuron_colour, decision_colour,

@@ -1,4 +1,4 @@
-// ginn viewer, part 5 of 8: the analysis' findings (format "ginn-findings", docs/analysis.md): neuron badges, the
+// ginn viewer, part 5 of 10: the analysis' findings (format "ginn-findings", docs/analysis.md): neuron badges, the
 // event timeline under the loss curve, and jumping to events. Not the analysis itself (src/analysis*.cpp); the state
 // and the controls it uses (run(), state, setK, tip) are in viewer.js.
 

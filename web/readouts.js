@@ -1,4 +1,4 @@
-// ginn viewer, part 7 of 8: the readouts: the picture's caption, the side table, and the tooltips on neurons, on the
+// ginn viewer, part 7 of 10: the readouts: the picture's caption, the side table, and the tooltips on neurons, on the
 // picture and on the curves. Not the state or the controls (viewer.js): it reads them.
 
 /** The picture's caption: run, iteration, loss, and the approximation note for smooth networks. */
@@ -36,6 +36,8 @@ function placeTip(x, y) {
   tip.style.left = Math.max(4, Math.min(window.innerWidth - w - 4, x + 14)) + 'px';
   tip.style.top = Math.max(4, Math.min(window.innerHeight - h - 4, y + 14)) + 'px';
 }
+/** A tooltip of ready-made HTML at the pointer (the diagram's summary blocks). */
+function showHtmlTip(html, x, y) { tipNeuron = -1; tip.innerHTML = html; placeTip(x, y); }
 function showNeuronTip(id, rect) {
   tipNeuron = id; tipRect = rect;
   const r = run(), k = state.k, l = r.neuronLayer[id], i = r.neuronIndex[id], L = r.layer(k, l - 1);

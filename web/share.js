@@ -1,4 +1,4 @@
-// ginn viewer, part 6 of 8: what leaves the page: the URL fragment (run, snapshot, selection, view) and the picture
+// ginn viewer, part 6 of 10: what leaves the page: the URL fragment (run, snapshot, selection, view) and the picture
 // exports (PNG at 3x, SVG with vector boundaries), each with caption and legend. Not the on-screen drawing (draw.js).
 
 // ---- the URL fragment: run, snapshot, selection, view
@@ -23,6 +23,7 @@ function hashText() {
   if (state.cls >= 0) p.set('cls', state.cls);
   if (state.points !== null) p.set('pts', state.points ? '1' : '0');
   if (state.palette === 'cb') p.set('pal', 'cb');
+  if (state.surface) p.set('3d', '1');
   return '#' + p.toString();
 }
 let hashTimer = 0;
@@ -60,6 +61,7 @@ function applyHash(text) {
   state.logX = p.get('logx') === '1';
   state.cls = p.has('cls') ? Math.max(-1, Math.min(run().n_classes - 1, Math.floor(+p.get('cls')) || 0)) : -1;
   state.points = p.has('pts') ? p.get('pts') === '1' : null;
+  state.surface = p.get('3d') === '1';
   if ((p.get('pal') === 'cb') !== (state.palette === 'cb')) { PALETTE = state.palette = p.get('pal') === 'cb' ? 'cb' : 'standard'; buildNeurons(); }
   state.compare = p.has('cmp');
   if (state.compare) { state.bRun = Math.max(0, Math.min(RUNS.length - 1, +p.get('cmp') || 0)); state.bPin = p.has('pin'); state.bK = +p.get('pin') || 0; }

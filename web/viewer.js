@@ -1,4 +1,4 @@
-// ginn viewer, part 8 of 8: state, controls, events, playback, and the test/bench hooks.
+// ginn viewer, part 10 of 10: state, controls, events, playback, and the test/bench hooks.
 // Not decoding (decode.js) or drawing (draw.js, diagram.js): this file decides what to draw and when.
 
 const SPEEDS = [1, 2, 4, 8, 15, 30, 60, 120];  // snapshots per second
@@ -22,6 +22,8 @@ const state = {
   palette: 'standard',   // or 'cb' (Okabe-Ito layer colours)
   undo: [],              // selections before jumps to events (Backspace restores)
   notice: '',            // a message over the picture (e.g. a linked neuron without a boundary)
+  expanded: new Set(),   // wide layers (diagram.js: SUMMARY_WIDTH) shown neuron by neuron instead of as a summary block
+  surface: false,        // the 3-D output surface instead of the picture (surface.js)
 };
 
 const run = () => RUNS[state.run];
@@ -280,7 +282,7 @@ function layout() {
     sizeCanvas(c, b.width, b.height);
   }
   // room for every node of the widest layer (7 px each) so nodes stay clickable; the side panel scrolls
-  $('#diagram-box').style.minHeight = Math.max(180, 7 * Math.max(...run().widths) + 40) + 'px';
+  $('#diagram-box').style.minHeight = Math.max(180, 7 * diagramTallest(run(), state.expanded) + 40) + 'px';
   const db = $('#diagram-box').getBoundingClientRect();
   sizeCanvas(canvases.diagram, db.width, Math.max(60, db.height - 8));
   sizeCanvas(canvases.legend, Math.min(240, S * 0.5), 10);
@@ -300,7 +302,8 @@ function framePanel(which) {
 
 function drawPanel(which) {
   const c = canvases[which];
-  drawPicture(c.getContext('2d'), c.width, framePanel(which), layers[which]);
+  if (state.surface) drawSurface(c.getContext('2d'), c.width, framePanel(which));
+  else drawPicture(c.getContext('2d'), c.width, framePanel(which), layers[which]);
 }
 
 function render() {
@@ -312,7 +315,7 @@ function render() {
   if (hasFindings(r)) drawTimeline(canvases.timeline.getContext('2d'), canvases.timeline.width, canvases.timeline.height, r, k, curveXs, dpr, hoverMarker);
   if (hasRegionCurve(r)) drawRegionCurve(canvases.regions.getContext('2d'), canvases.regions.width, canvases.regions.height, r, k, curveXs, dpr);
   const status = neuronStatus(r, k), ids = selectedIds(r);
-  diagramNodes = drawDiagram(canvases.diagram.getContext('2d'), canvases.diagram.width, canvases.diagram.height, r, k, ids, state.hover, status, dpr);
+  diagramNodes = drawDiagram(canvases.diagram.getContext('2d'), canvases.diagram.width, canvases.diagram.height, r, k, ids, state.hover, status, dpr, state.expanded);
   const fa = framePanel('a'), legend = legendSpec(r, fa.view, fa.cls, fa.points);
   drawLegend(canvases.legend.getContext('2d'), canvases.legend.width, canvases.legend.height, legend.bar);
   canvases.legend.hidden = !legend.bar;
@@ -328,6 +331,7 @@ function render() {
   $('#points').hidden = !isPointTask(r);
   $('#points').classList.toggle('on', showPoints(r));
   $('#palette').classList.toggle('on', state.palette === 'cb');
+  $('#surface').classList.toggle('on', state.surface);
   document.querySelector('#views [data-view="target"]').disabled = !r.target;
   document.querySelector('#views [data-view="activation"]').disabled = focusNeuron(r) < 0;
   if (hasFindings(r)) $('#event-key').innerHTML = eventKeyHtml(r);
@@ -399,6 +403,7 @@ function onKey(ev) {
     '[': () => setRun((state.run + RUNS.length - 1) % RUNS.length), ']': () => setRun((state.run + 1) % RUNS.length),
     e: () => stepEvent(1), E: () => stepEvent(-1), Backspace: undoSelection, v: exportSvg,
     o: () => { state.points = !showPoints(run()); invalidate(); }, k: () => setPalette(state.palette === 'cb' ? 'standard' : 'cb'),
+    m: () => { state.surface = !state.surface; hideTip(); invalidate(); },
   };
   const f = actions[k] || (k === 'E' ? null : actions[k.toLowerCase()]) || (/^[1-9]$/.test(k) ? () => toggleLayer(+k) : null);
   if (!f) return;
@@ -409,7 +414,9 @@ function onKey(ev) {
 /** Pointer on a picture: the point's readout, and a ring at the same point on the other panels. */
 function bindPanel(which) {
   const c = canvases[which];
+  bindSurfaceDrag(c, () => state.surface, invalidate);
   c.addEventListener('pointermove', ev => {
+    if (state.surface) return;  // the 3-D view turns on drag; it has no point readout
     const uv = unitPoint(c, ev);
     state.cursor = { panel: which, uv };
     showPointTip(which, uv[0], uv[1], ev);
@@ -435,6 +442,7 @@ function bindEvents() {
   $('#export').addEventListener('click', ev => { exportPng(); ev.currentTarget.blur(); });
   $('#export-svg').addEventListener('click', ev => { exportSvg(); ev.currentTarget.blur(); });
   $('#points').addEventListener('click', ev => { state.points = !showPoints(run()); invalidate(); ev.currentTarget.blur(); });
+  $('#surface').addEventListener('click', ev => { state.surface = !state.surface; hideTip(); invalidate(); ev.currentTarget.blur(); });
   $('#palette').addEventListener('click', ev => { setPalette(state.palette === 'cb' ? 'standard' : 'cb'); ev.currentTarget.blur(); });
   $('#undo').addEventListener('click', ev => { undoSelection(); ev.currentTarget.blur(); });
   $('#class-view').addEventListener('change', ev => { state.cls = +ev.target.value; invalidate(); ev.target.blur(); });
@@ -460,14 +468,22 @@ function bindEvents() {
   tl.addEventListener('click', ev => { const m = markerAt(ev); if (m) goToEvents(m.snapshot, m.neurons); });
   bindPanel('a'); bindPanel('b');
   const dg = canvases.diagram;
+  const blockAt = ev => { const b = dg.getBoundingClientRect(); return diagramNodes ? diagramBlockAt(diagramNodes, (ev.clientX - b.left) * dpr, (ev.clientY - b.top) * dpr, dpr) : 0; };
   dg.addEventListener('pointermove', ev => {
     const b = dg.getBoundingClientRect(), id = diagramNodes ? diagramHit(diagramNodes, (ev.clientX - b.left) * dpr, (ev.clientY - b.top) * dpr) : -1;
+    const layer = id < 0 ? blockAt(ev) : 0;
     setHover(id);
-    dg.style.cursor = id >= 0 ? 'pointer' : '';
-    if (id >= 0) showNeuronTip(id, { right: ev.clientX, top: ev.clientY }); else hideTip();
+    dg.style.cursor = id >= 0 || layer ? 'pointer' : '';
+    if (id >= 0) showNeuronTip(id, { right: ev.clientX, top: ev.clientY });
+    else if (layer && !state.expanded.has(layer)) showHtmlTip(summaryText(run(), state.k, layer, neuronStatus(run(), state.k)), ev.clientX, ev.clientY);
+    else hideTip();
   });
   dg.addEventListener('pointerleave', () => { setHover(-1); hideTip(); });
-  dg.addEventListener('click', () => { if (state.hover >= 0) toggleNeuron(run().neuronLayer[state.hover], run().neuronIndex[state.hover]); });
+  dg.addEventListener('click', ev => {
+    const layer = blockAt(ev);
+    if (layer) { state.expanded.has(layer) ? state.expanded.delete(layer) : state.expanded.add(layer); hideTip(); layout(); }
+    else if (state.hover >= 0) toggleNeuron(run().neuronLayer[state.hover], run().neuronIndex[state.hover]);
+  });
   new ResizeObserver(layout).observe($('#main'));
   new ResizeObserver(layout).observe($('#curve-box'));
   window.addEventListener('hashchange', () => { applyHash(location.hash); invalidate(); });
@@ -530,6 +546,8 @@ window.ginn = {
   },
   /** x of each snapshot on the curves (loss, events, region counts), CSS pixels from their left edge. */
   curveXs: () => Array.from(curveXs, x => x / dpr),
+  diagram: () => diagramReport(diagramNodes, canvases.diagram.getBoundingClientRect(), dpr, run(), state.k, neuronStatus(run(), state.k)),
+  surface: () => { const v = surfaceValues(run(), state.k, state.cls); return { on: state.surface, ...surfaceView, title: v && v.title, t: v ? Array.from(v.t) : [] }; },
 };
 /** Renders every snapshot of the current run with all neurons and the prediction background; frame times in ms:
  *  the picture alone (median, p90, max), and the whole page's frame (whole). */

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string_view>
+#include <zlib.h>
 
 #include "ginn/train/config.h"
 #include "ginn/data/dataset.h"
@@ -25,10 +26,6 @@
 #include "ginn/model/network.h"
 #include "../data/internal.h"  // formula_value: the formula tasks' target, defined everywhere in the domain
 
-// libstb's PNG encoder (Debian's libstb-dev); the header declares it only in its implementation section.
-extern "C" unsigned char* stbi_write_png_to_mem(const unsigned char* pixels, int stride_bytes, int x, int y, int n,
-                                                int* out_len);
-extern "C" unsigned char* stbi_zlib_compress(unsigned char* data, int data_len, int* out_len, int quality);
 
 namespace ginn::detail {
 std::string_view web_asset(std::string_view file_name);  // generated from web/ by cmake/embed.cmake
@@ -41,7 +38,7 @@ namespace {
 
 using nlohmann::json;
 
-inline constexpr int viewer_format_version = 2;
+inline constexpr int viewer_format_version = 3;
 
 bool is_formula_task(const std::string& name) {
     return name == "y-x" || name == "y-|x|" || name == "1-x^2/4-y^2" || name == "y-sin(pi*x)";
@@ -94,22 +91,46 @@ void put_varint(std::string& out, uint64_t v) {
 /// Zigzag (0, -1, 1, -2, ... -> 0, 1, 2, 3, ...) then varint.
 void put_signed(std::string& out, int64_t v) { put_varint(out, (uint64_t(v) << 1) ^ uint64_t(v >> 63)); }
 
-std::string png_grey(const std::vector<uint8_t>& pixels, int w, int h) {
-    int n = 0;
-    unsigned char* png = stbi_write_png_to_mem(pixels.data(), w, w, h, /*n=*/1, &n);
-    if (!png) throw Error("viewer", "cannot encode a " + std::to_string(w) + "x" + std::to_string(h) + " PNG");
-    std::string out(reinterpret_cast<const char*>(png), size_t(n));
-    std::free(png);
+/// Bounds one packed array of the page before it is copied or compressed.
+void check_page_bytes(size_t n, const std::string& where, const char* what) {
+    if (n > size_t(1) << 30)
+        throw Error(where, std::string(what) + " of " + std::to_string(n >> 20) + " MiB", "at most 1 GiB in one page",
+                    "fewer snapshots (ginn train --snapshots) or a smaller network");
+}
+
+/// zlib (RFC 1950) at its default level (level 9 takes 7x longer on the weights for 2 % less); the page inflates it
+/// with DecompressionStream('deflate').
+std::string zlib_pack(const std::string& bytes, const std::string& where, const char* what) {
+    check_page_bytes(bytes.size(), where, what);
+    uLongf n = compressBound(uLong(bytes.size()));
+    std::string out(size_t(n), '\0');
+    if (compress2(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(bytes.data()), uLong(bytes.size()),
+                  Z_DEFAULT_COMPRESSION) != Z_OK)
+        throw Error(where, std::string("cannot compress the ") + what, "zlib output");
+    out.resize(size_t(n));
     return out;
+}
+
+/// A float rounded to nearest on 16 significant bits (the low 8 bits of its float32 mantissa cleared): relative error
+/// at most 2^-16, far below the page's 3-4 printed digits, and the low mantissa byte (noise to a compressor) is gone.
+float display_float(double v) {
+    float f = float(v);
+    if (!std::isfinite(f)) return f;
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    uint32_t r = (u + 0x80u) & ~0xFFu;  // carries into the exponent when the mantissa rounds up: still nearest
+    float g;
+    std::memcpy(&g, &r, 4);
+    if (!std::isfinite(g)) r = u & ~0xFFu;  // rounding up past the largest float: truncate instead
+    std::memcpy(&g, &r, 4);
+    return g;
 }
 
 /// The weights of all snapshots (float32 little-endian, `per_snapshot` bytes each), packed for the page: each snapshot
 /// XOR-ed with the previous one, its bytes regrouped into 4 planes (byte j of every float), then zlib (RFC 1950).
 /// Consecutive snapshots share signs, exponents and high mantissa bits, so the planes compress well.
 std::string pack_weights(const std::string& raw, size_t per_snapshot, const std::string& where) {
-    if (raw.size() > size_t(1) << 30)
-        throw Error(where, "weights of " + std::to_string(raw.size() >> 20) + " MiB", "at most 1 GiB of weights in one page",
-                    "fewer snapshots (ginn train --snapshots) or a smaller network");
+    check_page_bytes(raw.size(), where, "weights");
     std::string planes(raw.size(), '\0');
     const size_t n_floats = per_snapshot / 4;
     for (size_t at = 0; at < raw.size(); at += per_snapshot)
@@ -117,32 +138,115 @@ std::string pack_weights(const std::string& raw, size_t per_snapshot, const std:
             const char prev = at > 0 ? raw[at - per_snapshot + i] : '\0';
             planes[at + (i % 4) * n_floats + i / 4] = char(raw[at + i] ^ prev);
         }
-    int n = 0;
-    unsigned char* z = stbi_zlib_compress(reinterpret_cast<unsigned char*>(planes.data()), int(planes.size()), &n, /*quality=*/8);
-    if (!z) throw Error(where, "cannot compress the weights", "zlib output");
-    std::string out(reinterpret_cast<const char*>(z), size_t(n));
-    std::free(z);
-    return out;
+    return zlib_pack(planes, where, "weights");
 }
 
-std::string png_data_url(const std::vector<uint8_t>& pixels, int w, int h) {
-    return "data:image/png;base64," + base64(png_grey(pixels, w, h));
+/// A PNG chunk: length, type, data, CRC-32 of type and data (PNG specification, section 5.3).
+void put_png_chunk(std::string& out, const char* type, const std::string& data) {
+    auto put_u32 = [&](uint32_t v) { for (int s = 24; s >= 0; s -= 8) out += char((v >> s) & 255); };
+    put_u32(uint32_t(data.size()));
+    const std::string body = type + data;
+    out += body;
+    put_u32(uint32_t(crc32(0L, reinterpret_cast<const Bytef*>(body.data()), uInt(body.size()))));
+}
+
+/// An 8-bit grey PNG of w x h pixels (row-major). Each row takes the filter (none, sub, up, average, Paeth; PNG
+/// specification, section 9) whose output has the smallest sum of |signed bytes|, the usual heuristic; then zlib.
+std::string png_grey(const std::vector<uint8_t>& pixels, int w, int h, const std::string& where) {
+    check_page_bytes(pixels.size(), where, "prediction images");
+    std::string filtered, row(size_t(w), '\0'), best;
+    filtered.reserve((size_t(w) + 1) * size_t(h));
+    const std::vector<uint8_t> zero_row(size_t(w), 0);
+    for (int r = 0; r < h; ++r) {
+        const uint8_t* x = pixels.data() + size_t(r) * size_t(w);
+        const uint8_t* up = r > 0 ? x - w : zero_row.data();
+        int64_t best_cost = -1;
+        int best_type = 0;
+        for (int type = 0; type < 5; ++type) {
+            int64_t cost = 0;
+            for (int i = 0; i < w; ++i) {
+                const int a = i > 0 ? x[i - 1] : 0, b = up[i], c = i > 0 ? up[i - 1] : 0;
+                const int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
+                const int predict = type == 0 ? 0 : type == 1 ? a : type == 2 ? b : type == 3 ? (a + b) / 2
+                                  : pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+                row[size_t(i)] = char(uint8_t(x[i] - predict));
+                cost += std::abs(int(int8_t(row[size_t(i)])));
+            }
+            if (best_cost < 0 || cost < best_cost) best_cost = cost, best_type = type, best = row;
+        }
+        filtered += char(best_type);
+        filtered += best;
+    }
+    std::string png = "\x89PNG\r\n\x1a\n", header;
+    for (int v : {w, h}) for (int s = 24; s >= 0; s -= 8) header += char((uint32_t(v) >> s) & 255);
+    header += std::string("\x08\x00\x00\x00\x00", 5);  // 8 bits, grey, deflate, adaptive filters, no interlace
+    put_png_chunk(png, "IHDR", header);
+    put_png_chunk(png, "IDAT", zlib_pack(filtered, where, "prediction images"));
+    put_png_chunk(png, "IEND", "");
+    return png;
+}
+
+std::string png_data_url(const std::vector<uint8_t>& pixels, int w, int h, const std::string& where) {
+    return "data:image/png;base64," + base64(png_grey(pixels, w, h, where));
 }
 
 // ---- per-snapshot data
 
-/// Polylines quantised to 16 bits across the domain, delta-encoded as zigzag varints (docs/viewer.md):
-/// for each neuron, then the decision boundary: n_polylines, and per polyline n_points then (dx, dy) per point.
+// Display precision of the boundaries (docs/viewer.md): points the page would draw within a tenth of a pixel of the
+// line through their neighbours are dropped, the rest quantised to 14 bits. The exact numbers stay in `ginn geometry`.
+inline constexpr double geometry_scale = 16383;           // quantisation steps across the domain (14 bits)
+inline constexpr double geometry_tolerance = 1.0 / 8192;  // simplification, as a fraction of the domain
+
+/// The points of a polyline (in unit coordinates, #P by 2) that Douglas-Peucker simplification keeps at `tol`
+/// (Douglas and Peucker 1973: keep the farthest point from the chord while it lies farther than tol, recursively).
+/// The ends are always kept, so closed loops stay closed.
+std::vector<Eigen::Index> simplified(const Eigen::MatrixXd& P, double tol) {
+    const Eigen::Index n = P.rows();
+    std::vector<char> keep(size_t(n), 0);
+    if (n > 0) keep.front() = keep.back() = 1;
+    std::vector<std::pair<Eigen::Index, Eigen::Index>> todo;  // index ranges (first, last) still to split
+    if (n > 2) todo.emplace_back(0, n - 1);
+    while (!todo.empty()) {
+        const auto [i0, i1] = todo.back();
+        todo.pop_back();
+        const Eigen::Vector2d a = P.row(i0), d = P.row(i1) - P.row(i0);
+        const double len = d.norm();
+        double worst = -1;
+        Eigen::Index at = i0;
+        for (Eigen::Index i = i0 + 1; i < i1; ++i) {
+            const Eigen::Vector2d v = Eigen::Vector2d(P.row(i)) - a;
+            const double dist = len > 0 ? std::abs(d.x() * v.y() - d.y() * v.x()) / len : v.norm();
+            if (dist > worst) worst = dist, at = i;
+        }
+        if (worst <= tol) continue;
+        keep[size_t(at)] = 1;
+        if (at - i0 > 1) todo.emplace_back(i0, at);
+        if (i1 - at > 1) todo.emplace_back(at, i1);
+    }
+    std::vector<Eigen::Index> out;
+    for (Eigen::Index i = 0; i < n; ++i)
+        if (keep[size_t(i)]) out.push_back(i);
+    return out;
+}
+
+/// Polylines at display precision (above), delta-encoded as zigzag varints (docs/viewer.md): for each neuron, then
+/// the decision boundary: n_polylines, and per polyline n_points then (dx, dy) per point.
 std::string encode_geometry(const Geometry& g, const Box& d) {
     std::string out;
     int64_t px = 0, py = 0;
     auto put_lines = [&](const std::vector<Polyline>& lines) {
         put_varint(out, lines.size());
         for (const Polyline& line : lines) {
-            put_varint(out, uint64_t(line.rows()));
-            for (Eigen::Index i = 0; i < line.rows(); ++i) {
-                auto q = [](double t) { return int64_t(std::lround(std::clamp(t, 0.0, 1.0) * 65535.0)); };
-                int64_t qx = q((line(i, 0) - d.x0) / d.width()), qy = q((line(i, 1) - d.y0) / d.height());
+            Eigen::MatrixXd unit(line.rows(), 2);  // #P by 2, the domain mapped to [0, 1]^2
+            unit.col(0) = (line.col(0).array() - d.x0) / d.width();
+            unit.col(1) = (line.col(1).array() - d.y0) / d.height();
+            const std::vector<Eigen::Index> kept = simplified(unit, geometry_tolerance);
+            put_varint(out, kept.size());
+            for (Eigen::Index i : kept) {
+                auto q = [](double t) {
+                    return int64_t(std::lround((std::isfinite(t) ? std::clamp(t, 0.0, 1.0) : 0.0) * geometry_scale));
+                };
+                const int64_t qx = q(unit(i, 0)), qy = q(unit(i, 1));
                 put_signed(out, qx - px);
                 put_signed(out, qy - py);
                 px = qx;
@@ -179,24 +283,44 @@ OutputSpec output_spec(const Run& run, const Network& net) {
 
 uint8_t unit_byte(double v) { return uint8_t(std::lround((std::isfinite(v) ? std::clamp(v, 0.0, 1.0) : 0.5) * 255.0)); }
 
+/// The network's logits at the pixel centres X (#pixels by 2) in single precision, into per-thread buffers reused from
+/// snapshot to snapshot: the images are 8-bit, so float's 1e-7 relative error is invisible, and float products and
+/// no fresh allocations make this the cheap part of encoding a snapshot. The same layers as forward() (network.h).
+const Eigen::MatrixXf& display_logits(const Network& net, const Eigen::MatrixXd& X) {
+    thread_local Eigen::MatrixXf A, Z;  // #pixels by layer width: activations in, pre-activations out
+    A = X.cast<float>();
+    for (size_t l = 0; l < net.layers.size(); ++l) {
+        const DenseLayer& L = net.layers[l];
+        const Eigen::MatrixXf Wt = L.W.transpose().cast<float>();  // (n_in, n_out)
+        Z.resize(A.rows(), Wt.cols());
+        Z.noalias() = A * Wt;
+        Z.rowwise() += L.b.transpose().cast<float>();
+        if (L.residual) Z += A;
+        if (l + 1 == net.layers.size()) break;
+        if (L.activation == Activation::relu) A = Z.cwiseMax(0.0f);  // the common case, vectorised
+        else A = Z.unaryExpr([&](float z) { return float(activate(L.activation, double(z))); });
+    }
+    return Z;
+}
+
 /// The prediction tiles of one snapshot, each n^2 bytes quantised to 8 bits: P(class 1); or P(class c) for each of k
 /// classes (softmax); or (output - lo) / (hi - lo) clamped to [0, 1] for regression.
 std::vector<uint8_t> prediction_image(const Network& net, const Eigen::MatrixXd& X, const OutputSpec& o) {
     const size_t n = size_t(X.rows());
     std::vector<uint8_t> img(n * size_t(o.tiles()));
-    if (o.n_classes > 2) {
-        const Eigen::MatrixXd Z = forward(net, X);  // (#pixels, k) logits
-        for (Eigen::Index i = 0; i < Z.rows(); ++i) {
-            const double m = Z.row(i).maxCoeff();
-            const Eigen::RowVectorXd e = (Z.row(i).array() - m).exp();  // softmax, shifted for range
+    const Eigen::MatrixXf& Z = display_logits(net, X);  // (#pixels, #outputs)
+    for (Eigen::Index i = 0; i < Z.rows(); ++i) {
+        if (o.n_classes > 2) {
+            const float m = Z.row(i).maxCoeff();
+            const Eigen::RowVectorXf e = (Z.row(i).array() - m).exp();  // softmax, shifted for range
             for (int c = 0; c < o.n_classes; ++c) img[size_t(c) * n + size_t(i)] = unit_byte(e(c) / e.sum());
+        } else if (o.head == Head::regression) {
+            img[size_t(i)] = unit_byte((Z(i, 0) - o.lo) / (o.hi - o.lo));
+        } else if (o.head == Head::sigmoid) {
+            img[size_t(i)] = unit_byte(1 / (1 + std::exp(-double(Z(i, 0)))));
+        } else {  // two logits: P(class 1) of their softmax
+            img[size_t(i)] = unit_byte(1 / (1 + std::exp(double(Z(i, 0)) - double(Z(i, 1)))));
         }
-    } else if (o.head == Head::regression) {
-        const Eigen::MatrixXd Z = forward(net, X);
-        for (Eigen::Index i = 0; i < Z.rows(); ++i) img[size_t(i)] = unit_byte((Z(i, 0) - o.lo) / (o.hi - o.lo));
-    } else {
-        const Eigen::VectorXd p = probability(net, X);
-        for (Eigen::Index i = 0; i < p.size(); ++i) img[size_t(i)] = unit_byte(p(i));
     }
     return img;
 }
@@ -211,7 +335,7 @@ struct SnapshotData {
 
 void append_floats(std::string& out, const auto& values) {
     for (Eigen::Index i = 0; i < values.size(); ++i) {
-        float f = float(values(i));
+        float f = display_float(values(i));
         char b[4];
         std::memcpy(b, &f, 4);
         out.append(b, 4);
@@ -302,7 +426,7 @@ json target_json(const Run& run) {
     }
     std::vector<uint8_t> px(labels.size());
     for (size_t i = 0; i < labels.size(); ++i) px[i] = uint8_t(std::clamp(labels[i], 0, 255));
-    return {{"width", w}, {"height", h}, {"png", png_data_url(px, w, h)}};
+    return {{"width", w}, {"height", h}, {"png", png_data_url(px, w, h, run.dir())}};
 }
 
 inline constexpr int64_t max_points = 20000;  // points embedded per run; more are thinned evenly (the page says so)
@@ -348,7 +472,7 @@ json prediction_json(const std::vector<SnapshotData>& snaps, int n, int tiles, c
             atlas[(size_t(r0) + i / size_t(n)) * size_t(cols) * size_t(n) + size_t(c0) + i % size_t(n)] = uint8_t(v - prev);
         }
     }
-    return {{"size", n}, {"cols", cols}, {"tiles", tiles}, {"delta", true}, {"atlas", png_data_url(atlas, cols * n, rows * n)}};
+    return {{"size", n}, {"cols", cols}, {"tiles", tiles}, {"delta", true}, {"atlas", png_data_url(atlas, cols * n, rows * n, where)}};
 }
 
 json output_json(const OutputSpec& o) {
@@ -376,12 +500,13 @@ json run_json(const Run& run, const ViewerOptions& options, int threads, Progres
     for (const DenseLayer& L : net0.layers)
         layers.push_back({{"n_in", L.n_in()}, {"n_out", L.n_out()},
                           {"activation", std::string(activation_name(L.activation))}, {"residual", L.residual}});
-    std::string weights;
-    json geometry = json::array(), exact = json::array(), activation = json::array(), linear = json::array(),
+    std::string weights, geometry;
+    json geometry_sizes = json::array(), exact = json::array(), activation = json::array(), linear = json::array(),
          per_layer = json::array();
     for (const SnapshotData& s : snaps) {
         weights += s.weights;
-        geometry.push_back(base64(s.geometry));
+        geometry += s.geometry;
+        geometry_sizes.push_back(s.geometry.size());
         exact.push_back(s.exact);
         activation.push_back(s.counts.activation);
         linear.push_back(s.counts.linear);
@@ -404,7 +529,10 @@ json run_json(const Run& run, const ViewerOptions& options, int threads, Progres
             {"snapshots", snapshot_metrics_json(run)},
             {"weights", base64(pack_weights(weights, weights.size() / size_t(n_snap), run.dir()))},
             {"weights_packing", "xor-planes-zlib"},
-            {"geometry", geometry},
+            {"geometry", base64(zlib_pack(geometry, run.dir(), "boundaries"))},
+            {"geometry_sizes", geometry_sizes},
+            {"geometry_packing", "zlib"},
+            {"geometry_scale", geometry_scale},
             {"exact", exact},
             {"counts", {{"activation", activation}, {"linear", linear}, {"per_layer", per_layer}}},
             {"prediction", prediction_json(snaps, options.image_size, output.tiles(), run.dir())},
@@ -471,7 +599,9 @@ std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions
     replace_marker(page, "<!--GINN_TITLE-->", html_escape(title));
     replace_marker(page, "/*GINN_STYLE*/", asset("viewer.css"));
     std::string script;
-    for (const char* file : {"decode.js", "draw.js", "curves.js", "diagram.js", "findings.js", "share.js", "readouts.js", "viewer.js"}) script += asset(file) + "\n";
+    for (const char* file : {"decode.js", "draw.js", "curves.js", "diagram.js", "findings.js", "share.js", "readouts.js",
+                             "surface.js", "viewer.js"})
+        script += asset(file) + "\n";
     replace_marker(page, "/*GINN_SCRIPT*/", script);
     replace_marker(page, "/*GINN_DATA*/", script_safe(data.dump()));
     return page;

@@ -127,8 +127,29 @@ std::string unbase64(const std::string& s) {
     return out;
 }
 
+/// zlib data -> bytes (stb_image's inflater: independent of the zlib that packed them).
+std::string inflate(const std::string& z) {
+    int n = 0;
+    char* raw = stbi_zlib_decode_malloc(z.data(), int(z.size()), &n);
+    EXPECT_NE(raw, nullptr) << "not zlib data";
+    if (!raw) return {};
+    std::string out(raw, size_t(n));
+    std::free(raw);
+    return out;
+}
+
+/// Snapshot k's geometry stream of a run's page data: the inflated streams cut at the sizes (docs/viewer.md).
+std::string geometry_stream(const json& run, int k) {
+    EXPECT_EQ(run["geometry_packing"], "zlib");
+    const std::string all = inflate(unbase64(run["geometry"]));
+    size_t at = 0;
+    for (int j = 0; j < k; ++j) at += run["geometry_sizes"][size_t(j)].get<size_t>();
+    return all.substr(at, run["geometry_sizes"][size_t(k)].get<size_t>());
+}
+
 /// Decodes one snapshot's geometry stream (docs/viewer.md) into unit-square polylines per neuron, decision last.
-std::vector<std::vector<std::vector<std::pair<double, double>>>> decode_geometry(const std::string& bytes, int n_neurons) {
+std::vector<std::vector<std::vector<std::pair<double, double>>>> decode_geometry(const std::string& bytes, int n_neurons,
+                                                                                 double scale) {
     size_t p = 0;
     auto varint = [&] {
         uint64_t v = 0;
@@ -148,7 +169,7 @@ std::vector<std::vector<std::vector<std::pair<double, double>>>> decode_geometry
             for (auto& pt : line) {
                 x += zigzag();
                 y += zigzag();
-                pt = {x / 65535.0, y / 65535.0};
+                pt = {x / scale, y / scale};
             }
         }
     }
@@ -192,22 +213,29 @@ TEST(viewer_test, page_holds_every_snapshot_of_every_run) {
         EXPECT_EQ(j.at("name"), run.dir());
         ASSERT_EQ(j["snapshots"]["iteration"].size(), size_t(run.n_snapshots()));
         for (int k = 0; k < run.n_snapshots(); ++k) EXPECT_EQ(j["snapshots"]["iteration"][k], run.snapshot(k).iteration);
-        EXPECT_EQ(j["geometry"].size(), size_t(run.n_snapshots()));
+        EXPECT_TRUE(j["geometry"].is_string()) << "one packed stream per run";
+        EXPECT_EQ(j["geometry_sizes"].size(), size_t(run.n_snapshots()));
         EXPECT_EQ(j["counts"]["activation"].size(), size_t(run.n_snapshots()));
         EXPECT_EQ(j["snapshots"].contains("loss_test"), r == 1) << "test loss only where the run has a test split";
     }
+}
+
+/// The float at byte `off` of `w` is `v` at display precision: its low mantissa byte is zero and it lies within a
+/// relative 2^-16 of v (nearest on 16 significant bits).
+testing::AssertionResult is_display_float(const std::string& w, size_t off, double v) {
+    float f;
+    std::memcpy(&f, w.data() + off, 4);
+    if (w[off] != 0) return testing::AssertionFailure() << "low mantissa byte of " << f << " is not zero";
+    if (std::abs(double(f) - v) > std::abs(v) * std::ldexp(1.0, -16) + 1e-30)
+        return testing::AssertionFailure() << f << " is not " << v << " within 2^-16";
+    return testing::AssertionSuccess();
 }
 
 TEST(viewer_test, weights_decode_to_the_snapshot_networks) {
     const json j = page_data(fixture().html)["runs"][0];
     ASSERT_EQ(j["weights_packing"], "xor-planes-zlib");
     // unpack (docs/viewer.md): inflate (stb_image's decoder), then per snapshot byte planes -> floats, XOR the previous
-    const std::string z = unbase64(j["weights"]);
-    int n = 0;
-    char* raw = stbi_zlib_decode_malloc(z.data(), int(z.size()), &n);
-    ASSERT_NE(raw, nullptr) << "the weights are not zlib data";
-    const std::string planes(raw, size_t(n));
-    std::free(raw);
+    const std::string planes = inflate(unbase64(j["weights"]));
     const size_t per = planes.size() / size_t(fixture().a.n_snapshots());
     std::string w(planes.size(), '\0');
     for (size_t at = 0; at < w.size(); at += per)
@@ -218,40 +246,82 @@ TEST(viewer_test, weights_decode_to_the_snapshot_networks) {
         for (const DenseLayer& L : net.layers) {
             for (int o = 0; o < L.n_out(); ++o)
                 for (int i = 0; i < L.n_in(); ++i, off += 4) {
-                    float f;
-                    std::memcpy(&f, w.data() + off, 4);
-                    ASSERT_FLOAT_EQ(f, float(L.W(o, i))) << "snapshot " << k << " W(" << o << ", " << i << ")";
+                    ASSERT_TRUE(is_display_float(w, off, L.W(o, i))) << "snapshot " << k << " W(" << o << ", " << i << ")";
                 }
             for (int o = 0; o < L.n_out(); ++o, off += 4) {
-                float f;
-                std::memcpy(&f, w.data() + off, 4);
-                ASSERT_FLOAT_EQ(f, float(L.b(o))) << "snapshot " << k << " b(" << o << ")";
+                ASSERT_TRUE(is_display_float(w, off, L.b(o))) << "snapshot " << k << " b(" << o << ")";
             }
         }
     }
     EXPECT_EQ(off, w.size());
 }
 
-TEST(viewer_test, geometry_decodes_to_the_exact_polylines_within_quantisation) {
+/// Distance from p to the segment a-b.
+double segment_distance(std::pair<double, double> p, std::pair<double, double> a, std::pair<double, double> b) {
+    const double dx = b.first - a.first, dy = b.second - a.second, len2 = dx * dx + dy * dy;
+    const double t = len2 > 0 ? std::clamp(((p.first - a.first) * dx + (p.second - a.second) * dy) / len2, 0.0, 1.0) : 0.0;
+    return std::hypot(p.first - a.first - t * dx, p.second - a.second - t * dy);
+}
+
+/// The page's polyline `shown` draws the exact polyline `exact` (unit coordinates) at display precision: its points are
+/// exact points in order (within quantisation `q`), the ends included, and every exact point lies within `tol` (+ 2q)
+/// of the shown segment between its kept neighbours.
+testing::AssertionResult draws_within(const std::vector<std::pair<double, double>>& shown,
+                                      const std::vector<std::pair<double, double>>& exact, double tol, double q) {
+    if (shown.size() < std::min<size_t>(2, exact.size()) || shown.size() > exact.size())
+        return testing::AssertionFailure() << shown.size() << " points shown for " << exact.size();
+    auto near = [&](std::pair<double, double> a, std::pair<double, double> b) {
+        return std::abs(a.first - b.first) <= q && std::abs(a.second - b.second) <= q;
+    };
+    size_t j = 0;  // exact index of the previous shown point
+    for (size_t i = 0; i < shown.size(); ++i) {
+        size_t at = i == 0 ? 0 : j + 1;
+        while (at < exact.size() && !near(shown[i], exact[at])) ++at;
+        if (at == exact.size()) return testing::AssertionFailure() << "shown point " << i << " is no exact point after " << j;
+        for (size_t m = j + 1; i > 0 && m < at; ++m)
+            if (segment_distance(exact[m], shown[i - 1], shown[i]) > tol + 2 * q)
+                return testing::AssertionFailure() << "exact point " << m << " lies " << segment_distance(exact[m], shown[i - 1], shown[i])
+                                                   << " from the shown line";
+        j = at;
+    }
+    if (j + 1 != exact.size()) return testing::AssertionFailure() << "the last exact point is not shown";
+    return testing::AssertionSuccess();
+}
+
+TEST(viewer_test, geometry_decodes_to_the_exact_polylines_at_display_precision) {
     const json j = page_data(fixture().html)["runs"][0];
+    const double scale = j["geometry_scale"], q = 0.5 / scale + 1e-12, tol = 1.0 / 8192;  // docs/viewer.md
+    EXPECT_EQ(scale, 16383);
+    size_t n_exact = 0, n_shown = 0;
     for (int k = 0; k < fixture().a.n_snapshots(); ++k) {
         const Network net = fixture().a.network(k);
         const Geometry g = compute_geometry(net);
-        const auto items = decode_geometry(unbase64(j["geometry"][k]), net.n_neurons());
+        const auto items = decode_geometry(geometry_stream(j, k), net.n_neurons(), scale);
         const Box& d = net.domain;
         for (size_t n = 0; n < items.size(); ++n) {
             const std::vector<Polyline>& lines = n < g.neurons.size() ? g.neurons[n].polylines : g.decision_boundary;
             ASSERT_EQ(items[n].size(), lines.size()) << "snapshot " << k << " item " << n;
             for (size_t l = 0; l < lines.size(); ++l) {
-                ASSERT_EQ(items[n][l].size(), size_t(lines[l].rows()));
-                for (Eigen::Index i = 0; i < lines[l].rows(); ++i) {
-                    EXPECT_NEAR(items[n][l][size_t(i)].first, (lines[l](i, 0) - d.x0) / d.width(), 1e-5);
-                    EXPECT_NEAR(items[n][l][size_t(i)].second, (lines[l](i, 1) - d.y0) / d.height(), 1e-5);
-                }
+                std::vector<std::pair<double, double>> exact;
+                for (Eigen::Index i = 0; i < lines[l].rows(); ++i)
+                    exact.emplace_back((lines[l](i, 0) - d.x0) / d.width(), (lines[l](i, 1) - d.y0) / d.height());
+                EXPECT_TRUE(draws_within(items[n][l], exact, tol, q)) << "snapshot " << k << " item " << n << " line " << l;
+                n_exact += exact.size(), n_shown += items[n][l].size();
             }
         }
         EXPECT_EQ(j["counts"]["activation"][k], g.counts.activation);
     }
+    EXPECT_GT(n_exact, 0u);
+    EXPECT_LE(n_shown, n_exact);
+}
+
+TEST(viewer_test, display_precision_check_accepts_dropped_slight_bends_and_rejects_dropped_visible_ones) {
+    // the reference the geometry test uses: a bend of 1e-5 (far below a pixel) may go, one of 0.15 may not
+    const std::vector<std::pair<double, double>> exact = {{0, 0}, {0.25, 0.25 + 1e-5}, {0.5, 0.5}, {0.75, 0.9}};
+    const std::vector<std::pair<double, double>> shown = {{0, 0}, {0.5, 0.5}, {0.75, 0.9}};
+    EXPECT_TRUE(draws_within(shown, exact, 1.0 / 8192, 1e-9));
+    const std::vector<std::pair<double, double>> too_coarse = {{0, 0}, {0.75, 0.9}};
+    EXPECT_FALSE(draws_within(too_coarse, exact, 1.0 / 8192, 1e-9)) << "the reference check must see a dropped bend";
 }
 
 TEST(viewer_test, prediction_atlas_decodes_to_the_network_probabilities) {
@@ -469,6 +539,12 @@ TEST(viewer_test, write_e2e_fixture) {
     const std::vector<json> wide_findings = run_findings({&wide, &deep});
     write_viewer({&wide, &deep}, stem + "-wide.html", {.title = "ginn viewer fixture: wide and deep", .image_size = 48,
                                                        .findings = wide_findings});
+
+    RunConfig marked = bottle_config({8, 8, 8}, /*seed=*/7, /*iterations=*/400);
+    marked.model.residual = true;
+    marked.model.batch_norm = true;
+    const ginn::Run res = trained_on("residual-bn", marked, make_dataset(marked.task), /*n_snapshots=*/5);
+    write_viewer({&res}, stem + "-residual.html", {.title = "ginn viewer fixture: residual and batch norm", .image_size = 48});
 }
 
 }  // namespace

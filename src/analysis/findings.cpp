@@ -373,7 +373,8 @@ void find_failure(RunAnalysis& r, const std::vector<SnapshotWork>& work, const C
             if (!t.rows.empty() && t.rows.back()[0] == row && t.rows.back()[2] == col - 1) t.rows.back()[2] = col;
             else t.rows.push_back({row, col, col});
         }
-        const std::string colour = max_label <= 1 ? (t.label ? "white" : "black") : "class " + std::to_string(t.label);
+        const std::string colour = !ctx.class_names.empty() ? ctx.class_names[static_cast<size_t>(t.label)]
+                                   : max_label <= 1 ? (t.label ? "white" : "black") : "class " + std::to_string(t.label);
         const std::string what = "part " + std::to_string(p + 1) + " (" + colour + ", " + std::to_string(t.n_pixels) +
                                  " px at " + fmt(t.cx, 2) + "," + fmt(t.cy, 2) + ")";
         if (t.modelled_at_end) {

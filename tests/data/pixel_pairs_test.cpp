@@ -8,6 +8,8 @@
 #include "ginn/core/error.h"
 #include "ginn/data/dataset.h"
 #include "ginn/model/model.h"
+#include "ginn/run/run.h"
+#include "ginn/train/config.h"
 #include "test_util.h"
 
 namespace ginn {
@@ -148,6 +150,36 @@ TEST(pixel_pairs_test, normalised_inputs_fold_exactly_into_layer_one) {
     }
     EXPECT_DOUBLE_EQ(normalized_input(-0.5, -0.5, 255.5), -1);
     EXPECT_DOUBLE_EQ(normalized_input(255.5, -0.5, 255.5), 1);
+}
+
+TEST(pixel_pairs_test, a_run_records_names_and_normalises_by_itself) {
+    RunConfig c;
+    c.task.target = "s1";
+    c.task.n_points = 400;
+    c.model.widths = {3};
+    c.model.activation = Activation::sigmoid;
+    c.model.head = Head::softmax;
+    c.optim.kind = OptimizerKind::adam;
+    c.optim.lr = 0.01;
+    c.train.iterations = 300;
+    c.train.batch = 16;
+    c.snapshots = "every:100";
+    const std::string dir = test::scratch_dir("pixel_pairs_run") + "/run";
+    TrainOptions options;
+    options.out = dir;
+    train_run(c, options);
+    const ginn::Run run = ginn::Run::open(dir);
+    EXPECT_TRUE(run.config().model.normalize);  // turned on for s1-s3: the net sees [-1, 1]
+    EXPECT_EQ(run.config().task.margin, 20);
+    EXPECT_EQ(run.dataset().class_names, pixel_pair_class_names());
+    // the recorded accuracy (on normalised inputs, float engine) equals the folded network's on grey levels
+    const Network net = run.network(run.n_snapshots() - 1);
+    const Dataset& d = run.dataset();
+    const Eigen::VectorXi cls = predicted_class(net, d.X.cast<double>());
+    int correct = 0;
+    for (int64_t i = 0; i < d.size(); ++i) correct += cls(i) == d.label[static_cast<size_t>(i)];
+    EXPECT_NEAR(run.snapshot(run.n_snapshots() - 1).accuracy, correct / static_cast<double>(d.size()), 0.01);
+    EXPECT_GT(correct, 200);  // learned something in 300 steps
 }
 
 }  // namespace

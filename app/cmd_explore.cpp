@@ -81,6 +81,7 @@ void add_explore_commands(CLI::App& app) {
         cmd->add_option("--dead-stay", o.dead.min_stay, "Dead neurons: a death or return holds this fraction of training")->capture_default_str()->group(th);
         cmd->add_option("--corner-margin", o.critical.margin, "Critical points: how far the real score must beat the shifted-corner null")->capture_default_str()->group(th);
         cmd->add_option("--part-margin", o.failure.margin, "Failure: a part is modelled at balanced accuracy 0.5 + this")->capture_default_str()->group(th);
+        cmd->add_option("--dormant-threshold", o.dormant.threshold, "Dormant outputs: a class predicted on less than this share of the domain")->capture_default_str()->group(th);
         cmd->add_option("--indecisive-jump", o.indecisive.min_jump, "Indecisive: smallest length-weighted jump (domain fraction)")->capture_default_str()->group(th);
         cmd->callback([f] {
             validate(f->options);  // every threshold before any work

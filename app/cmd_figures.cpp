@@ -31,7 +31,7 @@ struct LookFlags {
     std::string neurons = "all", background = "prediction", palette = "standard", points = "auto", width;
     int size = 0;
     double font_size = 0, dpi = 300;
-    bool no_decision = false, colour_bar = false, axes = false, legend = false, quiet = false;
+    bool no_decision = false, colour_bar = false, axes = false, legend = false, quiet = false, traced = false;
     CLI::App* cmd = nullptr;
 
     void add_to(CLI::App* c, int default_size) {
@@ -46,6 +46,8 @@ struct LookFlags {
         cmd->add_option("--font-size", font_size, "Text size in points (default: from the size; 8 with --width)");
         cmd->add_option("--dpi", dpi, "PNG pixels per inch with --width")->capture_default_str();
         cmd->add_flag("--no-decision", no_decision, "Do not draw the decision boundary");
+        cmd->add_flag("--traced", traced, "Smooth activations: the decision boundary traced by continuation to 1e-10 in the\n"
+                                          "logit difference, triple points (three classes meet) ringed");
         cmd->add_flag("--colour-bar,--color-bar", colour_bar, "The prediction's scale: P(class 1), the regression output, or the classes");
         cmd->add_flag("--legend", legend, "A legend of the layers' colours, the decision boundary, points and classes");
         cmd->add_flag("--axes", axes, "Add axes with domain coordinates (shared in strips)");
@@ -70,6 +72,8 @@ struct LookFlags {
         o.neurons = parse_neuron_selection(neurons);
         o.background = background_from_name(background);
         o.decision_boundary = !no_decision;
+        if (traced && no_decision) throw Error("--traced", "given with --no-decision", "one of them", "");
+        o.traced = traced;
         o.colour_bar = colour_bar;
         o.legend = legend;
         o.axes = axes;
@@ -129,6 +133,8 @@ void add_figure_commands(CLI::App& app) {
                 RenderOptions options = f->look.options(nullptr);
                 if (!cmd->count("--size")) options.size = 560;
                 SurfaceSpec spec{.class_index = f->class_index, .grid = f->surface_grid};
+                if (loaded.run && !loaded.run->dataset().class_names.empty())
+                    spec.class_label = loaded.run->dataset().class_name(f->class_index);
                 if (!f->neuron.empty()) {
                     if (cmd->count("--class")) throw Error("--neuron", "given with --class", "one of them", "");
                     const NeuronSelection sel = parse_neuron_selection(f->neuron, "--neuron");

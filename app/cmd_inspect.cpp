@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "ginn/core/error.h"
+#include "ginn/geometry/continuation.h"
 #include "ginn/geometry/geometry.h"
 #include "ginn/core/io.h"
 #include "ginn/run/run.h"
@@ -62,8 +63,9 @@ void add_inspect_commands(CLI::App& app) {
         struct GeometryFlags {
             NetworkSource source;
             std::string format = "json", out;
-            bool regions = false;
+            bool regions = false, trace = false;
             int grid = 256;
+            double tolerance = 1e-10;
         };
         auto f = std::make_shared<GeometryFlags>();
         CLI::App* cmd = app.add_subcommand(
@@ -78,11 +80,18 @@ void add_inspect_commands(CLI::App& app) {
             ->check(in_range(2, max_smooth_grid))
             ->capture_default_str();
         cmd->add_option("-o,--out", f->out, "Write to this file instead of standard output");
-        cmd->callback([f] {
+        cmd->add_flag("--trace", f->trace, "Also trace the decision boundaries by numerical continuation (\"traced\":\n"
+                                           "approximate to --tolerance in the logit difference) and their triple points");
+        cmd->add_option("--tolerance", f->tolerance, "With --trace: Newton's tolerance on |z_a - z_b|, 1e-14..1e-2")->capture_default_str();
+        cmd->callback([f, cmd] {
+            if (cmd->count("--tolerance") && !f->trace) throw Error("--tolerance", "given without --trace", "--trace --tolerance", "add --trace");
             const LoadedNetwork loaded = load_network(f->source);
             const Geometry g = compute_geometry(loaded.net, {.regions = f->regions, .grid = f->grid});
+            TracedBoundaries traced;
+            if (f->trace) traced = trace_boundaries(loaded.net, {.tolerance = f->tolerance});
             if (f->format == "json") {
                 nlohmann::json j = geometry_to_json(g, f->regions);
+                if (f->trace) j["traced"] = traced_to_json(traced);
                 if (loaded.run) j["iteration"] = loaded.run->snapshot(loaded.snapshot).iteration;
                 emit(j.dump(), f->out);
                 return;
@@ -98,6 +107,13 @@ void add_inspect_commands(CLI::App& app) {
                 s << "regions           " << g.counts.activation << " activation, " << g.counts.linear << " linear; by layer";
                 for (auto c : g.counts.per_layer) s << " " << c;
                 s << "\n";
+            }
+            if (f->trace) {
+                s << "traced boundary   " << traced.curves.size() << " curves, " << traced.triple_points.size()
+                  << " triple points (approximate to " << traced.tolerance << " in the logit difference; largest "
+                  << traced.max_residual << ")\n";
+                for (const TriplePoint& t : traced.triple_points)
+                    s << "  triple point " << t.x << ", " << t.y << " classes " << t.a << ", " << t.b << ", " << t.c << "\n";
             }
             emit(s.str(), f->out);
         });

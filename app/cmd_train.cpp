@@ -70,7 +70,7 @@ struct TrainFlags {
     bool force = false, quiet = false;
     // Overrides: applied only when given on the command line.
     std::string target, resize, widths, activation, head, init, optimizer, schedule, snapshots, sampling;
-    int resolution = 0, batch = 0, n_points = 0;
+    int resolution = 0, batch = 0, n_points = 0, margin = 0;
     long long iterations = 0, step_size = 0;
     std::string seed;
     double lr = 0, momentum = 0, weight_decay = 0, dropout = 0, test_fraction = 0, noise = 0, gamma = 0, threshold = 0;
@@ -105,6 +105,7 @@ RunConfig build_config(CLI::App* cmd, const TrainFlags& f) {
     if (given("--resolution")) c.task.resolution = f.resolution;
     if (given("--n-points")) c.task.n_points = f.n_points;
     if (given("--noise")) c.task.noise = f.noise;
+    if (given("--margin")) c.task.margin = f.margin;
     if (given("--test-fraction")) c.task.test_fraction = f.test_fraction;
     if (given("--threshold")) c.task.threshold = f.threshold;
     if (given("--resize")) c.task.resize = resize_from_name(f.resize, "--resize");
@@ -196,9 +197,10 @@ void add_train_command(CLI::App& app) {
     cmd->add_option("--init-from", f->init_from, "Start from another run's initial parameters (same architecture)");
     auto* seeds = cmd->add_option("--seeds", f->seeds, "Train one run per distinct seed (at most 1024), in parallel, e.g. 1,2,3,4");
     auto* task = "Task";
-    cmd->add_option("--target", f->target, "bottle, circle, xor, gauss, spiral, y-x, y-|x|, 1-x^2/4-y^2, y-sin(pi*x), or an image/CSV file")->group(task);
+    cmd->add_option("--target", f->target, "bottle, circle, xor, gauss, spiral, y-x, y-|x|, 1-x^2/4-y^2, y-sin(pi*x), s1, s2, s3 (grey-level pairs 0..255: white, black, grey), or an image/CSV file")->group(task);
     cmd->add_option("--resolution", f->resolution, "Image targets: pixels per side (default 200)")->group(task);
     cmd->add_option("--n-points", f->n_points, "Point and formula tasks: number of points (default 10000)")->group(task);
+    cmd->add_option("--margin", f->margin, "s1, s2, s3: the rules' margin n in grey levels, 0..255 (default 20)")->group(task);
     cmd->add_option("--noise", f->noise, "Point tasks: noise 0..1 as in TensorFlow Playground (circle, xor: labels from points displaced by up to 5*noise; gauss: variance 0.5+7*noise; spiral: points displaced by up to noise) (default 0)")->group(task);
     cmd->add_option("--test-fraction", f->test_fraction, "Fraction held out as a test split (default 0)")->group(task);
     cmd->add_option("--threshold", f->threshold, "Image targets: grey level at or above which a pixel is white (default 0.5)")->group(task);

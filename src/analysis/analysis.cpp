@@ -75,6 +75,8 @@ RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector
     r.loss = loss;
     r.accuracy = accuracy;
     r.exact = nets[0].piecewise_linear();
+    r.domain = nets[0].domain;
+    r.class_names = data.class_names;
     const Context ctx = make_context(nets[0], data, options);
     const AnalysisOptions& o = options;
 
@@ -98,6 +100,7 @@ RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector
     detail::find_roles(r, work, nets, ctx, o);
     detail::find_failure(r, work, ctx, o);  // after roles: where the neurons near a failed part went
     detail::find_loss_drops(r, o);
+    detail::find_class_outputs(r, work, nets[0], data, o);
     // ---- 8. region dynamics
     for (int k = 0; k < n; ++k) {
         const auto& c = work[k].g.counts;
@@ -188,7 +191,9 @@ AnalysisReport analyze(const std::vector<const Run*>& runs, const AnalysisOption
             loss.push_back(run->snapshot(k).loss);
             accuracy.push_back(run->snapshot(k).accuracy);
         }
-        RunAnalysis r = analyze_networks(nets, iterations, loss, accuracy, data, options, run->dir());
+        AnalysisOptions run_options = options;
+        run_options.human_rule.margin = run->config().task.margin;  // S1's rule as the run's task defines it
+        RunAnalysis r = analyze_networks(nets, iterations, loss, accuracy, data, run_options, run->dir());
         nlohmann::json key = config_to_json(run->config());
         r.seed = run->config().train.seed;
         if (key.contains("train") && key["train"].is_object()) key["train"].erase("seed");

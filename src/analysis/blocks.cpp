@@ -442,9 +442,16 @@ FragileReport fragile_points(const Network& net, const Geometry& g, bool brute_f
     }
     auto class_of = [&](int64_t k) { return brute_force ? dense[static_cast<size_t>(k)] : cls.at(k); };
 
+    const int n_classes = std::max(2, net.n_outputs());
+    rep.pair_steps.assign(static_cast<size_t>(n_classes), std::vector<int64_t>(static_cast<size_t>(n_classes), 0));
     for (int64_t k : cand) {
         const int64_t x = k % nx, y = k / nx;
         const int here = class_of(k);
+        // each unit step once, from its lower end (both ends of a flipping step are candidates: the boundary is
+        // within 1 of each)
+        for (const auto& [ok, nk] : {std::pair{x + 1 < nx, k + 1}, std::pair{y + 1 < ny, k + nx}})
+            if (ok && class_of(nk) != here)
+                ++rep.pair_steps[static_cast<size_t>(std::min(here, class_of(nk)))][static_cast<size_t>(std::max(here, class_of(nk)))];
         bool fragile = false;
         const struct { bool ok; int64_t nk; int axis, delta; } nbs[4] = {
             {x > 0, k - 1, 0, -1}, {x + 1 < nx, k + 1, 0, 1}, {y > 0, k - nx, 1, -1}, {y + 1 < ny, k + nx, 1, 1}};

@@ -378,7 +378,10 @@ void find_failure(RunAnalysis& r, const std::vector<SnapshotWork>& work, const C
     int32_t max_label = 0;
     for (int32_t v : ctx.raster) max_label = std::max(max_label, v);
     auto part_name = [&](size_t p, const TargetPart& t) {
-        const std::string colour = max_label <= 1 ? (t.label ? "white" : "black") : "class " + std::to_string(t.label);
+        const std::string colour = t.label >= 0 && static_cast<size_t>(t.label) < ctx.class_names.size()
+                                       ? ctx.class_names[static_cast<size_t>(t.label)]
+                                   : max_label <= 1 ? (t.label ? "white" : "black")
+                                                    : "class " + std::to_string(t.label);
         return "part " + std::to_string(p + 1) + " (" + colour + ", " + std::to_string(t.n_pixels) + " px at " + fmt(t.cx, 2) +
                "," + fmt(t.cy, 2) + ")";
     };

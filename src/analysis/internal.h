@@ -5,6 +5,7 @@
 #include <Eigen/Dense>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,7 @@ struct Context {
     int G = 0;
     Eigen::MatrixXd X;                  // #G^2 by 2 grid points
     std::vector<int32_t> raster;        // target labels at the grid points
+    std::vector<std::string> class_names;  // the task's (Dataset::class_names; empty when it has none)
     std::vector<Corner> corners;
     std::vector<std::vector<Corner>> null_corners;  // the corners shifted by +-null_shift in x and y
     int axis_k = 0;                     // mirror: grid column c <-> axis_k - 1 - c
@@ -139,5 +141,12 @@ std::string picture_defs(const RunAnalysis& r, int run);
 /// -1: none) in orange, and the curves on top.
 std::string picture(const RunAnalysis& r, int run, const std::vector<PictureCurve>& curves, const TargetPart* part,
                     int feature, const std::string& title);
+/// (class_outputs.cpp) Dormant outputs over training and people's labels against S1's rule.
+void find_class_outputs(RunAnalysis& r, const std::vector<SnapshotWork>& work, const Network& net0, const Dataset& data,
+                        const AnalysisOptions& o);
+/// {"dormant": ..., "human_rule": ...} of a run's report.
+nlohmann::json class_outputs_json(const RunAnalysis& r);
+/// The report page's items for dormant outputs, flips by class pair (with a map) and people against the rule.
+std::string class_outputs_html(const RunAnalysis& r);
 
 }  // namespace ginn::detail

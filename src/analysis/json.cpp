@@ -202,7 +202,10 @@ json run_json(const RunAnalysis& r) {
     json fp = json::array();
     for (const auto& p : r.fragile.points) fp.push_back({p.x, p.y, p.axis, p.delta});
     j["fragile"] = {{"checked", r.fragile.checked}, {"brute_force", r.fragile.brute_force},
-                    {"n_candidates", r.fragile.n_candidates}, {"n_fragile", r.fragile.n_fragile}, {"points", fp}};
+                    {"n_candidates", r.fragile.n_candidates}, {"n_fragile", r.fragile.n_fragile}, {"points", fp},
+                    {"pair_steps", r.fragile.pair_steps}};
+    j.update(detail::class_outputs_json(r));
+    j["class_names"] = r.class_names;
 
     j["events"] = events_json(r.events);
     return j;

@@ -68,6 +68,8 @@ void validate(const AnalysisOptions& o) {
     check(o.loss.min_drop, 0, 1, "loss.min_drop", "", "relative fall of the loss that counts as a drop", true);
     check(static_cast<double>(o.fragile.max_brute_force), 0, 1e12, "fragile.max_brute_force", "", "integer points");
     check(o.fragile.max_listed, 0, 1e7, "fragile.max_listed", "", "points listed");
+    check(o.dormant.threshold, 0, 1, "dormant.threshold", "--dormant-threshold", "share of the domain");
+    check(o.human_rule.margin, 0, 255, "human_rule.margin", "", "S1's margin in grey levels");
 }
 
 }  // namespace ginn

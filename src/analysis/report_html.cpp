@@ -306,6 +306,7 @@ std::string run_section(const AnalysisReport& rep, int ri) {
     if (r.fragile.checked)
         h << "<li><b>Fragile points</b>: " << r.fragile.n_fragile << " integer inputs flip class when one coordinate "
           << "changes by 1 (" << (r.fragile.brute_force ? "all " : "") << r.fragile.n_candidates << " checked).</li>";
+    h << detail::class_outputs_html(r);
     h << "</ul>";
 
     // Robustness: each detector over a range of its main threshold.

@@ -231,6 +231,7 @@ Context make_context(const Network& net0, const Dataset& data, const AnalysisOpt
     ctx.G = std::clamp(G, 8, 2048);
     ctx.X = pixel_centres(ctx.domain, ctx.G, ctx.G);  // the analysis grid, as target_raster
     ctx.raster = target_raster(data, ctx.G, ctx.G);
+    ctx.class_names = data.class_names;
     // Point and CSV tasks: the raster is a nearest-neighbour fill of the points, whose class edges zigzag by about
     // the points' mean spacing and step along the grid; neither is a corner of the data's class regions, so the
     // outline is simplified by at least the mean spacing and 1.5 grid cells there.

@@ -45,6 +45,9 @@ void check_spec(const TaskSpec& spec) {
                     "TensorFlow Playground's noise: 0 means none, its slider ends at 0.5");
     if (!(spec.test_fraction >= 0 && spec.test_fraction <= max_test_fraction))
         throw Error("test_fraction", "is " + std::to_string(spec.test_fraction), "a number in [0, 0.9]", hint);
+    if (spec.margin < 0 || spec.margin > 255)
+        throw Error("margin", "is " + std::to_string(spec.margin), "an integer in 0..255 (grey levels)",
+                    "20 is the default; 255 makes every pair grey");
     if (!(spec.threshold >= 0 && spec.threshold <= 1))
         throw Error("threshold", "is " + std::to_string(spec.threshold), "a grey level in [0, 1]", "0.5 is typical");
 }
@@ -181,13 +184,34 @@ void mark_test_split(Dataset& data, double fraction, uint64_t seed) {
 
 const std::vector<std::string>& task_names() {
     static const std::vector<std::string> names = {"bottle", "circle", "xor", "gauss", "spiral",
-                                                   "y-x", "y-|x|", "1-x^2/4-y^2", "y-sin(pi*x)"};
+                                                   "y-x", "y-|x|", "1-x^2/4-y^2", "y-sin(pi*x)",
+                                                   "s1", "s2", "s3"};
     return names;
 }
 
 void TaskSpec::validate() const { check_spec(*this); }
 
 int64_t Dataset::n_test() const { return std::count(is_test.begin(), is_test.end(), uint8_t{1}); }
+
+std::string Dataset::class_name(int k) const {
+    if (k >= 0 && static_cast<size_t>(k) < class_names.size()) return class_names[static_cast<size_t>(k)];
+    return "class " + std::to_string(k);
+}
+
+void check_class_names(const std::vector<std::string>& names, int n_classes, const std::string& where) {
+    if (names.empty()) return;
+    if (names.size() != static_cast<size_t>(n_classes))
+        throw Error(where, std::to_string(names.size()) + " class names for " + std::to_string(n_classes) + " classes",
+                    "one name per class", "name every class or none");
+    for (const std::string& name : names) {
+        const bool printable = std::all_of(name.begin(), name.end(), [](unsigned char c) {
+            return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+        });
+        if (name.empty() || name.size() > max_class_name || !printable)
+            throw Error(where, "class name '" + name.substr(0, max_class_name) + "'",
+                        "1..64 printable ASCII characters without quotes or backslashes", "e.g. white, black, grey");
+    }
+}
 
 Dataset make_dataset(const TaskSpec& spec) {
     check_spec(spec);
@@ -199,6 +223,8 @@ Dataset make_dataset(const TaskSpec& spec) {
         data = detail::make_point_cloud(t, spec.n_points, spec.noise, spec.seed);
     } else if (t == "y-x" || t == "y-|x|" || t == "1-x^2/4-y^2" || t == "y-sin(pi*x)") {
         data = detail::make_formula(t, spec.n_points, spec.seed);
+    } else if (detail::is_pixel_pair_task(t)) {
+        data = detail::make_pixel_pairs(t, spec.n_points, spec.margin, spec.seed);
     } else {
         const std::string ext = lower_extension(t);
         const bool is_image = ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp";
@@ -309,13 +335,15 @@ Eigen::MatrixXd pixel_centres(const Box& box, int w, int h, int64_t p0, int64_t 
 
 // Layout (little-endian): "GINNDATA", u32 version, u32 name length, name bytes, 4 x f64 domain (x0 x1 y0 y1),
 // i32 n_classes, i32 grid_w, i32 grid_h, u64 n, n x 2 f32 points (row-major), n x i32 labels, u8 has_test,
-// and when has_test, n x u8 is_test.
+// and when has_test, n x u8 is_test. Version 2 (written only when the dataset names its classes) then holds, per class,
+// u32 name length and the name's bytes; version 1 files are still read (no names).
 static_assert(std::endian::native == std::endian::little, "dataset.bin is written in the host's little-endian order");
 
 namespace {
 
 constexpr char data_magic[8] = {'G', 'I', 'N', 'N', 'D', 'A', 'T', 'A'};
-constexpr uint32_t data_version = 1;
+constexpr uint32_t data_version = 1;        // without class names
+constexpr uint32_t data_version_names = 2;  // with class names after the arrays
 
 template <typename T>
 void put(std::string& out, const T& value) {
@@ -355,7 +383,7 @@ std::string dataset_to_bytes(const Dataset& data) {
     GINN_ASSERT(data.label.size() == static_cast<size_t>(data.size()));
     GINN_ASSERT(data.is_test.empty() || data.is_test.size() == static_cast<size_t>(data.size()));
     std::string out(data_magic, sizeof(data_magic));
-    put(out, data_version);
+    put(out, data.class_names.empty() ? data_version : data_version_names);
     put(out, static_cast<uint32_t>(data.name.size()));
     out += data.name;
     for (double v : {data.domain.x0, data.domain.x1, data.domain.y0, data.domain.y1}) put(out, v);
@@ -367,6 +395,10 @@ std::string dataset_to_bytes(const Dataset& data) {
     out.append(reinterpret_cast<const char*>(data.label.data()), data.label.size() * sizeof(int32_t));
     put(out, static_cast<uint8_t>(data.is_test.empty() ? 0 : 1));
     out.append(reinterpret_cast<const char*>(data.is_test.data()), data.is_test.size());
+    for (const std::string& name : data.class_names) {
+        put(out, static_cast<uint32_t>(name.size()));
+        out += name;
+    }
     return out;
 }
 
@@ -376,8 +408,8 @@ Dataset dataset_from_bytes(const std::string& bytes, const std::string& where) {
     in.read(magic, sizeof(magic));
     if (std::memcmp(magic, data_magic, sizeof(magic)) != 0) in.corrupt("bad magic number");
     const auto version = in.get<uint32_t>();
-    if (version != data_version)
-        throw Error(where, "dataset file version " + std::to_string(version), "version 1",
+    if (version != data_version && version != data_version_names)
+        throw Error(where, "dataset file version " + std::to_string(version), "version 1 or 2",
                     "use the ginn version that wrote it");
     Dataset data;
     const auto name_size = in.get<uint32_t>();
@@ -417,6 +449,20 @@ Dataset dataset_from_bytes(const std::string& bytes, const std::string& where) {
         in.read(data.is_test.data(), n);
         for (uint8_t t : data.is_test)
             if (t > 1) in.corrupt("test mark " + std::to_string(t));
+    }
+    if (version == data_version_names) {
+        for (int c = 0; c < data.n_classes; ++c) {
+            const auto size = in.get<uint32_t>();
+            if (size == 0 || size > max_class_name || size > in.remaining()) in.corrupt("class name length " + std::to_string(size));
+            std::string name(size, '\0');
+            in.read(name.data(), size);
+            data.class_names.push_back(std::move(name));
+        }
+        try {
+            check_class_names(data.class_names, data.n_classes, where);
+        } catch (const Error&) {
+            in.corrupt("a class name is not printable ASCII");
+        }
     }
     if (in.remaining() != 0) in.corrupt(std::to_string(in.remaining()) + " unexpected trailing bytes");
     return data;

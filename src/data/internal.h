@@ -25,5 +25,9 @@ Dataset make_point_cloud(const std::string& name, int n, double noise, uint64_t 
 double formula_value(const std::string& name, double x, double y);
 /// A formula task: n points uniform on [-2, 2]^2, label 1 where f > 0.
 Dataset make_formula(const std::string& name, int n, uint64_t seed);
+/// "s1", "s2", "s3" (pixel_pairs.cpp).
+bool is_pixel_pair_task(const std::string& name);
+/// A pixel-pair task: every (x1, x2) in {0..255}^2 when n >= 65536, else n distinct pairs drawn with `seed`.
+Dataset make_pixel_pairs(const std::string& name, int n, int margin, uint64_t seed);
 
 }  // namespace ginn::detail

@@ -128,6 +128,22 @@ std::vector<float> init_params(const ModelSpec& spec, uint64_t seed) {
     return p;
 }
 
+namespace {
+
+/// Layer 1 as a function of domain coordinates x when it was trained on u = D x + t (D diagonal, normalized_input):
+/// z = W u + b (+ u with a residual) = W' x + b' with W' = (W + [residual] I) D, b' = b + (W + [residual] I) t.
+void fold_input_map(DenseLayer& L, const Box& domain) {
+    Eigen::MatrixXd A = L.W;  // (n_out, 2)
+    if (L.residual) A += Eigen::MatrixXd::Identity(A.rows(), A.cols());
+    const Eigen::Vector2d D{2 / domain.width(), 2 / domain.height()};
+    const Eigen::Vector2d t{normalized_input(0, domain.x0, domain.x1), normalized_input(0, domain.y0, domain.y1)};
+    L.b += A * t;
+    L.W = A * D.asDiagonal();
+    L.residual = false;
+}
+
+}  // namespace
+
 Network to_network(const ModelSpec& spec, std::span<const float> params, const Box& domain) {
     spec.validate();
     if (static_cast<int64_t>(params.size()) != n_params(spec))
@@ -152,9 +168,12 @@ Network to_network(const ModelSpec& spec, std::span<const float> params, const B
         }
         D.activation = L.hidden ? spec.activation : Activation::linear;
         D.residual = L.residual;
+        if (spec.normalize && net.layers.empty()) fold_input_map(D, domain);
         net.layers.push_back(std::move(D));
     }
     return net;
 }
+
+double normalized_input(double v, double lo, double hi) { return 2 * (v - lo) / (hi - lo) - 1; }
 
 }  // namespace ginn

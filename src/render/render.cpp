@@ -1,6 +1,7 @@
 // Figure building: backgrounds, points, legends and the layout of one snapshot or a strip, as plain draw data
 // (render.h). Not colours (palette.cpp), not option parsing (options.cpp), not drawing (cairo.cpp, svg.cpp).
 #include "ginn/render/render.h"
+#include "ginn/geometry/continuation.h"
 
 #include <algorithm>
 #include <cmath>
@@ -199,11 +200,21 @@ void add_panel(Figure& f, const Network& net, const Geometry& g, const RenderOpt
             if (line.rows() >= 2) f.paths.push_back(map_polyline(line, m, c, st.line, clip, tag));
     }
     if (o.decision_boundary) {
-        for (const Polyline& line : g.decision_boundary)
+        std::vector<Polyline> decision = g.decision_boundary;
+        TracedBoundaries traced;
+        if (o.traced && !g.exact) {  // smooth networks: the boundaries traced to a tolerance instead of the grid's
+            traced = trace_boundaries(net, {.tolerance = o.trace_tolerance});
+            decision.clear();
+            for (const TracedCurve& c : traced.curves) decision.push_back(c.points);
+        }
+        for (const Polyline& line : decision)
             if (line.rows() >= 2)
                 f.paths.push_back(map_polyline(line, m, decision_outline_colour(), st.line * 3.2, clip, "decision-outline"));
-        for (const Polyline& line : g.decision_boundary)
+        for (const Polyline& line : decision)
             if (line.rows() >= 2) f.paths.push_back(map_polyline(line, m, decision_colour(), st.line * 1.6, clip, "decision"));
+        for (const TriplePoint& t : traced.triple_points)  // where three classes meet: a ring on the boundary
+            f.fills.push_back({circle(m.x(t.x), m.y(t.y), st.line * 4), decision_colour(), decision_outline_colour(),
+                               st.line * 1.2, /*filled=*/true, clip});
     }
     if (o.frame || o.axes) f.paths.push_back(rect_path(r, {0.2, 0.2, 0.2}, st.thin, "frame"));
 }
@@ -215,6 +226,7 @@ void add_panel(Figure& f, const Network& net, const Geometry& g, const RenderOpt
 struct Side {
     enum class Scale { none, probability, output, classes } scale = Scale::none;
     int n_classes = 0;
+    std::vector<std::string> class_names;  // the task's names ("class k" when it has none)
     std::vector<int> layers;   // hidden layers with a selected neuron, for the layer legend
     std::vector<int> layer_sizes;
     bool legend = false, decision = false, train_points = false, test_points = false;
@@ -227,6 +239,8 @@ Side make_side(const Network& net, const RenderOptions& o) {
     Side s;
     s.output = o.output;
     s.n_classes = net.n_outputs() > 2 ? net.n_outputs() : 2;
+    for (int c = 0; c < s.n_classes; ++c)
+        s.class_names.push_back(o.target ? o.target->class_name(c) : "class " + std::to_string(c));
     if (o.colour_bar && o.background == Background::prediction) {
         if (net.head == Head::regression) s.scale = Side::Scale::output;
         else s.scale = s.n_classes > 2 ? Side::Scale::classes : Side::Scale::probability;
@@ -250,8 +264,6 @@ Side make_side(const Network& net, const RenderOptions& o) {
 
 using detail::text_width;
 
-std::string class_name(int c) { return "class " + std::to_string(c); }  // the label number, as in P(class 1)
-
 std::vector<std::string> side_texts(const Side& s) {
     std::vector<std::string> t;
     if (s.scale == Side::Scale::probability) t = {"P(class 1)", "0.75"};
@@ -260,7 +272,7 @@ std::vector<std::string> side_texts(const Side& s) {
     if (s.scale == Side::Scale::output)
         for (double v : detail::nice_ticks(s.output.lo, s.output.hi)) t.push_back(detail::number_text(v));
     if (s.scale == Side::Scale::classes)
-        for (int c = 0; c < s.n_classes; ++c) t.push_back(class_name(c));
+        for (int c = 0; c < s.n_classes; ++c) t.push_back(s.class_names[c]);
     for (int l : s.layers) t.push_back("layer " + std::to_string(l));
     if (s.decision) t.push_back("decision boundary");
     if (s.train_points) t.push_back("training points");
@@ -323,7 +335,7 @@ double add_side(Figure& f, const Side& s, const Style& st, const Palette palette
             box.points.resize(4, 2);
             box.points << x, y + (row - sw) / 2, x + sw, y + (row - sw) / 2, x + sw, y + (row + sw) / 2, x, y + (row + sw) / 2;
             f.fills.push_back(std::move(box));
-            entry(class_name(c));
+            entry(s.class_names[c]);
         }
         y += st.font * 0.6;
     }
@@ -451,8 +463,10 @@ Figure build(std::span<const PanelInput* const> panels, const RenderOptions& o, 
     }
     if (approximate)
         f.texts.push_back({L.pad + L.axis_left, f.height - L.pad - st.tick_font * 0.5,
-                           "approximate boundaries (grid " + std::to_string(GeometryOptions{}.grid) + ")", st.tick_font, ink,
-                           FigureText::Align::left});
+                           "approximate boundaries (grid " + std::to_string(GeometryOptions{}.grid) + ")" +
+                               (o.traced && o.decision_boundary ? "; decision boundary traced to |z_a - z_b| <= " +
+                                                                     detail::number_text(o.trace_tolerance) : ""),
+                           st.tick_font, ink, FigureText::Align::left});
     return f;
 }
 

@@ -74,7 +74,7 @@ SurfaceValues surface_values(const Network& net, const SurfaceSpec& spec) {
                 const Eigen::MatrixXd E = (Z.colwise() - Z.rowwise().maxCoeff()).array().exp();  // stable softmax
                 values = (E.col(spec.class_index).array() / E.rowwise().sum().array()).matrix();
             }
-            v.title = "P(class " + std::to_string(spec.class_index) + ")";
+            v.title = "P(" + (spec.class_label.empty() ? "class " + std::to_string(spec.class_index) : spec.class_label) + ")";
             v.lo = 0, v.hi = 1;
             break;
         }

@@ -108,6 +108,7 @@ RunConfig parse(const nlohmann::json& j, const Where& where) {
         std::string resize(resize_name(c.task.resize));
         s.read("resize", resize);
         s.read("seed", c.task.seed);
+        s.read("margin", c.task.margin);
         s.finish();
         c.task.resize = resize_from_name(resize, where("task.resize"));
     }
@@ -124,6 +125,7 @@ RunConfig parse(const nlohmann::json& j, const Where& where) {
         s.read("bn_momentum", c.model.bn_momentum);
         s.read("bn_eps", c.model.bn_eps);
         s.read("residual", c.model.residual);
+        s.read("normalize", c.model.normalize);
         s.read("init", init);
         s.finish();
         c.model.activation = activation_from_name(activation, where("model.activation"));
@@ -209,7 +211,8 @@ nlohmann::json config_to_json(const RunConfig& c) {
               {"test_fraction", c.task.test_fraction},
               {"threshold", c.task.threshold},
               {"resize", resize_name(c.task.resize)},
-              {"seed", c.task.seed}}},
+              {"seed", c.task.seed},
+              {"margin", c.task.margin}}},
             {"model",
              {{"widths", c.model.widths},
               {"activation", activation_name(c.model.activation)},
@@ -220,6 +223,7 @@ nlohmann::json config_to_json(const RunConfig& c) {
               {"bn_momentum", c.model.bn_momentum},
               {"bn_eps", c.model.bn_eps},
               {"residual", c.model.residual},
+              {"normalize", c.model.normalize},
               {"init", init_name(c.model.init)}}},
             {"optim",
              {{"optimizer", optimizer_name(c.optim.kind)},

@@ -252,6 +252,7 @@ private:
               {"n_points", data_.size()},
               {"n_test", data_.n_test()},
               {"n_classes", data_.n_classes},
+              {"class_names", data_.class_names},
               {"grid_w", data_.grid_w},
               {"grid_h", data_.grid_h},
               {"coordinates", "x to the right, y upwards; image pixel (row r, col c) of R at ((c+0.5)/R, 1-(r+0.5)/R)"}}},
@@ -287,6 +288,7 @@ Dataset dataset_for(RunConfig& config) {
         throw Error(config.task.target, "task has " + std::to_string(data.n_classes) + " classes",
                     "2 classes for the softmax2 head", "use --head softmax");
     config.model.n_classes = data.n_classes;
+    if (data.name == "s1" || data.name == "s2" || data.name == "s3") config.model.normalize = true;  // 0..255 inputs
     return data;
 }
 

@@ -120,8 +120,9 @@ struct Trainer::Impl {
                 throw Error(data.name, "label " + std::to_string(y) + " at point " + std::to_string(k),
                             "a class in 0.." + std::to_string(model.n_classes - 1), "check the task's n_classes");
             Points& dst = !data.is_test.empty() && data.is_test[k] ? test : points;
-            dst.x.push_back(data.X(k, 0));
-            dst.y.push_back(data.X(k, 1));
+            const Box& d = data.domain;  // ModelSpec::normalize: the net sees [-1, 1]^2
+            dst.x.push_back(model.normalize ? static_cast<float>(normalized_input(data.X(k, 0), d.x0, d.x1)) : data.X(k, 0));
+            dst.y.push_back(model.normalize ? static_cast<float>(normalized_input(data.X(k, 1), d.y0, d.y1)) : data.X(k, 1));
             dst.label.push_back(y);
         }
         if (points.size() == 0)

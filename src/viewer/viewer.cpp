@@ -522,6 +522,7 @@ json run_json(const Run& run, const ViewerOptions& options, int threads, Progres
             {"domain", {d.x0, d.x1, d.y0, d.y1}},
             {"head", std::string(head_name(net0.head))},
             {"n_classes", output.n_classes},
+            {"class_names", run.dataset().class_names},
             {"output", output_json(output)},
             {"batch_norm", run.config().model.batch_norm},
             {"approx_grid", GeometryOptions{}.grid},

@@ -75,6 +75,17 @@ Eigen::VectorXd signed_margins(const Network& net, const Geometry& g, const Eige
 /// Integer points (x, y) in the box whose predicted class differs from that at (x +- 1, y) or (x, y +- 1).
 /// brute_force checks every integer point; otherwise only those within distance 1.5 of the decision boundary
 /// (exact for piecewise-linear networks: a class change along a unit step crosses the boundary).
+/// pair_steps counts the unit steps whose ends are predicted as different classes, per class pair.
 FragileReport fragile_points(const Network& net, const Geometry& g, bool brute_force, int max_listed = 1000);
+
+/// Share of the points of a predicted-class raster in each class 0..n_classes-1.
+std::vector<double> class_shares(const std::vector<uint8_t>& cls, int n_classes);
+/// Dormant outputs from the per-snapshot class shares ([snapshot][class]) and the data's labels (which classes it has).
+DormantReport dormant_outputs(const std::vector<std::vector<double>>& shares, const Dataset& data, double threshold);
+/// Whether a dataset holds people's pixel-pair answers: classes named white, black, grey, every point an integer
+/// pair in 0..255, and not one of the rule-made tasks s1-s3 (S4 from the annotation tool, or its CSV).
+bool is_pixel_pair_answers(const Dataset& data);
+/// People's answers against S1's rule with `margin`; unchecked (checked = false) unless is_pixel_pair_answers(data).
+HumanRuleReport human_vs_rule(const Dataset& data, int margin, int max_listed = 1000);
 
 }  // namespace ginn

@@ -86,6 +86,13 @@ struct FragileOptions {
     int max_listed = 1000;                      ///< fragile points listed in the report (all are counted)
 };
 
+struct DormantOptions {
+    double threshold = 0.01;   ///< a class predicted on less than this share of the domain is dormant (0..1)
+};
+struct HumanRuleOptions {
+    int margin = 20;           ///< S1's margin n (analyze() takes the run's task margin)
+};
+
 struct AnalysisOptions {
     int grid = 0;                          ///< grid x grid pixel centres for approximate measures; 0 = the
                                            ///< dataset's own raster for square grid tasks up to 256, else 128
@@ -103,6 +110,8 @@ struct AnalysisOptions {
     RoleOptions roles;
     MarginOptions margins;
     FragileOptions fragile;
+    DormantOptions dormant;
+    HumanRuleOptions human_rule;
 };
 
 /// Throws ginn::Error naming the first option out of range, its range and its command-line flag.

@@ -190,6 +190,36 @@ struct FragileReport {
     int64_t n_candidates = 0;            ///< integer points evaluated
     int64_t n_fragile = 0;               ///< integer points with a flipping neighbour
     std::vector<FragilePoint> points;    ///< up to max_listed, sorted by (y, x, axis, delta)
+    /// Unit steps between neighbouring integer points (each counted once) whose predicted classes differ, by class
+    /// pair: pair_steps[a][b] for a < b (n_outputs x n_outputs, the rest 0).
+    std::vector<std::vector<int64_t>> pair_steps;
+};
+
+/// Fishbein & Debata's dormant outputs: a class the data has that the network predicts nowhere in the domain, or on
+/// less than `threshold` of it (share of the analysis grid's points).
+struct DormantOutput {
+    int cls = 0;
+    std::string name;               ///< the task's class name ("class k" without one)
+    int64_t n_data = 0;             ///< training and test points labelled with it
+    std::vector<double> share{};    ///< per snapshot: share of the grid predicted as this class
+    bool dormant_at_end = false;    ///< n_data > 0 and share.back() < threshold
+    int dormant_since = -1;         ///< snapshot from which it stays dormant (-1: not dormant at the end)
+};
+struct DormantReport {
+    bool checked = false;           ///< classifiers only (a regression head has no classes)
+    double threshold = 0;
+    std::vector<DormantOutput> classes;
+};
+
+/// People's labels against a rule (S4 against S1): a dataset of white/black/grey answers at integer pairs
+/// 0..255 compared with pixel_pair_class("s1", x1, x2, margin).
+struct HumanRuleReport {
+    bool checked = false;           ///< the run's data are pixel-pair answers not made by a rule (not s1-s3)
+    int margin = 20;
+    int64_t n_points = 0, n_agree = 0;
+    std::vector<std::vector<int64_t>> confusion;  ///< [human][rule], 3 x 3 (white, black, grey)
+    struct Point { int x1 = 0, x2 = 0, human = 0, rule = 0; };
+    std::vector<Point> disagree;    ///< every pair where they differ (up to fragile.max_listed)
 };
 
 /// A stretch where the training loss falls by at least loss.min_drop while iterations grow by at most 1.5x.
@@ -250,6 +280,8 @@ struct RunAnalysis {
     std::vector<int64_t> iterations;
     std::vector<double> loss, accuracy;  ///< recorded metrics per snapshot
     bool exact = true;
+    Box domain;                          ///< the networks' domain (for maps)
+    std::vector<std::string> class_names;  ///< the task's class names (empty: "class k")
     DeadReport dead;
     BiasShiftReport bias;
     CriticalReport critical;
@@ -260,6 +292,8 @@ struct RunAnalysis {
     RegionReport regions;
     MarginReport margins;
     FragileReport fragile;
+    DormantReport dormant;
+    HumanRuleReport human_rule;
     LossReport loss_phases;
     std::vector<ThresholdSweep> sweeps;           ///< robustness of each detector to its main threshold
     std::vector<NeuronRole> roles;       ///< per hidden neuron, layer by layer

@@ -40,6 +40,7 @@ struct TaskSpec {
     double threshold = 0.5;      ///< image targets: grey level (0..1) at or above which a pixel is white
     Resize resize = Resize::stb; ///< image targets: the resize filter (bilinear + threshold 1 reproduces GINN)
     uint64_t seed = 1;           ///< seed for sampled tasks and for the test split
+    int margin = 20;             ///< s1-s3: the rules' margin n in grey levels, 0..255 (the paper leaves n open)
 
     /// Throws Error naming the field for a value out of range (make_dataset and RunConfig::validate call it).
     void validate() const;
@@ -51,7 +52,21 @@ struct TaskSpec {
 /// gauss has variance 0.5 + 7 * noise; spiral points are displaced by U(-1,1) * noise); formulas [-2,2]^2, label 1
 /// where f(x, y) > 0.
 /// CSV files: the points' bounding box padded by 5% per side; n_classes = max(2, largest label + 1).
+/// Fishbein & Debata's "s1", "s2", "s3": grey-level pairs (x1, x2) in {0..255}^2 on the domain [-0.5, 255.5]^2 (each
+/// integer pair the centre of its unit cell), all 65536 pairs as a 256 x 256 grid when n_points >= 65536, otherwise
+/// n_points distinct pairs drawn with `seed`; classes 0 white, 1 black, 2 grey (pixel_pair_class).
 const std::vector<std::string>& task_names();
+
+/// Classes of the pixel-pair tasks, on the screen's grey scale (0 black, 255 white).
+inline constexpr int pixel_white = 0, pixel_black = 1, pixel_grey = 2;
+/// {"white", "black", "grey"}, by class index.
+const std::vector<std::string>& pixel_pair_class_names();
+/// The class the rule "s1" or "s2" ("s3" is "s1" before its label noise) gives the pair (x1, x2) with margin n:
+///   s1: white if x1 + x2 > 255 + n, black if x1 + x2 < 255 - n, grey otherwise;
+///   s2: white if x1 > x2 and x1 + x2 > 255 + n, black if x1 < x2 and x1 + x2 < 255 - n, grey otherwise.
+/// (The paper's printed rules with white and black swapped, so that a pair called white looks white; see
+/// docs/fishbein.md.) Example: `pixel_pair_class("s1", 255, 255, 20) == pixel_white`.
+int pixel_pair_class(std::string_view rule, int x1, int x2, int margin);
 
 /// A labelled point set on a domain box.
 struct Dataset {
@@ -62,8 +77,11 @@ struct Dataset {
     std::vector<uint8_t> is_test; ///< 1 for held-out points (empty means no test split)
     int n_classes = 2;
     int grid_w = 0, grid_h = 0;   ///< > 0 when the points are the pixel centres of a raster, row-major from the top
+    std::vector<std::string> class_names;  ///< optional, one per class (s1-s3: "white", "black", "grey"); empty: none
 
     int64_t size() const { return X.rows(); }
+    /// The name of class k: class_names[k] when the task names its classes, otherwise "class k".
+    std::string class_name(int k) const;
     bool is_grid() const { return grid_w > 0; }
     int64_t n_test() const;
 };
@@ -81,7 +99,13 @@ Dataset make_dataset(const TaskSpec& spec);
 /// others are rasterised at w x h by nearest labelled point. Row-major from the top row.
 std::vector<int32_t> target_raster(const Dataset& data, int w, int h);
 
-/// Binary form used inside a run directory (dataset.bin): magic "GINNDATA", version, then the arrays.
+/// Class names are short printable ASCII (1..max_class_name bytes, no control characters or quotes).
+inline constexpr size_t max_class_name = 64;
+/// Throws Error naming `where` unless `names` is empty or holds n_classes valid names.
+void check_class_names(const std::vector<std::string>& names, int n_classes, const std::string& where);
+
+/// Binary form used inside a run directory (dataset.bin): magic "GINNDATA", version (1; 2 when the dataset names its
+/// classes, which then follow the arrays), then the arrays.
 std::string dataset_to_bytes(const Dataset& data);
 Dataset dataset_from_bytes(const std::string& bytes, const std::string& where);
 

@@ -41,6 +41,10 @@ struct ModelSpec {
     double bn_eps = 1e-5;
     bool residual = false;     ///< residual add on hidden layers whose input and output widths match
     Init init = Init::pytorch;
+    /// Inputs mapped from the domain box to [-1, 1]^2 before layer 1, u = 2 (x - x0) / (x1 - x0) - 1 per coordinate
+    /// (the trainer feeds u; to_network folds the map into layer 1, so a Network still takes domain coordinates).
+    /// Off by default (GINN's nets see raw coordinates); on for the 0..255 tasks s1-s3.
+    bool normalize = false;
 
     /// Throws Error for empty, zero or absurd widths, a bad dropout, or a head that does not fit n_classes.
     void validate() const;
@@ -54,7 +58,10 @@ int64_t n_trainable(const ModelSpec& spec);
 /// Initial parameters; deterministic in the seed. PyTorch default: W, b ~ U(-1/sqrt(n_in), 1/sqrt(n_in));
 /// He normal: W ~ N(0, 2/n_in), b = 0; Xavier: W ~ U(+-sqrt(6/(n_in+n_out))), b = 0. BN: gamma 1, beta 0, mean 0, var 1.
 std::vector<float> init_params(const ModelSpec& spec, uint64_t seed);
-/// The evaluation form: double precision, batch norm folded with running statistics, dropout removed.
+/// The evaluation form: double precision, batch norm folded with running statistics, dropout removed, and with
+/// spec.normalize the input map folded into layer 1 (exactly: W' = W D, b' = b + W t for u = D x + t).
 Network to_network(const ModelSpec& spec, std::span<const float> params, const Box& domain);
+/// The map u = D x + t of ModelSpec::normalize for a domain: u = 2 (x - x0) / width - 1 (and y alike).
+double normalized_input(double v, double lo, double hi);
 
 }  // namespace ginn

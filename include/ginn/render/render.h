@@ -126,6 +126,9 @@ struct RenderOptions {
     double font_size = 0;         ///< text size in figure units (points in SVG/PDF), 2..72; 0: from size
     double width_pt = 0;          ///< > 0: the whole figure is this wide in points (size is chosen to fit), 36..7200
     double dpi = 300;             ///< PNG pixels per inch when width_pt is set, 36..1200
+    bool traced = false;          ///< smooth networks: draw the decision boundary traced by continuation
+                                  ///< (continuation.h), approximate to trace_tolerance, with triple points ringed
+    double trace_tolerance = 1e-10;
 };
 
 /// A length for --width: "7in", "178mm", "17.8cm", "504pt"; returns points (1/72 in). Throws Error naming `where`.

@@ -27,6 +27,7 @@ struct SurfaceSpec {
     int class_index = 1;      ///< a label 0..k-1 (probability)
     int layer = 1, index = 1; ///< neuron
     int grid = 48;            ///< quads per side, 2..400
+    std::string class_label{};  ///< the class's name in the title (a task's "white"); empty: "class K"
 };
 
 /// Values of one quantity on a (grid + 1) x (grid + 1) lattice of nodes over the network's domain.

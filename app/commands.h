@@ -35,9 +35,10 @@ struct SnapshotChoice {
     void add_to(CLI::App* cmd);
 };
 
-/// Where a command's network comes from: a run directory (one snapshot of it) or a `--weights FILE.json`.
+/// Where a command's network comes from: a run directory (one snapshot of it), a `--weights FILE.json` or a
+/// `--model FILE.onnx` (drawn on `--domain`, default [-1, 1]^2).
 struct NetworkSource {
-    std::string run_dir, weights;
+    std::string run_dir, weights, model, domain;
     SnapshotChoice choice;
     void add_to(CLI::App* cmd);
 };

@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "ginn/core/error.h"
+#include "ginn/model/onnx_import.h"
 #include "ginn/render/render.h"
 #include "ginn/train/schedule.h"
 
@@ -62,13 +63,35 @@ void SnapshotChoice::add_to(CLI::App* cmd) {
     s->excludes(i);
 }
 
+namespace {
+/// "xmin,xmax,ymin,ymax" as a Box, or nothing when the text is not four numbers of a box within +-1e6.
+std::optional<Box> parse_domain(const std::string& text) {
+    Box box;
+    char tail = 0;
+    const auto fine = [](double v) { return std::isfinite(v) && std::abs(v) <= max_abs_coordinate; };
+    if (std::sscanf(text.c_str(), "%lf,%lf,%lf,%lf%c", &box.x0, &box.x1, &box.y0, &box.y1, &tail) != 4 ||
+        !(fine(box.x0) && fine(box.x1) && fine(box.y0) && fine(box.y1) && box.x0 < box.x1 && box.y0 < box.y1))
+        return std::nullopt;
+    return box;
+}
+}  // namespace
+
 void NetworkSource::add_to(CLI::App* cmd) {
     auto* run = cmd->add_option("RUN", run_dir, "Run directory");
     auto* w = cmd->add_option("--weights", weights, "A weights JSON file (docs/weights-format.md) instead of a run");
     run->excludes(w);
     choice.add_to(cmd);
     w->excludes("--snapshot")->excludes("--iteration");  // a weights file holds one network
+    auto* m = cmd->add_option("--model", model, "An ONNX file of an MLP with a 2-D input (docs/onnx.md) instead of a run");
+    auto* d = cmd->add_option("--domain", domain, "The box an ONNX model is drawn on: xmin,xmax,ymin,ymax (default -1,1,-1,1)")
+                  ->check(CLI::Validator([](std::string& text) { return parse_domain(text) ? "" : "'" + text +
+                      "' is not xmin,xmax,ymin,ymax with xmin < xmax, ymin < ymax, all within +-1e6"; }, "BOX"));
+    run->excludes(m);
+    w->excludes(m);
+    m->excludes("--snapshot")->excludes("--iteration");
+    d->needs(m);
 }
+
 
 LoadedNetwork load_network(const NetworkSource& source) {
     LoadedNetwork loaded;
@@ -77,8 +100,13 @@ LoadedNetwork load_network(const NetworkSource& source) {
         loaded.label = source.weights;
         return loaded;
     }
+    if (!source.model.empty()) {
+        loaded.net = load_network_onnx(source.model, {.domain = parse_domain(source.domain).value_or(default_onnx_domain)});
+        loaded.label = source.model;
+        return loaded;
+    }
     if (source.run_dir.empty())
-        throw Error("command line", "no network given", "a RUN directory or --weights FILE.json", "see --help");
+        throw Error("command line", "no network given", "a RUN directory, --weights FILE.json or --model FILE.onnx", "see --help");
     loaded.run = Run::open(source.run_dir);
     loaded.snapshot = loaded.run->resolve_snapshot(source.choice.snapshot, source.choice.iteration);
     loaded.net = loaded.run->network(loaded.snapshot);

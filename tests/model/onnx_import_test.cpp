@@ -1,0 +1,98 @@
+// Tests for include/ginn/model/onnx_import.h: PyTorch-exported MLPs (tests/python/fixtures, written by
+// tests/python/make_onnx_fixtures.py) import and evaluate equal to torch's own forward; bad files get one clear error.
+#include "ginn/model/onnx_import.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ginn/core/io.h"
+#include "ginn/geometry/geometry.h"
+#include "test_util.h"
+
+namespace ginn {
+namespace {
+
+using test::expect_error;
+
+const std::string fixtures = std::string(GINN_SOURCE_DIR) + "/tests/python/fixtures/";
+
+nlohmann::json cases() { return parse_json(read_file(fixtures + "cases.json"), "cases.json"); }
+
+Eigen::MatrixXd matrix_of(const nlohmann::json& rows) {
+    Eigen::MatrixXd M(rows.size(), rows.at(0).size());
+    for (size_t i = 0; i < rows.size(); ++i)
+        for (size_t j = 0; j < rows[i].size(); ++j) M(i, j) = rows[i][j].get<double>();
+    return M;
+}
+
+const OnnxImportOptions domain2{.domain = {-2, 2, -2, 2}};
+
+TEST(onnx_import_test, torch_exports_evaluate_equal_to_torch) {
+    if (!onnx_import_available()) GTEST_SKIP() << "built without libonnx-dev";
+    int n_checked = 0;
+    const nlohmann::json all = cases();
+    for (const auto& item : all.items()) {
+        const std::string name = item.key();
+        const nlohmann::json& c = item.value();
+        if (c.at("expect") != "ok") continue;
+        SCOPED_TRACE(name);
+        const Network net = load_network_onnx(fixtures + name + ".onnx", domain2);
+        test::expect_matrix_near(forward(net, matrix_of(c.at("points"))), matrix_of(c.at("logits")), 1e-6, name);
+        ++n_checked;
+    }
+    EXPECT_EQ(n_checked, 8);
+}
+
+TEST(onnx_import_test, heads_residuals_and_batch_norm_fold_into_ginn_layers) {
+    if (!onnx_import_available()) GTEST_SKIP() << "built without libonnx-dev";
+    const Network sigmoid = load_network_onnx(fixtures + "sigmoid.onnx", domain2);
+    EXPECT_EQ(sigmoid.head, Head::sigmoid);  // the final Sigmoid is the head, not a layer
+    EXPECT_EQ(sigmoid.n_hidden_layers(), 2);
+    EXPECT_EQ(sigmoid.layers[0].activation, Activation::sigmoid);
+    EXPECT_EQ(load_network_onnx(fixtures + "tanh.onnx", domain2).head, Head::softmax);
+    const Network bn = load_network_onnx(fixtures + "batch_norm.onnx", domain2);
+    EXPECT_EQ(bn.head, Head::softmax2);
+    EXPECT_EQ(bn.n_hidden_layers(), 2);  // BatchNormalization folded, Dropout dropped
+    const Network res = load_network_onnx(fixtures + "residual.onnx", domain2);
+    ASSERT_EQ(res.n_hidden_layers(), 3);
+    EXPECT_FALSE(res.layers[0].residual);
+    EXPECT_TRUE(res.layers[1].residual);
+    EXPECT_TRUE(res.layers[2].residual);  // linear -> batch norm -> residual add -> relu
+    EXPECT_EQ(load_network_onnx(fixtures + "prelu_leaky.onnx", domain2).layers[0].activation, Activation::leaky_relu);
+    EXPECT_DOUBLE_EQ(load_network_onnx(fixtures + "relu.onnx", {}).domain.x0, -1.0);  // the documented default
+}
+
+TEST(onnx_import_test, exact_geometry_of_an_imported_relu_net) {
+    if (!onnx_import_available()) GTEST_SKIP() << "built without libonnx-dev";
+    const Network net = load_network_onnx(fixtures + "residual.onnx", domain2);
+    const Geometry g = compute_geometry(net);
+    EXPECT_TRUE(g.exact);
+    EXPECT_GE(g.counts.linear, 2);
+    EXPECT_GE(g.counts.activation, g.counts.linear);
+}
+
+TEST(onnx_import_test, unsupported_and_malformed_files_get_one_clear_error) {
+    if (!onnx_import_available()) GTEST_SKIP() << "built without libonnx-dev";
+    const nlohmann::json all = cases();
+    for (const auto& item : all.items()) {
+        const std::string name = item.key();  // a named copy: clang 14 cannot capture structured bindings
+        const nlohmann::json& c = item.value();
+        if (c.at("expect") == "ok") continue;
+        SCOPED_TRACE(name);
+        expect_error([&] { (void)load_network_onnx(fixtures + name + ".onnx", domain2); },
+                     {name + ".onnx", c.at("expect").get<std::string>(), "docs/onnx.md"});
+    }
+    expect_error([] { (void)load_network_onnx(fixtures + "conv.onnx", {}); }, {"node 'conv1' (Conv)", "Gemm, MatMul"});
+    const std::string bytes = read_file(fixtures + "residual.onnx");
+    for (size_t cut : {bytes.size() / 3, bytes.size() / 2, bytes.size() - 7})
+        expect_error([&] { (void)network_from_onnx(std::string_view(bytes).substr(0, cut), "cut.onnx", domain2); },
+                     {"cut.onnx"});
+    expect_error([] { (void)network_from_onnx("not a protobuf at all \xff\xff\xff", "junk.onnx", domain2); },
+                 {"junk.onnx", "truncated or damaged"});
+    expect_error([] { (void)load_network_onnx(fixtures + "relu.onnx", {.domain = {1, -1, 0, 1}}); }, {"--domain"});
+    expect_error([] { (void)load_network_onnx(fixtures + "missing.onnx", {}); }, {"missing.onnx"});
+}
+
+}  // namespace
+}  // namespace ginn

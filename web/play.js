@@ -5,7 +5,8 @@
 
 const $ = sel => document.querySelector(sel);
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];  // training steps per frame
-const IMAGE_SIZE = 96;   // prediction pixels per side, drawn smoothed
+const IMAGE_SIZE = 64;   // prediction pixels per side, drawn smoothed
+const METRICS_MS = 100;  // while training, the full-data metrics are evaluated at most this often (the picture every frame)
 const MAX_CURVE = 4000;  // points kept on the loss curve (halved when full)
 const MAX_RECORDED = 2000;
 const MAX_DRAWN_POINTS = 2000;
@@ -27,6 +28,7 @@ let engine = null, live = null, run = null, choices = null;
 let curve = { iteration: [], loss: [], loss_test: [], accuracy: [], accuracy_test: [] };
 let stepLog = [];  // [time ms, steps] per training call, for stepsPerSecond
 let batchLossSum = 0, batchLossSteps = 0, metrics = {}, geometryCounts = [1, 0, 0];
+let iteration = 0, metricsAt = -Infinity;  // the engine's iteration (tracked here), when metrics were last evaluated
 const picture = new PixelLayer();
 let diagramNodes = null, dpr = window.devicePixelRatio || 1;
 
@@ -188,7 +190,7 @@ function rebuild() {
   run.loadData(engine);
   state.selected = new Set(Array.from({ length: run.nNeurons }, (_, i) => i));
   curve = { iteration: [], loss: [], loss_test: [], accuracy: [], accuracy_test: [] };
-  stepLog = []; batchLossSum = 0; batchLossSteps = 0;
+  stepLog = []; batchLossSum = 0; batchLossSteps = 0; metricsAt = -Infinity; iteration = 0;
   setRecording(state.recording);
   buildNeuronButtons();
   observe();
@@ -200,28 +202,39 @@ function rebuild() {
 /** Trains n steps (stops at the configured iterations or on divergence). */
 function train(n) {
   if (!run) return;
-  const t0 = performance.now(), before = metrics.iteration || 0;
+  const t0 = performance.now(), before = iteration;
   const lb = engine.step(n);
-  const steps = JSON.parse(engine.metrics()).iteration - before;
+  const diverged = engine.error() !== '';
+  const steps = diverged ? 0 : Math.max(0, Math.min(n, metrics.iterations - before));
+  iteration = before + steps;
   stepLog.push([performance.now(), steps, t0]);
   if (stepLog.length > 600) stepLog.splice(0, 300);
   if (Number.isFinite(lb) && steps > 0) { batchLossSum += lb * steps; batchLossSteps += steps; }
-  observe();
+  observe(diverged || iteration >= metrics.iterations || !state.running);
   if (metrics.diverged) { setRunning(false); showMessage(engine.error()); }
-  else if (metrics.iteration >= metrics.iterations) setRunning(false);
+  else if (iteration >= metrics.iterations) setRunning(false);
 }
 
-/** Reads metrics and the current network from the engine; records a snapshot when recording. */
-function observe() {
+/** The full-data metrics, evaluated now unless they are of the current iteration. */
+function evaluate() {
+  if (metrics.iteration === iteration && metricsAt > -Infinity) return;
   metrics = JSON.parse(engine.metrics());
-  run.update(engine);
+  iteration = metrics.iteration;
+  metricsAt = performance.now();
   const h = curve, it = metrics.iteration;
   if (!h.iteration.length || h.iteration[h.iteration.length - 1] !== it) {
     h.iteration.push(it); h.loss.push(metrics.loss); h.accuracy.push(metrics.accuracy);
     h.loss_test.push(metrics.loss_test); h.accuracy_test.push(metrics.accuracy_test);
     if (h.iteration.length > MAX_CURVE)
-      for (const k of Object.keys(h)) if (Array.isArray(h[k])) h[k] = h[k].filter((_, i) => i % 2 === 0 || i === h[k].length - 1);
+      for (const k of Object.keys(h)) h[k] = h[k].filter((_, i) => i % 2 === 0 || i === h[k].length - 1);
   }
+}
+
+/** Reads the current network from the engine (every frame) and the metrics (at most every METRICS_MS while
+ *  training, or when `force`d); records a snapshot when recording. */
+function observe(force = true) {
+  if (force || !state.running || performance.now() - metricsAt >= METRICS_MS) evaluate();
+  run.update(engine);
   if (state.recording) {
     const count = engine.record(batchLossSteps ? batchLossSum / batchLossSteps : NaN);
     batchLossSum = 0; batchLossSteps = 0;
@@ -264,7 +277,7 @@ function draw() {
     selected: state.selected, hover: state.hover, cls: -1, focus: -1, shade: state.hover, points: state.points && !!run.pointCache, axes: true,
   }, picture);
   const exact = geometryCounts[0] === 1;
-  $('#caption').textContent = `iteration ${metrics.iteration}` + (exact
+  $('#caption').textContent = `iteration ${iteration}` + (exact
     ? ` · exact geometry: ${geometryCounts[1]} activation regions, ${geometryCounts[2]} linear`
     : ` · approximate boundaries (grid ${SMOOTH_GRID}): ${run.layers[0].activation} is smooth`);
   drawCurves();
@@ -321,7 +334,7 @@ function drawCurves() {
 
 function drawReadout() {
   const f = v => v === null || v === undefined || v < 0 ? '–' : (+v).toPrecision(4);
-  const rows = [['iteration', `${metrics.iteration} / ${metrics.iterations}`], ['learning rate', f(metrics.lr)],
+  const rows = [['iteration', `${iteration} / ${metrics.iterations}`], ['learning rate', f(metrics.lr)],
     ['loss', f(metrics.loss)], ['accuracy', f(metrics.accuracy)]];
   if (metrics.loss_test >= 0) rows.push(['test loss', f(metrics.loss_test)], ['test accuracy', f(metrics.accuracy_test)]);
   rows.push(['points', `${run.desc.n_points}` + (run.desc.n_test ? ` (${run.desc.n_test} test)` : '')], ['parameters', run.desc.n_params]);
@@ -383,13 +396,13 @@ function pointTip(ev) {
 // ---- controls
 
 function setRunning(on) {
-  state.running = on && metrics.iteration < metrics.iterations && !metrics.diverged;
+  state.running = on && iteration < metrics.iterations && !metrics.diverged;
   state.dirty = true;
 }
 function setRecording(on) {
   state.recording = on;
   $('#record').classList.toggle('on', on);
-  if (on && engine) { engine.clearRecording(); observe(); }
+  if (on && engine && run) { engine.clearRecording(); observe(); }
 }
 
 function ownData(file) {
@@ -472,12 +485,12 @@ const ginnPlay = window.ginnPlay = {
   start() { setRunning(true); },
   stop() { setRunning(false); },
   /** Trains n steps at once (synchronously) and redraws; returns the iteration reached. */
-  step(n = 1) { train(n); draw(); return metrics.iteration; },
+  step(n = 1) { train(n); evaluate(); draw(); return iteration; },
   /** The current full-data loss (evaluation mode, the whole training set). */
-  loss() { return metrics.loss; },
-  testLoss() { return metrics.loss_test; },
-  accuracy() { return metrics.accuracy; },
-  iteration() { return metrics.iteration; },
+  loss() { evaluate(); return metrics.loss; },
+  testLoss() { evaluate(); return metrics.loss_test; },
+  accuracy() { evaluate(); return metrics.accuracy; },
+  iteration() { return iteration; },
   /** Training steps per second over the last second of training (0 when not training). */
   stepsPerSecond,
   /** The message shown in the page ('' when none). */
@@ -487,7 +500,7 @@ const ginnPlay = window.ginnPlay = {
   /** The exact geometry header of the current network: {exact, activation, linear}. */
   geometry() { return { exact: geometryCounts[0] === 1, activation: geometryCounts[1], linear: geometryCounts[2] }; },
   /** Trains only (no drawing): n steps; for benchmarks of the engine in the page. */
-  trainOnly(n) { return engine.step(n); },
+  trainOnly(n) { const lb = engine.step(n); iteration = Math.min(iteration + n, metrics.iterations); return lb; },
   /** Reads the metrics and the network from the engine and draws one frame now; returns its time in ms. */
   drawFrame() { const t = performance.now(); observe(); draw(); return performance.now() - t; },
   record(on = true) { setRecording(on); },

@@ -17,6 +17,7 @@ void add_inspect_commands(CLI::App& app);   // info, weights, geometry
 void add_figure_commands(CLI::App& app);    // render, animate
 void add_explore_commands(CLI::App& app);   // view, analyze, demo
 void add_sweep_command(CLI::App& app);
+void add_play_command(CLI::App& app);      // play: the live page
 
 /// Raised by SIGINT/SIGTERM while training; a second signal ends the process at once.
 std::atomic<bool>& stop_flag();

@@ -219,5 +219,6 @@ int main(int argc, char** argv) {
     ginn::app::add_figure_commands(app);
     ginn::app::add_explore_commands(app);
     ginn::app::add_sweep_command(app);
+    ginn::app::add_play_command(app);
     return run(app, argc, argv);
 }

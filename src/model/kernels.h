@@ -71,11 +71,21 @@ inline void matmul_block(const float* M, int64_t rs, int64_t cs, const float* bi
         }
 }
 
+/// Register blocking of matmul: rows by registers of columns. 4 x 4 fills AVX-512's 32 registers; WebAssembly's
+/// 128-bit SIMD splits each 16-lane register into 4, so the wasm build (`ginn play`) takes 2 x 1 to stay within the
+/// 16 registers its engines map to. Each result sums over the same terms in the same order either way.
+#ifdef __wasm_simd128__
+inline constexpr int matmul_row_block = 2, matmul_col_block = 1;
+#else
+inline constexpr int matmul_row_block = 4, matmul_col_block = 4;
+#endif
+
 template <Epilogue E, int RB>
 inline void matmul_rows(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int C, int S, float* Y,
                         const float* G, int r0) {
     int s0 = 0;
-    for (; s0 + 4 * n_lanes <= S; s0 += 4 * n_lanes) matmul_block<E, RB, 4>(M, rs, cs, bias, X, C, S, Y, G, r0, s0);
+    constexpr int NV = matmul_col_block;
+    for (; s0 + NV * n_lanes <= S; s0 += NV * n_lanes) matmul_block<E, RB, NV>(M, rs, cs, bias, X, C, S, Y, G, r0, s0);
     for (; s0 < S; s0 += n_lanes) matmul_block<E, RB, 1>(M, rs, cs, bias, X, C, S, Y, G, r0, s0);
 }
 
@@ -85,7 +95,8 @@ template <Epilogue E = Epilogue::none>
 inline void matmul(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int R, int C, int S,
                    float* Y, const float* G = nullptr) {
     int r0 = 0;
-    for (; r0 + 4 <= R; r0 += 4) matmul_rows<E, 4>(M, rs, cs, bias, X, C, S, Y, G, r0);
+    constexpr int RB = matmul_row_block;
+    for (; r0 + RB <= R; r0 += RB) matmul_rows<E, RB>(M, rs, cs, bias, X, C, S, Y, G, r0);
     switch (R - r0) {
         case 3: matmul_rows<E, 3>(M, rs, cs, bias, X, C, S, Y, G, r0); break;
         case 2: matmul_rows<E, 2>(M, rs, cs, bias, X, C, S, Y, G, r0); break;

@@ -6,6 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
+#include <vector>
+
+#include "ginn/data/dataset.h"
+#include "ginn/train/config.h"
 
 #include "ginn/run/run.h"
 
@@ -27,6 +31,10 @@ std::string params_record(int64_t iteration, std::span<const float> params);
 size_t params_record_size(uint32_t version, int64_t n_params);
 /// The only trainer state files a manifest may name (state_file), so a manifest cannot point outside its run.
 bool is_state_file_name(const std::string& name);
+/// The manifest of a run (docs/run-format.md) without the writer's fields status, message, seconds and state_file:
+/// format, config, domain, task, architecture, schedule and the snapshots. `config.model.n_classes` is the task's.
+nlohmann::json manifest_json(const RunConfig& config, const Dataset& data, const std::vector<int64_t>& schedule,
+                             const std::vector<SnapshotInfo>& snapshots);
 /// Manifests and weights files are at most this large.
 inline constexpr uint64_t max_manifest_bytes = 256ull << 20;
 

@@ -91,6 +91,36 @@ size_t params_record_size(uint32_t version, int64_t n_params) {
     return 8 + 4 * static_cast<size_t>(n_params) + (version >= 2 ? 8 : 0);
 }
 
+nlohmann::json manifest_json(const RunConfig& config, const Dataset& data, const std::vector<int64_t>& schedule,
+                             const std::vector<SnapshotInfo>& snapshots) {
+    nlohmann::json snaps = nlohmann::json::array();
+    for (const auto& s : snapshots) snaps.push_back(detail::snapshot_to_json(s));
+    return {
+        {"format", "ginn-run"},
+        {"format_version", run_format_version},
+        {"ginn_version", GINN_VERSION},
+        {"config", config_to_json(config)},
+        {"domain", box_to_json(data.domain)},
+        {"task",
+         {{"name", data.name},
+          {"n_points", data.size()},
+          {"n_test", data.n_test()},
+          {"n_classes", data.n_classes},
+          {"class_names", data.class_names},
+          {"grid_w", data.grid_w},
+          {"grid_h", data.grid_h},
+          {"coordinates", "x to the right, y upwards; image pixel (row r, col c) of R at ((c+0.5)/R, 1-(r+0.5)/R)"}}},
+        {"architecture",
+         {{"inputs", 2},
+          {"widths", config.model.widths},
+          {"outputs", config.model.n_outputs()},
+          {"n_params", n_params(config.model)},
+          {"n_trainable", n_trainable(config.model)},
+          {"layout", "per layer: W (n_out x n_in, row-major), b; with batch norm also gamma, beta, running_mean, running_var"}}},
+        {"schedule", {{"spec", config.snapshots}, {"iterations", schedule}}},
+        {"snapshots", snaps}};
+}
+
 bool is_state_file_name(const std::string& name) { return name == "state.a.bin" || name == "state.b.bin"; }
 
 }  // namespace detail

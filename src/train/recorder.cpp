@@ -236,36 +236,11 @@ private:
     }
 
     void write_manifest(RunStatus status, double seconds = 0, const std::string& message = "") {
-        nlohmann::json snaps = nlohmann::json::array();
-        for (const auto& s : snapshots_) snaps.push_back(detail::snapshot_to_json(s));
-        nlohmann::json m = {
-            {"format", "ginn-run"},
-            {"format_version", run_format_version},
-            {"ginn_version", GINN_VERSION},
-            {"status", run_status_name(status)},
-            {"message", message},
-            {"seconds", seconds_before_ + seconds},
-            {"config", config_to_json(config_)},
-            {"domain", box_to_json(data_.domain)},
-            {"task",
-             {{"name", data_.name},
-              {"n_points", data_.size()},
-              {"n_test", data_.n_test()},
-              {"n_classes", data_.n_classes},
-              {"class_names", data_.class_names},
-              {"grid_w", data_.grid_w},
-              {"grid_h", data_.grid_h},
-              {"coordinates", "x to the right, y upwards; image pixel (row r, col c) of R at ((c+0.5)/R, 1-(r+0.5)/R)"}}},
-            {"architecture",
-             {{"inputs", 2},
-              {"widths", config_.model.widths},
-              {"outputs", config_.model.n_outputs()},
-              {"n_params", n_params(config_.model)},
-              {"n_trainable", n_trainable(config_.model)},
-              {"layout", "per layer: W (n_out x n_in, row-major), b; with batch norm also gamma, beta, running_mean, running_var"}}},
-            {"schedule", {{"spec", config_.snapshots}, {"iterations", schedule_}}},
-            {"state_file", state_slot_},
-            {"snapshots", snaps}};
+        nlohmann::json m = detail::manifest_json(config_, data_, schedule_, snapshots_);
+        m["status"] = run_status_name(status);
+        m["message"] = message;
+        m["seconds"] = seconds_before_ + seconds;
+        m["state_file"] = state_slot_;
         write_file_atomic(path("manifest.json"), m.dump(1));
     }
 

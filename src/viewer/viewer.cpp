@@ -2,6 +2,7 @@
 // the web/ page into one HTML file. Not the page's logic (web/*.js) and not the geometry (geometry.cpp).
 // The encoding is documented in docs/viewer.md; keep the two in step.
 #include "ginn/viewer/viewer.h"
+#include "viewer/page.h"
 
 #include <algorithm>
 #include <cmath>
@@ -573,7 +574,7 @@ std::string script_safe(const std::string& s) { return detail::json_for_script(s
 
 }  // namespace
 
-std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions& options) {
+json viewer_data(const std::vector<const Run*>& runs, const ViewerOptions& options) {
     if (runs.empty()) throw Error("ginn view", "no runs given", "one or more run directories", "ginn view RUN -o FILE.html");
     if (options.image_size < 16 || options.image_size > 512)
         throw Error("viewer", "image size " + std::to_string(options.image_size) + " out of range", "16..512");
@@ -585,7 +586,6 @@ std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions
 
     json data = {{"format", "ginn-viewer"}, {"format_version", viewer_format_version}, {"ginn_version", GINN_VERSION},
                  {"runs", json::array()}};
-    std::string title = options.title;
     ProgressCounter progress{.report = options.on_progress};
     for (const Run* run : runs) progress.total += run ? run->n_snapshots() : 0;
     for (size_t i = 0; i < runs.size(); ++i) {
@@ -593,9 +593,28 @@ std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions
         if (!run) throw Error("viewer", "null run in the run list", "a list of opened runs");
         data["runs"].push_back(run_json(*run, options, threads, progress));
         if (!options.findings.empty()) data["runs"].back()["findings"] = checked_findings(options.findings[i], *run);
-        if (options.title.empty()) title += (title.empty() ? "ginn: " : ", ") + data["runs"].back()["name"].get<std::string>();
     }
+    return data;
+}
 
+std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions& options) {
+    const json data = viewer_data(runs, options);
+    std::string title = options.title;
+    if (title.empty())
+        for (const json& r : data["runs"]) title += (title.empty() ? "ginn: " : ", ") + r["name"].get<std::string>();
+    std::string page = detail::viewer_page(title);
+    replace_marker(page, "/*GINN_DATA*/", script_safe(data.dump()));
+    return page;
+}
+
+std::string detail::web_file(std::string_view file_name) { return asset(file_name); }
+std::string detail::base64_text(std::string_view bytes) { return base64(bytes); }
+std::string detail::zlib_bytes(std::string bytes, const std::string& where) { return zlib_pack(bytes, where, "data"); }
+void detail::put_at_marker(std::string& page, std::string_view marker, const std::string& text) {
+    replace_marker(page, marker, text);
+}
+
+std::string detail::viewer_page(const std::string& title) {
     std::string page = asset("viewer.html");
     replace_marker(page, "<!--GINN_TITLE-->", html_escape(title));
     replace_marker(page, "/*GINN_STYLE*/", asset("viewer.css"));
@@ -604,7 +623,6 @@ std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions
                              "surface.js", "viewer.js"})
         script += asset(file) + "\n";
     replace_marker(page, "/*GINN_SCRIPT*/", script);
-    replace_marker(page, "/*GINN_DATA*/", script_safe(data.dump()));
     return page;
 }
 

@@ -39,6 +39,10 @@ struct ViewerOptions {
 /// Example: `std::string html = viewer_html({&run}, {.title = "bottle, 4 seeds"});`
 std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions& options = {});
 
+/// The page's data alone (format "ginn-viewer", docs/viewer.md), for a page that already holds the viewer's
+/// template (the live page's replay mode, web/play.js). Throws as viewer_html does.
+nlohmann::json viewer_data(const std::vector<const Run*>& runs, const ViewerOptions& options = {});
+
 /// Writes viewer_html(runs, options) to `path` atomically (io.h). Throws Error naming the path if it is unwritable.
 /// Example: `write_viewer({&a, &b}, "ginn.html");`
 void write_viewer(const std::vector<const Run*>& runs, const std::string& path, const ViewerOptions& options = {});

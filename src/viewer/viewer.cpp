@@ -15,7 +15,15 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string_view>
+#ifdef __EMSCRIPTEN__
+// The WebAssembly build (ginn play) has no zlib: stb's deflate and PNG writer instead (wasm/stb_impl.cpp), declared
+// here because the header declares them only in its implementation section.
+extern "C" unsigned char* stbi_write_png_to_mem(const unsigned char* pixels, int stride_bytes, int x, int y, int n,
+                                                int* out_len);
+extern "C" unsigned char* stbi_zlib_compress(unsigned char* data, int data_len, int* out_len, int quality);
+#else
 #include <zlib.h>
+#endif
 
 #include "ginn/train/config.h"
 #include "ginn/data/dataset.h"
@@ -103,12 +111,21 @@ void check_page_bytes(size_t n, const std::string& where, const char* what) {
 /// with DecompressionStream('deflate').
 std::string zlib_pack(const std::string& bytes, const std::string& where, const char* what) {
     check_page_bytes(bytes.size(), where, what);
+#ifdef __EMSCRIPTEN__
+    int n = 0;
+    std::string copy = bytes;
+    unsigned char* z = stbi_zlib_compress(reinterpret_cast<unsigned char*>(copy.data()), int(copy.size()), &n, /*quality=*/8);
+    if (!z) throw Error(where, std::string("cannot compress the ") + what, "zlib output");
+    std::string out(reinterpret_cast<const char*>(z), size_t(n));
+    std::free(z);
+#else
     uLongf n = compressBound(uLong(bytes.size()));
     std::string out(size_t(n), '\0');
     if (compress2(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(bytes.data()), uLong(bytes.size()),
                   Z_DEFAULT_COMPRESSION) != Z_OK)
         throw Error(where, std::string("cannot compress the ") + what, "zlib output");
     out.resize(size_t(n));
+#endif
     return out;
 }
 
@@ -142,6 +159,17 @@ std::string pack_weights(const std::string& raw, size_t per_snapshot, const std:
     return zlib_pack(planes, where, "weights");
 }
 
+#ifdef __EMSCRIPTEN__
+std::string png_grey(const std::vector<uint8_t>& pixels, int w, int h, const std::string& where) {
+    check_page_bytes(pixels.size(), where, "prediction images");
+    int n = 0;
+    unsigned char* png = stbi_write_png_to_mem(pixels.data(), w, w, h, /*n=*/1, &n);
+    if (!png) throw Error(where, "cannot encode a " + std::to_string(w) + "x" + std::to_string(h) + " PNG");
+    std::string out(reinterpret_cast<const char*>(png), size_t(n));
+    std::free(png);
+    return out;
+}
+#else
 /// A PNG chunk: length, type, data, CRC-32 of type and data (PNG specification, section 5.3).
 void put_png_chunk(std::string& out, const char* type, const std::string& data) {
     auto put_u32 = [&](uint32_t v) { for (int s = 24; s >= 0; s -= 8) out += char((v >> s) & 255); };
@@ -186,6 +214,7 @@ std::string png_grey(const std::vector<uint8_t>& pixels, int w, int h, const std
     put_png_chunk(png, "IEND", "");
     return png;
 }
+#endif
 
 std::string png_data_url(const std::vector<uint8_t>& pixels, int w, int h, const std::string& where) {
     return "data:image/png;base64," + base64(png_grey(pixels, w, h, where));

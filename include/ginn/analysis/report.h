@@ -280,7 +280,7 @@ struct RunAnalysis {
     std::vector<int64_t> iterations;
     std::vector<double> loss, accuracy;  ///< recorded metrics per snapshot
     bool exact = true;
-    Box domain;                          ///< the networks' domain (for maps)
+    Box domain;                          ///< the networks' domain (for maps and the report's pictures)
     std::vector<std::string> class_names;  ///< the task's class names (empty: "class k")
     DeadReport dead;
     BiasShiftReport bias;
@@ -298,7 +298,6 @@ struct RunAnalysis {
     std::vector<ThresholdSweep> sweeps;           ///< robustness of each detector to its main threshold
     std::vector<NeuronRole> roles;       ///< per hidden neuron, layer by layer
     std::vector<TargetFeature> features; ///< the target's named edges, then its corners (critical.corners' order)
-    Box domain;                          ///< for the report's pictures
     std::vector<Event> events;           ///< sorted by snapshot
     double seconds = 0;                  ///< time spent analysing this run
 };

@@ -67,7 +67,7 @@ PY
     g=$(echo $gt | median)
     out=$(OMP_NUM_THREADS=1 "$python" "$here/peer_torch_study.py" "$run/manifest.json" --repeats "$repeats")
     tt=$(echo "$out" | sed -n 's/^torch_seconds_per_run=//p')
-    label=$(sed -n "$((10#${pick#*:} + 2))p" "$work/study/$e/metrics.csv" | cut -d, -f3- | sed 's/,[0-9].*//')
+    label=$(sed -n "$((10#${pick#*:} + 2))p" "$work/study/$e/metrics.csv" | cut -d, -f3- | sed 's/,[0-9].*//; s/"//g')
     awk -v e="$e" -v l="$label" -v g="$g" -v t="$tt" \
         'BEGIN { printf "%-10s %-40s ginn %.3f s, PyTorch %.3f s: %.1fx\n", e, l, g, t, t / g }'
 done

@@ -9,7 +9,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-"$here/../build"}
 out=${2:-/tmp/ginn-study-seeds}
-shift 2 2>/dev/null || shift $#
+if [ $# -ge 2 ]; then shift 2; else shift $#; fi
 seeds=${*:-1 2 3}
 experiments="activation depth width dropout batchnorm residual"
 mkdir -p "$out"

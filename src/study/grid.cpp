@@ -145,7 +145,7 @@ Figure figure_sweep_grid(const Sweep& sweep, const std::vector<PanelInput>& pane
     }
     if (approximate) {
         f.texts.push_back({gap, f.height + small * 0.2, "~: smooth activation, approximate boundaries (grid " +
-                           std::to_string(GeometryOptions{}.grid) + ") and error area (see metrics.md)", small, ink,
+                           std::to_string(sweep_approx_grid(o.panel_size)) + ") and error area (see metrics.md)", small, ink,
                            FigureText::Align::left});
         f.height = std::ceil(f.height + small * 1.2);
     }

@@ -154,7 +154,8 @@ SweepResult train_share(const std::vector<const Sweep*>& sweeps, const std::vect
 }
 
 /// Run i's final snapshot: its metrics row and its panel (network, geometry) for the grid figure.
-void final_snapshot(const Sweep& sweep, const std::string& out, size_t i, RunMetrics& m, PanelInput& panel) {
+void final_snapshot(const Sweep& sweep, const std::string& out, size_t i, RunMetrics& m, PanelInput& panel,
+                    int approx_grid = GeometryOptions{}.grid) {
     const SweepRun& r = sweep.runs[i];
     const Run run = Run::open(run_dir(out, r));
     const int k = run.n_snapshots() - 1;
@@ -169,7 +170,7 @@ void final_snapshot(const Sweep& sweep, const std::string& out, size_t i, RunMet
     m.seconds = run.seconds();
     m.status = std::string(run_status_name(run.status()));
     m.has_error = is_formula_task(m.target) && net.n_outputs() <= 2;
-    Geometry g = compute_geometry(net, {.regions = m.has_error && net.piecewise_linear()});
+    Geometry g = compute_geometry(net, {.regions = m.has_error && net.piecewise_linear(), .grid = approx_grid});
     if (g.exact) m.regions_activation = g.counts.activation, m.regions_linear = g.counts.linear;
     if (m.has_error) m.error = error_area(net, g, m.target);
     g.regions.clear();  // the figure needs boundaries only
@@ -197,7 +198,7 @@ void write_outputs(const Sweep& sweep, const SweepOptions& o, SweepResult& resul
     std::vector<RunMetrics> metrics(sweep.runs.size());
     std::vector<PanelInput> panels(sweep.runs.size());
     parallel_for(static_cast<int>(sweep.runs.size()), o.threads,
-                 [&](int i) { final_snapshot(sweep, o.out, i, metrics[i], panels[i]); });
+                 [&](int i) { final_snapshot(sweep, o.out, i, metrics[i], panels[i], sweep_approx_grid(o.panel_size)); });
     auto write = [&](const std::string& name, const std::string& text) {
         const std::string path = (fs::path(o.out) / name).string();
         write_file_atomic(path, text);

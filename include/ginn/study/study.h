@@ -14,6 +14,7 @@
 //   3. on a cluster: run_sweep(s, {.out = d, .shard = i, .n_shards = n}) per job, then run_sweep(s, {.out = d, .collect = true}).
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -81,6 +82,10 @@ SweepResult run_study(const std::vector<Sweep>& sweeps, const SweepOptions& opti
 /// Creates the sweep directory and its sweep.json (or checks that an existing one holds the same sweep), as run_sweep
 /// does first. Processes that train shards at once (MPI ranks) call it once, from one process, before they start.
 void prepare_sweep_directory(const Sweep& sweep, const std::string& out);
+
+/// Marching-squares cells per side for smooth networks' boundaries in a grid figure of `panel_size` pixels: about one
+/// cell per two pixels (the boundaries are refined by bisection along cell edges), 32..256.
+inline int sweep_approx_grid(int panel_size) { return std::clamp(panel_size / 2, 32, 256); }
 
 /// The final snapshot's metrics of every run (geometry and error area on `threads` threads).
 std::vector<RunMetrics> sweep_metrics(const Sweep& sweep, const std::string& out, int threads = 0);

@@ -18,7 +18,8 @@ namespace ginn::app {
 namespace {
 
 struct SweepFlags {
-    std::string file, out, shard;
+    std::vector<std::string> files;
+    std::string out, shard;
     bool force = false, collect = false, quiet = false, neurons = false, surfaces = false, no_viewer = false;
     int panel_size = 220, threads = 0;
 };
@@ -155,8 +156,9 @@ void add_sweep_command(CLI::App& app) {
                  "examples/gupta/) and write metrics.csv/.md (with the exact error area against a formula's truth),\n"
                  "grid.png/.svg/.pdf and viewer.html. Runs already complete are skipped, so an interrupted sweep\n"
                  "resumes where it stopped.");
-    cmd->add_option("FILE", f->file, "Sweep file (TOML)")->required();
-    cmd->add_option("-o,--out", f->out, "Sweep directory (default: the sweep's name)");
+    cmd->add_option("FILE", f->files, "Sweep file (TOML); several files make one study: DIR/NAME per sweep, trained together")
+        ->required();
+    cmd->add_option("-o,--out", f->out, "Sweep directory (default: the sweep's name; with several files: study)");
     cmd->add_flag("--force", f->force, "Train a sweep of more runs than the limit (1000)");
     cmd->add_option("--shard", f->shard, "Train only share i of n (i/n, from 1), write no figures; then --collect");
     cmd->add_flag("--collect", f->collect, "Train nothing: write the table, figures and viewer from complete runs");
@@ -171,15 +173,19 @@ void add_sweep_command(CLI::App& app) {
         if (mpi.ranks.size > 1 && (f->collect || !f->shard.empty()))
             throw Error(f->shard.empty() ? "--collect" : "--shard", "is not for mpirun", "mpirun -np N ginn sweep FILE -o DIR",
                         "mpirun splits the runs across ranks itself");
-        Sweep sweep;
+        if (f->files.size() > 1 && (mpi.ranks.size > 1 || f->collect || !f->shard.empty()))
+            throw Error(mpi.ranks.size > 1 ? "mpirun" : f->collect ? "--collect" : "--shard",
+                        "works on one sweep file at a time", "one FILE", "run it once per sweep file");
+        std::vector<Sweep> sweeps;
         try {
-            sweep = sweep_from_toml_file(f->file, f->force);
+            for (const std::string& file : f->files) sweeps.push_back(sweep_from_toml_file(file, f->force));
         } catch (const Error&) {
             if (mpi.ranks.rank != 0) throw Exit{1};  // rank 0 says it once
             throw;
         }
+        const Sweep& sweep = sweeps.front();
         SweepOptions o;
-        o.out = f->out.empty() ? sweep.name : f->out;
+        o.out = !f->out.empty() ? f->out : sweeps.size() > 1 ? "study" : sweep.name;
         if (!f->shard.empty()) std::tie(o.shard, o.n_shards) = parse_shard(f->shard);
         if (f->collect && o.n_shards > 1) throw Error("--collect", "cannot be combined with --shard", "one of them", "");
         if (f->threads < 0) throw Error("--threads", std::to_string(f->threads) + " is negative", "0 (every core) or more", "");
@@ -193,6 +199,19 @@ void add_sweep_command(CLI::App& app) {
         o.stop = &stop_flag();
         o.on_progress = progress_line(f->quiet);
         if (mpi.ranks.size > 1) return mpi_sweep(mpi, sweep, o);
+        if (sweeps.size() > 1) {
+            const SweepResult r = run_study(sweeps, o);
+            std::cout << "study of " << sweeps.size() << " sweeps in " << o.out << ": ";
+            Sweep all;
+            all.name = "all";
+            for (const Sweep& s : sweeps) all.runs.insert(all.runs.end(), s.runs.begin(), s.runs.end());
+            print_result(all, r);
+            if (r.interrupted) {
+                std::cerr << "ginn: study interrupted; run the same command again to continue where it stopped\n";
+                throw Exit{exit_interrupted};
+            }
+            return;
+        }
         const SweepResult r = run_sweep(sweep, o);
         print_result(sweep, r);
         if (r.interrupted) {
@@ -201,7 +220,7 @@ void add_sweep_command(CLI::App& app) {
         }
         if (o.n_shards > 1)
             std::cout << "shard " << o.shard + 1 << "/" << o.n_shards << " done; when every shard is, run `ginn sweep "
-                      << f->file << " -o " << o.out << " --collect`\n";
+                      << f->files.front() << " -o " << o.out << " --collect`\n";
     });
 }
 

@@ -203,11 +203,9 @@ inline void grad_bias(const float* dZ, int R, int S, float* db) {
     }
 }
 
-/// exp(x) for x <= 0 in float, about 1 ulp (Cephes expf: Cody-Waite reduction and a degree-6 polynomial);
-/// x below -87 is treated as -87 (the result is then below 2^-125, which is 0 for every use here).
-inline vf exp_nonpositive(vf x) {
-    x = x < -87.0f ? splat(-87.0f) : x;
-    const vf t = x * 1.44269504088896341f - 0.5f;  // round to nearest for t <= 0 via truncation of t - 0.5
+/// 2^n e^r for x = n ln 2 + r with n = round(t) (t = x log2(e) +- 0.5, truncated), x in [-87, 88]: Cody-Waite
+/// reduction and Cephes expf's degree-6 polynomial, about 1 ulp. Shared by the exps below.
+inline vf exp_reduced(vf x, vf t) {
     const vi n = __builtin_convertvector(t, vi);
     const vf nf = __builtin_convertvector(n, vf);
     const vf r = x - nf * 0.693359375f + nf * 2.12194440e-4f;
@@ -222,6 +220,49 @@ inline vf exp_nonpositive(vf x) {
     vf scale;
     std::memcpy(&scale, &bits, sizeof scale);
     return p * scale;
+}
+
+/// exp(x) for x <= 0 in float, about 1 ulp (Cephes expf); x below -87 is treated as -87 (the result is then below
+/// 2^-125, which is 0 for every use here).
+inline vf exp_nonpositive(vf x) {
+    x = x < -87.0f ? splat(-87.0f) : x;
+    return exp_reduced(x, x * 1.44269504088896341f - 0.5f);  // round to nearest for t <= 0 via truncation of t - 0.5
+}
+
+/// exp(x) in float for any x, about 1 ulp: 0 below -87, and x above 88 is treated as 88 (about 1.7e38).
+inline vf exp_any(vf x) {
+    const vf xc = x > 88.0f ? splat(88.0f) : x < -87.0f ? splat(-87.0f) : x;
+    const vf e = exp_reduced(xc, xc * 1.44269504088896341f + (xc > 0.0f ? splat(0.5f) : splat(-0.5f)));
+    return x < -87.0f ? vf{} : e;
+}
+
+/// tanh in float, about 2 ulp (Cephes tanhf): an odd polynomial below |x| = 0.625, else 1 - 2 / (exp(2|x|) + 1).
+inline vf tanh_v(vf x) {
+    const vf ax = x < 0.0f ? -x : x, s = x * x;
+    vf p = splat(-5.70498872745e-3f);
+    p = p * s + 2.06390887954e-2f;
+    p = p * s - 5.37397155531e-2f;
+    p = p * s + 1.33314422036e-1f;
+    p = p * s - 3.33332819422e-1f;
+    const vf small = p * s * x + x;
+    const vf e = exp_any(ax + ax);
+    const vf big = 1.0f - 2.0f / (e + 1.0f);
+    const vf signed_big = x < 0.0f ? -big : big;
+    return ax < 0.625f ? small : signed_big;
+}
+
+/// 1 / (1 + exp(-x)) in float, a few ulp, without overflow (exp of -|x| only).
+inline vf sigmoid_v(vf x) {
+    const vf e = exp_nonpositive(x < 0.0f ? x : -x);
+    return (x >= 0.0f ? splat(1.0f) : e) / (1.0f + e);
+}
+
+/// exp(x) - 1 for x <= 0 in float, a few ulp relative: exp(x) - 1 below -0.5, else 2 t / (1 - t) with t = tanh(x/2)
+/// (the polynomial branch of tanh_v, accurate near 0 where exp(x) - 1 would cancel).
+inline vf expm1_nonpositive(vf x) {
+    const vf t = tanh_v(0.5f * x);
+    const vf near0 = 2.0f * t / (1.0f - t);
+    return x < -0.5f ? exp_nonpositive(x) - 1.0f : near0;
 }
 
 }  // namespace ginn::detail

@@ -119,6 +119,7 @@ Figure figure_sweep_grid(const Sweep& sweep, const std::vector<PanelInput>& pane
     const double truth_line = std::max(1.0, S / 160);
     const int surface_grid = std::clamp(o.panel_size / 5, 8, 60);  // quads per side of a 3-D surface
     std::set<int> truth_done;
+    bool approximate = false;  // a smooth network's boundaries, from marching squares
     RenderOptions ro{.size = o.panel_size, .neurons = o.neurons ? NeuronSelection{} : NeuronSelection{.all = false}};
     for (size_t i = 0; i < panels.size(); ++i) {
         const SweepRun& run = sweep.runs[i];
@@ -127,7 +128,12 @@ Figure figure_sweep_grid(const Sweep& sweep, const std::vector<PanelInput>& pane
         if (o.surfaces) {
             add_surface(f, surface_values(panels[i].net, {.grid = surface_grid}), r, {}, small * 0.8);
         } else {
-            append(f, figure_snapshot(panels[i].net, panels[i].geometry, ro), r.x, r.y);
+            Figure snapshot = figure_snapshot(panels[i].net, panels[i].geometry, ro);
+            // its "approximate boundaries" note would sit on the error line: said once under the grid instead
+            const auto note = [](const FigureText& t) { return t.text.rfind("approximate boundaries", 0) == 0; };
+            approximate = approximate || std::any_of(snapshot.texts.begin(), snapshot.texts.end(), note);
+            snapshot.texts.erase(std::remove_if(snapshot.texts.begin(), snapshot.texts.end(), note), snapshot.texts.end());
+            append(f, snapshot, r.x, r.y);
             if (metrics[i].has_error) add_truth_boundary(f, metrics[i].target, panels[i].net.domain, r, truth_line, clip);
         }
         f.texts.push_back({r.x + S / 2, r.y + H + small * 1.2, error_text(metrics[i]), small, ink, FigureText::Align::centre});
@@ -136,6 +142,12 @@ Figure figure_sweep_grid(const Sweep& sweep, const std::vector<PanelInput>& pane
         const FigureRect t = truth_row ? cell(0, run.column + truth_col) : cell(run.row, 0);
         if (o.surfaces) add_surface(f, truth_surface(metrics[i].target, d, surface_grid), t, {}, small * 0.8);
         else add_truth_panel(f, metrics[i].target, d, t, truth_line);
+    }
+    if (approximate) {
+        f.texts.push_back({gap, f.height + small * 0.2, "~: smooth activation, approximate boundaries (grid " +
+                           std::to_string(sweep_approx_grid(o.panel_size)) + ") and error area (see metrics.md)", small, ink,
+                           FigureText::Align::left});
+        f.height = std::ceil(f.height + small * 1.2);
     }
     return f;
 }

@@ -72,12 +72,19 @@ Todo todo_of(const std::string& dir) {
     return Todo::train;
 }
 
+/// One run to train: where, and whether it starts afresh or resumes.
+struct Job {
+    const SweepRun* run;
+    std::string dir;
+    Todo todo;
+};
+
 /// Serialises per-run progress into one SweepProgress.
 class ProgressMerger {
 public:
-    ProgressMerger(const std::vector<const SweepRun*>& runs, const SweepOptions& o) : o_(o), iteration_(runs.size(), 0) {
-        p_.runs_total = static_cast<int>(runs.size());
-        for (const auto* r : runs) p_.iterations_total += r->config.train.iterations;
+    ProgressMerger(const std::vector<Job>& jobs, const SweepOptions& o) : o_(o), iteration_(jobs.size(), 0) {
+        p_.runs_total = static_cast<int>(jobs.size());
+        for (const Job& j : jobs) p_.iterations_total += j.run->config.train.iterations;
     }
     void update(int i, int64_t iteration, bool done) {
         std::lock_guard lock(mutex_);
@@ -104,31 +111,42 @@ void check_options(const SweepOptions& o) {
         throw Error("--panel-size", std::to_string(o.panel_size) + " is out of range", "32..2048", "");
 }
 
-/// Trains what this process's share needs; returns the counts.
-SweepResult train_share(const Sweep& sweep, const SweepOptions& o) {
+/// Work of a run's training, in multiply-adds: updates x batch x parameters (for ordering, longest first).
+double training_work(const RunConfig& c) {
+    return double(c.train.iterations) * double(c.train.batch) * double(n_trainable(c.model));
+}
+
+/// Trains what this process's share of every sweep (sweeps[k] into outs[k]) needs, in one pool of threads, the
+/// longest runs first so that no long run starts last; returns the counts.
+SweepResult train_share(const std::vector<const Sweep*>& sweeps, const std::vector<std::string>& outs,
+                        const SweepOptions& o) {
     SweepResult result;
-    std::vector<const SweepRun*> todo_runs;
-    std::vector<Todo> todo;
-    for (const auto& r : sweep.runs) {
-        if (r.index % o.n_shards != o.shard) continue;
-        const Todo t = todo_of(run_dir(o.out, r));
-        if (t == Todo::skip_complete) ++result.skipped;
-        else if (t == Todo::skip_diverged) ++result.diverged;
-        else todo_runs.push_back(&r), todo.push_back(t);
-    }
-    ProgressMerger merger(todo_runs, o);
-    std::vector<TrainResult> results(todo_runs.size());
-    parallel_for(static_cast<int>(todo_runs.size()), o.threads, [&](int i) {
+    std::vector<Job> jobs;
+    for (size_t k = 0; k < sweeps.size(); ++k)
+        for (const auto& r : sweeps[k]->runs) {
+            if (r.index % o.n_shards != o.shard) continue;
+            const std::string dir = run_dir(outs[k], r);
+            const Todo t = todo_of(dir);
+            if (t == Todo::skip_complete) ++result.skipped;
+            else if (t == Todo::skip_diverged) ++result.diverged;
+            else jobs.push_back({&r, dir, t});
+        }
+    std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
+        return training_work(a.run->config) > training_work(b.run->config);
+    });
+    ProgressMerger merger(jobs, o);
+    std::vector<TrainResult> results(jobs.size());
+    parallel_for(static_cast<int>(jobs.size()), o.threads, [&](int i) {
         TrainOptions t;
-        t.out = run_dir(o.out, *todo_runs[i]);
+        t.out = jobs[i].dir;
         t.force = true;  // a damaged run of this sweep is replaced
         t.stop = o.stop;
         t.on_progress = [&, i](const Progress& p) { merger.update(i, p.iteration, false); };
-        results[i] = todo[i] == Todo::resume ? resume_run(t.out, t) : train_run(todo_runs[i]->config, t);
+        results[i] = jobs[i].todo == Todo::resume ? resume_run(t.out, t) : train_run(jobs[i].run->config, t);
         merger.update(i, results[i].iteration, true);
     });
     for (size_t i = 0; i < results.size(); ++i) {
-        (todo[i] == Todo::resume ? result.resumed : result.trained) += 1;
+        (jobs[i].todo == Todo::resume ? result.resumed : result.trained) += 1;
         result.interrupted += results[i].status == RunStatus::interrupted;
         result.diverged += results[i].status == RunStatus::diverged;
     }
@@ -136,7 +154,8 @@ SweepResult train_share(const Sweep& sweep, const SweepOptions& o) {
 }
 
 /// Run i's final snapshot: its metrics row and its panel (network, geometry) for the grid figure.
-void final_snapshot(const Sweep& sweep, const std::string& out, size_t i, RunMetrics& m, PanelInput& panel) {
+void final_snapshot(const Sweep& sweep, const std::string& out, size_t i, RunMetrics& m, PanelInput& panel,
+                    int approx_grid = GeometryOptions{}.grid) {
     const SweepRun& r = sweep.runs[i];
     const Run run = Run::open(run_dir(out, r));
     const int k = run.n_snapshots() - 1;
@@ -151,7 +170,7 @@ void final_snapshot(const Sweep& sweep, const std::string& out, size_t i, RunMet
     m.seconds = run.seconds();
     m.status = std::string(run_status_name(run.status()));
     m.has_error = is_formula_task(m.target) && net.n_outputs() <= 2;
-    Geometry g = compute_geometry(net, {.regions = m.has_error && net.piecewise_linear()});
+    Geometry g = compute_geometry(net, {.regions = m.has_error && net.piecewise_linear(), .grid = approx_grid});
     if (g.exact) m.regions_activation = g.counts.activation, m.regions_linear = g.counts.linear;
     if (m.has_error) m.error = error_area(net, g, m.target);
     g.regions.clear();  // the figure needs boundaries only
@@ -175,10 +194,11 @@ std::string csv_field(const std::string& s) {
 std::string count(int64_t v) { return v < 0 ? "" : std::to_string(v); }
 
 void write_outputs(const Sweep& sweep, const SweepOptions& o, SweepResult& result) {
+    // o.out is this sweep's directory
     std::vector<RunMetrics> metrics(sweep.runs.size());
     std::vector<PanelInput> panels(sweep.runs.size());
     parallel_for(static_cast<int>(sweep.runs.size()), o.threads,
-                 [&](int i) { final_snapshot(sweep, o.out, i, metrics[i], panels[i]); });
+                 [&](int i) { final_snapshot(sweep, o.out, i, metrics[i], panels[i], sweep_approx_grid(o.panel_size)); });
     auto write = [&](const std::string& name, const std::string& text) {
         const std::string path = (fs::path(o.out) / name).string();
         write_file_atomic(path, text);
@@ -198,7 +218,9 @@ void write_outputs(const Sweep& sweep, const SweepOptions& o, SweepResult& resul
         std::vector<const Run*> pointers;
         for (const auto& r : runs) pointers.push_back(&r);
         const std::string path = (fs::path(o.out) / "viewer.html").string();
-        write_viewer(pointers, path, {.title = "ginn sweep: " + sweep.name, .image_size = 64, .threads = o.threads});
+        // approximate (smooth) boundaries on a 64-cell grid, as fine as the 64-pixel prediction images
+        write_viewer(pointers, path, {.title = "ginn sweep: " + sweep.name, .image_size = 64, .threads = o.threads,
+                                      .approx_grid = 64});
         result.written.push_back(path);
     }
 }
@@ -220,10 +242,41 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& o) {
             (t == Todo::skip_complete ? result.skipped : result.diverged) += 1;
         }
     } else {
-        result = train_share(sweep, o);
+        result = train_share({&sweep}, {o.out}, o);
     }
     if (o.n_shards > 1 || result.interrupted > 0) return result;
     write_outputs(sweep, o, result);
+    return result;
+}
+
+SweepResult run_study(const std::vector<Sweep>& sweeps, const SweepOptions& o) {
+    check_options(o);
+    if (o.collect || o.n_shards > 1)
+        throw Error(o.collect ? "--collect" : "--shard", "works on one sweep file at a time", "one FILE",
+                    "run it once per sweep file");
+    std::vector<const Sweep*> pointers;
+    std::vector<std::string> outs;
+    for (const Sweep& s : sweeps) {
+        for (const Sweep* other : pointers)
+            if (other->name == s.name)
+                throw Error(s.path, "has the sweep name '" + s.name + "' of " + other->path,
+                            "a different [sweep] name per file", "each sweep is written to DIR/NAME");
+        pointers.push_back(&s);
+        outs.push_back((fs::path(o.out) / s.name).string());
+    }
+    if (!o.out.empty()) {
+        std::error_code ec;
+        fs::create_directories(o.out, ec);
+        if (ec) throw Error(o.out, "cannot create the study directory: " + ec.message(), "a writable location", "");
+    }
+    for (size_t k = 0; k < sweeps.size(); ++k) prepare_directory(sweeps[k], outs[k], false);
+    SweepResult result = train_share(pointers, outs, o);
+    if (result.interrupted > 0) return result;
+    for (size_t k = 0; k < sweeps.size(); ++k) {
+        SweepOptions mine = o;
+        mine.out = outs[k];
+        write_outputs(sweeps[k], mine, result);
+    }
     return result;
 }
 

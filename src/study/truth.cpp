@@ -210,38 +210,112 @@ ErrorArea exact_error(const Network& net, const Geometry& g, const std::string& 
 }
 
 /// Smooth networks: the predicted class at the centres of a grid x grid, and as bound the fraction of cells where the
-/// net's or the truth's sign is not the same at all four corners (a boundary passes through them).
+/// net's or the truth's sign is not the same at all four corners (a boundary passes through them). Evaluated
+/// adaptively (Warnock-style subdivision): a block of cells whose perimeter corners all have one net sign and one truth
+/// sign is taken as uniform; other blocks split into four, down to single cells, which are judged at their centres.
+/// This equals the full grid unless a boundary closes on itself inside one block without touching its perimeter (an
+/// island narrower than the top block, `block` cells = 4/grid x block units).
+class GridError {
+public:
+    GridError(const Network& net, Truth t, int grid) : net_(net), t_(t), n_(grid), corner_(size_t(n_ + 1) * (n_ + 1), 0) {}
+
+    ErrorArea run() {
+        int block = 16;
+        while (block > 1 && n_ % block != 0) block /= 2;
+        std::vector<Block> blocks;
+        for (int j = 0; j < n_; j += block)
+            for (int i = 0; i < n_; i += block) blocks.push_back({i, j, block});
+        int64_t wrong = 0, mixed = 0;
+        while (!blocks.empty()) {
+            for (const Block& b : blocks) request_perimeter(b);
+            evaluate_requests();
+            std::vector<Block> next, cells;  // blocks to split, single mixed cells to judge at their centres
+            for (const Block& b : blocks) {
+                const int s = uniform_sign(b);
+                if (s >= 0) wrong += int64_t{s == 1} * b.size * b.size;  // s = 1: net and truth disagree throughout
+                else if (b.size == 1) cells.push_back(b);
+                else
+                    for (int q = 0; q < 4; ++q)
+                        next.push_back({b.i + (q & 1) * b.size / 2, b.j + (q >> 1) * b.size / 2, b.size / 2});
+            }
+            mixed += static_cast<int64_t>(cells.size());
+            wrong += wrong_centres(cells);
+            blocks.swap(next);
+        }
+        const double total = static_cast<double>(n_) * n_;
+        return {wrong / total, mixed / total, false, "grid " + std::to_string(n_) + "^2 (approximate)"};
+    }
+
+private:
+    struct Block {
+        int i, j, size;  // lower-left corner index and size, in cells
+    };
+    // corner_ bits: 1 known, 2 net positive, 4 truth positive
+    static constexpr uint8_t known = 1, net_pos = 2, truth_pos = 4;
+
+    double x_at(double i) const { return -2 + 4 * i / n_; }
+
+    void request(int i, int j) {
+        uint8_t& c = corner_[size_t(j) * (n_ + 1) + i];
+        if (c & known) return;
+        c = known;  // marked now, filled by evaluate_requests
+        pending_.push_back({i, j});
+    }
+    void request_perimeter(const Block& b) {
+        for (int k = 0; k <= b.size; ++k) {
+            request(b.i + k, b.j), request(b.i + k, b.j + b.size);
+            request(b.i, b.j + k), request(b.i + b.size, b.j + k);
+        }
+    }
+    /// The net at every pending corner, in batches of 4096 points.
+    void evaluate_requests() {
+        constexpr size_t batch = 4096;
+        for (size_t k0 = 0; k0 < pending_.size(); k0 += batch) {
+            const size_t m = std::min(batch, pending_.size() - k0);
+            Eigen::MatrixXd X(static_cast<Eigen::Index>(m), 2);  // m by 2
+            for (size_t k = 0; k < m; ++k) X.row(Eigen::Index(k)) << x_at(pending_[k0 + k][0]), x_at(pending_[k0 + k][1]);
+            const Eigen::VectorXd v = decision_value(net_, X);
+            for (size_t k = 0; k < m; ++k) {
+                const auto [i, j] = pending_[k0 + k];
+                corner_[size_t(j) * (n_ + 1) + i] =
+                    known | (v(Eigen::Index(k)) > 0 ? net_pos : 0) | (truth_value(t_, X(Eigen::Index(k), 0), X(Eigen::Index(k), 1)) > 0 ? truth_pos : 0);
+            }
+        }
+        pending_.clear();
+    }
+    /// -1 if the net's or the truth's sign changes along the block's perimeter, else 1 if they disagree, 0 if they agree.
+    int uniform_sign(const Block& b) const {
+        const uint8_t first = corner_[size_t(b.j) * (n_ + 1) + b.i];
+        auto same = [&](int i, int j) { return corner_[size_t(j) * (n_ + 1) + i] == first; };
+        for (int k = 0; k <= b.size; ++k)
+            if (!same(b.i + k, b.j) || !same(b.i + k, b.j + b.size) || !same(b.i, b.j + k) || !same(b.i + b.size, b.j + k))
+                return -1;
+        return bool(first & net_pos) != bool(first & truth_pos) ? 1 : 0;
+    }
+    /// Cells whose centre the net classifies differently from the truth.
+    int64_t wrong_centres(const std::vector<Block>& cells) const {
+        int64_t wrong = 0;
+        constexpr size_t batch = 4096;
+        for (size_t k0 = 0; k0 < cells.size(); k0 += batch) {
+            const size_t m = std::min(batch, cells.size() - k0);
+            Eigen::MatrixXd X(static_cast<Eigen::Index>(m), 2);  // m by 2
+            for (size_t k = 0; k < m; ++k) X.row(Eigen::Index(k)) << x_at(cells[k0 + k].i + 0.5), x_at(cells[k0 + k].j + 0.5);
+            const Eigen::VectorXd v = decision_value(net_, X);
+            for (size_t k = 0; k < m; ++k)
+                wrong += (v(Eigen::Index(k)) > 0) != (truth_value(t_, X(Eigen::Index(k), 0), X(Eigen::Index(k), 1)) > 0);
+        }
+        return wrong;
+    }
+
+    const Network& net_;
+    Truth t_;
+    int n_;
+    std::vector<uint8_t> corner_;                 // (n + 1)^2 corners, row by row from the bottom
+    std::vector<std::array<int, 2>> pending_;     // corners to evaluate
+};
+
 ErrorArea grid_error(const Network& net, const std::string& target, int grid) {
-    const Truth t = truth_of(target);
-    const Box d = formula_domain;
-    const int n = grid;
-    std::vector<uint8_t> positive_net(static_cast<size_t>(n + 1) * (n + 1)), positive_truth(positive_net.size());
-    // Corners: (n + 1)^2 points, row by row from the bottom.
-    for (int j = 0; j <= n; ++j) {
-        Eigen::MatrixXd X(n + 1, 2);  // (n + 1) by 2
-        for (int i = 0; i <= n; ++i) X.row(i) << d.x0 + d.width() * i / n, d.y0 + d.height() * j / n;
-        const Eigen::VectorXd v = decision_value(net, X);
-        for (int i = 0; i <= n; ++i) {
-            positive_net[static_cast<size_t>(j) * (n + 1) + i] = v(i) > 0;
-            positive_truth[static_cast<size_t>(j) * (n + 1) + i] = truth_value(t, X(i, 0), X(i, 1)) > 0;
-        }
-    }
-    int64_t wrong = 0, mixed = 0;
-    for (int j = 0; j < n; ++j) {
-        Eigen::MatrixXd X(n, 2);  // n by 2: cell centres of row j
-        for (int i = 0; i < n; ++i) X.row(i) << d.x0 + d.width() * (i + 0.5) / n, d.y0 + d.height() * (j + 0.5) / n;
-        const Eigen::VectorXd v = decision_value(net, X);
-        for (int i = 0; i < n; ++i) {
-            wrong += (v(i) > 0) != (truth_value(t, X(i, 0), X(i, 1)) > 0);
-            auto same = [&](const std::vector<uint8_t>& s) {
-                const size_t k = static_cast<size_t>(j) * (n + 1) + i;
-                return s[k] == s[k + 1] && s[k] == s[k + n + 1] && s[k] == s[k + n + 2];
-            };
-            mixed += !same(positive_net) || !same(positive_truth);
-        }
-    }
-    const double cells = static_cast<double>(n) * n;
-    return {wrong / cells, mixed / cells, false, "grid " + std::to_string(n) + "^2 (approximate)"};
+    return GridError(net, truth_of(target), grid).run();
 }
 
 void check_two_class(const Network& net) {

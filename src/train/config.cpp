@@ -142,12 +142,18 @@ RunConfig parse(const nlohmann::json& j, const Where& where) {
         s.read("beta2", c.optim.beta2);
         s.read("eps", c.optim.eps);
         s.read("weight_decay", c.optim.weight_decay);
+        std::string decay_on = c.optim.decay_biases ? "all" : "weights";
+        s.read("weight_decay_on", decay_on);
         s.read("lr_schedule", schedule);
         s.read("step_size", c.optim.step_size);
         s.read("gamma", c.optim.gamma);
         s.finish();
         c.optim.kind = optimizer_from_name(optimizer, where("optim.optimizer"));
         c.optim.schedule = lr_schedule_from_name(schedule, where("optim.lr_schedule"));
+        if (decay_on != "all" && decay_on != "weights")
+            throw Error(where("optim.weight_decay_on"), "unknown value '" + decay_on + "'", "\"all\" or \"weights\"",
+                        "\"weights\" leaves biases and batch norm's gamma and beta undecayed");
+        c.optim.decay_biases = decay_on == "all";
     }
     {
         Section s(j.value("train", empty), "train", where);
@@ -233,6 +239,7 @@ nlohmann::json config_to_json(const RunConfig& c) {
               {"beta2", c.optim.beta2},
               {"eps", c.optim.eps},
               {"weight_decay", c.optim.weight_decay},
+              {"weight_decay_on", c.optim.decay_biases ? "all" : "weights"},
               {"lr_schedule", lr_schedule_name(c.optim.schedule)},
               {"step_size", c.optim.step_size},
               {"gamma", c.optim.gamma}}},

@@ -88,7 +88,9 @@ struct Trainer::Impl {
     detail::Engine engine;
     mutable std::unique_ptr<detail::Engine> eval_engine;  // created on first evaluate()
     std::vector<float> params, grad, m, v, backup;        // (n_params) each
-    std::vector<std::pair<int64_t, int64_t>> trainable;   // ranges the optimiser updates
+    std::vector<std::pair<int64_t, int64_t>> decayed;     // ranges the optimiser updates with weight decay
+    std::vector<std::pair<int64_t, int64_t>> undecayed;   // and without (biases, gamma, beta if !decay_biases)
+    OptimSpec optim_undecayed;                            // optim with weight_decay 0
     int64_t iteration = 0;
     detail::Rng rng;                                      // sampling and dropout
     std::vector<int32_t> perm;                            // epochs: the current shuffled pass
@@ -103,9 +105,17 @@ struct Trainer::Impl {
         v.assign(params.size(), 0.0f);
         backup.assign(params.size(), 0.0f);
         for (const auto& L : engine.layers()) {  // everything but the batch-norm running statistics
-            trainable.emplace_back(L.W, L.b + L.n_out);
-            if (L.gamma >= 0) trainable.emplace_back(L.gamma, L.beta + L.n_out);
+            if (optim.decay_biases) {
+                decayed.emplace_back(L.W, L.b + L.n_out);
+                if (L.gamma >= 0) decayed.emplace_back(L.gamma, L.beta + L.n_out);
+            } else {
+                decayed.emplace_back(L.W, L.W + int64_t{L.n_out} * L.n_in);
+                undecayed.emplace_back(L.b, L.b + L.n_out);
+                if (L.gamma >= 0) undecayed.emplace_back(L.gamma, L.beta + L.n_out);
+            }
         }
+        optim_undecayed = optim;
+        optim_undecayed.weight_decay = 0;
         if (train.sampling == Sampling::epochs) {
             perm.resize(points.size());
             for (int64_t k = 0; k < points.size(); ++k) perm[k] = static_cast<int32_t>(k);
@@ -170,8 +180,11 @@ struct Trainer::Impl {
         if (!std::isfinite(loss)) return loss;
         engine.backward(params.data(), grad.data());
         std::copy(params.begin(), params.end(), backup.begin());
-        detail::optimizer_step(optim, lr_at(optim, iteration, train.iterations), iteration + 1, trainable, params.data(),
-                               grad.data(), m.data(), v.data());
+        const double lr = lr_at(optim, iteration, train.iterations);
+        detail::optimizer_step(optim, lr, iteration + 1, decayed, params.data(), grad.data(), m.data(), v.data());
+        if (!undecayed.empty())
+            detail::optimizer_step(optim_undecayed, lr, iteration + 1, undecayed, params.data(), grad.data(), m.data(),
+                                   v.data());
         if (!detail::all_finite(params.data(), static_cast<int64_t>(params.size()))) {
             params.swap(backup);
             return NAN;

@@ -372,14 +372,14 @@ void append_floats(std::string& out, const auto& values) {
     }
 }
 
-SnapshotData encode_snapshot(const Network& net, const Eigen::MatrixXd& X, const OutputSpec& output) {
+SnapshotData encode_snapshot(const Network& net, const Eigen::MatrixXd& X, const OutputSpec& output, int approx_grid) {
     SnapshotData s;
     for (const DenseLayer& L : net.layers) {
         Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> W = L.W;  // (n_out, n_in)
         append_floats(s.weights, W.reshaped<Eigen::RowMajor>());
         append_floats(s.weights, L.b);
     }
-    Geometry g = compute_geometry(net);
+    Geometry g = compute_geometry(net, {.grid = approx_grid});
     s.geometry = encode_geometry(g, net.domain);
     s.exact = g.exact;
     s.counts = g.counts;
@@ -522,7 +522,7 @@ json run_json(const Run& run, const ViewerOptions& options, int threads, Progres
     const Eigen::MatrixXd X = pixel_centres(net0.domain, options.image_size, options.image_size);
 
     std::vector<SnapshotData> snaps(static_cast<size_t>(n_snap));
-    parallel_for(n_snap, threads, [&](int k) { snaps[size_t(k)] = encode_snapshot(run.network(k), X, output);
+    parallel_for(n_snap, threads, [&](int k) { snaps[size_t(k)] = encode_snapshot(run.network(k), X, output, options.approx_grid);
         progress.step();
     });
 
@@ -555,7 +555,7 @@ json run_json(const Run& run, const ViewerOptions& options, int threads, Progres
             {"class_names", run.dataset().class_names},
             {"output", output_json(output)},
             {"batch_norm", run.config().model.batch_norm},
-            {"approx_grid", GeometryOptions{}.grid},
+            {"approx_grid", options.approx_grid},
             {"layers", layers},
             {"snapshots", snapshot_metrics_json(run)},
             {"weights", base64(pack_weights(weights, weights.size() / size_t(n_snap), run.dir()))},

@@ -69,6 +69,32 @@ TEST(sweep_cli_test, sweep_then_rerun_then_errors) {
     expect_one_error_line(ginn_sweep(dir, dir + "/missing.toml"), "cannot open sweep file");
 }
 
+TEST(sweep_cli_test, several_files_are_one_study_with_a_directory_per_sweep) {
+    const std::string dir = ginn::test::scratch_dir("sweep_cli_study");
+    std::ofstream(dir + "/a.toml") << small << "[sweep]\nname = \"a\"\n";
+    std::string b = small;
+    b.replace(b.find("widths = [5, 5]"), 15, "widths = [4]");
+    std::ofstream(dir + "/b.toml") << b << "[sweep]\nname = \"b\"\n";
+    Result r = ginn_sweep(dir, dir + "/a.toml " + dir + "/b.toml -o " + dir + "/study -q --no-viewer --panel-size 48");
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("8 runs: 8 trained"), std::string::npos) << r.out;
+    // each sweep's directory is the one a single-file sweep makes: the same parameters, the same table
+    ASSERT_EQ(ginn_sweep(dir, dir + "/b.toml -o " + dir + "/b-alone -q --no-viewer --panel-size 48").code, 0);
+    for (const char* run : {"000", "001", "002", "003"})
+        EXPECT_EQ(ginn::read_file(dir + "/study/b/runs/" + run + "/params.bin"), ginn::read_file(dir + "/b-alone/runs/" + run + "/params.bin"))
+            << run;
+    for (const char* name : {"a", "b"}) {
+        const std::string csv = ginn::read_file(dir + "/study/" + name + "/metrics.csv");
+        EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5) << name;
+        EXPECT_TRUE(std::filesystem::exists(dir + "/study/" + name + "/grid.png")) << name;
+    }
+    r = ginn_sweep(dir, dir + "/a.toml " + dir + "/b.toml -o " + dir + "/study -q --no-viewer --panel-size 48");
+    EXPECT_NE(r.out.find("0 trained, 0 resumed, 8 already complete"), std::string::npos) << r.out;
+    expect_one_error_line(ginn_sweep(dir, dir + "/a.toml " + dir + "/a.toml -o " + dir + "/twice"), "sweep name 'a'");
+    expect_one_error_line(ginn_sweep(dir, dir + "/a.toml " + dir + "/b.toml -o " + dir + "/x --shard 1/2"),
+                          "one sweep file at a time");
+}
+
 #if GINN_TEST_MPI  // only where ginn is built with MPI (tests/CMakeLists.txt)
 TEST(sweep_cli_test, mpirun_two_ranks_equal_the_single_process_sweep) {
     ASSERT_EQ(std::system("command -v mpirun >/dev/null 2>&1"), 0) << "mpirun not installed (hint: bash scripts/install-deps.sh installs openmpi-bin)";

@@ -120,6 +120,28 @@ TEST(truth_test, smooth_nets_are_labelled_approximate_with_a_bound) {
     EXPECT_LT(e.bound, 0.02);
 }
 
+TEST(truth_test, smooth_nets_adaptive_grid_equals_the_full_grid) {
+    // The adaptive evaluation skips blocks whose perimeter has one sign; for random tanh nets (no islands smaller than a
+    // block) it must count exactly the cells a full evaluation of every cell centre counts.
+    ModelSpec spec;
+    spec.widths = {10, 10, 10};
+    spec.activation = Activation::tanh;
+    spec.init = Init::he_normal;
+    const auto truths = std::vector<std::pair<std::string, double (*)(double, double)>>{
+        {"y-x", [](double x, double y) { return y - x; }},
+        {"1-x^2/4-y^2", [](double x, double y) { return 1 - x * x / 4 - y * y; }},
+        {"y-sin(pi*x)", [](double x, double y) { return y - std::sin(pi * x); }}};
+    for (uint64_t seed : {1, 2, 3}) {
+        const Network net = to_network(spec, init_params(spec, seed), {-2, 2, -2, 2});
+        for (const auto& [target, f] : truths) {
+            const ErrorArea e = error_area(net, target, {.grid = 512});
+            EXPECT_FALSE(e.exact);
+            EXPECT_EQ(e.fraction, grid_fraction(net, f, 512)) << target << " seed " << seed;
+            EXPECT_GT(e.bound, 0);
+        }
+    }
+}
+
 TEST(truth_test, closed_form_areas_and_bad_names) {
     EXPECT_DOUBLE_EQ(formula_positive_area("1-x^2/4-y^2"), 2 * pi);
     EXPECT_TRUE(is_formula_task("y-sin(pi*x)"));

@@ -8,8 +8,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <nlohmann/json.hpp>
 
 #include "ginn/model/detail/engine.h"
+#include "ginn/model/detail/layout.h"
+#include "ginn/train/config.h"
 #include "ginn/core/error.h"
 #include "ginn/core/io.h"
 #include "test_util.h"
@@ -356,6 +359,53 @@ TEST(trainer_test, stop_flag_and_set_params) {
     t.set_params(p);
     EXPECT_EQ(t.params()[0], 0.25f);
     EXPECT_THROW(t.set_params(std::vector<float>(3)), Error);
+}
+
+TEST(trainer_test, weight_decay_on_weights_only_leaves_biases_undecayed) {
+    // One SGD step from the same parameters on the same batch: decay changes the update by exactly -lr wd p0
+    // (p1 = p0 - lr (g + wd p0)), on every weight matrix, and on biases and batch norm's gamma and beta only for
+    // weight_decay_on = "all"; with "weights" those equal the undecayed step bit for bit.
+    const Dataset data = test::circle_grid(10);
+    ModelSpec model = circle_model();
+    model.batch_norm = true;  // gamma starts at 1, so its decay is visible too
+    model.init = Init::pytorch;  // non-zero biases
+    const double lr = 0.5, wd = 0.1;
+    auto one_step = [&](double decay, bool biases) {
+        OptimSpec o;
+        o.kind = OptimizerKind::sgd;
+        o.lr = lr;
+        o.schedule = LrSchedule::constant;
+        o.weight_decay = decay;
+        o.decay_biases = biases;
+        Trainer t(model, o, short_run(/*iterations=*/1), data);
+        t.run_until(1);
+        return std::vector<float>(t.params().begin(), t.params().end());
+    };
+    const std::vector<float> p0 = init_params(model, short_run().seed);
+    const std::vector<float> plain = one_step(0, true), all = one_step(wd, true), weights = one_step(wd, false);
+    int n_weights = 0, n_others = 0;
+    for (const detail::LayerLayout& L : detail::layer_layouts(model)) {
+        auto check = [&](int64_t begin, int64_t n, bool is_weight) {
+            for (int64_t k = begin; k < begin + n; ++k) {
+                const double decay = -lr * wd * p0[size_t(k)];
+                ASSERT_NE(decay, 0.0) << k;
+                EXPECT_NEAR(all[size_t(k)] - plain[size_t(k)], decay, 1e-6) << "all, parameter " << k;
+                if (is_weight) EXPECT_NEAR(weights[size_t(k)] - plain[size_t(k)], decay, 1e-6) << "weights, parameter " << k;
+                else EXPECT_EQ(weights[size_t(k)], plain[size_t(k)]) << "weights, parameter " << k;
+                (is_weight ? n_weights : n_others) += 1;
+            }
+        };
+        check(L.W, int64_t{L.n_out} * L.n_in, true);
+        check(L.b, L.n_out, false);
+        if (L.gamma >= 0) check(L.gamma, L.n_out, false);  // (beta starts at 0: its decay is 0 either way)
+    }
+    EXPECT_GT(n_weights, 0);
+    EXPECT_GT(n_others, 0);
+    nlohmann::json j = config_to_json(RunConfig{});
+    j["optim"]["weight_decay_on"] = "biases";
+    test::expect_error([&] { config_from_json(j, "c.json"); }, {"optim.weight_decay_on", "biases", "weights"});
+    j["optim"]["weight_decay_on"] = "weights";
+    EXPECT_FALSE(config_from_json(j, "c.json").optim.decay_biases);
 }
 
 TEST(trainer_test, bad_specs_throw) {

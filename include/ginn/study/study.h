@@ -14,6 +14,7 @@
 //   3. on a cluster: run_sweep(s, {.out = d, .shard = i, .n_shards = n}) per job, then run_sweep(s, {.out = d, .collect = true}).
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -72,9 +73,19 @@ struct RunMetrics {
 /// Example: `run_sweep(sweep_from_toml_file("examples/gupta/width.toml"), {.out = "width"});`
 SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options);
 
+/// Several sweeps as one study (Gupta's six: `ginn sweep examples/gupta/*.toml -o study`): sweep k goes to
+/// options.out/<its name>/, every run of every sweep is trained in one pool of threads (longest runs first), then each
+/// sweep's outputs are written as run_sweep writes them. Throws Error for two sweeps of the same name, and for shards
+/// or collect mode (one sweep at a time).
+SweepResult run_study(const std::vector<Sweep>& sweeps, const SweepOptions& options);
+
 /// Creates the sweep directory and its sweep.json (or checks that an existing one holds the same sweep), as run_sweep
 /// does first. Processes that train shards at once (MPI ranks) call it once, from one process, before they start.
 void prepare_sweep_directory(const Sweep& sweep, const std::string& out);
+
+/// Marching-squares cells per side for smooth networks' boundaries in a grid figure of `panel_size` pixels: about one
+/// cell per two pixels (the boundaries are refined by bisection along cell edges), 32..256.
+inline int sweep_approx_grid(int panel_size) { return std::clamp(panel_size / 2, 32, 256); }
 
 /// The final snapshot's metrics of every run (geometry and error area on `threads` threads).
 std::vector<RunMetrics> sweep_metrics(const Sweep& sweep, const std::string& out, int threads = 0);

@@ -23,7 +23,11 @@ struct OptimSpec {
     double lr = 1e-3;
     double momentum = 0.9;       ///< for `momentum`
     double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;  ///< for `adam`
-    double weight_decay = 0.0;   ///< L2 added to the gradient (PyTorch's weight_decay), weights and biases
+    double weight_decay = 0.0;   ///< L2 added to the gradient (PyTorch's weight_decay), on what decay_biases says
+    /// true: weight decay on every trainable parameter (PyTorch's weight_decay); false: on the weight matrices W only,
+    /// not on biases or batch norm's gamma and beta (TensorFlow code that adds wd * l2_loss(W) per layer, as Gupta's).
+    /// Config key `weight_decay_on = "all" | "weights"`.
+    bool decay_biases = true;
     LrSchedule schedule = LrSchedule::cosine;
     int64_t step_size = 100000;  ///< step decay: multiply by gamma every step_size iterations
     double gamma = 0.1;

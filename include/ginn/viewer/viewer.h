@@ -25,6 +25,7 @@ struct ViewerOptions {
     std::string title{};          ///< page title; empty: "ginn: " + the runs' names
     int image_size = 128;        ///< prediction images are image_size x image_size (16..512), 8-bit
     int threads = 0;             ///< threads for geometry and images; 0: hardware concurrency
+    int approx_grid = 256;       ///< smooth networks: marching-squares cells per side (GeometryOptions::grid)
     /// One "ginn-findings" object per run, in the runs' order (viewer_findings or run_findings, analysis.h): neuron
     /// badges and the event timeline. Empty: the page shows neither.
     std::vector<nlohmann::json> findings{};

@@ -442,7 +442,7 @@ std::string analysis_html(const AnalysisReport& report) {
          "body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:1000px;color:#222}"
          "h2{border-bottom:1px solid #ccc;margin-top:2em}.meta{color:#666}"
          ".plots{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0}figcaption{font-size:12px;color:#555}"
-         ".t{font-size:13px;font-weight:600;max-width:320px}svg .ax{font-size:11px;fill:#555}.pic{vertical-align:middle;margin:2px 6px 2px 0}.lost{margin:4px 0}"
+         ".t{font-size:13px;font-weight:600;max-width:320px}svg .ax{font-size:11px;fill:#555}.pic{vertical-align:middle;margin:2px 6px 2px 0}.lost{margin:4px 0;overflow:hidden}.lost>.pic{float:left}"
          "svg .frame{fill:none;stroke:#ddd}svg .mark{stroke:#f3c;stroke-width:.5;stroke-dasharray:2 2}"
          "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;font-size:13px}"
          ".bad{color:#b00}</style></head><body>";

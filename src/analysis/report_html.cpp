@@ -414,14 +414,21 @@ std::string run_section(const AnalysisReport& rep, int ri) {
     h << "</table>";
     if (!r.roles.empty()) h << roles_section(r, ri, o, axis);
     // Events.
-    h << "<h3>Timeline</h3><table><tr><th>snapshot</th><th>iteration</th><th>event</th><th>view</th></tr>";
+    // Role events (one per neuron and change) are in the roles table above, so they cannot crowd the others out.
+    std::vector<const Event*> timeline;
+    for (const auto& e : r.events)
+        if (e.kind.rfind("role_", 0) != 0) timeline.push_back(&e);
+    const size_t n_role = r.events.size() - timeline.size();
+    h << "<h3>Timeline</h3>";
+    if (n_role > 0) h << "<p class='meta'>" << n_role << " role events are listed under the neuron roles above (and in the JSON).</p>";
+    h << "<table><tr><th>snapshot</th><th>iteration</th><th>event</th><th>view</th></tr>";
     constexpr size_t max_events = 200;
-    for (size_t i = 0; i < r.events.size() && i < max_events; ++i) {
-        const auto& e = r.events[i];
+    for (size_t i = 0; i < timeline.size() && i < max_events; ++i) {
+        const Event& e = *timeline[i];
         h << "<tr><td>" << e.snapshot << "</td><td>" << r.iterations[e.snapshot] << "</td><td>" << html_escape(e.text)
           << "</td><td>" << link(o, ri, e.snapshot, e.neurons, "view") << "</td></tr>";
     }
-    if (r.events.size() > max_events) h << "<tr><td colspan='4'>… " << r.events.size() - max_events << " more in the JSON</td></tr>";
+    if (timeline.size() > max_events) h << "<tr><td colspan='4'>… " << timeline.size() - max_events << " more in the JSON</td></tr>";
     h << "</table>";
     if (!r.margins.closest.empty()) {
         h << "<h3>Smallest margins</h3><table><tr><th>point</th><th>x</th><th>y</th><th>margin</th></tr>";

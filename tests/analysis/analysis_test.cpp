@@ -1010,6 +1010,8 @@ TEST(analysis_test, roles_name_the_edge_or_corner_each_neuron_tracks_and_when_it
     const std::string html = analysis_html({o, {r}});
     EXPECT_NE(html.find(r.features[moving.feature[0]].name + " (0&ndash;100) &rarr; " + r.features[moving.feature[2]].name + " (200&ndash;300)"),
               std::string::npos);
+    EXPECT_NE(html.find("1 role events are listed under the neuron roles above"), std::string::npos);
+    EXPECT_EQ(html.find("L1:1 changes role", html.find("<h3>Timeline</h3>")), std::string::npos);  // not repeated there
 }
 
 // ------------------------------------------------------------------------------------------ loss phases

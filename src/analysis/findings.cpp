@@ -26,22 +26,6 @@ ThresholdSweep sweep(std::string detector, std::string parameter, const std::vec
     return s;
 }
 
-/// A sweep whose detector names its findings: counts per value, the findings made at every value (stable) and
-/// at some only; stable when the named sets agree.
-ThresholdSweep named_sweep(std::string detector, std::string parameter, const std::vector<double>& values,
-                           const std::function<std::vector<std::string>(double)>& find) {
-    ThresholdSweep s{std::move(detector), std::move(parameter), values, {}, true, {}, {}};
-    std::map<std::string, size_t> seen;  // finding -> at how many values
-    for (double v : values) {
-        const auto found = find(v);
-        s.findings.push_back(static_cast<int>(found.size()));
-        for (const auto& f : found) ++seen[f];
-    }
-    for (const auto& [f, count] : seen) (count == values.size() ? s.stable_findings : s.unstable_findings).push_back(f);
-    s.stable = s.unstable_findings.empty();
-    return s;
-}
-
 double span_of(const RunAnalysis& r) {
     return r.iterations.empty() ? 0.0 : static_cast<double>(r.iterations.back() - r.iterations.front());
 }
@@ -60,6 +44,20 @@ int holds_from(int n, const std::function<bool(int)>& pred) {
 }
 
 }  // namespace
+
+ThresholdSweep named_sweep(std::string detector, std::string parameter, const std::vector<double>& values,
+                           const std::function<std::vector<std::string>(double)>& find) {
+    ThresholdSweep s{std::move(detector), std::move(parameter), values, {}, true, {}, {}};
+    std::map<std::string, size_t> seen;  // finding -> at how many values
+    for (double v : values) {
+        const auto found = find(v);
+        s.findings.push_back(static_cast<int>(found.size()));
+        for (const auto& f : found) ++seen[f];
+    }
+    for (const auto& [f, count] : seen) (count == values.size() ? s.stable_findings : s.unstable_findings).push_back(f);
+    s.stable = s.unstable_findings.empty();
+    return s;
+}
 
 void add_event(RunAnalysis& r, int snapshot, std::string kind, std::vector<NeuronId> neurons, std::string text) {
     r.events.push_back({snapshot, std::move(kind), std::move(neurons), std::move(text)});

@@ -4,6 +4,7 @@
 
 #include <Eigen/Dense>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -101,6 +102,10 @@ SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_
 // (findings.cpp) Each fills its part of the run's report from the per-snapshot work and adds its events.
 
 void add_event(RunAnalysis& r, int snapshot, std::string kind, std::vector<NeuronId> neurons, std::string text);
+/// A sweep whose detector names its findings: per value how many, the findings made at every value
+/// (stable_findings) and at some only; stable when the named sets agree.
+ThresholdSweep named_sweep(std::string detector, std::string parameter, const std::vector<double>& values,
+                           const std::function<std::vector<std::string>(double)>& find);
 /// printf("%.*g"): short numbers for event texts.
 std::string fmt(double v, int digits = 3);
 void find_dead(RunAnalysis& r, const std::vector<SnapshotWork>& work, const AnalysisOptions& o, bool can_die);

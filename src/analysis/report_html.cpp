@@ -415,14 +415,21 @@ std::string run_section(const AnalysisReport& rep, int ri) {
     h << "</table>";
     if (!r.roles.empty()) h << roles_section(r, ri, o, axis);
     // Events.
-    h << "<h3>Timeline</h3><table><tr><th>snapshot</th><th>iteration</th><th>event</th><th>view</th></tr>";
+    // Role events (one per neuron and change) are in the roles table above, so they cannot crowd the others out.
+    std::vector<const Event*> timeline;
+    for (const auto& e : r.events)
+        if (e.kind.rfind("role_", 0) != 0) timeline.push_back(&e);
+    const size_t n_role = r.events.size() - timeline.size();
+    h << "<h3>Timeline</h3>";
+    if (n_role > 0) h << "<p class='meta'>" << n_role << " role events are listed under the neuron roles above (and in the JSON).</p>";
+    h << "<table><tr><th>snapshot</th><th>iteration</th><th>event</th><th>view</th></tr>";
     constexpr size_t max_events = 200;
-    for (size_t i = 0; i < r.events.size() && i < max_events; ++i) {
-        const auto& e = r.events[i];
+    for (size_t i = 0; i < timeline.size() && i < max_events; ++i) {
+        const Event& e = *timeline[i];
         h << "<tr><td>" << e.snapshot << "</td><td>" << r.iterations[e.snapshot] << "</td><td>" << html_escape(e.text)
           << "</td><td>" << link(o, ri, e.snapshot, e.neurons, "view") << "</td></tr>";
     }
-    if (r.events.size() > max_events) h << "<tr><td colspan='4'>… " << r.events.size() - max_events << " more in the JSON</td></tr>";
+    if (timeline.size() > max_events) h << "<tr><td colspan='4'>… " << timeline.size() - max_events << " more in the JSON</td></tr>";
     h << "</table>";
     if (!r.margins.closest.empty()) {
         h << "<h3>Smallest margins</h3><table><tr><th>point</th><th>x</th><th>y</th><th>margin</th></tr>";
@@ -443,7 +450,7 @@ std::string analysis_html(const AnalysisReport& report) {
          "body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:1000px;color:#222}"
          "h2{border-bottom:1px solid #ccc;margin-top:2em}.meta{color:#666}"
          ".plots{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0}figcaption{font-size:12px;color:#555}"
-         ".t{font-size:13px;font-weight:600;max-width:320px}svg .ax{font-size:11px;fill:#555}.pic{vertical-align:middle;margin:2px 6px 2px 0}.lost{margin:4px 0}"
+         ".t{font-size:13px;font-weight:600;max-width:320px}svg .ax{font-size:11px;fill:#555}.pic{vertical-align:middle;margin:2px 6px 2px 0}.lost{margin:4px 0;overflow:hidden}.lost>.pic{float:left}"
          "svg .frame{fill:none;stroke:#ddd}svg .mark{stroke:#f3c;stroke-width:.5;stroke-dasharray:2 2}"
          "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;font-size:13px}"
          ".bad{color:#b00}</style></head><body>";

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <tuple>
 
 #include "analysis/internal.h"
 #include "ginn/core/error.h"
@@ -85,8 +86,11 @@ std::vector<double> distance_to_pixels(const std::vector<int>& pixels, int G, co
     return d;
 }
 
+/// "edge 3 (around 0.31, 0.62)": an edge's arc-length middle or a corner's position.
 std::string feature_label(const std::vector<TargetFeature>& features, int f) {
-    return f < 0 ? std::string("no edge") : features[static_cast<size_t>(f)].name;
+    if (f < 0) return "no edge";
+    const TargetFeature& t = features[static_cast<size_t>(f)];
+    return t.name + (t.corner ? " (at " : " (around ") + fmt(t.x, 2) + ", " + fmt(t.y, 2) + ")";
 }
 
 }  // namespace
@@ -212,12 +216,71 @@ std::pair<double, int> tracked_feature(const std::vector<Eigen::Vector2d>& sampl
 
 // ---------------------------------------------------------------------------------------------- roles over training
 
+namespace {
+
+/// Runs of one feature; a run counts when it lasts min_stay iterations (until the next run starts) or reaches the
+/// end; a shorter run belongs to the role before it (or, at the start, to the one after it).
+std::vector<RoleSpan> role_spans(const std::vector<int>& feature, const std::vector<int64_t>& iterations, double min_stay) {
+    std::vector<RoleSpan> spans;
+    const int n = static_cast<int>(feature.size());
+    int pending = -1;
+    for (int k = 0; k < n;) {
+        int e = k;
+        while (e < n && feature[e] == feature[k]) ++e;
+        const bool counts = e == n || static_cast<double>(iterations[e] - iterations[k]) >= min_stay;
+        if (!counts && !spans.empty()) spans.back().last = e - 1;
+        else if (!counts && pending < 0) pending = k;
+        else if (counts && !spans.empty() && spans.back().feature == feature[k]) spans.back().last = e - 1;
+        else if (counts) spans.push_back({feature[k], pending >= 0 ? pending : k, e - 1}), pending = -1;
+        k = e;
+    }
+    return spans;
+}
+
+/// The role events of a neuron's spans: (snapshot, kind, text without the iteration). A role from the start is none.
+std::vector<std::tuple<int, std::string, std::string>> role_story(const NeuronRole& role,
+                                                                   const std::vector<TargetFeature>& features) {
+    std::vector<std::tuple<int, std::string, std::string>> out;
+    const std::string who = neuron_label(role.id);
+    for (size_t s = 0; s < role.spans.size(); ++s) {
+        const RoleSpan& sp = role.spans[s];
+        const int prev = s > 0 ? role.spans[s - 1].feature : -1;
+        if (sp.feature >= 0 && prev < 0 && s == 0 && sp.first == 0) continue;
+        if (sp.feature >= 0 && prev < 0)
+            out.emplace_back(sp.first, "role_taken", who + " takes a role: it tracks " + feature_label(features, sp.feature));
+        else if (sp.feature >= 0)
+            out.emplace_back(sp.first, "role_changed", who + " changes role: from " + feature_label(features, prev) + " to " +
+                                                           feature_label(features, sp.feature));
+        else if (prev >= 0)
+            out.emplace_back(sp.first, "role_lost", who + " stops tracking " + feature_label(features, prev));
+    }
+    return out;
+}
+
+}  // namespace
+
 void find_roles(RunAnalysis& r, const std::vector<SnapshotWork>& work, const std::vector<Network>& nets,
                 const Context& ctx, const AnalysisOptions& o) {
     const int n = static_cast<int>(work.size());
     r.features = ctx.features;
     r.domain = ctx.domain;
     const double span = static_cast<double>(r.iterations.back() - r.iterations.front());
+    std::vector<std::vector<int>> features;  // per neuron, per snapshot
+    for (size_t i = 0; i < r.neuron_ids.size(); ++i) {
+        features.emplace_back();
+        for (const auto& w : work) features.back().push_back(w.feature[i]);
+    }
+    r.sweeps.push_back(named_sweep("roles", "roles.min_stay (named role changes)",
+                                   {o.roles.min_stay / 2, o.roles.min_stay, std::min(1.0, 2 * o.roles.min_stay)}, [&](double v) {
+                                       std::vector<std::string> out;
+                                       for (size_t i = 0; i < features.size(); ++i) {
+                                           NeuronRole role;
+                                           role.id = r.neuron_ids[i];
+                                           role.spans = role_spans(features[i], r.iterations, v * span);
+                                           for (const auto& event : role_story(role, r.features)) out.push_back(std::get<2>(event));
+                                       }
+                                       return out;
+                                   }));
     for (size_t i = 0; i < r.neuron_ids.size(); ++i) {
         NeuronRole role;
         role.id = r.neuron_ids[i];
@@ -230,34 +293,10 @@ void find_roles(RunAnalysis& r, const std::vector<SnapshotWork>& work, const std
         int since = -1;
         for (int k = n - 1; k >= 0 && role.on_outline[k] >= 0.5; --k) since = k;
         role.tracks_since = since;
-        // Runs of one feature; a run counts when it lasts min_stay of training (until the next run starts) or reaches
-        // the end; a shorter run belongs to the role before it (or, at the start, to the one after it).
-        int pending = -1;
-        for (int k = 0; k < n;) {
-            int e = k;
-            while (e < n && role.feature[e] == role.feature[k]) ++e;
-            const bool counts = e == n || static_cast<double>(r.iterations[e] - r.iterations[k]) >= o.roles.min_stay * span;
-            if (!counts && !role.spans.empty()) role.spans.back().last = e - 1;
-            else if (!counts && pending < 0) pending = k;
-            else if (counts && !role.spans.empty() && role.spans.back().feature == role.feature[k]) role.spans.back().last = e - 1;
-            else if (counts) role.spans.push_back({role.feature[k], pending >= 0 ? pending : k, e - 1}), pending = -1;
-            k = e;
-        }
+        role.spans = role_spans(role.feature, r.iterations, o.roles.min_stay * span);
         role.boundary_end = work.back().g.neurons[i].polylines;
-        const std::string who = neuron_label(role.id);
-        for (size_t s = 0; s < role.spans.size(); ++s) {
-            const RoleSpan& sp = role.spans[s];
-            const int prev = s > 0 ? role.spans[s - 1].feature : -1;
-            const std::string at = " (iteration " + std::to_string(r.iterations[sp.first]) + ")";
-            if (sp.feature >= 0 && prev < 0 && s == 0 && sp.first == 0) continue;  // its role from the start is no event
-            if (sp.feature >= 0 && prev < 0)
-                add_event(r, sp.first, "role_taken", {role.id}, who + " takes a role: it tracks " + feature_label(r.features, sp.feature) + at);
-            else if (sp.feature >= 0)
-                add_event(r, sp.first, "role_changed", {role.id},
-                          who + " changes role: from " + feature_label(r.features, prev) + " to " + feature_label(r.features, sp.feature) + at);
-            else if (prev >= 0)
-                add_event(r, sp.first, "role_lost", {role.id}, who + " stops tracking " + feature_label(r.features, prev) + at);
-        }
+        for (const auto& [k, kind, text] : role_story(role, r.features))
+            add_event(r, k, kind, {role.id}, text + " (iteration " + std::to_string(r.iterations[k]) + ")");
         r.roles.push_back(std::move(role));
     }
 }
@@ -269,7 +308,7 @@ std::string where_it_went(const RunAnalysis& r, size_t i) {
     if (i < r.dead.neurons.size() && r.dead.neurons[i].final_state != NeuronState::boundary)
         return r.dead.neurons[i].final_state == NeuronState::dead ? (r.dead.can_die ? "dead" : "negative everywhere") : "always on";
     if (i < r.roles.size() && !r.roles[i].feature.empty() && r.roles[i].feature.back() >= 0)
-        return "tracks " + r.features[static_cast<size_t>(r.roles[i].feature.back())].name;
+        return "tracks " + feature_label(r.features, r.roles[i].feature.back());
     return "tracks no edge of the target";
 }
 

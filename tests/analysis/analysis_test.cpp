@@ -988,14 +988,21 @@ TEST(analysis_test, roles_name_the_edge_or_corner_each_neuron_tracks_and_when_it
     for (const auto& e : r.events) {
         if (e.kind == "role_changed" && e.snapshot == 2 && e.neurons == std::vector<NeuronId>{{1, 1}}) {
             ++changed;
-            EXPECT_NE(e.text.find("from " + r.features[moving.feature[0]].name + " to " + r.features[moving.feature[2]].name),
-                      std::string::npos) << e.text;
+            EXPECT_NE(e.text.find("from " + r.features[moving.feature[0]].name + " (around 0.3, "), std::string::npos) << e.text;
+            EXPECT_NE(e.text.find(" to " + r.features[moving.feature[2]].name + " (around "), std::string::npos) << e.text;
         } else if (e.kind.rfind("role", 0) == 0) {
             ++others;
         }
     }
     EXPECT_EQ(changed, 1);
     EXPECT_EQ(others, 0);
+    // The change lasts a third of training: the same at every swept roles.min_stay.
+    for (const auto& sw : r.sweeps)
+        if (sw.detector == "roles") {
+            EXPECT_TRUE(sw.stable);
+            ASSERT_EQ(sw.stable_findings.size(), 1u);
+            EXPECT_EQ(sw.stable_findings[0].rfind("L1:1 changes role: from ", 0), 0u) << sw.stable_findings[0];
+        }
     // JSON and HTML name them.
     const auto j = analysis_to_json({o, {r}})["runs"][0];
     EXPECT_EQ(j["features"].size(), 8u);
@@ -1003,6 +1010,8 @@ TEST(analysis_test, roles_name_the_edge_or_corner_each_neuron_tracks_and_when_it
     const std::string html = analysis_html({o, {r}});
     EXPECT_NE(html.find(r.features[moving.feature[0]].name + " (0&ndash;100) &rarr; " + r.features[moving.feature[2]].name + " (200&ndash;300)"),
               std::string::npos);
+    EXPECT_NE(html.find("1 role events are listed under the neuron roles above"), std::string::npos);
+    EXPECT_EQ(html.find("L1:1 changes role", html.find("<h3>Timeline</h3>")), std::string::npos);  // not repeated there
 }
 
 // ------------------------------------------------------------------------------------------ loss phases

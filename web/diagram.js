@@ -69,6 +69,8 @@ function drawSummaryBlock(ctx, run, k, b, status, dpr) {
   const rows = [[s.counts[''], 'split', '#e6e9ef'], [s.counts.dead, 'dead', '#ef5b5b'], [s.counts.always, 'always', '#9aa3b2'],
     [s.counts.nosign, 'flat', '#9aa3b2']].filter(([c], i) => i === 0 || c > 0);
   ctx.textAlign = 'left';
+  const widest = Math.max(...rows.map(([c, label]) => ctx.measureText(`${c} ${label}`).width));
+  if (widest > b.w - 7 * dpr) ctx.font = `${fs * (b.w - 7 * dpr) / widest}px system-ui, sans-serif`;  // narrow blocks: smaller text
   rows.forEach(([c, label, ink], i) => {
     ctx.fillStyle = ink;
     ctx.fillText(`${c} ${label}`, b.x0 + 4 * dpr, b.y0 + (4 + 11 * (i + 1)) * dpr);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <numbers>
 
@@ -260,7 +261,9 @@ struct Tracer {
 
 void check_options(const TraceOptions& o) {
     auto bad = [](const char* what, double v, const char* range) {
-        throw Error("trace " + std::string(what), std::to_string(v), range, "see docs/geometry.md");
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", v);
+        throw Error("trace " + std::string(what), text, range, "see docs/geometry.md (traced boundaries)");
     };
     if (!(o.tolerance >= 1e-14 && o.tolerance <= 1e-2)) bad("tolerance", o.tolerance, "1e-14..1e-2");
     if (!(o.step >= 1e-5 && o.step <= 0.1)) bad("step", o.step, "1e-5..0.1 of the domain");

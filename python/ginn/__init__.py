@@ -120,7 +120,7 @@ class _Fields:
         self.__dict__.update(d)
 
     def __getitem__(self, key):
-        return self.__dict__[key]
+        return getattr(self, key)
 
     def keys(self):
         return self.__dict__.keys()
@@ -132,15 +132,30 @@ class _Fields:
 class Geometry(_Fields):
     """The fields of the ginn-geometry JSON (docs/geometry-format.md) as Python values and NumPy arrays:
     exact, domain, neurons [{layer, index, polylines}], decision_boundary [(n, 2) arrays], vertices,
-    regions {activation, linear, per_layer, and with regions=True: list [{polygon, pattern, A, c, linear_id, area}]}."""
+    regions {activation, linear, per_layer, and with regions=True: list [{polygon, pattern, A, c, linear_id, area}]}.
+    The arrays view the C++ result (no copies); they are made on the first access to a field."""
 
-    def __init__(self, d):
-        d = dict(d)
+    def __init__(self, native):
+        self.__dict__["_native"] = native
+
+    def _load(self):
+        d = self._native.to_dict()
         d["regions"] = _Fields(d["regions"])
         d["neurons"] = [_Fields(n) for n in d["neurons"]]
         if hasattr(d["regions"], "list"):
             d["regions"].list = [_Fields(r) for r in d["regions"].list]
-        super().__init__(d)
+        self.__dict__.update(d)
+
+    def __getattr__(self, name):  # only for fields not loaded yet
+        if name.startswith("_") or "exact" in self.__dict__:
+            raise AttributeError(name)
+        self._load()
+        return getattr(self, name)
+
+    def keys(self):
+        if "exact" not in self.__dict__:
+            self._load()
+        return [k for k in self.__dict__ if not k.startswith("_")]
 
     def __repr__(self):
         kind = "exact" if self.exact else "approximate"

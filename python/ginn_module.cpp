@@ -234,7 +234,12 @@ PYBIND11_MODULE(_ginn, m) {
         .def("forward", [](const Network& n, const Eigen::MatrixXd& X) { return forward(n, points_of(X)); }, py::arg("X"))
         .def("probability", [](const Network& n, const Eigen::MatrixXd& X) { return probability(n, points_of(X)); }, py::arg("X"))
         .def("predicted_class", [](const Network& n, const Eigen::MatrixXd& X) { return predicted_class(n, points_of(X)); }, py::arg("X"))
-        .def("to_json", [](const Network& n) { return network_to_json(n).dump(); });
+        .def("to_json", [](const Network& n) { return network_to_json(n).dump(); })
+        .def("with_head", [](Network n, const std::string& head) {
+            n.head = head_from_name(head, "head");
+            n.validate("head");
+            return n;
+        }, py::arg("head"));
 
     py::class_<Run>(m, "Run")
         .def(py::init(&Run::open), py::arg("path"))

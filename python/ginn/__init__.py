@@ -59,17 +59,21 @@ class Network:
         return Network(_ginn.Network.from_json_file(text))
 
     @staticmethod
-    def from_onnx(path_or_bytes, domain=None):
-        """An ONNX file (or its bytes) of an MLP with a 2-D input (docs/onnx.md); domain defaults to [-1, 1]^2."""
+    def from_onnx(path_or_bytes, domain=None, head=None):
+        """An ONNX file (or its bytes) of an MLP with a 2-D input (docs/onnx.md); domain defaults to [-1, 1]^2.
+        `head` overrides the head read from the graph, e.g. 'regression' for a 1-output regressor."""
         if isinstance(path_or_bytes, (bytes, bytearray)):
-            return Network(_ginn.Network.from_onnx_bytes(bytes(path_or_bytes), _domain(domain), "onnx"))
-        return Network(_ginn.Network.from_onnx_file(str(path_or_bytes), _domain(domain)))
+            net = _ginn.Network.from_onnx_bytes(bytes(path_or_bytes), _domain(domain), "onnx")
+        else:
+            net = _ginn.Network.from_onnx_file(str(path_or_bytes), _domain(domain))
+        return Network(net if head is None else net.with_head(head))
 
     @staticmethod
-    def from_torch(model, domain=None, sample=None):
+    def from_torch(model, domain=None, head=None, sample=None):
         """A PyTorch MLP (nn.Sequential of Linear, the supported activations, BatchNorm1d, Dropout, or any module
         whose ONNX export is such a chain, residual blocks included), read through an in-memory ONNX export in
-        evaluation mode (the model's mode is restored). Weights keep their precision (float32 or float64)."""
+        evaluation mode (the model's mode is restored). Weights keep their precision (float32 or float64).
+        `head` as for from_onnx (the graph cannot tell a 1-output regressor from a logit)."""
         import torch  # only needed here
 
         was_training = model.training
@@ -82,7 +86,8 @@ class Network:
                               dynamic_axes={"xy": {0: "n"}, "out": {0: "n"}}, opset_version=13)
         finally:
             model.train(was_training)
-        return Network(_ginn.Network.from_onnx_bytes(buffer.getvalue(), _domain(domain), type(model).__name__))
+        net = _ginn.Network.from_onnx_bytes(buffer.getvalue(), _domain(domain), type(model).__name__)
+        return Network(net if head is None else net.with_head(head))
 
     # ---- evaluation
     def forward(self, X):

@@ -103,13 +103,18 @@ py::dict geometry_dict(std::shared_ptr<Geometry> g, bool with_regions) {
                     py::arg("vertices") = view(g->vertices, owner));
 }
 
-py::dict geometry(const Network& net, bool regions, int grid) {
-    auto g = std::make_shared<Geometry>();
-    {
-        py::gil_scoped_release release;
-        *g = compute_geometry(net, {.regions = regions, .grid = grid});
-    }
-    return geometry_dict(std::move(g), regions);
+/// A computed Geometry held by Python; its fields become Python values on first access (to_dict), so that
+/// ginn.geometry costs what compute_geometry costs.
+struct GeometryHandle {
+    std::shared_ptr<Geometry> g;
+    bool with_regions = false;
+};
+
+GeometryHandle geometry(const Network& net, bool regions, int grid) {
+    GeometryHandle h{std::make_shared<Geometry>(), regions};
+    py::gil_scoped_release release;
+    *h.g = compute_geometry(net, {.regions = regions, .grid = grid});
+    return h;
 }
 
 // ---- render: the figure written to a private temporary file, returned as bytes
@@ -229,7 +234,12 @@ PYBIND11_MODULE(_ginn, m) {
         .def("forward", [](const Network& n, const Eigen::MatrixXd& X) { return forward(n, points_of(X)); }, py::arg("X"))
         .def("probability", [](const Network& n, const Eigen::MatrixXd& X) { return probability(n, points_of(X)); }, py::arg("X"))
         .def("predicted_class", [](const Network& n, const Eigen::MatrixXd& X) { return predicted_class(n, points_of(X)); }, py::arg("X"))
-        .def("to_json", [](const Network& n) { return network_to_json(n).dump(); });
+        .def("to_json", [](const Network& n) { return network_to_json(n).dump(); })
+        .def("with_head", [](Network n, const std::string& head) {
+            n.head = head_from_name(head, "head");
+            n.validate("head");
+            return n;
+        }, py::arg("head"));
 
     py::class_<Run>(m, "Run")
         .def(py::init(&Run::open), py::arg("path"))
@@ -278,6 +288,9 @@ PYBIND11_MODULE(_ginn, m) {
         .def_readwrite("colour_bar", &RenderArgs::colour_bar)
         .def_readwrite("grid", &RenderArgs::grid);
 
+    py::class_<GeometryHandle>(m, "GeometryHandle")
+        .def_property_readonly("exact", [](const GeometryHandle& h) { return h.g->exact; })
+        .def("to_dict", [](const GeometryHandle& h) { return geometry_dict(h.g, h.with_regions); });
     m.def("geometry", &geometry, py::arg("net"), py::arg("regions") = false, py::arg("grid") = 256);
     m.def("render_network", [](const Network& n, const RenderArgs& a) { return render_figure(n, nullptr, "", a); });
     m.def("render_run", [](const Run& r, int k, const RenderArgs& a) { return render_figure(r.network(k), &r, snapshot_label(r.snapshot(k).iteration, r.snapshot(k).loss), a); });

@@ -59,17 +59,21 @@ class Network:
         return Network(_ginn.Network.from_json_file(text))
 
     @staticmethod
-    def from_onnx(path_or_bytes, domain=None):
-        """An ONNX file (or its bytes) of an MLP with a 2-D input (docs/onnx.md); domain defaults to [-1, 1]^2."""
+    def from_onnx(path_or_bytes, domain=None, head=None):
+        """An ONNX file (or its bytes) of an MLP with a 2-D input (docs/onnx.md); domain defaults to [-1, 1]^2.
+        `head` overrides the head read from the graph, e.g. 'regression' for a 1-output regressor."""
         if isinstance(path_or_bytes, (bytes, bytearray)):
-            return Network(_ginn.Network.from_onnx_bytes(bytes(path_or_bytes), _domain(domain), "onnx"))
-        return Network(_ginn.Network.from_onnx_file(str(path_or_bytes), _domain(domain)))
+            net = _ginn.Network.from_onnx_bytes(bytes(path_or_bytes), _domain(domain), "onnx")
+        else:
+            net = _ginn.Network.from_onnx_file(str(path_or_bytes), _domain(domain))
+        return Network(net if head is None else net.with_head(head))
 
     @staticmethod
-    def from_torch(model, domain=None, sample=None):
+    def from_torch(model, domain=None, head=None, sample=None):
         """A PyTorch MLP (nn.Sequential of Linear, the supported activations, BatchNorm1d, Dropout, or any module
         whose ONNX export is such a chain, residual blocks included), read through an in-memory ONNX export in
-        evaluation mode (the model's mode is restored). Weights keep their precision (float32 or float64)."""
+        evaluation mode (the model's mode is restored). Weights keep their precision (float32 or float64).
+        `head` as for from_onnx (the graph cannot tell a 1-output regressor from a logit)."""
         import torch  # only needed here
 
         was_training = model.training
@@ -82,7 +86,8 @@ class Network:
                               dynamic_axes={"xy": {0: "n"}, "out": {0: "n"}}, opset_version=13)
         finally:
             model.train(was_training)
-        return Network(_ginn.Network.from_onnx_bytes(buffer.getvalue(), _domain(domain), type(model).__name__))
+        net = _ginn.Network.from_onnx_bytes(buffer.getvalue(), _domain(domain), type(model).__name__)
+        return Network(net if head is None else net.with_head(head))
 
     # ---- evaluation
     def forward(self, X):
@@ -120,7 +125,7 @@ class _Fields:
         self.__dict__.update(d)
 
     def __getitem__(self, key):
-        return self.__dict__[key]
+        return getattr(self, key)
 
     def keys(self):
         return self.__dict__.keys()
@@ -132,15 +137,30 @@ class _Fields:
 class Geometry(_Fields):
     """The fields of the ginn-geometry JSON (docs/geometry-format.md) as Python values and NumPy arrays:
     exact, domain, neurons [{layer, index, polylines}], decision_boundary [(n, 2) arrays], vertices,
-    regions {activation, linear, per_layer, and with regions=True: list [{polygon, pattern, A, c, linear_id, area}]}."""
+    regions {activation, linear, per_layer, and with regions=True: list [{polygon, pattern, A, c, linear_id, area}]}.
+    The arrays view the C++ result (no copies); they are made on the first access to a field."""
 
-    def __init__(self, d):
-        d = dict(d)
+    def __init__(self, native):
+        self.__dict__["_native"] = native
+
+    def _load(self):
+        d = self._native.to_dict()
         d["regions"] = _Fields(d["regions"])
         d["neurons"] = [_Fields(n) for n in d["neurons"]]
         if hasattr(d["regions"], "list"):
             d["regions"].list = [_Fields(r) for r in d["regions"].list]
-        super().__init__(d)
+        self.__dict__.update(d)
+
+    def __getattr__(self, name):  # only for fields not loaded yet
+        if name.startswith("_") or "exact" in self.__dict__:
+            raise AttributeError(name)
+        self._load()
+        return getattr(self, name)
+
+    def keys(self):
+        if "exact" not in self.__dict__:
+            self._load()
+        return [k for k in self.__dict__ if not k.startswith("_")]
 
     def __repr__(self):
         kind = "exact" if self.exact else "approximate"

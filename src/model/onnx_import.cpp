@@ -16,15 +16,6 @@
 
 namespace ginn {
 
-namespace {
-
-const char* const supported_operators =
-    "Gemm, MatMul, Add, BatchNormalization, Relu, LeakyRelu, PRelu, Elu, Sigmoid, Tanh, Identity, Dropout, Flatten, "
-    "Reshape, Constant, and a final Softmax, LogSoftmax or Sigmoid";
-const char* const onnx_hint = "see docs/onnx.md";
-
-}  // namespace
-
 #ifndef GINN_ONNX
 
 bool onnx_import_available() { return false; }
@@ -39,6 +30,11 @@ Network network_from_onnx(std::string_view, const std::string& where, const Onnx
 bool onnx_import_available() { return true; }
 
 namespace {
+
+const char* const supported_operators =
+    "Gemm, MatMul, Add, BatchNormalization, Relu, LeakyRelu, PRelu, Elu, Sigmoid, Tanh, Identity, Dropout, Flatten, "
+    "Reshape, Constant, and a final Softmax, LogSoftmax or Sigmoid";
+const char* const onnx_hint = "see docs/onnx.md";
 
 /// Bounds on what an import allocates, before it allocates: constants of at most 4096 x 4096 numbers.
 constexpr int64_t max_constant_elements = int64_t{max_network_width} * max_network_width;
@@ -92,7 +88,6 @@ private:
     std::optional<std::string> head_output_;  // the output of a final Softmax, LogSoftmax or Sigmoid
     Head head_ = Head::softmax2;
     bool head_given_ = false;
-    int width_ = 2;  // width of the latest layer's output a_k
 
     // ---- errors
     [[noreturn]] void fail(const onnx::NodeProto& node, const std::string& what, const std::string& expected) const {
@@ -427,6 +422,7 @@ private:
     void import_node(const onnx::NodeProto& node) {
         if (!node.domain().empty() && node.domain() != "ai.onnx")
             fail(node, "operator of domain '" + node.domain() + "'", std::string("standard ONNX operators: ") + supported_operators);
+        if (node.output_size() < 1 || node.output(0).empty()) fail(node, "no output", "one output");
         if (head_output_) {
             if (node.op_type() != "Identity" || node.input_size() != 1 || node.input(0) != *head_output_ || node.output_size() != 1)
                 fail(node, "follows the final Softmax/LogSoftmax/Sigmoid", "nothing after the head but Identity");

@@ -46,6 +46,8 @@ MODELS = {
     "batch_norm": lambda: trained_bn(nn.Sequential(nn.Linear(2, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 2))),
     "residual": lambda: trained_bn(nn.Sequential(nn.Linear(2, 8), nn.ReLU(), Residual(8, batch_norm=True), Residual(8, batch_norm=True),
                                                  nn.Linear(8, 2))),
+    "wide": lambda: nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 5)),
+    "regression": lambda: nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1)),
     "deep": lambda: nn.Sequential(*[m for _ in range(6) for m in (nn.LazyLinear(8), nn.ReLU())], nn.Linear(8, 2)),
 }
 
@@ -56,8 +58,10 @@ def test_torch_to_ginn_forward_equals_torch(name):
     model = MODELS[name]()
     if name == "deep":
         model(torch.zeros(1, 2))  # materialise the lazy layers
-    net = ginn.Network.from_torch(model, domain=DOMAIN)
+    net = ginn.Network.from_torch(model, domain=DOMAIN, head="regression" if name == "regression" else None)
     assert model.training  # the caller's mode is restored
+    assert net.head == {"regression": "regression", "sigmoid": "sigmoid", "wide": "softmax",
+                        "leaky_relu": "softmax"}.get(name, "softmax2")
     X = points()
     np.testing.assert_allclose(net.forward(X), torch_logits(model, X), rtol=0, atol=1e-6)
 
@@ -77,6 +81,8 @@ def test_onnx_file_round_trip_and_json_round_trip(tmp_path):
     byhand = ginn.Network.from_numpy([L["W"] for L in layers], [L["b"] for L in layers], domain=DOMAIN)
     np.testing.assert_array_equal(byhand.forward(X), net.forward(X))
     assert ginn.Network.from_onnx(path).domain == ginn.default_onnx_domain
+    with pytest.raises(ginn.Error, match="2 outputs for head regression"):
+        ginn.Network.from_onnx(path, head="regression")
 
 
 def export_bytes(model, n_in=2):

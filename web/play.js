@@ -442,6 +442,7 @@ function bindEvents() {
   $('#seed').addEventListener('change', () => rebuild());
   document.querySelectorAll('#views button').forEach(b => b.addEventListener('click', () => {
     state.view = b.dataset.view; state.dirty = true; history.replaceState(null, '', '#' + hashText());
+    document.querySelectorAll('#views button').forEach(o => o.classList.toggle('on', o === b));
   }));
   $('#points').addEventListener('click', ev => { state.points = !state.points; ev.currentTarget.classList.toggle('on', state.points); state.dirty = true; });
   $('#decision').addEventListener('click', ev => { state.decision = !state.decision; ev.currentTarget.classList.toggle('on', state.decision); state.dirty = true; });

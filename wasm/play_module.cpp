@@ -105,7 +105,11 @@ public:
     double step(int n) {
         if (!trainer_ || diverged_ || n <= 0) return NAN;
         const int64_t target = std::min<int64_t>(trainer_->iteration() + n, config_.train.iterations);
-        const StepResult r = trainer_->run_until(target);
+        StepResult r;
+        if (!guarded([&] { r = trainer_->run_until(target); }).empty()) {
+            diverged_ = true;
+            return NAN;
+        }
         if (r.non_finite) {
             diverged_ = true;
             error_ = "training diverged at iteration " + std::to_string(trainer_->iteration()) +
@@ -168,24 +172,27 @@ public:
     val geometry(int grid) {
         floats_.clear();
         if (!trainer_) return view(floats_);
-        const Network net = network();
-        GeometryOptions o;
-        o.grid = std::clamp(grid, 2, max_smooth_grid_for(net.n_neurons()));
-        const Geometry g = compute_geometry(net, o);
-        const Box& d = net.domain;
-        floats_ = {g.exact ? 1.0f : 0.0f, float(g.counts.activation), float(g.counts.linear)};
-        const auto put = [&](const std::vector<Polyline>& lines) {
-            floats_.push_back(float(lines.size()));
-            for (const Polyline& p : lines) {
-                floats_.push_back(float(p.rows()));
-                for (Eigen::Index i = 0; i < p.rows(); ++i) {
-                    floats_.push_back(float((p(i, 0) - d.x0) / d.width()));
-                    floats_.push_back(float((p(i, 1) - d.y0) / d.height()));
+        const std::string err = guarded([&] {
+            const Network net = network();
+            GeometryOptions o;
+            o.grid = std::clamp(grid, 2, max_smooth_grid_for(net.n_neurons()));
+            const Geometry g = compute_geometry(net, o);
+            const Box& d = net.domain;
+            floats_ = {g.exact ? 1.0f : 0.0f, float(g.counts.activation), float(g.counts.linear)};
+            const auto put = [&](const std::vector<Polyline>& lines) {
+                floats_.push_back(float(lines.size()));
+                for (const Polyline& p : lines) {
+                    floats_.push_back(float(p.rows()));
+                    for (Eigen::Index i = 0; i < p.rows(); ++i) {
+                        floats_.push_back(float((p(i, 0) - d.x0) / d.width()));
+                        floats_.push_back(float((p(i, 1) - d.y0) / d.height()));
+                    }
                 }
-            }
-        };
-        for (const NeuronBoundary& nb : g.neurons) put(nb.polylines);
-        put(g.decision_boundary);
+            };
+            for (const NeuronBoundary& nb : g.neurons) put(nb.polylines);
+            put(g.decision_boundary);
+        });
+        if (!err.empty()) floats_.clear();  // error() says why; the page keeps the previous picture
         return view(floats_);
     }
 
@@ -297,6 +304,9 @@ private:
         try {
             f();
             error_.clear();
+        } catch (const std::bad_alloc&) {
+            error_ = "page: out of memory (expected a smaller network or dataset in the browser; hint: ginn train and "
+                     "ginn geometry on the command line have no such limit)";
         } catch (const std::exception& e) {
             error_ = e.what();
         }

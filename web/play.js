@@ -11,6 +11,9 @@ const MAX_CURVE = 4000;  // points kept on the loss curve (halved when full)
 const MAX_RECORDED = 2000;
 const MAX_DRAWN_POINTS = 2000;
 const SMOOTH_GRID = 128; // marching-squares cells per side for smooth activations (approximate, labelled)
+// The geometry of wide deep networks takes seconds (a 3 x 64 ReLU net 0.7 s in the page, 8 x 64 beyond memory): it is
+// computed every frame up to this many hidden neurons and when it is fast, otherwise on demand (G, or when paused).
+const LIVE_GEOMETRY_NEURONS = 200, LIVE_GEOMETRY_MS = 60;
 // Controls that are config keys, by section of the config (the names of `ginn train` and the TOML file).
 const CONFIG_KEYS = {
   task: ['target', 'noise', 'test_fraction', 'n_points', 'resolution'],
@@ -66,8 +69,20 @@ class LiveRun extends RunData {
   update(p) {
     this.weightData = Float32Array.from(p.weights());
     this.weightScale = this.computeWeightScale();
-    const g = p.geometry(SMOOTH_GRID);
+    if (!this.geomCache[0]) this.geomCache[0] = { neurons: Array.from({ length: this.nNeurons }, () => []), decision: [] };
+    const wanted = this.nNeurons <= LIVE_GEOMETRY_NEURONS && (!(this.geometryMs > LIVE_GEOMETRY_MS) || !state.running);
+    if (wanted || state.geometryNow) this.updateGeometry(p);
+    this.image = Uint8Array.from(p.prediction(IMAGE_SIZE));
+    this.regionCache.clear(); this.fractionCache.clear(); this.fieldCache = null;
+  }
+  /** The exact (or, for smooth activations, approximate) geometry of the current weights, timed. */
+  updateGeometry(p) {
+    state.geometryNow = false;
+    const t0 = performance.now(), g = p.geometry(SMOOTH_GRID);
+    this.geometryMs = performance.now() - t0;
+    if (!g.length) { showMessage(`geometry of iteration ${iteration}: ${p.error()}`); return; }
     geometryCounts = [g[0], g[1], g[2]];
+    this.geometryIteration = iteration;
     let at = 3;
     const lines = () => {
       const n = g[at++], out = [];
@@ -77,8 +92,6 @@ class LiveRun extends RunData {
     const neurons = [];
     for (let i = 0; i < this.nNeurons; i++) neurons.push(lines());
     this.geomCache[0] = { neurons, decision: lines() };
-    this.image = Uint8Array.from(p.prediction(IMAGE_SIZE));
-    this.regionCache.clear(); this.fractionCache.clear(); this.fieldCache = null;
   }
   geometry() { return this.geomCache[0]; }
   points() { return this.pointCache; }
@@ -133,7 +146,6 @@ function configFromControls() {
   c.train.seed = Number($('#seed').value);
   if (!Number.isSafeInteger(c.train.seed) || c.train.seed < 0)
     throw new Error(`seed: '${$('#seed').value}' is not a whole number (expected a seed in 0..2^53 in the page)`);
-  if (!c.optim.momentum) delete c.optim.momentum;
   return c;
 }
 
@@ -276,10 +288,12 @@ function draw() {
     run, k: 0, view: state.view === 'target' && !run.targetLabels ? 'pred' : state.view, dpr, decision: state.decision,
     selected: state.selected, hover: state.hover, cls: -1, focus: -1, shade: state.hover, points: state.points && !!run.pointCache, axes: true,
   }, picture);
-  const exact = geometryCounts[0] === 1;
-  $('#caption').textContent = `iteration ${iteration}` + (exact
+  const exact = geometryCounts[0] === 1, gi = run.geometryIteration;
+  const stale = gi === undefined ? ' · no geometry yet (press G: it may take seconds for this network)'
+    : gi !== iteration ? ` · boundaries of iteration ${gi} (G or pause to recompute: ${Math.round(run.geometryMs)} ms each)` : '';
+  $('#caption').textContent = `iteration ${iteration}` + (gi === undefined ? '' : exact
     ? ` · exact geometry: ${geometryCounts[1]} activation regions, ${geometryCounts[2]} linear`
-    : ` · approximate boundaries (grid ${SMOOTH_GRID}): ${run.layers[0].activation} is smooth`);
+    : ` · approximate boundaries (grid ${SMOOTH_GRID}): ${run.layers[0].activation} is smooth`) + stale;
   drawCurves();
   drawReadout();
   const status = statusOf();
@@ -297,6 +311,7 @@ function draw() {
 
 /** Dead (never active in the domain) and always-on neurons: no boundary and the sign at the centre, as the viewer. */
 function statusOf() {
+  if (run.geometryIteration === undefined) return new Array(run.nNeurons).fill('');
   const g = run.geometry(), [x0, x1, y0, y1] = run.domain, { pre } = forwardPoint(run, 0, (x0 + x1) / 2, (y0 + y1) / 2);
   return g.neurons.map((lines, id) => lines.length ? '' : pre[run.neuronLayer[id] - 1][run.neuronIndex[id] - 1] > 0 ? 'always' : 'dead');
 }
@@ -427,6 +442,7 @@ function bindEvents() {
   $('#seed').addEventListener('change', () => rebuild());
   document.querySelectorAll('#views button').forEach(b => b.addEventListener('click', () => {
     state.view = b.dataset.view; state.dirty = true; history.replaceState(null, '', '#' + hashText());
+    document.querySelectorAll('#views button').forEach(o => o.classList.toggle('on', o === b));
   }));
   $('#points').addEventListener('click', ev => { state.points = !state.points; ev.currentTarget.classList.toggle('on', state.points); state.dirty = true; });
   $('#decision').addEventListener('click', ev => { state.decision = !state.decision; ev.currentTarget.classList.toggle('on', state.decision); state.dirty = true; });
@@ -469,6 +485,7 @@ function bindEvents() {
     if (ev.key === ' ') { ev.preventDefault(); setRunning(!state.running); }
     else if (ev.key === '.') { setRunning(false); train(1); }
     else if (ev.key === 'r' || ev.key === 'R') rebuild();
+    else if (ev.key === 'g' || ev.key === 'G') { state.geometryNow = true; observe(); }
   });
 }
 

@@ -179,7 +179,7 @@ test('every bad input gets a clear message and the page stays usable', async () 
   await t.done();
 });
 
-test('a recorded run saved from the page opens with ginn info and ginn view, and in the replay viewer', async () => {
+test('a recorded run saved from the page opens with ginn info, view, render and analyze, and in the replay viewer', async () => {
   const t = await open('#target=xor&iterations=600&widths=8,8');
   const { page } = t;
   await play(page, () => { window.ginnPlay.record(true); for (let k = 0; k < 6; k++) window.ginnPlay.step(100); });
@@ -193,6 +193,9 @@ test('a recorded run saved from the page opens with ginn info and ginn view, and
   assert.match(info, /7 recorded/);
   execFileSync(GINN, ['view', dir, '-o', path.join(scratch, 'view.html'), '-q']);
   assert.ok(fs.statSync(path.join(scratch, 'view.html')).size > 10000);
+  execFileSync(GINN, ['render', dir, '-o', path.join(scratch, 'final.png')]);
+  execFileSync(GINN, ['analyze', dir, '-o', path.join(scratch, 'analysis'), '--no-viewer']);
+  assert.ok(fs.existsSync(path.join(scratch, 'analysis', 'report.json')));
   const html = await play(page, () => window.ginnPlay.replayHtml());
   const replay = path.join(scratch, 'replay.html');
   fs.writeFileSync(replay, html);

@@ -95,7 +95,7 @@ struct Workspace {
     LayerMaps out, out_block;        // output maps of every face (by_map); of one block before they are appended
     std::vector<double> P, P_abs;    // (3 #faces in a block, n_in), column-major: a layer's input maps
     std::vector<int> map_line;       // #maps: line index of the function being split by on each map, -1 not yet
-    std::vector<int> face_pos, order, ref_face, ref_pos, map_row;  // block scratch: places, rank-1 references
+    std::vector<int> face_pos, order, chain_terms, ref_pos, map_row;  // block scratch: places, rank-1 chains
     std::vector<int> cyc, zero_edges;  // half-edges of the face being refined; those with both ends on the zero set
 };
 
@@ -529,7 +529,7 @@ int Arrangement::rank_one_faces(int prev_layer, std::vector<int>& faces) {
         for (int i = 0; i < n_in; ++i) d += a[i] != b[i];
         return d;
     };
-    std::vector<int>&terms = ws_.ref_face, &pos = ws_.face_pos;  // per face in the sorted order; -1: dense
+    std::vector<int>&terms = ws_.chain_terms, &pos = ws_.face_pos;  // per face in the sorted order; -1: dense
     terms.assign(nb, -1);
     pos.resize(nb);
     int n_dense = 0;

@@ -1,9 +1,10 @@
 // Benchmark of compute_geometry beside the GINN baseline (every neuron on a 200x200 grid, pixels where its state
-// changes), on a trained-like 2-16-16-16-2 relu net, then time, time per region, the exact (GMP) fallback's share
-// and peak memory against width (16 to 256) and depth (3, 6). Checks correctness before timing.
+// changes), on a trained-like 2-16-16-16-2 relu net, then the rows of issue 9's table: time, time per region, the
+// raster's time and ratio, the exact (GMP) fallback's share and peak memory against width (16 to 256) and depth
+// (3, 6), each row in its own process, with its target. Checks correctness before timing. Single-threaded.
 // Not a test: it asserts nothing about time; tests/geometry_test.cpp holds the invariants.
 //
-// Usage: geometry_bench [repeats=200]
+// Usage: geometry_bench [repeats=200] [WIDTHxDEPTH ...]   (the shapes: only those rows of the table)
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -17,6 +18,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "ginn/geometry/geometry.h"
 #include "raster_baseline.h"
@@ -144,22 +146,29 @@ int main(int argc, char** argv) {
     // peak resident set is its own.
     for (int width : {16, 32, 64})
         if (!check(trained_like(width, 3, 2))) return 1;
-    std::printf("\n%-7s %-5s %9s %10s %10s %10s %9s %9s %10s %9s\n", "width", "depth", "regions", "exact ms",
-                "us/region", "grid ms", "grid/ex", "exact %", "peak MB", "(at fork)");
-    std::fflush(stdout);
-    std::vector<std::pair<int, int>> shapes = {{16, 3}, {32, 3}, {64, 3}, {128, 3}, {256, 3}, {128, 6}};
-    if (argc > 2) {
-        shapes.clear();
+    // The rows of issue 9's table with its targets (0: none): time of one geometry, peak memory, raster ratio.
+    struct Row {
+        int width, depth;
+        double target_ms, target_mb, target_ratio;
+    };
+    std::vector<Row> rows = {{16, 3, 0.35, 0, 0},    {32, 3, 0, 0, 0},       {64, 3, 8, 0, 0},
+                             {128, 3, 60, 0, 10},    {256, 3, 200, 300, 0},  {128, 6, 1000, 500, 0}};
+    if (argc > 2) {  // WIDTHxDEPTH arguments: only those rows
+        rows.clear();
         for (int a = 2; a < argc; ++a) {
             int w = 0, d = 0;
-            if (std::sscanf(argv[a], "%dx%d", &w, &d) == 2) shapes.push_back({w, d});
+            if (std::sscanf(argv[a], "%dx%d", &w, &d) == 2 && w >= 1 && w <= 4096 && d >= 1 && d <= 64)
+                rows.push_back({w, d, 0, 0, 0});
         }
     }
-    for (const auto& [width, depth] : shapes) {
+    std::printf("\n%-7s %-5s %9s %10s %10s %10s %9s %9s %10s %9s   %s\n", "width", "depth", "regions", "exact ms",
+                "us/region", "grid ms", "grid/ex", "exact %", "peak MB", "(at fork)", "target (met?)");
+    std::fflush(stdout);
+    for (const Row& row : rows) {
         const pid_t child = fork();
         if (child == 0) {
-            const ginn::Network w = trained_like(width, depth, 2);
-            const int reps = std::max(3, repeats * 16 / (width * depth * width / 48));
+            const ginn::Network w = trained_like(row.width, row.depth, 2);
+            const int reps = std::max(3, repeats * 16 / (row.width * row.depth * row.width / 48));
             ginn::Geometry gw;
             rusage ru{};
             getrusage(RUSAGE_SELF, &ru);
@@ -168,10 +177,28 @@ int main(int argc, char** argv) {
             getrusage(RUSAGE_SELF, &ru);  // peak of the exact geometry alone, before the raster runs
             const double peak_mb = double(ru.ru_maxrss) / 1024.0;
             const double tg = median_ms(std::max(3, reps / 4), [&] { bench::ginn_raster_baseline(w, 200); });
-            std::printf("%-7d %-5d %9lld %10.3f %10.3f %10.3f %9.1f %9.4f %10.1f %9.1f\n", width, depth,
+            std::string target;
+            bool met = true;
+            char part[64];
+            if (row.target_ms > 0) {
+                std::snprintf(part, sizeof part, "<= %g ms", row.target_ms);
+                target += part;
+                met = met && t <= row.target_ms;
+            }
+            if (row.target_mb > 0) {
+                std::snprintf(part, sizeof part, ", <= %g MB", row.target_mb);
+                target += part;
+                met = met && peak_mb <= row.target_mb;
+            }
+            if (row.target_ratio > 0) {
+                std::snprintf(part, sizeof part, ", >= %gx the grid", row.target_ratio);
+                target += part;
+                met = met && tg / t >= row.target_ratio;
+            }
+            std::printf("%-7d %-5d %9lld %10.3f %10.3f %10.3f %9.1f %9.4f %10.1f %9.1f   %s\n", row.width, row.depth,
                         (long long)gw.counts.activation, t, 1e3 * t / double(gw.counts.activation), tg, tg / t,
                         100.0 * double(gw.n_exact_decisions) / double(std::max<int64_t>(1, gw.n_decisions)),
-                        peak_mb, start_mb);
+                        peak_mb, start_mb, target.empty() ? "-" : (target + (met ? " (met)" : " (NOT met)")).c_str());
             std::fflush(stdout);
             _exit(0);
         }

@@ -59,9 +59,12 @@ ExactLines::ExactLines(const Network& net, const std::vector<uint8_t>& bits, int
     : net_(net), bits_(bits), stride_(stride), layer_offset_(layer_offset) {}
 
 // The map of layer `layer` on face m: the composition of layers 0..layer with face m's activation states, one
-// layer at a time from the cached map of the layer before (face m's bits of earlier layers never change).
+// layer at a time from the cached map of the layer before. Cached by the states it depends on (face m's bits of
+// layers < layer, which never change), so that every face with the same earlier states shares it.
 const std::vector<Dyadic>& ExactLines::layer_map(int layer, int m) {
-    const int64_t key = (int64_t(layer) << 40) | int64_t(m);
+    const int n_before = layer == 0 ? 0 : layer_offset_[layer - 1] + net_.layers[layer - 1].n_out();
+    std::string key(reinterpret_cast<const char*>(&layer), sizeof layer);
+    key.append(reinterpret_cast<const char*>(&bits_[size_t(m) * stride_]), size_t(n_before));
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
     if (W_.empty()) {
         W_.resize(net_.layers.size());
@@ -102,7 +105,7 @@ const std::vector<Dyadic>& ExactLines::layer_map(int layer, int m) {
         if (L.residual)
             for (int c = 0; c < 3; ++c) Z[size_t(3 * i + c)] = Z[size_t(3 * i + c)] + P[size_t(3 * i + c)];
     }
-    return cache_.emplace(key, std::move(Z)).first->second;
+    return cache_.emplace(std::move(key), std::move(Z)).first->second;
 }
 
 std::array<Dyadic, 3> ExactLines::coefficients(const LineSource& s) {

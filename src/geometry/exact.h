@@ -8,6 +8,7 @@
 #include <array>
 #include <cfloat>
 #include <cstdint>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -73,7 +74,7 @@ private:
     int stride_;
     std::vector<int> layer_offset_;
     std::vector<std::vector<Dyadic>> W_, b_;  // exact weights, converted on first use
-    std::unordered_map<int64_t, std::vector<Dyadic>> cache_;
+    std::unordered_map<std::string, std::vector<Dyadic>> cache_;  // by layer and the earlier layers' states
 };
 
 /// Certified sign of a x + b y + c at (x, y) known to within err in each coordinate; 2 when the bound cannot decide.

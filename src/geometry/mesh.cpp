@@ -95,7 +95,7 @@ struct Workspace {
     LayerMaps out, out_block;        // output maps of every face (by_map); of one block before they are appended
     std::vector<double> P, P_abs;    // (3 #faces in a block, n_in), column-major: a layer's input maps
     std::vector<int> map_line;       // #maps: line index of the function being split by on each map, -1 not yet
-    std::vector<int> face_pos, order, ref_face, ref_pos, map_row;  // block scratch: places, rank-1 references
+    std::vector<int> face_pos, order, chain_terms, ref_pos, map_row;  // block scratch: places, rank-1 chains
     std::vector<int> cyc, zero_edges;  // half-edges of the face being refined; those with both ends on the zero set
 };
 
@@ -151,7 +151,7 @@ private:
     void update_box(int f);
     void next_maps(const DenseLayer& L, int prev_layer, std::vector<int>& faces, LayerMaps& out);
     int rank_one_faces(int prev_layer, std::vector<int>& faces);
-    void group_by_map(std::vector<int>& faces, const LayerMaps& maps);
+    void group_by_map(std::vector<int>& faces);
     void append_output_maps(std::vector<int>& faces);
     std::vector<Polyline> decision_boundary();
     void linear_regions(std::vector<int>& linear_id, int64_t& n_linear);
@@ -485,10 +485,10 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
         Z_abs += P_abs;
     }
     if (n_dense == nb) return;
-    // Face k differs from its reference r only in the slopes of a few neurons i of the previous layer (the lines
-    // crossing their common map): z_k = z_r + W[:, i] (s_k(i) - s_r(i)) M_i for each, added as two terms, with
-    // their magnitudes added to |terms|. The sum then has at most n_in + 2 + 2 (n_in / 8) terms, within the
-    // gamma bound that theta allows for (2 (n_in + 4) u).
+    // Face k differs from its reference r (the face before it, same map) only in the slopes of a few neurons i of
+    // the previous layer: z_k = z_r + W[:, i] (s_k(i) - s_r(i)) M_i for each, added as two terms, with their
+    // magnitudes added to |terms|. Along a chain of corrections the sum has at most 2 n_in + 2 terms
+    // (rank_one_faces), within the gamma bound that theta allows for (2 (n_in + 4) u).
     const LayerMaps& prev = ws_.level[prev_layer];
     const Activation act = net_.layers[prev_layer].activation;
     Eigen::MatrixXd t(n, 3), t_abs(n, 3);  // face k's maps, transposed so that each correction is contiguous
@@ -515,56 +515,67 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     }
 }
 
-// Reorders `faces` (grouped by map, each group led by its reference face: group_by_map) so that the faces whose
-// maps need a product come first, and returns how many; the others, which differ from their group's reference in
-// at most n_in / 8 neurons of the previous layer, get ws_.ref_pos (the reference's new place).
+// Reorders `faces` (sorted by map and position: group_by_map) so that the faces whose maps need a product come
+// first, and returns how many. Each other face is corrected from the face before it in the sorted order (same map,
+// at most n_in / 8 neurons of the previous layer in another state, ws_.ref_pos: its new place), as long as the
+// chain of corrections keeps the sum within 2 n_in + 2 terms (the error bound's budget); else it starts a new chain.
 int Arrangement::rank_one_faces(int prev_layer, std::vector<int>& faces) {
-    const LayerMaps& prev = ws_.level[prev_layer];
     const int nb = static_cast<int>(faces.size()), n_in = net_.layers[prev_layer].n_out();
-    ws_.face_pos.resize(face_he_.size());
-    for (int k = 0; k < nb; ++k) ws_.face_pos[faces[k]] = k;
-    auto ref_in_block = [&](int f) {  // the reference face of f's map when it is in this block, else -1
-        const int r = prev.map_face[face_map_[f]], k = ws_.face_pos[r];
-        return k < nb && faces[k] == r ? r : -1;
-    };
+    const int max_terms = 2 * n_in + 2;
     auto n_differ = [&](int f, int r) {
-        const uint8_t *a = &bits_[size_t(f) * stride_ + layer_offset_[prev_layer]], *b = &bits_[size_t(r) * stride_ + layer_offset_[prev_layer]];
+        const uint8_t* a = &bits_[size_t(f) * stride_ + layer_offset_[prev_layer]];
+        const uint8_t* b = &bits_[size_t(r) * stride_ + layer_offset_[prev_layer]];
         int d = 0;
         for (int i = 0; i < n_in; ++i) d += a[i] != b[i];
         return d;
     };
-    std::vector<int>& order = ws_.order;
-    order.clear();
-    ws_.ref_face.assign(nb, -1);  // each face's reference, -1 for the dense ones
+    std::vector<int>&terms = ws_.chain_terms, &pos = ws_.face_pos;  // per face in the sorted order; -1: dense
+    terms.assign(nb, -1);
+    pos.resize(nb);
+    int n_dense = 0;
     for (int k = 0; k < nb; ++k) {
-        const int f = faces[k], r = ref_in_block(f);
-        if (r < 0 || r == f || n_differ(f, r) > n_in / 8) order.push_back(f);
-        else ws_.ref_face[k] = r;
-    }
-    const int n_dense = static_cast<int>(order.size());
-    for (int k = 0; k < n_dense; ++k) ws_.face_pos[order[k]] = k;
-    ws_.ref_pos.assign(nb, -1);
-    for (int k = 0; k < nb; ++k)
-        if (ws_.ref_face[k] >= 0) {
-            ws_.ref_pos[order.size()] = ws_.face_pos[ws_.ref_face[k]];
-            order.push_back(faces[k]);
+        if (k > 0 && face_map_[faces[k]] == face_map_[faces[k - 1]]) {
+            const int d = n_differ(faces[k], faces[k - 1]);
+            const int chain = terms[k - 1] < 0 ? n_in + 2 : terms[k - 1];
+            if (d <= n_in / 8 && chain + 2 * d <= max_terms) terms[k] = chain + 2 * d;
         }
+        n_dense += terms[k] < 0;
+    }
+    std::vector<int>& order = ws_.order;
+    order.resize(nb);
+    ws_.ref_pos.assign(nb, -1);
+    for (int k = 0, next_dense = 0, next_rank_one = n_dense; k < nb; ++k) {
+        pos[k] = terms[k] < 0 ? next_dense++ : next_rank_one++;
+        order[pos[k]] = faces[k];
+        if (terms[k] >= 0) ws_.ref_pos[pos[k]] = pos[k - 1];
+    }
     faces.swap(order);
     return n_dense;
 }
 
-// Groups the block's faces by the map they descend from, each group led by the map's own face (the reference for
-// rank-1 updates of the next layer's maps).
-void Arrangement::group_by_map(std::vector<int>& faces, const LayerMaps& maps) {
-    std::vector<int> start(maps.n_maps + 1, 0);
-    for (int f : faces) ++start[face_map_[f] + 1];
-    for (int m = 0; m < maps.n_maps; ++m) start[m + 1] += start[m];
-    std::vector<int>& order = ws_.order;
-    order.resize(faces.size());
-    for (int m = 0; m < maps.n_maps; ++m) order[start[m]++] = maps.map_face[m];
-    for (int f : faces)
-        if (f != maps.map_face[face_map_[f]]) order[start[face_map_[f]]++] = f;
-    faces.swap(order);
+// Sorts the block's faces by the map they descend from, then along a Z-order curve of their bounding boxes'
+// centres, so that consecutive faces are near each other and differ in few neurons' states (rank-1 updates of the
+// next layer's maps, rank_one_faces).
+void Arrangement::group_by_map(std::vector<int>& faces) {
+    const Box& d = net_.domain;
+    auto spread = [](uint64_t v) {  // the 16 bits of v at the even positions of 32
+        v &= 0xffff;
+        v = (v | (v << 8)) & 0x00ff00ff;
+        v = (v | (v << 4)) & 0x0f0f0f0f;
+        v = (v | (v << 2)) & 0x33333333;
+        v = (v | (v << 1)) & 0x55555555;
+        return v;
+    };
+    auto cell = [](double t) { return static_cast<uint64_t>(std::clamp(t, 0.0, 1.0) * 65535.0); };
+    std::vector<std::pair<uint64_t, int>> keyed(faces.size());
+    for (size_t k = 0; k < faces.size(); ++k) {
+        const auto& box = face_box_[faces[k]];
+        const uint64_t x = cell((0.5 * (box[0] + box[1]) - d.x0) / d.width());
+        const uint64_t y = cell((0.5 * (box[2] + box[3]) - d.y0) / d.height());
+        keyed[k] = {(uint64_t(face_map_[faces[k]]) << 32) | spread(x) | (spread(y) << 1), faces[k]};
+    }
+    std::sort(keyed.begin(), keyed.end());
+    for (size_t k = 0; k < faces.size(); ++k) faces[k] = keyed[k].second;
 }
 
 void Arrangement::refine(int l, const std::vector<int>& faces) {
@@ -579,7 +590,7 @@ void Arrangement::refine(int l, const std::vector<int>& faces) {
         for (size_t k = 0; k < mine.size(); ++k) face_map_[mine[k]] = static_cast<int>(k);
         for (int j = 0; j < maps.n; ++j) split_by({&maps, j, -1}, layer_offset_[l] + j, /*zero_bit=*/0, mine);
         per_layer_[l] += static_cast<int64_t>(mine.size());
-        group_by_map(mine, maps);
+        group_by_map(mine);
         if (l + 1 < net_.n_hidden_layers()) refine(l + 1, mine);
         else append_output_maps(mine);
     }

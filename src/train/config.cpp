@@ -108,6 +108,7 @@ RunConfig parse(const nlohmann::json& j, const Where& where) {
         std::string resize(resize_name(c.task.resize));
         s.read("resize", resize);
         s.read("seed", c.task.seed);
+        s.read("answers", c.task.answers);
         s.finish();
         c.task.resize = resize_from_name(resize, where("task.resize"));
     }
@@ -209,7 +210,8 @@ nlohmann::json config_to_json(const RunConfig& c) {
               {"test_fraction", c.task.test_fraction},
               {"threshold", c.task.threshold},
               {"resize", resize_name(c.task.resize)},
-              {"seed", c.task.seed}}},
+              {"seed", c.task.seed},
+              {"answers", c.task.answers}}},
             {"model",
              {{"widths", c.model.widths},
               {"activation", activation_name(c.model.activation)},

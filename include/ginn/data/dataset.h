@@ -40,6 +40,7 @@ struct TaskSpec {
     double threshold = 0.5;      ///< image targets: grey level (0..1) at or above which a pixel is white
     Resize resize = Resize::stb; ///< image targets: the resize filter (bilinear + threshold 1 reproduces GINN)
     uint64_t seed = 1;           ///< seed for sampled tasks and for the test split
+    std::string answers = "majority"; ///< labels files (S4): several answers for a pair -> "majority" or "each" (annotate/labels.h)
 
     /// Throws Error naming the field for a value out of range (make_dataset and RunConfig::validate call it).
     void validate() const;

@@ -44,6 +44,7 @@ double session(const std::string& db, int per_client, int clients) {
             workers.emplace_back([&, c] {
                 httplib::Client client("127.0.0.1", port);
                 client.set_keep_alive(true);
+                client.set_tcp_nodelay(true);
                 const std::string name = "load " + std::to_string(c);
                 json pair = json::parse(client.Post("/api/next", json{{"annotator", name}}.dump(), "application/json")->body);
                 for (int i = 0; i < per_client; ++i) {

@@ -69,6 +69,7 @@ struct TrainFlags {
     std::string out = "ginn-run", config_file, resume, init_from, seeds;
     bool force = false, quiet = false;
     // Overrides: applied only when given on the command line.
+    std::string answers;
     std::string target, resize, widths, activation, head, init, optimizer, schedule, snapshots, sampling;
     int resolution = 0, batch = 0, n_points = 0, margin = 0;
     long long iterations = 0, step_size = 0;
@@ -109,6 +110,7 @@ RunConfig build_config(CLI::App* cmd, const TrainFlags& f) {
     if (given("--test-fraction")) c.task.test_fraction = f.test_fraction;
     if (given("--threshold")) c.task.threshold = f.threshold;
     if (given("--resize")) c.task.resize = resize_from_name(f.resize, "--resize");
+    if (given("--answers")) c.task.answers = f.answers;
     if (given("--widths")) {
         c.model.widths.clear();
         for (long long w : parse_int_list(f.widths, "--widths")) {
@@ -197,7 +199,7 @@ void add_train_command(CLI::App& app) {
     cmd->add_option("--init-from", f->init_from, "Start from another run's initial parameters (same architecture)");
     auto* seeds = cmd->add_option("--seeds", f->seeds, "Train one run per distinct seed (at most 1024), in parallel, e.g. 1,2,3,4");
     auto* task = "Task";
-    cmd->add_option("--target", f->target, "bottle, circle, xor, gauss, spiral, y-x, y-|x|, 1-x^2/4-y^2, y-sin(pi*x), s1, s2, s3 (grey-level pairs 0..255: white, black, grey), or an image/CSV file")->group(task);
+    cmd->add_option("--target", f->target, "bottle, circle, xor, gauss, spiral, y-x, y-|x|, 1-x^2/4-y^2, y-sin(pi*x), s1, s2, s3 (grey-level pairs 0..255: white, black, grey), an image/CSV file, or people's labels\n(labels.sqlite from ginn annotate, or its CSV export)")->group(task);
     cmd->add_option("--resolution", f->resolution, "Image targets: pixels per side (default 200)")->group(task);
     cmd->add_option("--n-points", f->n_points, "Point and formula tasks: number of points (default 10000)")->group(task);
     cmd->add_option("--margin", f->margin, "s1, s2, s3: the rules' margin n in grey levels, 0..255 (default 20)")->group(task);
@@ -205,6 +207,7 @@ void add_train_command(CLI::App& app) {
     cmd->add_option("--test-fraction", f->test_fraction, "Fraction held out as a test split (default 0)")->group(task);
     cmd->add_option("--threshold", f->threshold, "Image targets: grey level at or above which a pixel is white (default 0.5)")->group(task);
     cmd->add_option("--resize", f->resize, "Image targets: stb (default) or bilinear (Pillow's, as GINN; with --threshold 1 gives GINN's labels)")->group(task);
+    cmd->add_option("--answers", f->answers, "Labels files (ginn annotate): several answers for one pair make one example by majority\n(ties: white, then black, then grey) or one example each (default majority)")->check(CLI::IsMember({"majority", "each"}))->group(task);
     auto* model = "Model";
     cmd->add_option("--widths", f->widths, "Hidden widths, e.g. 16,16,16")->group(model);
     cmd->add_option("--activation", f->activation, "relu, leaky_relu, elu, tanh, sigmoid, swish, gelu, linear")->group(model);

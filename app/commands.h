@@ -18,6 +18,8 @@ void add_figure_commands(CLI::App& app);    // render, animate
 void add_explore_commands(CLI::App& app);   // view, analyze, demo
 void add_sweep_command(CLI::App& app);
 void add_play_command(CLI::App& app);      // play: the live page
+void add_flips_command(CLI::App& app);      // flips (naive Bayes one-pixel flips)
+void add_annotate_command(CLI::App& app);   // annotate serve|export
 
 /// Raised by SIGINT/SIGTERM while training; a second signal ends the process at once.
 std::atomic<bool>& stop_flag();

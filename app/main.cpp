@@ -220,5 +220,7 @@ int main(int argc, char** argv) {
     ginn::app::add_explore_commands(app);
     ginn::app::add_sweep_command(app);
     ginn::app::add_play_command(app);
+    ginn::app::add_flips_command(app);
+    ginn::app::add_annotate_command(app);
     return run(app, argc, argv);
 }

@@ -8,7 +8,9 @@ find_package(tomlplusplus REQUIRED)                        # libtomlplusplus-dev
 pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)    # libcairo2-dev (PNG, SVG and PDF surfaces)
 pkg_check_modules(STB REQUIRED IMPORTED_TARGET stb)        # libstb-dev (stb_image, stb_image_write, stb_image_resize)
 pkg_check_modules(GMPXX REQUIRED IMPORTED_TARGET gmpxx)    # libgmp-dev (exact rationals for the geometry's predicates)
-find_package(ZLIB REQUIRED)                                # zlib1g-dev (the viewer packs its data with deflate)
+find_package(ZLIB REQUIRED)                                # zlib1g-dev (the viewer's deflate; gzipped MNIST-format files)
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3) # libsqlite3-dev (ginn annotate's labels)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib) # libcpp-httplib-dev (ginn annotate serve)
 if(GINN_BUILD_TESTS)
   find_package(GTest REQUIRED)                             # libgtest-dev
 endif()

@@ -16,6 +16,7 @@ packages=(build-essential cmake ninja-build pkg-config
           ffmpeg chromium
           libsqlite3-dev libcpp-httplib-dev wrk   # ginn annotate serve (labels in SQLite); wrk loads it in bench/
           dataset-fashion-mnist   # ginn flips: the naive Bayes experiment's default data (MNIST's idx format)
+          zlib1g-dev   # ginn flips reads the gzipped idx files
           emscripten   # optional for the build: ginn play (the engine in WebAssembly)
           python3-dev pybind11-dev python3-numpy python3-pytest   # the Python module and its tests
           libonnx-dev python3-onnx   # --model FILE.onnx; python3-onnx's reference evaluator checks the import

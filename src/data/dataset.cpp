@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "data/internal.h"
+#include "ginn/annotate/labels.h"
 #include "ginn/core/error.h"
 #include "ginn/core/io.h"
 
@@ -50,6 +51,7 @@ void check_spec(const TaskSpec& spec) {
                     "20 is the default; 255 makes every pair grey");
     if (!(spec.threshold >= 0 && spec.threshold <= 1))
         throw Error("threshold", "is " + std::to_string(spec.threshold), "a grey level in [0, 1]", "0.5 is typical");
+    (void)answers_from_name(spec.answers);  // throws for anything but majority or each
 }
 
 std::string valid_task_list() {
@@ -228,7 +230,9 @@ Dataset make_dataset(const TaskSpec& spec) {
     } else {
         const std::string ext = lower_extension(t);
         const bool is_image = ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp";
-        if (ext == ".csv")
+        if (is_labels_file(t))  // people's labels (S4): the annotation database or its CSV export
+            data = labels_dataset(t, answers_from_name(spec.answers));
+        else if (ext == ".csv")
             data = load_csv(t);
         else if (is_image || std::filesystem::exists(t))
             data = load_image(t, spec.resolution, spec.threshold, spec.resize);

@@ -109,6 +109,7 @@ RunConfig parse(const nlohmann::json& j, const Where& where) {
         s.read("resize", resize);
         s.read("seed", c.task.seed);
         s.read("margin", c.task.margin);
+        s.read("answers", c.task.answers);
         s.finish();
         c.task.resize = resize_from_name(resize, where("task.resize"));
     }
@@ -218,7 +219,8 @@ nlohmann::json config_to_json(const RunConfig& c) {
               {"threshold", c.task.threshold},
               {"resize", resize_name(c.task.resize)},
               {"seed", c.task.seed},
-              {"margin", c.task.margin}}},
+              {"margin", c.task.margin},
+              {"answers", c.task.answers}}},
             {"model",
              {{"widths", c.model.widths},
               {"activation", activation_name(c.model.activation)},

@@ -263,7 +263,8 @@ Dataset dataset_for(RunConfig& config) {
         throw Error(config.task.target, "task has " + std::to_string(data.n_classes) + " classes",
                     "2 classes for the softmax2 head", "use --head softmax");
     config.model.n_classes = data.n_classes;
-    if (data.name == "s1" || data.name == "s2" || data.name == "s3") config.model.normalize = true;  // 0..255 inputs
+    // Grey-level pairs (s1-s3 and people's labels, S4) keep their 0..255 inputs; the net sees them normalised.
+    if (data.class_names == pixel_pair_class_names()) config.model.normalize = true;
     return data;
 }
 

@@ -20,7 +20,7 @@ expected=$(cat "${files[@]}" | grep -c '^test[.(]') || true  # test.skip( and te
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-GINN_VIEWER_FIXTURE="$FIXTURE" node --test --test-reporter=tap --test-concurrency=1 "${files[@]}" 2>&1 | tee "$log" ||
+GINN_BINARY="$BUILD/ginn" GINN_VIEWER_FIXTURE="$FIXTURE" node --test --test-reporter=tap --test-concurrency=1 "${files[@]}" 2>&1 | tee "$log" ||
   status=$?
 passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
 [ "$status" -eq 0 ] || fail "node --test exited with status $status (${passed:-0} of $expected tests passed; see above)"

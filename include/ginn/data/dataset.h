@@ -41,6 +41,7 @@ struct TaskSpec {
     Resize resize = Resize::stb; ///< image targets: the resize filter (bilinear + threshold 1 reproduces GINN)
     uint64_t seed = 1;           ///< seed for sampled tasks and for the test split
     int margin = 20;             ///< s1-s3: the rules' margin n in grey levels, 0..255 (the paper leaves n open)
+    std::string answers = "majority"; ///< labels files (S4): several answers for a pair -> "majority" or "each" (annotate/labels.h)
 
     /// Throws Error naming the field for a value out of range (make_dataset and RunConfig::validate call it).
     void validate() const;

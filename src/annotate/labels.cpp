@@ -1,0 +1,232 @@
+// Label names, the pair designs, the CSV export and reader, and the S4 dataset made from people's answers.
+// Not SQLite (store.cpp) nor HTTP (server.cpp).
+#include "ginn/annotate/labels.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <filesystem>
+#include <map>
+#include <numeric>
+
+#include "ginn/core/error.h"
+#include "ginn/core/io.h"
+#include "ginn/data/dataset.h"
+
+namespace ginn {
+
+namespace {
+
+constexpr const char* csv_magic = "# ginn-labels 1";
+constexpr const char* csv_header = "x1,x2,label,annotator,time";
+constexpr uint64_t max_labels_csv_bytes = uint64_t{1} << 30;
+constexpr int64_t max_answers = 10'000'000;
+
+/// SplitMix64 (Steele, Lea & Flood 2014): a well-mixed 64-bit hash of a counter.
+uint64_t mix(uint64_t z) {
+    z += 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.back() == '\r' || s.back() == ' ')) s.remove_suffix(1);
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    return s;
+}
+
+bool parse_level(std::string_view s, int& out) {
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return !s.empty() && ec == std::errc() && end == s.data() + s.size() && out >= 0 && out <= 255;
+}
+
+std::string lower_extension(const std::string& path) {
+    std::string ext = std::filesystem::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return ext;
+}
+
+bool is_database_path(const std::string& path) {
+    const std::string ext = lower_extension(path);
+    return ext == ".sqlite" || ext == ".sqlite3" || ext == ".db";
+}
+
+std::vector<LabelAnswer> read_labels_csv(const std::string& path) {
+    const std::string text = read_file(path, max_labels_csv_bytes);
+    std::vector<LabelAnswer> out;
+    size_t start = 0;
+    int64_t line_no = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        const std::string_view line = trim(std::string_view(text).substr(start, end - start));
+        start = end + 1;
+        ++line_no;
+        const std::string where = path + ":" + std::to_string(line_no);
+        if (line_no == 1) {
+            if (line != csv_magic)
+                throw Error(where, "does not start with '" + std::string(csv_magic) + "'",
+                            "a labels CSV written by `ginn annotate export` (docs/annotate.md)",
+                            line.rfind("# ginn-labels", 0) == 0 ? "this file has another format version" : "check the file");
+            continue;
+        }
+        if (line_no == 2) {
+            if (line != csv_header)
+                throw Error(where, "is not the header line", csv_header, "check the file");
+            continue;
+        }
+        if (line.empty()) continue;
+        std::vector<std::string_view> f;
+        size_t s = 0;
+        for (size_t comma; (comma = line.find(',', s)) != std::string_view::npos && f.size() < 8; s = comma + 1)
+            f.push_back(line.substr(s, comma - s));
+        f.push_back(line.substr(s));
+        if (f.size() != 5)
+            throw Error(where, "has " + std::to_string(f.size()) + " fields", "5: x1,x2,label,annotator,time",
+                        "annotator names hold no commas");
+        LabelAnswer a;
+        if (!parse_level(f[0], a.x1) || !parse_level(f[1], a.x2))
+            throw Error(where, "bad grey levels '" + std::string(f[0]) + "," + std::string(f[1]) + "'",
+                        "two whole numbers 0..255", "check the file");
+        a.label = label_from_name(f[2]);
+        if (a.label < 0)
+            throw Error(where, "bad label '" + std::string(f[2]) + "'", "white, black or grey", "check the file");
+        a.annotator = std::string(f[3]);
+        try {
+            check_annotator(a.annotator);
+        } catch (const Error& e) {
+            throw Error(where + ": " + e.what());
+        }
+        a.time = std::string(f[4]);
+        if (a.time.empty() || a.time.size() > 40)
+            throw Error(where, "bad time '" + a.time.substr(0, 40) + "'", "an ISO 8601 time", "check the file");
+        if (int64_t(out.size()) >= max_answers)
+            throw Error(path, "has more than 10000000 answers", "at most 10000000", "split the file");
+        out.push_back(std::move(a));
+    }
+    if (line_no < 2)
+        throw Error(path, "has no header", std::string(csv_magic) + " and " + csv_header, "export it again");
+    return out;
+}
+
+}  // namespace
+
+int label_from_name(std::string_view name) {
+    if (name == "white") return 0;
+    if (name == "black") return 1;
+    if (name == "grey") return 2;
+    return -1;
+}
+
+const char* label_name(int label) {
+    static const char* names[] = {"white", "black", "grey"};
+    GINN_ASSERT(label >= 0 && label <= 2);
+    return names[label];
+}
+
+Design design_from_name(std::string_view name) {
+    if (name == "uniform") return Design::uniform;
+    if (name == "stratified") return Design::stratified;
+    throw Error("design", "is '" + std::string(name) + "'", "uniform or stratified", "see `ginn annotate serve --help`");
+}
+
+std::pair<int, int> design_pair(Design design, uint64_t seed, int64_t k) {
+    const uint64_t h = mix(seed ^ mix(uint64_t(k)));
+    if (design == Design::uniform) return {int(h & 255), int(h >> 8 & 255)};
+    // Stratified: round r = k / 256 visits the 256 cells of 16 x 16 grey levels in a seeded order (Fisher-Yates).
+    const uint64_t round = uint64_t(k) / 256;
+    std::array<int, 256> cells;
+    std::iota(cells.begin(), cells.end(), 0);
+    uint64_t state = mix(seed ^ mix(round ^ 0x5742A71F1EDull));
+    for (int i = 255; i > 0; --i) {
+        state = mix(state);
+        std::swap(cells[size_t(i)], cells[size_t(state % uint64_t(i + 1))]);
+    }
+    const int cell = cells[size_t(uint64_t(k) % 256)];
+    return {cell % 16 * 16 + int(h & 15), cell / 16 * 16 + int(h >> 4 & 15)};
+}
+
+void check_annotator(const std::string& name) {
+    const bool ok = !name.empty() && name.size() <= 40 && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == ' ' || c == '_' || c == '-' || c == '.';
+    });
+    if (!ok)
+        throw Error("annotator", "name '" + name.substr(0, 40) + "' is not allowed",
+                    "1..40 letters, digits, spaces, '_', '-' or '.'", "choose a simpler name");
+}
+
+int64_t export_labels_csv(const std::string& db, const std::string& csv) {
+    if (!std::filesystem::exists(db))
+        throw Error(db, "does not exist", "a database written by `ginn annotate serve`", "check the path");
+    const LabelStore store(db, Design::uniform, 1, /*writable=*/false);
+    const std::vector<LabelAnswer> answers = store.answers();
+    std::string text = std::string(csv_magic) + "\n" + csv_header + "\n";
+    for (const LabelAnswer& a : answers)
+        text += std::to_string(a.x1) + "," + std::to_string(a.x2) + "," + label_name(a.label) + "," + a.annotator + "," +
+                a.time + "\n";
+    write_file_atomic(csv, text);
+    return int64_t(answers.size());
+}
+
+bool is_labels_file(const std::string& path) {
+    if (is_database_path(path)) return true;
+    if (lower_extension(path) != ".csv") return false;
+    std::string head;
+    try {
+        head = read_file(path, max_labels_csv_bytes).substr(0, 13);
+    } catch (const Error&) {
+        return false;  // the CSV reader reports it
+    }
+    return head == "# ginn-labels";
+}
+
+std::vector<LabelAnswer> read_labels(const std::string& path) {
+    if (!is_database_path(path)) return read_labels_csv(path);
+    if (!std::filesystem::is_regular_file(path))
+        throw Error(path, "does not exist", "a database written by `ginn annotate serve`", "check the path");
+    return LabelStore(path, Design::uniform, 1, /*writable=*/false).answers();
+}
+
+Answers answers_from_name(std::string_view name) {
+    if (name == "majority") return Answers::majority;
+    if (name == "each") return Answers::each;
+    throw Error("answers", "is '" + std::string(name) + "'", "majority or each", "see `ginn train --help`");
+}
+
+Dataset labels_dataset(const std::string& path, Answers mode) {
+    const std::vector<LabelAnswer> answers = read_labels(path);
+    if (answers.empty())
+        throw Error(path, "holds no answers", "at least one labelled pair", "label some pairs with `ginn annotate serve`");
+    std::vector<std::array<int, 2>> pairs;
+    std::vector<int32_t> labels;
+    if (mode == Answers::each) {
+        for (const LabelAnswer& a : answers) pairs.push_back({a.x1, a.x2}), labels.push_back(a.label);
+    } else {
+        std::map<std::array<int, 2>, size_t> index;  // pair -> its position, in order of first answer
+        std::vector<std::array<int, 3>> votes;
+        for (const LabelAnswer& a : answers) {
+            const std::array<int, 2> p{a.x1, a.x2};
+            const auto [it, added] = index.try_emplace(p, pairs.size());
+            if (added) pairs.push_back(p), votes.push_back({0, 0, 0});
+            ++votes[it->second][size_t(a.label)];
+        }
+        for (const auto& v : votes)  // max_element keeps the first maximum: ties go to white, then black, then grey
+            labels.push_back(int32_t(std::max_element(v.begin(), v.end()) - v.begin()));
+    }
+    Dataset data;
+    data.name = path;
+    data.domain = Box{-0.5, 255.5, -0.5, 255.5};
+    data.n_classes = 3;
+    data.class_names = pixel_pair_class_names();  // white, black, grey: the pixel-pair tasks' classes
+    data.X.resize(int64_t(pairs.size()), 2);
+    for (size_t i = 0; i < pairs.size(); ++i) {
+        data.X(int64_t(i), 0) = float(pairs[i][0]);
+        data.X(int64_t(i), 1) = float(pairs[i][1]);
+    }
+    data.label = std::move(labels);
+    return data;
+}
+
+}  // namespace ginn

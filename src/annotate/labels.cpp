@@ -157,7 +157,19 @@ void check_annotator(const std::string& name) {
                     "1..40 letters, digits, spaces, '_', '-' or '.'", "choose a simpler name");
 }
 
+#ifdef __EMSCRIPTEN__
+// The WebAssembly build (ginn play) has no SQLite: the page reads people's labels from their CSV export only.
+[[noreturn]] void no_database(const std::string& db) {
+    throw Error(db, "is a labels database", "the CSV export of the labels in this page",
+                "ginn annotate export --db " + db + " -o labels.csv");
+}
+#endif
+
 int64_t export_labels_csv(const std::string& db, const std::string& csv) {
+#ifdef __EMSCRIPTEN__
+    (void)csv;
+    no_database(db);
+#endif
     if (!std::filesystem::exists(db))
         throw Error(db, "does not exist", "a database written by `ginn annotate serve`", "check the path");
     const LabelStore store(db, Design::uniform, 1, /*writable=*/false);
@@ -184,6 +196,9 @@ bool is_labels_file(const std::string& path) {
 
 std::vector<LabelAnswer> read_labels(const std::string& path) {
     if (!is_database_path(path)) return read_labels_csv(path);
+#ifdef __EMSCRIPTEN__
+    no_database(path);
+#endif
     if (!std::filesystem::is_regular_file(path))
         throw Error(path, "does not exist", "a database written by `ginn annotate serve`", "check the path");
     return LabelStore(path, Design::uniform, 1, /*writable=*/false).answers();

@@ -19,7 +19,7 @@ packages=(build-essential cmake ninja-build pkg-config
           zlib1g-dev   # ginn flips reads the gzipped idx files
           emscripten   # optional for the build: ginn play (the engine in WebAssembly)
           python3-dev pybind11-dev python3-numpy python3-pytest   # the Python module and its tests
-          libonnx-dev python3-onnx   # --model FILE.onnx; python3-onnx's reference evaluator checks the import
+          libonnx-dev python3-onnx   # --model FILE.onnx; python3-onnx checks the exported test models (PyTorch is the reference)
           python3-torch python3-nbconvert python3-ipykernel)   # PyTorch peers in tests/benchmarks; the notebook runs
 missing=()
 for p in "${packages[@]}"; do

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 launcher=(); command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ "${launcher[@]}" \
-      -DGINN_SANITIZE=ON -DGINN_FUZZ=ON -DGINN_BUILD_BENCH=OFF >/dev/null
+      -DGINN_SANITIZE=ON -DGINN_FUZZ=ON -DGINN_BUILD_BENCH=OFF -DGINN_WASM=OFF >/dev/null
 cmake --build build-asan -j "$(nproc)"

@@ -188,7 +188,7 @@ TEST(flips_test, closed_form_flips_equal_rational_brute_force_on_small_models) {
 
 TEST(flips_test, fashion_mnist_subset_equals_brute_force_reclassification) {
     const std::string dir = fashion_mnist_dir;
-    if (!std::filesystem::exists(dir + "/t10k-images-idx3-ubyte.gz")) GTEST_SKIP() << "dataset-fashion-mnist not installed";
+    ASSERT_TRUE(std::filesystem::exists(dir + "/t10k-images-idx3-ubyte.gz")) << "dataset-fashion-mnist is missing: bash scripts/install-deps.sh";
     const GaussianNB nb =
         fit_gaussian_nb(read_idx_images(dir + "/train-images-idx3-ubyte.gz"), read_idx_labels(dir + "/train-labels-idx1-ubyte.gz"));
     const IdxImages test = read_idx_images(dir + "/t10k-images-idx3-ubyte.gz");

@@ -29,7 +29,7 @@ Eigen::MatrixXd matrix_of(const nlohmann::json& rows) {
 const OnnxImportOptions domain2{.domain = {-2, 2, -2, 2}};
 
 TEST(onnx_import_test, torch_exports_evaluate_equal_to_torch) {
-    if (!onnx_import_available()) GTEST_SKIP() << "built without libonnx-dev";
+    ASSERT_TRUE(onnx_import_available()) << "built without libonnx-dev: bash scripts/install-deps.sh, then rebuild";
     int n_checked = 0;
     const nlohmann::json all = cases();
     for (const auto& item : all.items()) {
@@ -45,7 +45,7 @@ TEST(onnx_import_test, torch_exports_evaluate_equal_to_torch) {
 }
 
 TEST(onnx_import_test, heads_residuals_and_batch_norm_fold_into_ginn_layers) {
-    if (!onnx_import_available()) GTEST_SKIP() << "built without libonnx-dev";
+    ASSERT_TRUE(onnx_import_available()) << "built without libonnx-dev: bash scripts/install-deps.sh, then rebuild";
     const Network sigmoid = load_network_onnx(fixtures + "sigmoid.onnx", domain2);
     EXPECT_EQ(sigmoid.head, Head::sigmoid);  // the final Sigmoid is the head, not a layer
     EXPECT_EQ(sigmoid.n_hidden_layers(), 2);
@@ -64,7 +64,7 @@ TEST(onnx_import_test, heads_residuals_and_batch_norm_fold_into_ginn_layers) {
 }
 
 TEST(onnx_import_test, exact_geometry_of_an_imported_relu_net) {
-    if (!onnx_import_available()) GTEST_SKIP() << "built without libonnx-dev";
+    ASSERT_TRUE(onnx_import_available()) << "built without libonnx-dev: bash scripts/install-deps.sh, then rebuild";
     const Network net = load_network_onnx(fixtures + "residual.onnx", domain2);
     const Geometry g = compute_geometry(net);
     EXPECT_TRUE(g.exact);
@@ -73,7 +73,7 @@ TEST(onnx_import_test, exact_geometry_of_an_imported_relu_net) {
 }
 
 TEST(onnx_import_test, unsupported_and_malformed_files_get_one_clear_error) {
-    if (!onnx_import_available()) GTEST_SKIP() << "built without libonnx-dev";
+    ASSERT_TRUE(onnx_import_available()) << "built without libonnx-dev: bash scripts/install-deps.sh, then rebuild";
     const nlohmann::json all = cases();
     for (const auto& item : all.items()) {
         const std::string name = item.key();  // a named copy: clang 14 cannot capture structured bindings

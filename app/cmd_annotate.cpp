@@ -24,9 +24,10 @@ void add_annotate_command(CLI::App& app) {
         cmd->add_option("--db", f->options.db, "The label database (created when missing)")->capture_default_str();
         cmd->add_option("--host", f->options.host, "Address to listen on (0.0.0.0: every interface)")->capture_default_str();
         cmd->add_option("--port", f->options.port, "Port (0: any free port)")->check(in_range(0, 65535))->capture_default_str();
-        cmd->add_option("--design", f->design, "Pairs for a new database: uniform over {0..255}^2, or stratified (every\n"
-                                               "16 x 16 cell of grey levels once per 256 pairs)")
-            ->check(CLI::IsMember({"uniform", "stratified"}))
+        cmd->add_option("--design", f->design, "Pairs for a new database: uniform over {0..255}^2; stratified (every\n"
+                                               "16 x 16 cell of grey levels once per 256 pairs); or lattice (the 256 pairs\n"
+                                               "of levels 0, 17, ..., 255, corners included, once per 256 pairs)")
+            ->check(CLI::IsMember({"uniform", "stratified", "lattice"}))
             ->capture_default_str();
         cmd->add_option("--seed", f->options.seed, "Seed of the design for a new database")->capture_default_str();
         cmd->callback([f] {
@@ -36,7 +37,7 @@ void add_annotate_command(CLI::App& app) {
             options.stop = &stop_flag();
             options.on_ready = [](const std::string& url, const LabelStore& store) {
                 std::cout << "serving the labelling page at " << url << " (" << store.n_answers() << " answers so far; design "
-                          << (store.design() == Design::uniform ? "uniform" : "stratified") << ", seed " << store.seed()
+                          << design_name(store.design()) << ", seed " << store.seed()
                           << "; Ctrl-C stops)" << std::endl;
             };
             serve_annotations(options);

@@ -127,24 +127,42 @@ const char* label_name(int label) {
 }
 
 Design design_from_name(std::string_view name) {
-    if (name == "uniform") return Design::uniform;
-    if (name == "stratified") return Design::stratified;
-    throw Error("design", "is '" + std::string(name) + "'", "uniform or stratified", "see `ginn annotate serve --help`");
+    for (Design d : {Design::uniform, Design::stratified, Design::lattice})
+        if (name == design_name(d)) return d;
+    throw Error("design", "is '" + std::string(name) + "'", "uniform, stratified or lattice",
+                "see `ginn annotate serve --help`");
 }
+
+const char* design_name(Design design) {
+    static const char* names[] = {"uniform", "stratified", "lattice"};
+    return names[int(design)];
+}
+
+namespace {
+
+/// The (k mod 256)-th entry of a seeded permutation of 0..255, a fresh permutation for each round r = k / 256
+/// (Fisher-Yates driven by the hash).
+int shuffled_index(uint64_t seed, int64_t k) {
+    const uint64_t round = uint64_t(k) / 256;
+    std::array<int, 256> order;
+    std::iota(order.begin(), order.end(), 0);
+    uint64_t state = mix(seed ^ mix(round ^ 0x5742A71F1EDull));
+    for (int i = 255; i > 0; --i) {
+        state = mix(state);
+        std::swap(order[size_t(i)], order[size_t(state % uint64_t(i + 1))]);
+    }
+    return order[size_t(uint64_t(k) % 256)];
+}
+
+}  // namespace
 
 std::pair<int, int> design_pair(Design design, uint64_t seed, int64_t k) {
     const uint64_t h = mix(seed ^ mix(uint64_t(k)));
     if (design == Design::uniform) return {int(h & 255), int(h >> 8 & 255)};
-    // Stratified: round r = k / 256 visits the 256 cells of 16 x 16 grey levels in a seeded order (Fisher-Yates).
-    const uint64_t round = uint64_t(k) / 256;
-    std::array<int, 256> cells;
-    std::iota(cells.begin(), cells.end(), 0);
-    uint64_t state = mix(seed ^ mix(round ^ 0x5742A71F1EDull));
-    for (int i = 255; i > 0; --i) {
-        state = mix(state);
-        std::swap(cells[size_t(i)], cells[size_t(state % uint64_t(i + 1))]);
-    }
-    const int cell = cells[size_t(uint64_t(k) % 256)];
+    const int cell = shuffled_index(seed, k);
+    // Lattice: the 16 x 16 grey levels 0, 17, ..., 255 (edges included), each pair once per round.
+    if (design == Design::lattice) return {cell % 16 * 17, cell / 16 * 17};
+    // Stratified: each round visits the 256 cells of 16 x 16 grey levels once, the pair uniform within its cell.
     return {cell % 16 * 16 + int(h & 15), cell / 16 * 16 + int(h >> 4 & 15)};
 }
 

@@ -155,7 +155,7 @@ LabelStore::LabelStore(const std::string& path, Design design, uint64_t seed, bo
                     throw Error(path, "holds pairs but no format record", "a database written by ginn annotate", "use a new file");
                 m.set_meta("format", format_name);
                 m.set_meta("version", std::to_string(format_version));
-                m.set_meta("design", design == Design::uniform ? "uniform" : "stratified");
+                m.set_meta("design", design_name(design));
                 m.set_meta("seed", std::to_string(seed));
             }
             exec(m.db, "COMMIT", path);

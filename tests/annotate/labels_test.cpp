@@ -2,6 +2,7 @@
 // bad files, and the S4 dataset (majority with ties, each answer).
 #include <filesystem>
 #include <set>
+#include <vector>
 
 #include "ginn/annotate/labels.h"
 #include "ginn/core/io.h"
@@ -53,6 +54,28 @@ TEST(labels_test, stratified_design_visits_every_cell_once_per_round) {
         EXPECT_EQ(cells.size(), 256u);
     }
     EXPECT_NE(design_pair(Design::uniform, 1, 0), design_pair(Design::uniform, 2, 0));
+}
+
+TEST(labels_test, lattice_design_serves_every_lattice_pair_once_per_round) {
+    for (int round = 0; round < 3; ++round) {
+        std::set<std::pair<int, int>> pairs;
+        for (int k = 256 * round; k < 256 * (round + 1); ++k) {
+            const auto pair = design_pair(Design::lattice, 7, k);
+            ASSERT_TRUE(pair.first % 17 == 0 && pair.second % 17 == 0 && pair.first <= 255 && pair.second <= 255)
+                << pair.first << "," << pair.second;
+            pairs.insert(pair);
+        }
+        EXPECT_EQ(pairs.size(), 256u);  // 256 distinct lattice pairs: every one of the 16 x 16
+        EXPECT_TRUE(pairs.count({255, 255}) && pairs.count({0, 0}) && pairs.count({0, 255}) && pairs.count({255, 0}));
+    }
+    std::vector<std::pair<int, int>> a, b;  // the order is seeded: another seed or round, another order
+    for (int k = 0; k < 256; ++k) {
+        a.push_back(design_pair(Design::lattice, 7, k));
+        b.push_back(design_pair(Design::lattice, 7, k + 256));
+    }
+    EXPECT_NE(a, b);
+    EXPECT_EQ(design_from_name(design_name(Design::lattice)), Design::lattice);
+    test::expect_error([] { design_from_name("grid"); }, {"uniform, stratified or lattice"});
 }
 
 TEST(labels_test, names_are_checked) {

@@ -1,6 +1,7 @@
 // Browser tests of the labelling page (ginn annotate serve) in Debian's chromium: labelling by click and by keys, a
 // server killed mid-way and restarted, the export holding every confirmed answer once; and a scripted annotator that
-// labels 300 pairs with the rule "white only when both boxes are 255" (its export: examples/fishbein/s4-scripted.csv).
+// labels 300 pairs of the lattice design with the rule "white only when both boxes are 255" (its export:
+// examples/fishbein/s4-scripted.csv).
 // Run by run.sh beside the viewer's tests (GINN_BINARY: the ginn to test). Not a benchmark.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -104,7 +105,9 @@ test('labels by click and by keys, survives a killed server, exports every answe
 test('a scripted annotator labels 300 pairs: white only when both boxes are 255', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ginn-annotate-'));
   const db = path.join(dir, 'labels.sqlite');
-  const server = await serve(db, 0, ['--design', 'stratified', '--seed', '12']);
+  // The lattice design serves all 256 pairs of the levels 0, 17, ..., 255 in each round, so (255, 255) is among them
+  // (the uniform design would serve it about once in 65,536 pairs).
+  const server = await serve(db, 0, ['--design', 'lattice', '--seed', '12']);
   const { browser, page } = await startPage(server.url, 'scripted');
   // The paper's observation (sec. 7): people say white only for an entirely white image. Otherwise S1's rule on the
   // screen's scale with n = 20: black when x1 + x2 < 235, grey between.
@@ -123,6 +126,9 @@ test('a scripted annotator labels 300 pairs: white only when both boxes are 255'
   const { csv, rows } = readExport(db, dir);
   assert.equal(rows.length, 300);
   for (const r of rows) assert.equal(r.label, rule(r.x1, r.x2), `pair ${r.x1},${r.x2}`);
+  const white = rows.filter(r => r.label === 'white');
+  assert.ok(white.length >= 1, 'the export holds white answers');
+  for (const r of white) assert.deepEqual([r.x1, r.x2], [255, 255], 'white only at (255, 255)');
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   fs.copyFileSync(csv, path.join(ARTIFACTS, 's4-scripted.csv'));  // the committed fixture is a copy of this
   fs.rmSync(dir, { recursive: true, force: true });

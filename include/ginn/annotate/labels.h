@@ -27,10 +27,14 @@ namespace ginn {
 int label_from_name(std::string_view name);
 const char* label_name(int label);
 
-/// How pairs are chosen: uniform over {0..255}^2, or stratified (each round of 256 pairs puts one in every 16 x 16
-/// cell of grey levels, cells in a seeded order, the pair uniform within its cell).
-enum class Design { uniform, stratified };
+/// How pairs are chosen: uniform over {0..255}^2; stratified (each round of 256 pairs puts one in every 16 x 16
+/// cell of grey levels, cells in a seeded order, the pair uniform within its cell); or lattice (each round of 256
+/// pairs serves every pair of the levels 0, 17, ..., 255 once, edges and corners such as (255, 255) included, in a
+/// seeded order).
+enum class Design { uniform, stratified, lattice };
+/// "uniform", "stratified", "lattice" and back; design_from_name throws Error on any other name.
 Design design_from_name(std::string_view name);
+const char* design_name(Design design);
 /// The k-th pair (k = 0, 1, ...) of a design with a seed: a pure function, so a restarted server continues it.
 std::pair<int, int> design_pair(Design design, uint64_t seed, int64_t k);
 

@@ -7,9 +7,11 @@
 #include <cctype>
 #include <charconv>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <numeric>
 
+#include "ginn/core/detail/rng.h"
 #include "ginn/core/error.h"
 #include "ginn/core/io.h"
 #include "ginn/data/dataset.h"
@@ -23,13 +25,8 @@ constexpr const char* csv_header = "x1,x2,label,annotator,time";
 constexpr uint64_t max_labels_csv_bytes = uint64_t{1} << 30;
 constexpr int64_t max_answers = 10'000'000;
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a well-mixed 64-bit hash of a counter.
-uint64_t mix(uint64_t z) {
-    z += 0x9E3779B97F4A7C15ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
+/// A well-mixed 64-bit hash of a counter: one SplitMix64 step from it.
+uint64_t mix(uint64_t z) { return detail::splitmix64(z); }
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.back() == '\r' || s.back() == ' ')) s.remove_suffix(1);
@@ -40,12 +37,6 @@ std::string_view trim(std::string_view s) {
 bool parse_level(std::string_view s, int& out) {
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     return !s.empty() && ec == std::errc() && end == s.data() + s.size() && out >= 0 && out <= 255;
-}
-
-std::string lower_extension(const std::string& path) {
-    std::string ext = std::filesystem::path(path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return ext;
 }
 
 bool is_database_path(const std::string& path) {
@@ -203,13 +194,10 @@ int64_t export_labels_csv(const std::string& db, const std::string& csv) {
 bool is_labels_file(const std::string& path) {
     if (is_database_path(path)) return true;
     if (lower_extension(path) != ".csv") return false;
-    std::string head;
-    try {
-        head = read_file(path, max_labels_csv_bytes).substr(0, 13);
-    } catch (const Error&) {
-        return false;  // the CSV reader reports it
-    }
-    return head == "# ginn-labels";
+    // Only the first line's start: the whole file is read once, by the reader (which also reports unreadable files).
+    std::ifstream in(path, std::ios::binary);
+    std::string head(13, '\0');
+    return in.read(head.data(), std::streamsize(head.size())) && head == "# ginn-labels";
 }
 
 std::vector<LabelAnswer> read_labels(const std::string& path) {

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -58,6 +60,12 @@ void write_file_atomic(const std::string& path, std::string_view data) {
 bool is_atomic_temp_name(const std::string& name) {
     const size_t at = name.rfind(temp_marker);
     return !name.empty() && name[0] == '.' && at != std::string::npos && name.size() == at + temp_marker.size() + 6;
+}
+
+std::string lower_extension(const std::string& path) {
+    std::string ext = std::filesystem::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return ext;
 }
 
 std::string read_file(const std::string& path, uint64_t max_bytes) {

@@ -60,12 +60,6 @@ std::string valid_task_list() {
     return list;
 }
 
-std::string lower_extension(const std::string& path) {
-    std::string ext = std::filesystem::path(path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    return ext;
-}
-
 // ---------------------------------------------------------------------------------------------- CSV files
 
 std::string_view trim(std::string_view s) {

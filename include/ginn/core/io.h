@@ -23,6 +23,9 @@ inline constexpr uint64_t max_file_bytes = uint64_t{1} << 31;
 /// too large or unreadable.
 std::string read_file(const std::string& path, uint64_t max_bytes = max_file_bytes);
 
+/// The file name's extension ("." included) in lower case: "data/Labels.CSV" -> ".csv"; "" when there is none.
+std::string lower_extension(const std::string& path);
+
 /// JSON nested deeper than this is refused before parsing (deep nesting would exhaust the stack).
 inline constexpr int max_json_depth = 64;
 /// Parses JSON text; throws Error naming `where` (with the parser's position, without its internal codes) for

@@ -10,6 +10,15 @@
 
 namespace ginn::detail {
 
+/// SplitMix64 (Steele, Lea & Flood 2014): advances `x` and returns a well-mixed 64-bit value of it. Seeds Rng, and
+/// hashes counters where a position-addressable sequence is needed (the labelling page's pair designs).
+inline uint64_t splitmix64(uint64_t& x) {
+    uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
 /// xoshiro256** (Blackman and Vigna, https://prng.di.unimi.it/), seeded through splitmix64.
 class Rng {
 public:
@@ -48,12 +57,6 @@ public:
 
 private:
     static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-    static uint64_t splitmix64(uint64_t& x) {
-        uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        return z ^ (z >> 31);
-    }
     std::array<uint64_t, 4> s_{};
 };
 

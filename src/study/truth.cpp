@@ -330,6 +330,20 @@ void check_two_class(const Network& net) {
                     "formula tasks have two classes");
 }
 
+/// Bounds of ErrorAreaOptions: the grid's corner bytes ((grid + 1)^2) stay below 70 MB, and the quadrature's tolerance
+/// stays above what double arithmetic can certify for an area of 16.
+constexpr int max_error_grid = 8192;
+constexpr double min_error_tolerance = 1e-14;
+
+void check_options(const ErrorAreaOptions& o) {
+    if (o.grid < 1 || o.grid > max_error_grid)
+        throw Error("error area options", "grid of " + std::to_string(o.grid) + " cells per side is out of range",
+                    "1.." + std::to_string(max_error_grid), "the default is 1024");
+    if (!(o.tolerance >= min_error_tolerance && o.tolerance <= 1))
+        throw Error("error area options", "tolerance " + number_text(o.tolerance) + " is out of range",
+                    "1e-14..1 (a fraction of the domain's area)", "the default is 1e-10");
+}
+
 }  // namespace
 
 bool is_formula_task(const std::string& target) {
@@ -372,6 +386,7 @@ std::vector<Polyline> formula_boundary(const std::string& target, int n) {
 }
 
 ErrorArea error_area(const Network& net, const Geometry& g, const std::string& target, const ErrorAreaOptions& o) {
+    check_options(o);
     truth_of(target);
     check_two_class(net);
     if (!net.piecewise_linear() || !g.exact) return grid_error(net, target, o.grid);
@@ -379,6 +394,7 @@ ErrorArea error_area(const Network& net, const Geometry& g, const std::string& t
 }
 
 ErrorArea error_area(const Network& net, const std::string& target, const ErrorAreaOptions& o) {
+    check_options(o);
     truth_of(target);
     check_two_class(net);
     if (!net.piecewise_linear()) return grid_error(net, target, o.grid);

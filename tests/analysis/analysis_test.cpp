@@ -444,7 +444,9 @@ TEST(analysis_test, seven_copies_are_one_group) {
     for (const auto& e : r.events) events += e.kind == "copycat";
     EXPECT_EQ(events, 1);
     for (const auto& sw : r.sweeps)  // the docs claim the group is stable over copycat.min_stay
-        if (sw.detector == "copycats") EXPECT_TRUE(sw.stable) << sw.findings[0] << sw.findings[1] << sw.findings[2];
+        if (sw.detector == "copycats") {
+            EXPECT_TRUE(sw.stable) << sw.findings[0] << sw.findings[1] << sw.findings[2];
+        }
     // The report draws the group: one picture with the seven boundaries (one path each) over the target.
     const std::string html = analysis_html({AnalysisOptions{}, {r}});
     const size_t at = html.find("<svg class='pic'", html.find("<b>Copycats</b>"));
@@ -966,7 +968,9 @@ TEST(analysis_test, roles_name_the_edge_or_corner_each_neuron_tracks_and_when_it
         return ok;
     };
     for (const auto& f : r.features)
-        if (!f.corner) EXPECT_TRUE(f.corner_a >= 0 && f.corner_b >= 0 && f.corner_a != f.corner_b) << f.name;
+        if (!f.corner) {
+            EXPECT_TRUE(f.corner_a >= 0 && f.corner_b >= 0 && f.corner_a != f.corner_b) << f.name;
+        }
     ASSERT_EQ(r.roles.size(), 4u);
     const NeuronRole& moving = r.roles[0];
     EXPECT_TRUE(on_side(moving.feature[0], 0.3, -1) && on_side(moving.feature[1], 0.3, -1)) << moving.feature[0];

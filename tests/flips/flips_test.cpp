@@ -202,7 +202,9 @@ TEST(flips_test, fashion_mnist_subset_equals_brute_force_reclassification) {
     int64_t n_flips = 0;
     for (int i = 0; i < n; ++i) {
         const std::vector<int> x(test.image(i), test.image(i) + nb.n_features);
-        if (next < r.images.size() && r.images[next].image == i) EXPECT_EQ(r.images[next].predicted, rational_argmax(nb, x));
+        if (next < r.images.size() && r.images[next].image == i) {
+            EXPECT_EQ(r.images[next].predicted, rational_argmax(nb, x));
+        }
         std::vector<Flip> got;
         if (next < r.images.size() && r.images[next].image == i) got = r.images[next++].flips;
         EXPECT_EQ(got, find_flips_brute(nb, test.image(i))) << "image " << i;

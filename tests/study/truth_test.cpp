@@ -149,5 +149,13 @@ TEST(truth_test, closed_form_areas_and_bad_names) {
     test::expect_error([] { error_area(diagonal_net(), "bottle"); }, {"bottle", "not a formula task"});
 }
 
+TEST(truth_test, options_out_of_range_are_refused_before_any_work) {
+    for (const int grid : {0, -3, 8193, 1 << 30})
+        test::expect_error([&] { error_area(diagonal_net(), "y-x", {.grid = grid}); }, {"grid", "1..8192"});
+    for (const double tol : {0.0, -1.0, 1e-15, 2.0, std::nan("")})
+        test::expect_error([&] { error_area(diagonal_net(), "y-x", {.tolerance = tol}); }, {"tolerance", "1e-14..1"});
+    EXPECT_EQ(error_area(diagonal_net(), "y-x", {.grid = 8192}).fraction, 0.0);
+}
+
 }  // namespace
 }  // namespace ginn

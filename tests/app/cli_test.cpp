@@ -102,9 +102,12 @@ TEST(cli_test, ctrl_c_leaves_a_readable_run_and_resume_gives_the_same_bits) {
               "400000", "--snapshots", "every:10000", "--quiet", static_cast<char*>(nullptr));
         _exit(127);
     }
-    // Ctrl-C half-way through, timed by the uninterrupted run: no fixed sleep, so a slow build (the sanitizer build
-    // is several times slower) or a busy machine neither finishes first nor interrupts before training starts.
-    std::this_thread::sleep_for(full_time / 2);
+    // Ctrl-C a third of the uninterrupted run's time after the run has started (its manifest exists; the handler is
+    // installed before that), so no fixed sleep: a slow build (the sanitizer build is several times slower) or a busy
+    // machine neither finishes first nor interrupts before training starts.
+    for (int i = 0; i < 60000 && !fs::exists(cut + "/manifest.json"); ++i)  // at most 5 minutes
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(full_time / 3);
     kill(pid, SIGINT);
     int status = 0;
     waitpid(pid, &status, 0);

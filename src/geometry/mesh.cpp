@@ -496,18 +496,22 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     Z_err.array() = Z_err.array() * (1 + 4 * (n_in + 4) * u) + 2 * (n_in + 8) * DBL_TRUE_MIN;
     if (n_dense == nb) return;
     // Face k differs from its reference r (the face before it, same map) only in the slopes of a few neurons i of
-    // the previous layer: z_k = z_r + W[:, i] (s_k(i) - s_r(i)) M_i for each, added as two terms. Each term adds
-    // the input's error through |W[:, i]|, the rounding of its product and of the sum (u |W v| + u |t|), and the
-    // rounding of the bound's own sums (a factor 1 + 4u) and underflow.
+    // the previous layer: z_k = z_r + W[:, i] (s_k(i) - s_r(i)) M_i for each, added as T terms. Error: z_r's, each
+    // term's input error through |W[:, i]| (and the leaky slope's rounding), and the sum's rounding, at most
+    // gamma_{T+1} (|z_r| + sum |W[:, i]| |v|) (Higham, ch. 3); times 1 + 4 (T + 2) u for the bound's own rounding.
     const LayerMaps& prev = ws_.level[prev_layer];
     const Activation act = net_.layers[prev_layer].activation;
     Eigen::MatrixXd t(n, 3), t_err(n, 3);  // face k's maps, transposed so that each correction is contiguous
     for (int k = n_dense; k < nb; ++k) {
         const int r = ws_.ref_pos[k];
-        t = Z_all.middleRows(3 * r, 3).transpose();
-        t_err = Z_err_all.middleRows(3 * r, 3).transpose();
         const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
         const uint8_t* br = &bits_[size_t(faces[r]) * stride_ + layer_offset_[prev_layer]];
+        int n_terms = 0;
+        for (int i = 0; i < n_in; ++i)
+            if (bk[i] != br[i]) n_terms += (slope(act, bk[i]) != 0) + (slope(act, br[i]) != 0);
+        const double g = (n_terms + 1) * u / (1 - (n_terms + 1) * u);
+        t = Z_all.middleRows(3 * r, 3).transpose();
+        t_err = Z_err_all.middleRows(3 * r, 3).transpose() + g * t.cwiseAbs();
         const int m = face_map_[faces[k]];
         for (int i = 0; i < n_in; ++i) {
             if (bk[i] == br[i]) continue;
@@ -515,15 +519,14 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
                 if (s == 0) continue;
                 for (int c = 0; c < 3; ++c) {
                     const double v = s * prev.z(m, i, c);
-                    const double v_err = std::abs(s) * prev.z_err(m, i, c) + 2 * u * std::abs(v);
                     t.col(c) += L.W.col(i) * v;
-                    t_err.col(c) = ((t_err.col(c) + L.W.col(i).cwiseAbs() * v_err + u * t.col(c).cwiseAbs()) *
-                                    (1 + 4 * u)).array() + 2 * DBL_TRUE_MIN;
+                    t_err.col(c) += L.W.col(i).cwiseAbs() * (std::abs(s) * prev.z_err(m, i, c) + (u + g) * std::abs(v));
                 }
             }
         }
         Z_all.middleRows(3 * k, 3) = t.transpose();
-        Z_err_all.middleRows(3 * k, 3) = t_err.transpose();
+        Z_err_all.middleRows(3 * k, 3) =
+            (t_err.array() * (1 + 4 * (n_terms + 2) * u) + 2 * (n_terms + 1) * DBL_TRUE_MIN).matrix().transpose();
     }
 }
 

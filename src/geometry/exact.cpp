@@ -24,6 +24,34 @@ double minor_error(double x1, double e1, double y1, double f1, double x2, double
     return (input + rounding) * (1 + 8 * unit_roundoff) + underflow_slack;
 }
 
+// Double-double arithmetic by error-free transformations (Knuth's TwoSum, Dekker's Fast2Sum, the FMA's exact
+// product error; Joldes, Muller and Popescu, Tight and rigorous error bounds for basic building blocks of
+// double-word arithmetic, 2017). Without underflow, mul has relative error <= 2u^2 and add (their
+// AccurateDWPlusDW) <= 3u^2 / (1 - 4u) of the result; refined() charges 4u^2 of the inputs' magnitudes to each.
+DoubleDouble two_sum(double a, double b) {
+    const double s = a + b, bb = s - a;
+    return {s, (a - (s - bb)) + (b - bb)};
+}
+
+DoubleDouble fast_two_sum(double a, double b) {  // |a| >= |b| or a = 0
+    const double s = a + b;
+    return {s, b - (s - a)};
+}
+
+/// x w for a double w.
+DoubleDouble mul(DoubleDouble x, double w) {
+    const double p = x.hi * w;
+    const double e = std::fma(x.hi, w, -p) + x.lo * w;
+    return fast_two_sum(p, e);
+}
+
+DoubleDouble add(DoubleDouble x, DoubleDouble y) {
+    DoubleDouble s = two_sum(x.hi, y.hi);
+    const DoubleDouble t = two_sum(x.lo, y.lo);
+    s = fast_two_sum(s.hi, s.lo + t.hi);
+    return fast_two_sum(s.hi, s.lo + t.lo);
+}
+
 }  // namespace
 
 Dyadic::Dyadic(double v) {
@@ -140,6 +168,101 @@ std::array<double, 2> ExactLines::point(const LineSource& p, const LineSource& q
     GINN_ASSERT(sgn(D) != 0);
     const mpq_class x = (P[1] * Q[2] - Q[1] * P[2]).rational() / D, y = (P[2] * Q[0] - Q[2] * P[0]).rational() / D;
     return {x.get_d(), y.get_d()};
+}
+
+// Row `row` (minus row `minus`) of the map of layer s.layer on face s.map, as a row functional r carried from that
+// layer down to the input: r^T z_l = (W_l^T r)^T a_{l-1} + b_l^T r (+ r^T a_{l-1} when residual), a_{l-1} =
+// D z_{l-1} with the face's slopes D. Every value is a double-double with |error| <= theta |magnitude| + eta, the
+// magnitude being the same sums over |terms| in double: a dot product of K terms adds (4K + 24) u^2 to theta (the
+// (K + 2) u of the magnitude's own rounding as a factor), the slopes 4 u^2, and eta grows like the errors.
+Line ExactLines::refined(const Line& line) {
+    const LineSource& s = line.src;
+    if (s.layer < 0 || line.refined) return line;
+    ++n_refined;
+    constexpr double u = unit_roundoff, u2 = unit_roundoff * unit_roundoff;
+    if (Wt_.empty()) {  // each layer's weights row-major (rows contiguous) and its largest |column| sum
+        for (const DenseLayer& L : net_.layers) {
+            Wt_.emplace_back(L.W.size());
+            Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(Wt_.back().data(), L.n_out(), L.n_in()) = L.W;
+            max_col_.push_back(L.W.cwiseAbs().colwise().sum().maxCoeff() + (L.residual ? 1 : 0));
+        }
+    }
+    const int n_top = net_.layers[size_t(s.layer)].n_out();
+    for (auto* v : {&hi_, &lo_, &mag_}) v->assign(size_t(n_top), 0.0);
+    hi_[size_t(s.row)] = mag_[size_t(s.row)] = 1;
+    if (s.minus >= 0) {
+        hi_[size_t(s.minus)] = -1;
+        mag_[size_t(s.minus)] = 1;
+    }
+    DoubleDouble c = {s.minus == -2 ? -0.5 : 0.0, 0};  // the constant so far, and its magnitude
+    double c_mag = std::abs(c.hi), theta = 0, eta = 0;
+    for (int l = s.layer; l >= 0; --l) {
+        const DenseLayer& L = net_.layers[size_t(l)];
+        const int n_in = L.n_in();
+        nonzero_.clear();
+        double b_sum = 0;
+        for (int j = 0; j < L.n_out(); ++j)
+            if (mag_[size_t(j)] != 0) nonzero_.push_back(j);  // a zero magnitude: exactly zero
+        const int K = static_cast<int>(nonzero_.size()) + 2;
+        for (const int j : nonzero_) {
+            c = add(c, mul({hi_[size_t(j)], lo_[size_t(j)]}, L.b(j)));
+            c_mag += std::abs(L.b(j)) * mag_[size_t(j)];
+            b_sum += std::abs(L.b(j));
+        }
+        // next = W^T row (+ row): row by row of W, each a branch-free loop over the layer's inputs (vectorised).
+        for (auto* v : {&next_hi_, &next_lo_, &next_mag_}) v->assign(size_t(n_in), 0.0);
+        if (L.residual) {
+            next_hi_.assign(hi_.begin(), hi_.begin() + n_in);
+            next_lo_.assign(lo_.begin(), lo_.begin() + n_in);
+            next_mag_.assign(mag_.begin(), mag_.begin() + n_in);
+        }
+        double* __restrict acc_hi = next_hi_.data();
+        double* __restrict acc_lo = next_lo_.data();
+        double* __restrict acc_mag = next_mag_.data();
+        for (const int j : nonzero_) {
+            const DoubleDouble r = {hi_[size_t(j)], lo_[size_t(j)]};
+            const double r_mag = mag_[size_t(j)];
+            const double* __restrict w = &Wt_[size_t(l)][size_t(j) * n_in];
+            for (int i = 0; i < n_in; ++i) {
+                const DoubleDouble sum = add({acc_hi[i], acc_lo[i]}, mul(r, w[i]));
+                acc_hi[i] = sum.hi;
+                acc_lo[i] = sum.lo;
+                acc_mag[i] += std::abs(w[i]) * r_mag;
+            }
+        }
+        theta = (theta + (4 * K + 24) * u2) * (1 + 4 * (K + 2) * u);
+        eta = (eta * (1 + b_sum + max_col_[size_t(l)]) + 16 * K * DBL_TRUE_MIN) * (1 + 4 * (K + 2) * u);
+        if (l > 0) {  // times the slopes of layer l - 1 on the face
+            const DenseLayer& prev = net_.layers[size_t(l - 1)];
+            const uint8_t* on = &bits_[size_t(s.map) * stride_ + layer_offset_[size_t(l - 1)]];
+            for (int i = 0; i < n_in; ++i) {
+                if (prev.activation == Activation::linear || on[i]) continue;
+                const double slope = prev.activation == Activation::leaky_relu ? leaky_relu_slope : 0.0;
+                const DoubleDouble v = mul({next_hi_[size_t(i)], next_lo_[size_t(i)]}, slope);
+                next_hi_[size_t(i)] = v.hi;
+                next_lo_[size_t(i)] = v.lo;
+                next_mag_[size_t(i)] *= slope;
+            }
+            theta = (theta + 4 * u2) * (1 + 2 * u);
+            eta = eta + 4 * DBL_TRUE_MIN;
+        }
+        hi_.swap(next_hi_);
+        lo_.swap(next_lo_);
+        mag_.swap(next_mag_);
+    }
+    // Rounded to double: |exact - fl(hi + lo)| <= theta |magnitude| + eta + u |hi + lo|.
+    Line r = line;
+    const DoubleDouble v[3] = {{hi_[0], lo_[0]}, {hi_[1], lo_[1]}, c};
+    const double mag[3] = {mag_[0], mag_[1], c_mag};
+    double* value[3] = {&r.a, &r.b, &r.c};
+    double* err[3] = {&r.ea, &r.eb, &r.ec};
+    for (int k = 0; k < 3; ++k) {
+        *value[k] = v[k].hi + v[k].lo;
+        *err[k] = (theta * mag[k] + eta + u * std::abs(*value[k])) * (1 + 4 * u) + underflow_slack;
+        if (!std::isfinite(*value[k]) || !std::isfinite(*err[k]) || !std::isfinite(v[k].lo)) return line;
+    }
+    r.refined = true;
+    return r;
 }
 
 bool ExactLines::equal_output_maps(int m1, int m2) {

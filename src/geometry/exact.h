@@ -32,6 +32,12 @@ struct Line {
     double a = 0, b = 0, c = 0;
     double ea = 0, eb = 0, ec = 0;
     LineSource src;
+    bool refined = false;  ///< recomputed in double-double (ExactLines::refined): the bounds are about u |a|
+};
+
+/// An unevaluated sum hi + lo of two doubles (|lo| <= u |hi|): about 106 bits, for the refined lines.
+struct DoubleDouble {
+    double hi = 0, lo = 0;
 };
 
 /// An exact dyadic rational m 2^e: every double is one, and so is every sum and product of doubles (the weights,
@@ -61,10 +67,16 @@ public:
     int sign_at(const LineSource& p, const LineSource& q, const LineSource& z);
     /// The intersection point of p and q, each coordinate rounded to a nearby double.
     std::array<double, 2> point(const LineSource& p, const LineSource& q);
+    /// The line's coefficients recomputed in double-double and rounded to double, with certified bounds of about
+    /// u |coefficient| (the maps' a-priori bounds grow with depth and width, see docs/geometry.md); the line itself
+    /// for a side of the box, or when a value is not finite.
+    Line refined(const Line& line);
     /// True when the two faces' output maps (layer n_hidden, maps m1 and m2) are exactly equal.
     bool equal_output_maps(int m1, int m2);
     /// Number of exact recomputations so far (for the benchmark's "fraction exact").
     int64_t n_exact = 0;
+    /// Number of lines refined in double-double so far.
+    int64_t n_refined = 0;
 
 private:
     const std::vector<Dyadic>& layer_map(int layer, int m);  // (n_layer, 3) row-major: rows (a, b, c)
@@ -75,6 +87,13 @@ private:
     std::vector<int> layer_offset_;
     std::vector<std::vector<Dyadic>> W_, b_;  // exact weights, converted on first use
     std::unordered_map<std::string, std::vector<Dyadic>> cache_;  // by layer and the earlier layers' states
+    // refined(): each layer's weights row-major and its largest column sum of |W| (+1 when residual); the row
+    // functional on one layer's values (double-double hi + lo) and on the layer below, with their magnitudes
+    // (sums of |terms|, which bound the errors); the row's non-zero entries.
+    std::vector<std::vector<double>> Wt_;
+    std::vector<double> max_col_;
+    std::vector<double> hi_, lo_, mag_, next_hi_, next_lo_, next_mag_;
+    std::vector<int> nonzero_;
 };
 
 /// Certified sign of a x + b y + c at (x, y) known to within err in each coordinate; 2 when the bound cannot decide.

@@ -33,8 +33,8 @@ struct HalfEdge {
     int line;    // the line the edge lies on (index into Workspace::lines)
 };
 
-/// Affine maps of one layer's pre-activations, one map per face: z_j = gx x + gy y + h, with the magnitudes of the
-/// terms (|W| |P| and |W| |q| + |b|) that bound the rounding errors. A block's maps are a column-major (3 #maps, n)
+/// Affine maps of one layer's pre-activations, one map per face: z_j = gx x + gy y + h, with a certified bound on
+/// each coefficient's error (a running bound, next_maps). A block's maps are a column-major (3 #maps, n)
 /// matrix (rows 3m, 3m+1, 3m+2 are gx, gy, h of map m): one matrix product makes them all, and one neuron's maps
 /// over the block are contiguous for the scans. The output maps of all faces are stored map after map (by_map),
 /// so that each block appends its own.
@@ -43,14 +43,13 @@ struct LayerMaps {
     int n_maps = 0;
     int layer = 0;                 // which layer of the network (n_hidden for the output layer)
     bool by_map = false;           // layout: false (3 #maps, n) column-major; true (#maps, n, 3) row-major
-    double theta = 0, eta = 0;     // |computed - exact| <= theta * magnitude + eta for every coefficient
-    std::vector<double> Z, Z_abs;
+    std::vector<double> Z, Z_err;  // the coefficients; |computed - exact| <= Z_err for each
     std::vector<int> map_face;     // #maps: the face whose bits of earlier layers fix map m (empty: face m itself)
     size_t at(int m, int j, int c) const {
         return by_map ? (size_t(m) * n + j) * 3 + c : size_t(j) * 3 * n_maps + 3 * m + c;
     }
     double z(int m, int j, int c) const { return Z[at(m, j, c)]; }
-    double z_abs(int m, int j, int c) const { return Z_abs[at(m, j, c)]; }
+    double z_err(int m, int j, int c) const { return Z_err[at(m, j, c)]; }
     /// Row j minus row `minus` (-1 none, -2 the constant 0.5) of map m as a certified line.
     Line line(int m, int j, int minus = -1) const {
         Line L;
@@ -58,13 +57,11 @@ struct LayerMaps {
         double* e[3] = {&L.ea, &L.eb, &L.ec};
         for (int c = 0; c < 3; ++c) {
             *v[c] = z(m, j, c);
-            double mag = z_abs(m, j, c), eta_c = eta;
-            if (minus >= 0) {
+            *e[c] = z_err(m, j, c);
+            if (minus >= 0) {  // both errors, and the subtraction's rounding
                 *v[c] -= z(m, minus, c);
-                mag += z_abs(m, minus, c) + std::abs(*v[c]);
-                eta_c *= 2;
+                *e[c] = (*e[c] + z_err(m, minus, c) + unit_roundoff * std::abs(*v[c])) * (1 + 2 * unit_roundoff);
             }
-            *e[c] = theta * mag + eta_c;
         }
         if (minus == -2) {
             L.c -= 0.5;
@@ -93,7 +90,7 @@ struct Workspace {
     std::vector<LayerMaps> level;    // per hidden layer: the maps of the block of faces being refined at that depth
     std::vector<std::vector<int>> level_faces;  // per hidden layer: that block's faces (grows as they split)
     LayerMaps out, out_block;        // output maps of every face (by_map); of one block before they are appended
-    std::vector<double> P, P_abs;    // (3 #faces in a block, n_in), column-major: a layer's input maps
+    std::vector<double> P, P_err;    // (3 #faces in a block, n_in), column-major: a layer's input maps, their errors
     std::vector<int> map_line;       // #maps: line index of the function being split by on each map, -1 not yet
     std::vector<int> face_pos, order, chain_terms, ref_pos, map_row;  // block scratch: places, rank-1 chains
     std::vector<int> cyc, zero_edges;  // half-edges of the face being refined; those with both ends on the zero set
@@ -236,10 +233,19 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
 }
 
 // A vertex at the intersection of two lines: coordinates by Cramer's rule in double when their certified error
-// is below coord_tol_, else rounded from the exact rational point.
+// is below coord_tol_, else from the two lines refined in double-double (their bounds tighten from the maps'
+// a-priori ones to about u of each coefficient; kept in lines_ for the line's later vertices), else rounded from
+// the exact rational point.
 int Arrangement::add_vertex(int line1, int line2, bool on_box) {
     double x = 0, y = 0, err = 0;
-    if (!filtered_point(lines_[line1], lines_[line2], x, y, err) || err > coord_tol_) {
+    auto certified = [&] { return filtered_point(lines_[line1], lines_[line2], x, y, err) && err <= coord_tol_; };
+    bool ok = certified();
+    if (!ok && !(lines_[line1].refined && lines_[line2].refined)) {
+        lines_[line1] = exact_.refined(lines_[line1]);
+        lines_[line2] = exact_.refined(lines_[line2]);
+        ok = certified();
+    }
+    if (!ok) {
         const auto p = exact_.point(lines_[line1].src, lines_[line2].src);
         x = p[0];
         y = p[1];
@@ -296,6 +302,7 @@ int Arrangement::vertex_sign(int v, int f, const FaceFunction& fn, int stamp) {
     }
     const Line z = fn.line(face_map_[f]);
     int s = filtered_sign(z, vx_[v], vy_[v], v_err_[v]);
+    if (s == 2) s = filtered_sign(exact_.refined(z), vx_[v], vy_[v], v_err_[v]);
     if (s == 2) s = exact_.sign_at(lines_[v_lines_[v][0]].src, lines_[v_lines_[v][1]].src, z.src);
     v_stamp_[v] = stamp;
     v_sign_[v] = static_cast<int8_t>(s);
@@ -426,33 +433,34 @@ std::vector<Polyline> Arrangement::polylines(const std::vector<KeySegment>& segm
 // face_map_[f]) and each face's bits (prev_layer < 0: the input itself). The previous layer's output on a face is
 // a = D (G x + h), D = diag(slopes), so the new maps are W [D G | D h] + [0 | b] (+ [D G | D h] when residual): one
 // matrix product for the block.
-// Error bound (Higham, ch. 3): a dot product of length n_in + 2 adds at most gamma_{n_in+2} of its magnitude, the
-// slope one rounding, and the input's error passes through |W|: theta grows by (n_in + 4) u per layer (doubled
-// for safety), and eta (underflow) by the absolute row sums of |W|.
+// Error bound (running, Higham, ch. 3; Wilkinson's running error analysis): with P the computed input and P_err its
+// certified error, |Z - Z_exact| <= P_err |W|^T + gamma_K (|P| |W|^T + |b|), K = n_in + 2 (a dot product, the bias,
+// the residual), gamma_K = K u / (1 - K u): one product of |W| with Q = P_err + gamma_K |P|, whose rounding (sums of
+// non-negative terms) is covered by a factor 1 + 4 (n_in + 4) u, plus an absolute term for underflow. The inputs
+// carry the previous layer's errors times the slope (and the leaky slope's rounding). Unlike an a-priori bound
+// (gamma times the product of the |W| matrices), each layer's rounding counts with the values it rounds, so deep
+// maps' bounds stay near the first layer's rounding carried through |W|.
 void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int>& faces, LayerMaps& out) {
     const int nb = static_cast<int>(faces.size()), n_in = L.n_in(), n = L.n_out();
     // Faces [0, n_dense) by one matrix product; the rest from their reference face by rank-1 corrections.
     const int n_dense = prev_layer >= 0 && !L.residual ? rank_one_faces(prev_layer, faces) : nb;
-    const double theta = prev_layer >= 0 ? ws_.level[prev_layer].theta : 0.0;
-    const double eta = prev_layer >= 0 ? ws_.level[prev_layer].eta : 0.0;
+    constexpr double u = unit_roundoff;
+    const double gamma = (n_in + 2) * u / (1 - (n_in + 2) * u);
     out.n = n;
     out.n_maps = nb;
     out.map_face = faces;
-    out.theta = theta * (1 + 4 * unit_roundoff) + 2 * (n_in + 4) * unit_roundoff;
-    out.eta = eta * ((L.W.cwiseAbs().rowwise().sum().maxCoeff() + (L.residual ? 1 : 0)) * (1 + 4 * unit_roundoff)) +
-              4 * (n_in + 4) * DBL_TRUE_MIN;
     out.Z.resize(size_t(3) * nb * n);
-    out.Z_abs.resize(out.Z.size());
-    Eigen::Map<Eigen::MatrixXd> Z_all(out.Z.data(), 3 * nb, n), Z_abs_all(out.Z_abs.data(), 3 * nb, n);
+    out.Z_err.resize(out.Z.size());
+    Eigen::Map<Eigen::MatrixXd> Z_all(out.Z.data(), 3 * nb, n), Z_err_all(out.Z_err.data(), 3 * nb, n);
     auto Z = Z_all.topRows(3 * n_dense);
-    auto Z_abs = Z_abs_all.topRows(3 * n_dense);
+    auto Z_err = Z_err_all.topRows(3 * n_dense);
     ws_.P.resize(size_t(3) * n_dense * n_in);
-    ws_.P_abs.resize(ws_.P.size());
-    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), 3 * n_dense, n_in), P_abs(ws_.P_abs.data(), 3 * n_dense, n_in);
-    if (prev_layer < 0) {
+    ws_.P_err.resize(ws_.P.size());
+    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), 3 * n_dense, n_in), Q(ws_.P_err.data(), 3 * n_dense, n_in);
+    if (prev_layer < 0) {  // the input (x, y) exactly
         P.setZero();
         for (int k = 0; k < n_dense; ++k) P(3 * k, 0) = P(3 * k + 1, 1) = 1;
-        P_abs = P;
+        Q = gamma * P;
     } else {  // row block k of P: face k's input maps, each neuron's map times its slope there
         const LayerMaps& prev = ws_.level[prev_layer];
         const Activation act = net_.layers[prev_layer].activation;
@@ -460,58 +468,65 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
         ws_.map_row.resize(n_dense);  // where each face's map starts in the previous layer's maps
         for (int k = 0; k < n_dense; ++k) ws_.map_row[k] = 3 * face_map_[faces[k]];
         const size_t bits0 = layer_offset_[prev_layer];
+        const double g = gamma + u;  // and the slope's rounding (leaky)
         for (int i = 0; i < n_in; ++i) {  // column by column, so that P and the maps are read and written in order
-            const double *z = &prev.Z[i * from_rows], *z_abs = &prev.Z_abs[i * from_rows];
-            double *p = &ws_.P[i * to_rows], *p_abs = &ws_.P_abs[i * to_rows];
+            const double *z = &prev.Z[i * from_rows], *z_err = &prev.Z_err[i * from_rows];
+            double *p = &ws_.P[i * to_rows], *q = &ws_.P_err[i * to_rows];
             for (int k = 0; k < n_dense; ++k) {
                 const double s = slope(act, bits_[size_t(faces[k]) * stride_ + bits0 + i]);
                 const int m = ws_.map_row[k];
                 for (int c = 0; c < 3; ++c) {
                     p[3 * k + c] = s * z[m + c];
-                    p_abs[3 * k + c] = s * z_abs[m + c];
+                    q[3 * k + c] = s * (z_err[m + c] + g * std::abs(z[m + c]));
                 }
             }
         }
     }
     Z.noalias() = P * L.W.transpose();
-    Z_abs.noalias() = P_abs * L.W.cwiseAbs().transpose();
+    Z_err.noalias() = Q * L.W.cwiseAbs().transpose();
     for (int j = 0; j < n; ++j)
         for (int k = 0; k < n_dense; ++k) {
             Z(3 * k + 2, j) += L.b(j);
-            Z_abs(3 * k + 2, j) += std::abs(L.b(j));
+            Z_err(3 * k + 2, j) += gamma * std::abs(L.b(j));
         }
     if (L.residual) {  // z = W a + b + a
         Z += P;
-        Z_abs += P_abs;
+        Z_err += Q;
     }
+    Z_err.array() = Z_err.array() * (1 + 4 * (n_in + 4) * u) + 2 * (n_in + 8) * DBL_TRUE_MIN;
     if (n_dense == nb) return;
     // Face k differs from its reference r (the face before it, same map) only in the slopes of a few neurons i of
-    // the previous layer: z_k = z_r + W[:, i] (s_k(i) - s_r(i)) M_i for each, added as two terms, with their
-    // magnitudes added to |terms|. Along a chain of corrections the sum has at most 2 n_in + 2 terms
-    // (rank_one_faces), within the gamma bound that theta allows for (2 (n_in + 4) u).
+    // the previous layer: z_k = z_r + W[:, i] (s_k(i) - s_r(i)) M_i for each, added as T terms. Error: z_r's, each
+    // term's input error through |W[:, i]| (and the leaky slope's rounding), and the sum's rounding, at most
+    // gamma_{T+1} (|z_r| + sum |W[:, i]| |v|) (Higham, ch. 3); times 1 + 4 (T + 2) u for the bound's own rounding.
     const LayerMaps& prev = ws_.level[prev_layer];
     const Activation act = net_.layers[prev_layer].activation;
-    Eigen::MatrixXd t(n, 3), t_abs(n, 3);  // face k's maps, transposed so that each correction is contiguous
+    Eigen::MatrixXd t(n, 3), t_err(n, 3);  // face k's maps, transposed so that each correction is contiguous
     for (int k = n_dense; k < nb; ++k) {
         const int r = ws_.ref_pos[k];
-        t = Z_all.middleRows(3 * r, 3).transpose();
-        t_abs = Z_abs_all.middleRows(3 * r, 3).transpose();
         const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
         const uint8_t* br = &bits_[size_t(faces[r]) * stride_ + layer_offset_[prev_layer]];
+        int n_terms = 0;
+        for (int i = 0; i < n_in; ++i)
+            if (bk[i] != br[i]) n_terms += (slope(act, bk[i]) != 0) + (slope(act, br[i]) != 0);
+        const double g = (n_terms + 1) * u / (1 - (n_terms + 1) * u);
+        t = Z_all.middleRows(3 * r, 3).transpose();
+        t_err = Z_err_all.middleRows(3 * r, 3).transpose() + g * t.cwiseAbs();
         const int m = face_map_[faces[k]];
         for (int i = 0; i < n_in; ++i) {
             if (bk[i] == br[i]) continue;
             for (const double s : {slope(act, bk[i]), -slope(act, br[i])}) {
                 if (s == 0) continue;
                 for (int c = 0; c < 3; ++c) {
-                    const double v = s * prev.z(m, i, c), v_abs = std::abs(s) * prev.z_abs(m, i, c);
+                    const double v = s * prev.z(m, i, c);
                     t.col(c) += L.W.col(i) * v;
-                    t_abs.col(c) += L.W.col(i).cwiseAbs() * v_abs;
+                    t_err.col(c) += L.W.col(i).cwiseAbs() * (std::abs(s) * prev.z_err(m, i, c) + (u + g) * std::abs(v));
                 }
             }
         }
         Z_all.middleRows(3 * k, 3) = t.transpose();
-        Z_abs_all.middleRows(3 * k, 3) = t_abs.transpose();
+        Z_err_all.middleRows(3 * k, 3) =
+            (t_err.array() * (1 + 4 * (n_terms + 2) * u) + 2 * (n_terms + 1) * DBL_TRUE_MIN).matrix().transpose();
     }
 }
 
@@ -601,16 +616,14 @@ void Arrangement::append_output_maps(std::vector<int>& faces) {
     LayerMaps& block = ws_.out_block;
     next_maps(net_.layers.back(), net_.n_hidden_layers() - 1, faces, block);
     const int k = out_.n;
-    out_.theta = block.theta;
-    out_.eta = block.eta;
     out_.n_maps = static_cast<int>(face_he_.size());
     out_.Z.resize(size_t(3) * k * out_.n_maps);
-    out_.Z_abs.resize(out_.Z.size());
+    out_.Z_err.resize(out_.Z.size());
     for (int m = 0; m < block.n_maps; ++m)
         for (int j = 0; j < k; ++j)
             for (int c = 0; c < 3; ++c) {
                 out_.Z[out_.at(faces[m], j, c)] = block.z(m, j, c);
-                out_.Z_abs[out_.at(faces[m], j, c)] = block.z_abs(m, j, c);
+                out_.Z_err[out_.at(faces[m], j, c)] = block.z_err(m, j, c);
             }
 }
 
@@ -671,7 +684,7 @@ void Arrangement::linear_regions(std::vector<int>& linear_id, int64_t& n_linear)
         for (int r = 0; r < k; ++r)
             for (int c = 0; c < 3; ++c) {
                 const double diff = std::abs(out_.z(f1, r, c) - out_.z(f2, r, c));
-                const double bound = out_.theta * (out_.z_abs(f1, r, c) + out_.z_abs(f2, r, c)) + 2 * out_.eta;
+                const double bound = out_.z_err(f1, r, c) + out_.z_err(f2, r, c);
                 if (diff > bound * (1 + 8 * unit_roundoff) + unit_roundoff * diff) return false;
             }
         return exact_.equal_output_maps(f1, f2);

@@ -1,7 +1,8 @@
 // compute_geometry against a deliberately simple and slow exact reference: convex polygons with GMP rational
 // corners, split neuron by neuron by rational lines, compared on random networks with quantised weights (where
 // exact degeneracies are frequent) and on the degenerate cases in tests/geometry/cases. Not the invariant tests
-// (geometry_test.cpp) and not a benchmark. GINN_GEOMETRY_SOAK=N runs N more random networks.
+// (geometry_test.cpp) and not a benchmark. GINN_GEOMETRY_SOAK=N runs N more random networks. Also checks the
+// internal double-double refinement of lines (src/geometry/exact.h) against the same rational maps.
 #include <gmpxx.h>
 #include <gtest/gtest.h>
 
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "../../src/geometry/exact.h"  // internal: the refined lines' certified bounds
 #include "ginn/core/error.h"
 #include "ginn/geometry/geometry.h"
 #include "test_util.h"
@@ -397,6 +399,145 @@ TEST(exact_reference_test, near_corner_and_extreme_scales_are_exact_or_refused) 
     const std::string message = test::error_message([&] { compute_geometry(largest_float); });
     if (message.empty()) expect_matches_reference(largest_float, "largest float");
     else EXPECT_NE(message.find("at most 1e100"), std::string::npos) << message;
+}
+
+/// A deep network whose maps cancel: in every layer neuron 1 is neuron 0 times (1 + 2^-20) (the same line) and
+/// every neuron of the next layer adds M (a_0 - a_1), so that the terms' magnitudes exceed the values by about M
+/// per layer, and the maps' a-priori error bounds by as much (the lines then need the double-double refinement).
+Network cancelling_net(std::mt19937& rng, int width, int depth, double M) {
+    std::uniform_real_distribution<double> uniform(-1, 1);
+    Network net;
+    net.domain = {-1, 1, -1, 1};
+    net.head = Head::softmax2;
+    int n_in = 2;
+    for (int l = 0; l <= depth; ++l) {
+        const bool output = l == depth;
+        const int n = output ? 2 : width;
+        DenseLayer L;
+        L.W.resize(n, n_in);
+        L.b.resize(n);
+        for (Eigen::Index i = 0; i < L.W.size(); ++i) L.W(i) = uniform(rng);
+        for (Eigen::Index i = 0; i < L.b.size(); ++i) L.b(i) = 0.5 * uniform(rng);
+        if (l > 0) {
+            L.W.col(0).array() += M;
+            L.W.col(1).array() -= M;
+        }
+        if (!output) {
+            L.W.row(1) = L.W.row(0) * (1 + std::ldexp(1.0, -20));
+            L.b(1) = L.b(0) * (1 + std::ldexp(1.0, -20));
+        }
+        L.activation = output ? Activation::linear : l % 2 ? Activation::leaky_relu : Activation::relu;
+        net.layers.push_back(L);
+        n_in = n;
+    }
+    return net;
+}
+
+TEST(exact_reference_test, deep_cancelling_networks_equal_the_rational_reference) {
+    std::mt19937 rng(31);
+    for (int i = 0; i < 6; ++i) {
+        const Network net = cancelling_net(rng, /*width=*/3 + i % 2, /*depth=*/3 + i % 3, /*M=*/1e4);
+        expect_matches_reference(net, "cancelling network " + std::to_string(i));
+        if (HasFailure()) {
+            ADD_FAILURE() << network_to_json(net).dump();
+            return;
+        }
+    }
+}
+
+/// The refined line of (layer, row, minus) on a face with the given bits, against the rational map.
+void expect_refined_certified_and_tight(const Network& net, detail::ExactLines& lines, const std::vector<uint8_t>& bits,
+                                        int layer, int row, int minus, bool tight, const std::string& what) {
+    detail::Line L;
+    L.src = {layer, /*map=*/0, row, minus};
+    const detail::Line R = lines.refined(L);
+    ASSERT_TRUE(R.refined) << what;
+    const std::vector<QLine> Z = exact_maps(net, layer, bits);
+    QLine exact = Z[size_t(row)];
+    for (int c = 0; c < 3; ++c) {
+        if (minus >= 0) exact[size_t(c)] -= Z[size_t(minus)][size_t(c)];
+        if (minus == -2 && c == 2) exact[2] -= Q(0.5);
+    }
+    const double value[3] = {R.a, R.b, R.c}, err[3] = {R.ea, R.eb, R.ec};
+    for (int c = 0; c < 3; ++c) {
+        const Q miss = abs(Q(value[c]) - exact[size_t(c)]);
+        EXPECT_LE(miss, Q(err[c])) << what << ", coefficient " << c;
+        // Tight: a few units in the value's last place, or 1e-20 of the line (the maps' a-priori bounds: 1e-15 to
+        // 1e-6 of the terms).
+        const double scale = std::max({std::abs(R.a), std::abs(R.b), std::abs(R.c), 1.0});
+        if (tight) {
+            EXPECT_LE(err[c], 4 * detail::unit_roundoff * std::abs(value[c]) + 1e-20 * scale) << what << ", coefficient " << c;
+        }
+    }
+}
+
+TEST(exact_reference_test, refined_lines_are_certified_against_the_rational_maps) {
+    std::mt19937 rng(41);
+    auto pick = [&](int n) { return int(rng() % uint32_t(n)); };
+    for (int i = 0; i < 60; ++i) {
+        // Quantised small networks (exact zeros and ties), cancelling ones (terms 1e3 times the values per layer,
+        // up to 1e12), and strongly cancelling deep ones (up to 1e36) at huge and tiny scales (each layer's weights
+        // times 2^k): the last are only certified, their bounds are not within a few units in the last place.
+        const int kind = i % 3;
+        Network net = kind == 0   ? quantised_net(rng)
+                      : kind == 1 ? cancelling_net(rng, 3 + pick(6), 1 + pick(4), 1e3)
+                                  : cancelling_net(rng, 3 + pick(6), 1 + pick(6), 1e6);
+        if (kind == 2)
+            for (auto& L : net.layers) {
+                const double s = std::ldexp(1.0, pick(61) - 30);
+                L.W *= s;
+                L.b *= s;
+            }
+        const int n_hidden = net.n_hidden_layers();
+        std::vector<int> offset = {0};
+        for (int l = 0; l + 1 < n_hidden; ++l) offset.push_back(offset.back() + net.layers[l].n_out());
+        const int stride = net.n_neurons() + 8;
+        std::vector<uint8_t> bits(static_cast<size_t>(stride), 0);
+        for (auto& b : bits) b = uint8_t(pick(2));
+        detail::ExactLines lines(net, bits, stride, offset);
+        const std::string what = "network " + std::to_string(i);
+        for (int l = 0; l <= n_hidden; ++l)
+            for (int row = 0; row < net.layers[l].n_out(); ++row) {
+                expect_refined_certified_and_tight(net, lines, bits, l, row, -1, kind != 2, what);
+                if (l == n_hidden) {
+                    expect_refined_certified_and_tight(net, lines, bits, l, row, -2, kind != 2, what);
+                    for (int minus = 0; minus < net.n_outputs(); ++minus)
+                        if (minus != row) expect_refined_certified_and_tight(net, lines, bits, l, row, minus, kind != 2, what);
+                }
+                if (HasFailure()) {
+                    ADD_FAILURE() << network_to_json(net).dump();
+                    return;
+                }
+            }
+    }
+    // Below the double-double's precision: (1 + e)^3 x - (1 + 3e) x - 3e^2 x with e = 2^-52 is e^3 x, but
+    // (1 + e)^3 needs 157 bits: the refined a rounds to 0 and only its bound covers 2^-156.
+    const double e = std::ldexp(1.0, -52);
+    Network tiny;
+    tiny.domain = {-1, 1, -1, 1};
+    for (int l = 0; l < 4; ++l) {
+        DenseLayer L;
+        L.W.setZero(l == 3 ? 2 : 3, l == 0 ? 2 : 3);
+        L.b.setZero(L.W.rows());
+        L.activation = l == 3 ? Activation::linear : Activation::relu;
+        tiny.layers.push_back(L);
+    }
+    tiny.layers[0].W.col(0) << 1 + e, 1, 1;
+    tiny.layers[1].W.diagonal() << 1 + e, 1, 1;
+    tiny.layers[2].W.diagonal() << 1 + e, 1 + 3 * e, 3 * e * e;
+    tiny.layers[3].W.row(0) << 1, -1, -1;
+    std::vector<uint8_t> on(9 + 1, 1);
+    detail::ExactLines tiny_lines(tiny, on, 10, {0, 3, 6});
+    expect_refined_certified_and_tight(tiny, tiny_lines, on, 3, 0, -1, /*tight=*/true, "e^3");
+    detail::Line cube;
+    cube.src = {3, 0, 0, -1};
+    EXPECT_EQ(tiny_lines.refined(cube).a, 0.0) << "the double-double rounds e^3 away (else this test tests nothing)";
+    detail::Line side;  // the box's sides are exact already
+    side.src = {-1, 2, 0, -1};
+    Network net = quantised_net(rng);
+    std::vector<uint8_t> bits(static_cast<size_t>(net.n_neurons()) + 8, 0);
+    detail::ExactLines lines(net, bits, int(bits.size()), {0});
+    EXPECT_FALSE(lines.refined(side).refined);
 }
 
 }  // namespace

@@ -101,6 +101,12 @@ struct Workspace {
     std::vector<uint8_t> maybe;      // n: the neurons whose lines may cross that face (refine_face)
 };
 
+/// Makes v at least `size` long without shrinking it: a block's buffers are sized by the largest block so far, and
+/// are neither zero-filled again nor reallocated from block to block.
+void grow(std::vector<double>& v, size_t size) {
+    if (v.size() < size) v.resize(size);
+}
+
 double slope(Activation a, bool active) {
     if (active || a == Activation::linear) return 1.0;
     return a == Activation::leaky_relu ? leaky_relu_slope : 0.0;
@@ -237,7 +243,11 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
     per_layer_.assign(net.n_hidden_layers(), 0);
     ws_.level.resize(net.n_hidden_layers());
     ws_.level_faces.resize(net.n_hidden_layers());
-    out_ = LayerMaps{};
+    out_.Z.clear();  // clear, not a fresh LayerMaps: the buffers keep their capacity from call to call
+    out_.Z_abs.clear();
+    out_.map_face.clear();
+    out_.n_maps = 0;
+    out_.theta = out_.eta = 0;
     out_.layer = net.n_hidden_layers();
     out_.n = net.n_outputs();
 }
@@ -490,9 +500,8 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     out.theta = theta * (1 + 4 * unit_roundoff) + 2 * (n_in + 4) * unit_roundoff;
     out.eta = eta * ((L.W.cwiseAbs().rowwise().sum().maxCoeff() + (L.residual ? 1 : 0)) * (1 + 4 * unit_roundoff)) +
               4 * (n_in + 4) * DBL_TRUE_MIN;
-    out.Z.resize(size_t(3) * nb * n);
-    out.Z_abs.resize(out.Z.size());
-    Eigen::Map<Eigen::MatrixXd> Z_all(out.Z.data(), n, 3 * nb), Z_abs_all(out.Z_abs.data(), n, 3 * nb);
+    grow(out.Z, size_t(3) * nb * n);
+    grow(out.Z_abs, size_t(3) * nb * n);
     if (prev_layer >= 0 && n <= small_layer && !L.residual) small_maps(L, prev_layer, faces, n_dense, out);
     else dense_maps(L, prev_layer, faces, n_dense, out);
     if (n_dense == nb) return;
@@ -502,22 +511,27 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     // (rank_one_faces), within the gamma bound that theta allows for (2 (n_in + 4) u).
     const LayerMaps& prev = ws_.level[prev_layer];
     const Activation act = net_.layers[prev_layer].activation;
+    const Eigen::MatrixXd& W_abs = W_abs_[prev_layer + 1];
     for (int k = n_dense; k < nb; ++k) {
         const int r = ws_.ref_pos[k];
-        auto t = Z_all.middleCols(3 * k, 3), t_abs = Z_abs_all.middleCols(3 * k, 3);
-        t = Z_all.middleCols(3 * r, 3);
-        t_abs = Z_abs_all.middleCols(3 * r, 3);
+        double *t = &out.Z[out.at(k, 0, 0)], *t_abs = &out.Z_abs[out.at(k, 0, 0)];
+        std::copy_n(&out.Z[out.at(r, 0, 0)], 3 * n, t);
+        std::copy_n(&out.Z_abs[out.at(r, 0, 0)], 3 * n, t_abs);
         const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
         const uint8_t* br = &bits_[size_t(faces[r]) * stride_ + layer_offset_[prev_layer]];
         const int m = face_map_[faces[k]];
         for (int i = 0; i < n_in; ++i) {
             if (bk[i] == br[i]) continue;
+            const double *w = L.W.col(i).data(), *w_abs = W_abs.col(i).data();
             for (const double s : {slope(act, bk[i]), -slope(act, br[i])}) {
                 if (s == 0) continue;
                 for (int c = 0; c < 3; ++c) {
                     const double v = s * prev.z(m, i, c), v_abs = std::abs(s) * prev.z_abs(m, i, c);
-                    t.col(c) += L.W.col(i) * v;
-                    t_abs.col(c) += W_abs_[prev_layer + 1].col(i) * v_abs;
+                    double *tc = t + c * n, *tc_abs = t_abs + c * n;
+                    for (int j = 0; j < n; ++j) {
+                        tc[j] += w[j] * v;
+                        tc_abs[j] += w_abs[j] * v_abs;
+                    }
                 }
             }
         }
@@ -530,8 +544,8 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
                              LayerMaps& out) {
     const int n_in = L.n_in(), n = L.n_out();
     Eigen::Map<Eigen::MatrixXd> Z(out.Z.data(), n, 3 * n_dense), Z_abs(out.Z_abs.data(), n, 3 * n_dense);
-    ws_.P.resize(size_t(3) * n_dense * n_in);
-    ws_.P_abs.resize(ws_.P.size());
+    grow(ws_.P, size_t(3) * n_dense * n_in);
+    grow(ws_.P_abs, size_t(3) * n_dense * n_in);
     Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), n_in, 3 * n_dense), P_abs(ws_.P_abs.data(), n_in, 3 * n_dense);
     if (prev_layer < 0) {
         P.setZero();
@@ -564,36 +578,33 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
     }
 }
 
-// The same maps for a layer of at most small_layer neurons (the output layer): a product would cost less than
-// building P, so each face's maps are summed directly from the previous layer's, skipping the neurons that are off.
-// The same terms as W P + b, so the same error bound.
+// The same maps for a layer of at most small_layer neurons (the output layer), where building P and a product
+// would cost more than the sums: each face's input maps, masked by its slopes, then one dot product per output and
+// coefficient. The same terms as W P + b (in another order), so the same error bound.
 void Arrangement::small_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense,
                              LayerMaps& out) {
     const int n_in = L.n_in(), n = L.n_out();
     const LayerMaps& prev = ws_.level[prev_layer];
     const Activation act = net_.layers[prev_layer].activation;
-    const Eigen::MatrixXd& W_abs = W_abs_[prev_layer + 1];
+    const Eigen::MatrixXd Wt = L.W.transpose(), Wt_abs = W_abs_[prev_layer + 1].transpose();  // (n_in, n)
+    grow(ws_.P, size_t(3) * n_in);
+    grow(ws_.P_abs, size_t(3) * n_in);
+    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), n_in, 3), P_abs(ws_.P_abs.data(), n_in, 3);
     for (int k = 0; k < n_dense; ++k) {
         const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
         const size_t from = prev.at(face_map_[faces[k]], 0, 0);
-        const double *z = &prev.Z[from], *z_abs = &prev.Z_abs[from];
-        double *t = &out.Z[out.at(k, 0, 0)], *t_abs = &out.Z_abs[out.at(k, 0, 0)];
-        for (int j = 0; j < n; ++j) {
-            t[j] = t[n + j] = t_abs[j] = t_abs[n + j] = 0;
-            t[2 * n + j] = L.b(j);
-            t_abs[2 * n + j] = std::abs(L.b(j));
-        }
-        for (int i = 0; i < n_in; ++i) {
-            const double s = slope(act, bk[i]);
-            if (s == 0) continue;
-            for (int c = 0; c < 3; ++c) {
-                const double v = s * z[c * n_in + i], v_abs = s * z_abs[c * n_in + i];
-                for (int j = 0; j < n; ++j) {
-                    t[c * n + j] += L.W(j, i) * v;
-                    t_abs[c * n + j] += W_abs(j, i) * v_abs;
-                }
+        for (int c = 0; c < 3; ++c)
+            for (int i = 0; i < n_in; ++i) {
+                const double s = slope(act, bk[i]);
+                P(i, c) = s * prev.Z[from + size_t(c) * n_in + i];
+                P_abs(i, c) = s * prev.Z_abs[from + size_t(c) * n_in + i];
             }
-        }
+        double *t = &out.Z[out.at(k, 0, 0)], *t_abs = &out.Z_abs[out.at(k, 0, 0)];
+        for (int c = 0; c < 3; ++c)
+            for (int j = 0; j < n; ++j) {
+                t[c * n + j] = Wt.col(j).dot(P.col(c)) + (c == 2 ? L.b(j) : 0.0);
+                t_abs[c * n + j] = Wt_abs.col(j).dot(P_abs.col(c)) + (c == 2 ? std::abs(L.b(j)) : 0.0);
+            }
     }
 }
 

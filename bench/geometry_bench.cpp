@@ -5,10 +5,13 @@
 // Not a test: it asserts nothing about time; tests/geometry_test.cpp holds the invariants.
 //
 // Usage: geometry_bench [repeats=200] [WIDTHxDEPTH ...]   (the shapes: only those rows of the table)
+//        geometry_bench profile WIDTHxDEPTH [repeats=5]    (the exact geometry alone, for perf and callgrind)
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -110,9 +113,34 @@ std::string cpu_name() {
     return "unknown CPU";
 }
 
+/// The exact geometry of one shape alone, repeated: a clean profile, without the raster or the checks.
+int profile(const char* shape, int repeats) {
+    int w = 0, d = 0;
+    if (std::sscanf(shape, "%dx%d", &w, &d) != 2 || w < 1 || w > 4096 || d < 1 || d > 64) {
+        std::fprintf(stderr, "geometry_bench profile: shape '%s' is not WIDTHxDEPTH (e.g. 128x3)\n", shape);
+        return 2;
+    }
+    const ginn::Network net = trained_like(w, d, 2);
+    ginn::Geometry g;
+    std::vector<double> cpu;  // this thread's CPU time: less sensitive to a loaded machine than the wall clock
+    const double t = median_ms(repeats, [&] {
+        timespec t0{}, t1{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+        g = ginn::compute_geometry(net);
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+        cpu.push_back(1e3 * double(t1.tv_sec - t0.tv_sec) + 1e-6 * double(t1.tv_nsec - t0.tv_nsec));
+    });
+    std::nth_element(cpu.begin(), cpu.begin() + cpu.size() / 2, cpu.end());
+    const double t_cpu = cpu[cpu.size() / 2];
+    std::printf("%dx%d: %lld regions, median of %d: %.3f ms wall, %.3f ms CPU (%.3f us/region CPU)\n", w, d,
+                (long long)g.counts.activation, repeats, t, t_cpu, 1e3 * t_cpu / double(g.counts.activation));
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 2 && std::string(argv[1]) == "profile") return profile(argv[2], argc > 3 ? std::max(1, std::atoi(argv[3])) : 5);
     const int repeats = argc > 1 ? std::max(1, std::atoi(argv[1])) : 200;
     utsname u{};
     uname(&u);

@@ -24,6 +24,8 @@ constexpr double coord_accuracy = 1e-9;
 /// Largest magnitude of the terms of any pre-activation over the domain that exact geometry accepts: products of
 /// three coefficients (the predicates' determinants) must stay finite in double.
 constexpr double max_magnitude = 1e100;
+/// Layers of at most this many neurons (the output layer) get their maps by direct sums instead of a matrix product.
+constexpr int small_layer = 4;
 
 struct HalfEdge {
     int origin;  // vertex the half-edge leaves
@@ -34,20 +36,17 @@ struct HalfEdge {
 };
 
 /// Affine maps of one layer's pre-activations, one map per face: z_j = gx x + gy y + h, with a certified bound on
-/// each coefficient's error (a running bound, next_maps). A block's maps are a column-major (3 #maps, n)
-/// matrix (rows 3m, 3m+1, 3m+2 are gx, gy, h of map m): one matrix product makes them all, and one neuron's maps
-/// over the block are contiguous for the scans. The output maps of all faces are stored map after map (by_map),
-/// so that each block appends its own.
+/// each coefficient's error (a running bound, next_maps). The maps are a column-major (n, 3 #maps)
+/// matrix (columns 3m, 3m+1, 3m+2 are gx, gy, h of map m over the n neurons): one matrix product makes a block's
+/// maps, and one map's coefficients over the neurons are contiguous for the filter (refine_face) and for the rank-1
+/// corrections. The output maps of all faces are stored the same way, map after map, each block appending its own.
 struct LayerMaps {
     int n = 0;                     // neurons in the layer (or outputs)
     int n_maps = 0;
     int layer = 0;                 // which layer of the network (n_hidden for the output layer)
-    bool by_map = false;           // layout: false (3 #maps, n) column-major; true (#maps, n, 3) row-major
-    std::vector<double> Z, Z_err;  // the coefficients; |computed - exact| <= Z_err for each
+    std::vector<double> Z, Z_err;  // (n, 3 #maps) column-major; |computed - exact| <= Z_err for each coefficient
     std::vector<int> map_face;     // #maps: the face whose bits of earlier layers fix map m (empty: face m itself)
-    size_t at(int m, int j, int c) const {
-        return by_map ? (size_t(m) * n + j) * 3 + c : size_t(j) * 3 * n_maps + 3 * m + c;
-    }
+    size_t at(int m, int j, int c) const { return (size_t(m) * 3 + c) * n + j; }
     double z(int m, int j, int c) const { return Z[at(m, j, c)]; }
     double z_err(int m, int j, int c) const { return Z_err[at(m, j, c)]; }
     /// Row j minus row `minus` (-1 none, -2 the constant 0.5) of map m as a certified line.
@@ -89,12 +88,21 @@ struct Workspace {
     std::vector<int> done;           // #F: functions (hidden neurons, then ties, by global index) decided on the face
     std::vector<LayerMaps> level;    // per hidden layer: the maps of the block of faces being refined at that depth
     std::vector<std::vector<int>> level_faces;  // per hidden layer: that block's faces (grows as they split)
-    LayerMaps out, out_block;        // output maps of every face (by_map); of one block before they are appended
-    std::vector<double> P, P_err;    // (3 #faces in a block, n_in), column-major: a layer's input maps, their errors
+    LayerMaps out, out_block;        // output maps of every face; of one block before they are appended
+    std::vector<double> P, P_err;    // (n_in, 3 #faces in a block), column-major: a layer's input maps, their errors
     std::vector<int> map_line;       // #maps: line index of the function being split by on each map, -1 not yet
-    std::vector<int> face_pos, order, chain_terms, ref_pos, map_row;  // block scratch: places, rank-1 chains
+    std::vector<int> face_pos, order, chain_terms, ref_pos;  // block scratch: places, rank-1 chains
+    std::vector<double> slopes;      // n_in: one face's slopes of the previous layer
     std::vector<int> cyc, zero_edges;  // half-edges of the face being refined; those with both ends on the zero set
+    std::vector<int> family;         // the face being refined by a layer and the faces split from it
+    std::vector<uint8_t> maybe;      // n: the neurons whose lines may cross that face (refine_face)
 };
+
+/// Makes v at least `size` long without shrinking it: a block's buffers are sized by the largest block so far, and
+/// are neither zero-filled again nor reallocated from block to block.
+void grow(std::vector<double>& v, size_t size) {
+    if (v.size() < size) v.resize(size);
+}
 
 double slope(Activation a, bool active) {
     if (active || a == Activation::linear) return 1.0;
@@ -143,10 +151,16 @@ private:
     int line_on(int f, const FaceFunction& fn);
     int split_edge(int e, int f, const FaceFunction& fn, int stamp);
     void split_by(const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces);
+    void split_one(int f, const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces);
+    void refine_face(int f, const LayerMaps& maps, int l, std::vector<int>& faces);
     void split_face(int f, const std::vector<int>& cyc, int g, int line);
     bool certainly_one_sign(int f, const Line& a) const;
     void update_box(int f);
     void next_maps(const DenseLayer& L, int prev_layer, std::vector<int>& faces, LayerMaps& out);
+    void dense_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense, double gamma,
+                    LayerMaps& out);
+    void small_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense, double gamma,
+                    LayerMaps& out);
     int rank_one_faces(int prev_layer, std::vector<int>& faces);
     void group_by_map(std::vector<int>& faces);
     void append_output_maps(std::vector<int>& faces);
@@ -155,6 +169,7 @@ private:
     std::vector<Polyline> polylines(const std::vector<KeySegment>& segments) const;
 
     const Network& net_;
+    std::vector<Eigen::MatrixXd> W_abs_;  // per layer: |W|
     std::vector<int> layer_offset_;  // global index of each hidden layer's first neuron
     int n_neurons_ = 0;
     int stride_ = 0;                 // bits per face: n_neurons_ hidden neurons, then one per output tie function
@@ -193,6 +208,7 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
       bits_(ws.bits), v_sign_(ws.v_sign), v_stamp_(ws.v_stamp), face_he_(ws.face_he), face_map_(ws.face_map),
       done_(ws.done), cyc_(ws.cyc), H_(ws.H), lines_(ws.lines), face_box_(ws.face_box), out_(ws.out),
       exact_(net, ws.bits, stride_, layer_offset_) {
+    for (const DenseLayer& L : net.layers) W_abs_.push_back(L.W.cwiseAbs());
     for (auto* v : {&vx_, &vy_, &v_err_}) v->clear();
     for (auto* v : {&v_on_box_, &bits_}) v->clear();
     for (auto* v : {&v_stamp_, &face_he_, &face_map_, &done_}) v->clear();
@@ -226,8 +242,10 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
     per_layer_.assign(net.n_hidden_layers(), 0);
     ws_.level.resize(net.n_hidden_layers());
     ws_.level_faces.resize(net.n_hidden_layers());
-    out_ = LayerMaps{};
-    out_.by_map = true;
+    out_.Z.clear();  // clear, not a fresh LayerMaps: the buffers keep their capacity from call to call
+    out_.Z_err.clear();
+    out_.map_face.clear();
+    out_.n_maps = 0;
     out_.layer = net.n_hidden_layers();
     out_.n = net.n_outputs();
 }
@@ -377,52 +395,94 @@ void Arrangement::split_face(int f, const std::vector<int>& cyc, int g, int line
 
 // Refines `faces` by one function (a hidden neuron, or an output tie): bit g of each face becomes 1 where the
 // function is positive, 0 where negative, zero_bit where it is identically zero on the face; the faces split off
-// are appended to `faces`. Appends to segments_[g] the set where the bit changes: the new chords, and the existing
-// edges on the zero set whose two faces' bits differ (each emitted by the second of its two faces to decide g, so
-// once, whichever block either face belongs to).
+// are appended to `faces` (split_one).
 void Arrangement::split_by(const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces) {
-    std::vector<KeySegment>& segments = segments_[g];
-    auto bit = [&](int f) -> uint8_t& { return bits_[size_t(f) * stride_ + g]; };
     ws_.map_line.assign(fn.maps->n_maps, -1);
     const size_t n_faces = faces.size();
-    for (size_t k = 0; k < n_faces; ++k) {
-        const int f = faces[k];
-        done_[f] = g + 1;
-        const Line a = fn.line(face_map_[f]);
-        if (certainly_one_sign(f, a)) {  // most faces: the zero line misses the face's bounding box
-            bit(f) = a.a * 0.5 * (face_box_[f][0] + face_box_[f][1]) + a.b * 0.5 * (face_box_[f][2] + face_box_[f][3]) +
-                     a.c > 0;
-            continue;
-        }
-        cyc_.clear();
-        ws_.zero_edges.clear();
-        bool pos = false, neg = false;
-        const int first = face_he_[f];
-        int e = first;
-        do {
-            int next = H_[e].next;
-            const int sa = vertex_sign(H_[e].origin, f, fn, g), sb = vertex_sign(H_[next].origin, f, fn, g);
-            if (sa * sb < 0) next = split_edge(e, f, fn, g);
-            else if (sa == 0 && sb == 0 && H_[e].twin >= 0) ws_.zero_edges.push_back(e);
-            cyc_.push_back(e);
-            pos |= sa > 0;
-            neg |= sa < 0;
-            e = next;
-        } while (e != first);
-        if (pos && neg) {
-            split_face(f, cyc_, g, line_on(f, fn));
-            const int c1 = face_he_[f];
-            segments.emplace_back(H_[c1].origin, H_[H_[c1].twin].origin);
-            faces.push_back(static_cast<int>(face_he_.size()) - 1);
-        } else {
-            bit(f) = pos ? 1 : neg ? 0 : zero_bit;
-        }
-        for (int z : ws_.zero_edges) {
-            const int t = H_[z].twin;
-            if (done_[H_[t].face] > g && bit(H_[z].face) != bit(H_[t].face))
-                segments.emplace_back(H_[z].origin, H_[t].origin);
-        }
+    for (size_t k = 0; k < n_faces; ++k) split_one(faces[k], fn, g, zero_bit, faces);
+}
+
+// Decides function g on face f (splitting it in two when the function takes both signs there; the new face is
+// appended to `faces`). Appends to segments_[g] the set where the bit changes: the new chord, and the existing edges
+// on the zero set whose two faces' bits differ (each emitted by the second of its two faces to decide g, so once,
+// whichever block either face belongs to).
+void Arrangement::split_one(int f, const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces) {
+    std::vector<KeySegment>& segments = segments_[g];
+    auto bit = [&](int face) -> uint8_t& { return bits_[size_t(face) * stride_ + g]; };
+    done_[f] = g + 1;
+    const Line a = fn.line(face_map_[f]);
+    if (certainly_one_sign(f, a)) {  // most faces: the zero line misses the face's bounding box
+        bit(f) = a.a * 0.5 * (face_box_[f][0] + face_box_[f][1]) + a.b * 0.5 * (face_box_[f][2] + face_box_[f][3]) +
+                 a.c > 0;
+        return;
     }
+    cyc_.clear();
+    ws_.zero_edges.clear();
+    bool pos = false, neg = false;
+    const int first = face_he_[f];
+    int e = first;
+    do {
+        int next = H_[e].next;
+        const int sa = vertex_sign(H_[e].origin, f, fn, g), sb = vertex_sign(H_[next].origin, f, fn, g);
+        if (sa * sb < 0) next = split_edge(e, f, fn, g);
+        else if (sa == 0 && sb == 0 && H_[e].twin >= 0) ws_.zero_edges.push_back(e);
+        cyc_.push_back(e);
+        pos |= sa > 0;
+        neg |= sa < 0;
+        e = next;
+    } while (e != first);
+    if (pos && neg) {
+        split_face(f, cyc_, g, line_on(f, fn));
+        const int c1 = face_he_[f];
+        segments.emplace_back(H_[c1].origin, H_[H_[c1].twin].origin);
+        faces.push_back(static_cast<int>(face_he_.size()) - 1);
+    } else {
+        bit(f) = pos ? 1 : neg ? 0 : zero_bit;
+    }
+    for (int z : ws_.zero_edges) {
+        const int t = H_[z].twin;
+        if (done_[H_[t].face] > g && bit(H_[z].face) != bit(H_[t].face)) segments.emplace_back(H_[z].origin, H_[t].origin);
+    }
+}
+
+// Refines face f (map face_map_[f] of `maps`, hidden layer l) by every neuron of the layer, appending the faces split
+// off to `faces`. First one pass over the n neurons' contiguous maps: a neuron whose value at the centre of the
+// face's bounding box exceeds its largest change across the box plus the certified error (the test of
+// certainly_one_sign, term for term) has one sign on the whole face and gets its bit at once. Only the other
+// neurons, the candidates (those whose lines may cross the face: a few, whatever the width), run the exact
+// machinery, in order, on the face and the faces split from it. A neuron whose zero set touches a face is a candidate
+// of that face, so a face that skips neuron j has no edge on j's zero set and the bookkeeping of split_one (done_,
+// the zero edges' segments) stays exact.
+void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<int>& faces) {
+    const int n = maps.n, m = face_map_[f];
+    const double *gx = &maps.Z[maps.at(m, 0, 0)], *gy = gx + n, *h = gy + n;
+    const double *gx_err = &maps.Z_err[maps.at(m, 0, 0)], *gy_err = gx_err + n, *h_err = gy_err + n;
+    const auto& box = face_box_[f];
+    const double cx = 0.5 * (box[0] + box[1]), cy = 0.5 * (box[2] + box[3]);
+    const double hw = 0.5 * (box[1] - box[0]) + coord_err_, hh = 0.5 * (box[3] - box[2]) + coord_err_;
+    const double acx = std::abs(cx), acy = std::abs(cy);
+    uint8_t* bits = &bits_[size_t(f) * stride_ + layer_offset_[l]];
+    std::vector<uint8_t>& maybe = ws_.maybe;
+    maybe.resize(n);
+    for (int j = 0; j < n; ++j) {  // branch-free, so that it vectorises
+        const double ea = gx_err[j], eb = gy_err[j], ec = h_err[j];
+        const double z_mid = gx[j] * cx + gy[j] * cy + h[j];
+        double room = (std::abs(gx[j]) + ea) * hw + (std::abs(gy[j]) + eb) * hh + ea * acx + eb * acy + ec +
+                      4 * unit_roundoff * (std::abs(gx[j] * cx) + std::abs(gy[j] * cy) + std::abs(h[j]));
+        room = room * (1 + 16 * unit_roundoff) + 16 * DBL_TRUE_MIN;
+        const double z_size = std::abs(z_mid);
+        maybe[j] = !((z_size > room) & (z_size < INFINITY));  // NaN and infinite values: candidates
+        bits[j] = z_mid > 0;
+    }
+    std::vector<int>& family = ws_.family;  // f and the faces split from it
+    family.assign(1, f);
+    for (int j = 0; j < n; ++j) {
+        if (!maybe[j]) continue;
+        ws_.map_line[m] = -1;
+        const size_t n_family = family.size();
+        for (size_t q = 0; q < n_family; ++q) split_one(family[q], {&maps, j, -1}, layer_offset_[l] + j, 0, family);
+    }
+    faces.insert(faces.end(), family.begin() + 1, family.end());
 }
 
 std::vector<Polyline> Arrangement::polylines(const std::vector<KeySegment>& segments) const {
@@ -449,51 +509,10 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     out.n = n;
     out.n_maps = nb;
     out.map_face = faces;
-    out.Z.resize(size_t(3) * nb * n);
-    out.Z_err.resize(out.Z.size());
-    Eigen::Map<Eigen::MatrixXd> Z_all(out.Z.data(), 3 * nb, n), Z_err_all(out.Z_err.data(), 3 * nb, n);
-    auto Z = Z_all.topRows(3 * n_dense);
-    auto Z_err = Z_err_all.topRows(3 * n_dense);
-    ws_.P.resize(size_t(3) * n_dense * n_in);
-    ws_.P_err.resize(ws_.P.size());
-    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), 3 * n_dense, n_in), Q(ws_.P_err.data(), 3 * n_dense, n_in);
-    if (prev_layer < 0) {  // the input (x, y) exactly
-        P.setZero();
-        for (int k = 0; k < n_dense; ++k) P(3 * k, 0) = P(3 * k + 1, 1) = 1;
-        Q = gamma * P;
-    } else {  // row block k of P: face k's input maps, each neuron's map times its slope there
-        const LayerMaps& prev = ws_.level[prev_layer];
-        const Activation act = net_.layers[prev_layer].activation;
-        const size_t from_rows = size_t(3) * prev.n_maps, to_rows = size_t(3) * n_dense;
-        ws_.map_row.resize(n_dense);  // where each face's map starts in the previous layer's maps
-        for (int k = 0; k < n_dense; ++k) ws_.map_row[k] = 3 * face_map_[faces[k]];
-        const size_t bits0 = layer_offset_[prev_layer];
-        const double g = gamma + u;  // and the slope's rounding (leaky)
-        for (int i = 0; i < n_in; ++i) {  // column by column, so that P and the maps are read and written in order
-            const double *z = &prev.Z[i * from_rows], *z_err = &prev.Z_err[i * from_rows];
-            double *p = &ws_.P[i * to_rows], *q = &ws_.P_err[i * to_rows];
-            for (int k = 0; k < n_dense; ++k) {
-                const double s = slope(act, bits_[size_t(faces[k]) * stride_ + bits0 + i]);
-                const int m = ws_.map_row[k];
-                for (int c = 0; c < 3; ++c) {
-                    p[3 * k + c] = s * z[m + c];
-                    q[3 * k + c] = s * (z_err[m + c] + g * std::abs(z[m + c]));
-                }
-            }
-        }
-    }
-    Z.noalias() = P * L.W.transpose();
-    Z_err.noalias() = Q * L.W.cwiseAbs().transpose();
-    for (int j = 0; j < n; ++j)
-        for (int k = 0; k < n_dense; ++k) {
-            Z(3 * k + 2, j) += L.b(j);
-            Z_err(3 * k + 2, j) += gamma * std::abs(L.b(j));
-        }
-    if (L.residual) {  // z = W a + b + a
-        Z += P;
-        Z_err += Q;
-    }
-    Z_err.array() = Z_err.array() * (1 + 4 * (n_in + 4) * u) + 2 * (n_in + 8) * DBL_TRUE_MIN;
+    grow(out.Z, size_t(3) * nb * n);
+    grow(out.Z_err, size_t(3) * nb * n);
+    if (prev_layer >= 0 && n <= small_layer && !L.residual) small_maps(L, prev_layer, faces, n_dense, gamma, out);
+    else dense_maps(L, prev_layer, faces, n_dense, gamma, out);
     if (n_dense == nb) return;
     // Face k differs from its reference r (the face before it, same map) only in the slopes of a few neurons i of
     // the previous layer: z_k = z_r + W[:, i] (s_k(i) - s_r(i)) M_i for each, added as T terms. Error: z_r's, each
@@ -501,7 +520,7 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     // gamma_{T+1} (|z_r| + sum |W[:, i]| |v|) (Higham, ch. 3); times 1 + 4 (T + 2) u for the bound's own rounding.
     const LayerMaps& prev = ws_.level[prev_layer];
     const Activation act = net_.layers[prev_layer].activation;
-    Eigen::MatrixXd t(n, 3), t_err(n, 3);  // face k's maps, transposed so that each correction is contiguous
+    const Eigen::MatrixXd& W_abs = W_abs_[prev_layer + 1];
     for (int k = n_dense; k < nb; ++k) {
         const int r = ws_.ref_pos[k];
         const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
@@ -510,23 +529,109 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
         for (int i = 0; i < n_in; ++i)
             if (bk[i] != br[i]) n_terms += (slope(act, bk[i]) != 0) + (slope(act, br[i]) != 0);
         const double g = (n_terms + 1) * u / (1 - (n_terms + 1) * u);
-        t = Z_all.middleRows(3 * r, 3).transpose();
-        t_err = Z_err_all.middleRows(3 * r, 3).transpose() + g * t.cwiseAbs();
+        double *t = &out.Z[out.at(k, 0, 0)], *t_err = &out.Z_err[out.at(k, 0, 0)];
+        const double *t_r = &out.Z[out.at(r, 0, 0)], *t_r_err = &out.Z_err[out.at(r, 0, 0)];
+        for (int q = 0; q < 3 * n; ++q) {
+            t[q] = t_r[q];
+            t_err[q] = t_r_err[q] + g * std::abs(t_r[q]);
+        }
         const int m = face_map_[faces[k]];
         for (int i = 0; i < n_in; ++i) {
             if (bk[i] == br[i]) continue;
+            const double *w = L.W.col(i).data(), *w_abs = W_abs.col(i).data();
             for (const double s : {slope(act, bk[i]), -slope(act, br[i])}) {
                 if (s == 0) continue;
                 for (int c = 0; c < 3; ++c) {
                     const double v = s * prev.z(m, i, c);
-                    t.col(c) += L.W.col(i) * v;
-                    t_err.col(c) += L.W.col(i).cwiseAbs() * (std::abs(s) * prev.z_err(m, i, c) + (u + g) * std::abs(v));
+                    const double e = std::abs(s) * prev.z_err(m, i, c) + (u + g) * std::abs(v);
+                    double *tc = t + c * n, *tc_err = t_err + c * n;
+                    for (int j = 0; j < n; ++j) {
+                        tc[j] += w[j] * v;
+                        tc_err[j] += w_abs[j] * e;
+                    }
                 }
             }
         }
-        Z_all.middleRows(3 * k, 3) = t.transpose();
-        Z_err_all.middleRows(3 * k, 3) =
-            (t_err.array() * (1 + 4 * (n_terms + 2) * u) + 2 * (n_terms + 1) * DBL_TRUE_MIN).matrix().transpose();
+        const double scale = 1 + 4 * (n_terms + 2) * u, floor = 2 * (n_terms + 1) * DBL_TRUE_MIN;
+        for (int q = 0; q < 3 * n; ++q) t_err[q] = t_err[q] * scale + floor;
+    }
+}
+
+// Maps of faces [0, n_dense) by one matrix product: P (n_in, 3 n_dense) holds each face's input maps, each neuron's
+// map times its slope there (the identity for the first layer), and Z = W P + [0 0 b] (+ P when residual). Their
+// errors (next_maps): Z_err = |W| Q + gamma |b| (+ Q), Q = P_err + gamma |P| carrying the previous layer's errors.
+void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense,
+                             double gamma, LayerMaps& out) {
+    constexpr double u = unit_roundoff;
+    const int n_in = L.n_in(), n = L.n_out();
+    Eigen::Map<Eigen::MatrixXd> Z(out.Z.data(), n, 3 * n_dense), Z_err(out.Z_err.data(), n, 3 * n_dense);
+    grow(ws_.P, size_t(3) * n_dense * n_in);
+    grow(ws_.P_err, size_t(3) * n_dense * n_in);
+    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), n_in, 3 * n_dense), Q(ws_.P_err.data(), n_in, 3 * n_dense);
+    if (prev_layer < 0) {  // the input (x, y) exactly
+        P.setZero();
+        for (int k = 0; k < n_dense; ++k) P(0, 3 * k) = P(1, 3 * k + 1) = 1;
+        Q = gamma * P;
+    } else {
+        const LayerMaps& prev = ws_.level[prev_layer];
+        const Activation act = net_.layers[prev_layer].activation;
+        const double g = gamma + u;  // and the slope's rounding (leaky)
+        ws_.slopes.resize(n_in);
+        for (int k = 0; k < n_dense; ++k) {
+            const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
+            for (int i = 0; i < n_in; ++i) ws_.slopes[i] = slope(act, bk[i]);
+            const size_t from = prev.at(face_map_[faces[k]], 0, 0), to = size_t(3) * k * n_in;
+            for (size_t c = 0; c < 3 * size_t(n_in); c += n_in)
+                for (int i = 0; i < n_in; ++i) {
+                    const double s = ws_.slopes[i], z = prev.Z[from + c + i];
+                    ws_.P[to + c + i] = s * z;
+                    ws_.P_err[to + c + i] = std::abs(s) * (prev.Z_err[from + c + i] + g * std::abs(z));
+                }
+        }
+    }
+    Z.noalias() = L.W * P;
+    Z_err.noalias() = W_abs_[prev_layer + 1] * Q;
+    for (int k = 0; k < n_dense; ++k) {
+        Z.col(3 * k + 2) += L.b;
+        Z_err.col(3 * k + 2) += gamma * L.b.cwiseAbs();
+    }
+    if (L.residual) {  // z = W a + b + a
+        Z += P;
+        Z_err += Q;
+    }
+    Z_err.array() = Z_err.array() * (1 + 4 * (n_in + 4) * u) + 2 * (n_in + 8) * DBL_TRUE_MIN;
+}
+
+// The same maps for a layer of at most small_layer neurons (the output layer), where building P and a product
+// would cost more than the sums: each face's input maps, masked by its slopes, then one dot product per output and
+// coefficient. The same terms as W P + b (in another order), so the same error bound.
+void Arrangement::small_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense,
+                             double gamma, LayerMaps& out) {
+    constexpr double u = unit_roundoff;
+    const int n_in = L.n_in(), n = L.n_out();
+    const LayerMaps& prev = ws_.level[prev_layer];
+    const Activation act = net_.layers[prev_layer].activation;
+    const Eigen::MatrixXd Wt = L.W.transpose(), Wt_abs = W_abs_[prev_layer + 1].transpose();  // (n_in, n)
+    const double g = gamma + u, scale = 1 + 4 * (n_in + 4) * u, floor = 2 * (n_in + 8) * DBL_TRUE_MIN;
+    grow(ws_.P, size_t(3) * n_in);
+    grow(ws_.P_err, size_t(3) * n_in);
+    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), n_in, 3), Q(ws_.P_err.data(), n_in, 3);
+    for (int k = 0; k < n_dense; ++k) {
+        const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
+        const size_t from = prev.at(face_map_[faces[k]], 0, 0);
+        for (int c = 0; c < 3; ++c)
+            for (int i = 0; i < n_in; ++i) {
+                const double s = slope(act, bk[i]), z = prev.Z[from + size_t(c) * n_in + i];
+                P(i, c) = s * z;
+                Q(i, c) = std::abs(s) * (prev.Z_err[from + size_t(c) * n_in + i] + g * std::abs(z));
+            }
+        double *t = &out.Z[out.at(k, 0, 0)], *t_err = &out.Z_err[out.at(k, 0, 0)];
+        for (int c = 0; c < 3; ++c)
+            for (int j = 0; j < n; ++j) {
+                t[c * n + j] = Wt.col(j).dot(P.col(c)) + (c == 2 ? L.b(j) : 0.0);
+                t_err[c * n + j] =
+                    (Wt_abs.col(j).dot(Q.col(c)) + (c == 2 ? gamma * std::abs(L.b(j)) : 0.0)) * scale + floor;
+            }
     }
 }
 
@@ -603,7 +708,9 @@ void Arrangement::refine(int l, const std::vector<int>& faces) {
         next_maps(net_.layers[l], l - 1, mine, maps);
         maps.layer = l;
         for (size_t k = 0; k < mine.size(); ++k) face_map_[mine[k]] = static_cast<int>(k);
-        for (int j = 0; j < maps.n; ++j) split_by({&maps, j, -1}, layer_offset_[l] + j, /*zero_bit=*/0, mine);
+        ws_.map_line.resize(maps.n_maps);
+        const size_t n_start = mine.size();
+        for (size_t k = 0; k < n_start; ++k) refine_face(mine[k], maps, l, mine);
         per_layer_[l] += static_cast<int64_t>(mine.size());
         group_by_map(mine);
         if (l + 1 < net_.n_hidden_layers()) refine(l + 1, mine);
@@ -619,12 +726,10 @@ void Arrangement::append_output_maps(std::vector<int>& faces) {
     out_.n_maps = static_cast<int>(face_he_.size());
     out_.Z.resize(size_t(3) * k * out_.n_maps);
     out_.Z_err.resize(out_.Z.size());
-    for (int m = 0; m < block.n_maps; ++m)
-        for (int j = 0; j < k; ++j)
-            for (int c = 0; c < 3; ++c) {
-                out_.Z[out_.at(faces[m], j, c)] = block.z(m, j, c);
-                out_.Z_err[out_.at(faces[m], j, c)] = block.z_err(m, j, c);
-            }
+    for (int m = 0; m < block.n_maps; ++m) {
+        std::copy_n(&block.Z[block.at(m, 0, 0)], 3 * k, &out_.Z[out_.at(faces[m], 0, 0)]);
+        std::copy_n(&block.Z_err[block.at(m, 0, 0)], 3 * k, &out_.Z_err[out_.at(faces[m], 0, 0)]);
+    }
 }
 
 // The decision boundary: the mesh is refined further by the output ties (two classes: the decision value z1 - z0,

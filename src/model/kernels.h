@@ -40,15 +40,28 @@ inline vf sqrt(vf x) {
 #endif
 }
 
-/// What a matmul does with each result before storing it: nothing, ReLU, or keep it where a gate array is positive
-/// (the ReLU derivative, fused into the backward pass).
-enum class Epilogue { none, relu, gate };
+/// What a matmul does with each result: an epilogue is called once per register of results, with the register's
+/// offset `at` into the (R, S) result array. Stores it as it is, as ReLU, or where a gate array is positive (the ReLU
+/// derivative, fused into the backward pass); engine.cpp adds activations with their derivatives.
+struct StoreEpilogue {
+    float* Y;
+    void operator()(int64_t at, vf y) const { store(Y + at, y); }
+};
+struct ReluEpilogue {
+    float* Y;
+    void operator()(int64_t at, vf y) const { store(Y + at, y > 0.0f ? y : vf{}); }
+};
+struct GateEpilogue {
+    float* Y;
+    const float* G;
+    void operator()(int64_t at, vf y) const { store(Y + at, load(G + at) > 0.0f ? y : vf{}); }
+};
 
-/// Y(R, S) = M X + bias, with M(r, c) = M[r * rs + c * cs], X (C, S), S a multiple of 16; bias may be null.
-/// Register blocking: RB rows by NV registers of columns, RB * NV accumulators.
-template <Epilogue E, int RB, int NV>
+/// epilogue(M X + bias) for one block of Y (R, S), with M(r, c) = M[r * rs + c * cs], X (C, S), S a multiple of 16;
+/// bias may be null. Register blocking: RB rows by NV registers of columns, RB * NV accumulators.
+template <int RB, int NV, typename Epi>
 inline void matmul_block(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int C, int S,
-                         float* Y, const float* G, int r0, int s0) {
+                         const Epi& epilogue, int r0, int s0) {
     vf acc[RB][NV];
     for (int r = 0; r < RB; ++r)
         for (int v = 0; v < NV; ++v) acc[r][v] = splat(bias ? bias[r0 + r] : 0.0f);
@@ -62,13 +75,7 @@ inline void matmul_block(const float* M, int64_t rs, int64_t cs, const float* bi
         }
     }
     for (int r = 0; r < RB; ++r)
-        for (int v = 0; v < NV; ++v) {
-            const int64_t at = int64_t{r0 + r} * S + s0 + v * n_lanes;
-            vf y = acc[r][v];
-            if constexpr (E == Epilogue::relu) y = y > 0.0f ? y : vf{};
-            if constexpr (E == Epilogue::gate) y = load(G + at) > 0.0f ? y : vf{};
-            store(Y + at, y);
-        }
+        for (int v = 0; v < NV; ++v) epilogue(int64_t{r0 + r} * S + s0 + v * n_lanes, acc[r][v]);
 }
 
 /// Register blocking of matmul: rows by registers of columns. 4 x 4 fills AVX-512's 32 registers; WebAssembly's
@@ -80,27 +87,27 @@ inline constexpr int matmul_row_block = 2, matmul_col_block = 1;
 inline constexpr int matmul_row_block = 4, matmul_col_block = 4;
 #endif
 
-template <Epilogue E, int RB>
-inline void matmul_rows(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int C, int S, float* Y,
-                        const float* G, int r0) {
+template <int RB, typename Epi>
+inline void matmul_rows(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int C, int S,
+                        const Epi& epilogue, int r0) {
     int s0 = 0;
     constexpr int NV = matmul_col_block;
-    for (; s0 + NV * n_lanes <= S; s0 += NV * n_lanes) matmul_block<E, RB, NV>(M, rs, cs, bias, X, C, S, Y, G, r0, s0);
-    for (; s0 < S; s0 += n_lanes) matmul_block<E, RB, 1>(M, rs, cs, bias, X, C, S, Y, G, r0, s0);
+    for (; s0 + NV * n_lanes <= S; s0 += NV * n_lanes) matmul_block<RB, NV>(M, rs, cs, bias, X, C, S, epilogue, r0, s0);
+    for (; s0 < S; s0 += n_lanes) matmul_block<RB, 1>(M, rs, cs, bias, X, C, S, epilogue, r0, s0);
 }
 
-/// Y (R, S) = epilogue(M (R, C) X (C, S) + bias (R)), M addressed through strides (so W and W^T use the same kernel);
-/// G (R, S) is the gate of Epilogue::gate.
-template <Epilogue E = Epilogue::none>
+/// epilogue(M (R, C) X (C, S) + bias (R)) over the (R, S) result, M addressed through strides (so W and W^T use the
+/// same kernel); e.g. matmul(W, n_in, 1, b, A, n_out, n_in, S, StoreEpilogue{Z}) stores Z = W A + b.
+template <typename Epi>
 inline void matmul(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int R, int C, int S,
-                   float* Y, const float* G = nullptr) {
+                   const Epi& epilogue) {
     int r0 = 0;
     constexpr int RB = matmul_row_block;
-    for (; r0 + RB <= R; r0 += RB) matmul_rows<E, RB>(M, rs, cs, bias, X, C, S, Y, G, r0);
+    for (; r0 + RB <= R; r0 += RB) matmul_rows<RB>(M, rs, cs, bias, X, C, S, epilogue, r0);
     switch (R - r0) {
-        case 3: matmul_rows<E, 3>(M, rs, cs, bias, X, C, S, Y, G, r0); break;
-        case 2: matmul_rows<E, 2>(M, rs, cs, bias, X, C, S, Y, G, r0); break;
-        case 1: matmul_rows<E, 1>(M, rs, cs, bias, X, C, S, Y, G, r0); break;
+        case 3: matmul_rows<3>(M, rs, cs, bias, X, C, S, epilogue, r0); break;
+        case 2: matmul_rows<2>(M, rs, cs, bias, X, C, S, epilogue, r0); break;
+        case 1: matmul_rows<1>(M, rs, cs, bias, X, C, S, epilogue, r0); break;
         default: break;
     }
 }
@@ -112,6 +119,30 @@ inline float hsum(vf v) {
     const vf8 h = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) + __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
     const vf4 q = __builtin_shufflevector(h, h, 0, 1, 2, 3) + __builtin_shufflevector(h, h, 4, 5, 6, 7);
     return (q[0] + q[2]) + (q[1] + q[3]);
+}
+
+/// Sum over s < n of 16 double terms at a time, term(s0, &lo, &hi) giving the terms of columns s0..s0+15 as two
+/// 8-lane double halves (terms at or beyond n count 0): batch norm's statistics, in double as the scalar sums were,
+/// with a fixed order of additions (deterministic).
+using vd = double __attribute__((vector_size(64)));  // 8 lanes
+/// The 16 lanes of x as two 8-lane double halves.
+inline void widen(vf x, vd* lo, vd* hi) {
+    *lo = __builtin_convertvector(__builtin_shufflevector(x, x, 0, 1, 2, 3, 4, 5, 6, 7), vd);
+    *hi = __builtin_convertvector(__builtin_shufflevector(x, x, 8, 9, 10, 11, 12, 13, 14, 15), vd);
+}
+template <typename Term>
+inline double sum_columns(int n, Term term) {
+    const vd lane_lo = {0, 1, 2, 3, 4, 5, 6, 7}, lane_hi = {8, 9, 10, 11, 12, 13, 14, 15};
+    vd acc_lo = {}, acc_hi = {};
+    for (int s0 = 0; s0 < n; s0 += n_lanes) {
+        vd lo, hi;
+        term(s0, &lo, &hi);
+        const double left = n - s0;
+        acc_lo += lane_lo < left ? lo : vd{};
+        acc_hi += lane_hi < left ? hi : vd{};
+    }
+    const vd a = acc_lo + acc_hi;
+    return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
 }
 
 /// Lane j of the result is the sum of the lanes of a[j]: sixteen horizontal sums in 15 adds and 30 shuffles.

@@ -335,18 +335,32 @@ void Engine::batch_norm_backward(const float* params, size_t l, float* grad) {
 
 void Engine::draw_dropout_mask(size_t l, Rng* dropout_rng) {
     // inverted dropout: keep with probability 1-p and scale by 1/(1-p)
-    const int64_t size = int64_t{layers_[l].n_out} * stride_;
+    const int64_t size = int64_t{layers_[l].n_out} * stride_;  // a multiple of 16
     const float p = static_cast<float>(spec_.dropout), keep_scale = static_cast<float>(1.0 / (1.0 - spec_.dropout));
     float* mask = mask_[l].get();
-    // uniform_float() = r 2^-24 with r the top 24 bits of a draw, so "u >= p" is "r >= ceil(p 2^24)": integer
-    // masks without a branch to mispredict, the generator in registers (the same draws and values as before)
+    // uniform_float() = r 2^-24 with r the top 24 bits of a draw, so "u >= p" is "r >= ceil(p 2^24)": integer masks
+    // without a branch. The generator's state steps one draw at a time (a serial chain of xors), its words are
+    // scrambled 8 at a time in SIMD lanes (Rng::scramble, rotl(w 5, 7) 9): the same draws and values as Rng::next.
     const uint64_t threshold = static_cast<uint64_t>(std::ceil(static_cast<double>(p) * 0x1.0p24));
     uint32_t keep_bits;
     std::memcpy(&keep_bits, &keep_scale, sizeof keep_bits);
+    using vu64 = uint64_t __attribute__((vector_size(64)));  // 8 lanes
+    using vu32 = uint32_t __attribute__((vector_size(32)));  // 8 lanes
+    constexpr int chunk = 256;
+    alignas(64) uint64_t words[chunk];
     Rng rng = *dropout_rng;
-    for (int64_t k = 0; k < size; ++k) {
-        const uint32_t bits = keep_bits & -static_cast<uint32_t>((rng.next() >> 40) >= threshold);
-        std::memcpy(mask + k, &bits, sizeof bits);
+    for (int64_t k0 = 0; k0 < size; k0 += chunk) {
+        const int m = static_cast<int>(std::min<int64_t>(chunk, size - k0));
+        for (int j = 0; j < m; ++j) words[j] = rng.step();
+        for (int j = 0; j < m; j += 8) {
+            vu64 w;
+            std::memcpy(&w, words + j, sizeof w);
+            w = w * 5;
+            w = (w << 7 | w >> 57) * 9;
+            const vu64 keep = (w >> 40) >= threshold;  // all ones where kept
+            const vu32 bits = __builtin_convertvector(keep, vu32) & keep_bits;
+            std::memcpy(mask + k0 + j, &bits, sizeof bits);
+        }
     }
     *dropout_rng = rng;
 }

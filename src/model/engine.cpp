@@ -165,12 +165,15 @@ struct ActivationEpilogue {
     float* out;
     float* d;
     const float* mask;  // null without dropout
-    void operator()(int64_t at, vf z) const {
-        vf dz;
-        vf a = act_v<Act>(z, &dz);
-        if (mask) a = a * load(mask + at);
-        store(out + at, a);
-        if constexpr (Act != Activation::relu) store(d + at, dz);
+    template <int NV>
+    void operator()(int64_t at, const vf (&z)[NV]) const {
+        vf a[NV], dz[NV];
+        for (int v = 0; v < NV; ++v) a[v] = act_v<Act>(z[v], &dz[v]);
+        for (int v = 0; v < NV; ++v) {
+            const int64_t k = at + v * n_lanes;
+            store(out + k, mask ? a[v] * load(mask + k) : a[v]);
+            if constexpr (Act != Activation::relu) store(d + k, dz[v]);
+        }
     }
 };
 
@@ -181,11 +184,15 @@ struct DerivativeEpilogue {
     float* dZ;
     const float* d;
     const float* mask;  // null without dropout
-    void operator()(int64_t at, vf g) const {
-        if (mask) g = g * load(mask + at);
-        if constexpr (Act == Activation::relu) g = load(d + at) > 0.0f ? g : vf{};
-        else g = g * load(d + at);
-        store(dZ + at, g);
+    template <int NV>
+    void operator()(int64_t at, const vf (&y)[NV]) const {
+        for (int v = 0; v < NV; ++v) {
+            const int64_t k = at + v * n_lanes;
+            vf g = mask ? y[v] * load(mask + k) : y[v];
+            if constexpr (Act == Activation::relu) g = load(d + k) > 0.0f ? g : vf{};
+            else g = g * load(d + k);
+            store(dZ + k, g);
+        }
     }
 };
 
@@ -256,80 +263,75 @@ void Engine::forward(const float* params, int n, bool train, Rng* dropout_rng) {
         }
         matmul(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, StoreEpilogue{Z});  // Z = W A + b
         if (!L.hidden) break;
-        if (L.gamma >= 0) batch_norm_forward(params, l, n, train);
-        if (L.residual)
-            for (int64_t k = 0; k < size; ++k) Z[k] += A_[l].get()[k];
-        float* out = A_[l + 1].get();
-        activate_inplace(spec_.activation, Z, out, size);
-        if (drop) {
-            draw_dropout_mask(l, dropout_rng);
-            const float* mask = mask_[l].get();
-            for (int64_t k = 0; k < size; ++k) out[k] *= mask[k];
-        } else if (mask_[l].size) {
-            std::fill_n(mask_[l].get(), size, 1.0f);
+        if (drop) draw_dropout_mask(l, dropout_rng);
+        else if (mask_[l].size) std::fill_n(mask_[l].get(), size, 1.0f);
+        for (int o = 0; o < L.n_out; ++o) {  // one row (unit) at a time, while it is in L1
+            const int64_t row = int64_t{o} * S;
+            if (L.gamma >= 0) batch_norm_row(params, l, o, n, train);
+            if (L.residual)
+                for (int s = 0; s < S; ++s) Z[row + s] += A_[l].get()[row + s];
+            float* out = A_[l + 1].get() + row;
+            activate_inplace(spec_.activation, Z + row, out, S);
+            if (drop)
+                for (int s = 0; s < S; ++s) out[s] *= mask_[l].get()[row + s];
         }
     }
 }
 
-void Engine::batch_norm_forward(const float* params, size_t l, int n, bool train) {
-    // batch norm (Ioffe and Szegedy 2015): batch statistics in training, running in eval; sums in double
+void Engine::batch_norm_row(const float* params, size_t l, int o, int n, bool train) {
+    // batch norm (Ioffe and Szegedy 2015) of unit o: batch statistics in training, running in eval; sums in double
     const LayerLayout& L = layers_[l];
     const int S = stride_;
-    for (int o = 0; o < L.n_out; ++o) {
-        float* z = Z_[l].get() + int64_t{o} * S;
-        double mean, var;
-        if (train) {
-            mean = sum_columns(n, [&](int s, vd* lo, vd* hi) { widen(load(z + s), lo, hi); }) / n;
-            var = sum_columns(n, [&](int s, vd* lo, vd* hi) {
-                      widen(load(z + s), lo, hi);
-                      *lo = (*lo - mean) * (*lo - mean);
-                      *hi = (*hi - mean) * (*hi - mean);
-                  }) / n;  // biased, as used for normalising
-            bn_mean_[l][o] = mean;
-            bn_var_[l][o] = var;
-        } else {
-            mean = params[L.running_mean + o];
-            var = params[L.running_var + o];
-        }
-        const float inv = static_cast<float>(1.0 / std::sqrt(var + spec_.bn_eps));
-        const float m = static_cast<float>(mean), gamma = params[L.gamma + o], beta = params[L.beta + o];
-        if (train) bn_invstd_[l][o] = inv;
-        float* xh = xhat_[l].get() + int64_t{o} * S;
-        for (int s = 0; s < S; s += n_lanes) {
-            const vf x = (load(z + s) - m) * inv;
-            store(xh + s, x);
-            store(z + s, gamma * x + beta);
-        }
+    float* z = Z_[l].get() + int64_t{o} * S;
+    double mean, var;
+    if (train) {
+        mean = sum_columns<1>(n, [&](int s, vd* lo, vd* hi) { widen(load(z + s), lo, hi); })[0] / n;
+        var = sum_columns<1>(n, [&](int s, vd* lo, vd* hi) {
+                  widen(load(z + s), lo, hi);
+                  *lo = (*lo - mean) * (*lo - mean);
+                  *hi = (*hi - mean) * (*hi - mean);
+              })[0] / n;  // biased, as used for normalising
+        bn_mean_[l][o] = mean;
+        bn_var_[l][o] = var;
+    } else {
+        mean = params[L.running_mean + o];
+        var = params[L.running_var + o];
+    }
+    const float inv = static_cast<float>(1.0 / std::sqrt(var + spec_.bn_eps));
+    const float m = static_cast<float>(mean), gamma = params[L.gamma + o], beta = params[L.beta + o];
+    if (train) bn_invstd_[l][o] = inv;
+    float* xh = xhat_[l].get() + int64_t{o} * S;
+    for (int s = 0; s < S; s += n_lanes) {
+        const vf x = (load(z + s) - m) * inv;
+        store(xh + s, x);
+        store(z + s, gamma * x + beta);
     }
 }
 
-void Engine::batch_norm_backward(const float* params, size_t l, float* grad) {
+void Engine::batch_norm_backward_row(const float* params, size_t l, int o, float* grad) {
     // dx = invstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = dy gamma; sums in double
     const LayerLayout& L = layers_[l];
     const int S = stride_, n = n_;
     const float* valid = valid_.get();  // > 0 in the batch's columns
-    for (int o = 0; o < L.n_out; ++o) {
-        const float* dy = dZ_[l].get() + int64_t{o} * S;
-        const float* xh = xhat_[l].get() + int64_t{o} * S;
-        const double sum_dy = sum_columns(n, [&](int s, vd* lo, vd* hi) { widen(load(dy + s), lo, hi); });
-        const double sum_dy_xh = sum_columns(n, [&](int s, vd* lo, vd* hi) {
-            vd y_lo, y_hi;
-            widen(load(dy + s), lo, hi);
-            widen(load(xh + s), &y_lo, &y_hi);
-            *lo *= y_lo;
-            *hi *= y_hi;
-        });
-        grad[L.gamma + o] = static_cast<float>(sum_dy_xh);
-        grad[L.beta + o] = static_cast<float>(sum_dy);
-        grad[L.running_mean + o] = 0.0f;
-        grad[L.running_var + o] = 0.0f;
-        const float gamma = params[L.gamma + o], inv = bn_invstd_[l][o];
-        const float mean_dy = static_cast<float>(sum_dy / n), mean_dy_xh = static_cast<float>(sum_dy_xh / n);
-        float* out = dlin_[l].get() + int64_t{o} * S;  // separate from dZ, which the residual path still needs
-        for (int s = 0; s < S; s += n_lanes) {
-            const vf x = gamma * inv * (load(dy + s) - mean_dy - load(xh + s) * mean_dy_xh);
-            store(out + s, load(valid + s) > 0.0f ? x : vf{});
-        }
+    const float* dy = dZ_[l].get() + int64_t{o} * S;
+    const float* xh = xhat_[l].get() + int64_t{o} * S;
+    const auto [sum_dy, sum_dy_xh] = sum_columns<2>(n, [&](int s, vd* lo, vd* hi) {
+        vd x_lo, x_hi;
+        widen(load(dy + s), &lo[0], &hi[0]);
+        widen(load(xh + s), &x_lo, &x_hi);
+        lo[1] = lo[0] * x_lo;
+        hi[1] = hi[0] * x_hi;
+    });
+    grad[L.gamma + o] = static_cast<float>(sum_dy_xh);
+    grad[L.beta + o] = static_cast<float>(sum_dy);
+    grad[L.running_mean + o] = 0.0f;
+    grad[L.running_var + o] = 0.0f;
+    const float gamma = params[L.gamma + o], inv = bn_invstd_[l][o];
+    const float mean_dy = static_cast<float>(sum_dy / n), mean_dy_xh = static_cast<float>(sum_dy_xh / n);
+    float* out = dlin_[l].get() + int64_t{o} * S;  // separate from dZ, which the residual path still needs
+    for (int s = 0; s < S; s += n_lanes) {
+        const vf x = gamma * inv * (load(dy + s) - mean_dy - load(xh + s) * mean_dy_xh);
+        store(out + s, load(valid + s) > 0.0f ? x : vf{});
     }
 }
 
@@ -459,18 +461,19 @@ void Engine::backward(const float* params, float* grad) {
         const int64_t size = int64_t{L.n_out} * S;
         float* dlin = dZ;  // gradient with respect to the linear output W A + b
         if (L.hidden && !fused_) {  // (fused layers got dZ from the layer above, in its matmul's epilogue)
-            const float* g = dA_[l + 1].get();  // gradient with respect to this layer's output
             const float* mask = mask_[l].size ? mask_[l].get() : nullptr;
-            if (mask) {
-                for (int64_t k = 0; k < size; ++k) dZ[k] = g[k] * mask[k];
-                activation_backward(spec_.activation, Z_[l].get(), dZ, dZ, size);
-            } else {
-                activation_backward(spec_.activation, Z_[l].get(), g, dZ, size);
+            for (int o = 0; o < L.n_out; ++o) {  // one row (unit) at a time, while it is in L1
+                const int64_t row = int64_t{o} * S;
+                const float* g = dA_[l + 1].get() + row;  // gradient with respect to this layer's output
+                if (mask) {
+                    for (int s = 0; s < S; ++s) dZ[row + s] = g[s] * mask[row + s];
+                    activation_backward(spec_.activation, Z_[l].get() + row, dZ + row, dZ + row, S);
+                } else {
+                    activation_backward(spec_.activation, Z_[l].get() + row, g, dZ + row, S);
+                }
+                if (L.gamma >= 0) batch_norm_backward_row(params, l, o, grad);
             }
-            if (L.gamma >= 0) {
-                batch_norm_backward(params, l, grad);
-                dlin = dlin_[l].get();
-            }
+            if (L.gamma >= 0) dlin = dlin_[l].get();
         }
         grad_weights(dlin, A_[l].get(), L.n_out, L.n_in, S, grad + L.W);
         grad_bias(dlin, L.n_out, S, grad + L.b);

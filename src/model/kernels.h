@@ -4,6 +4,7 @@
 // multiples of 16 floats.
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -40,21 +41,15 @@ inline vf sqrt(vf x) {
 #endif
 }
 
-/// What a matmul does with each result: an epilogue is called once per register of results, with the register's
-/// offset `at` into the (R, S) result array. Stores it as it is, as ReLU, or where a gate array is positive (the ReLU
-/// derivative, fused into the backward pass); engine.cpp adds activations with their derivatives.
+/// What a matmul does with its results: an epilogue is called once per row of a block with the block's NV registers
+/// of that row (independent chains, which a long epilogue such as tanh can interleave) and the offset `at` of the
+/// first into the (R, S) result array. StoreEpilogue stores them; engine.cpp's add activations and derivatives.
 struct StoreEpilogue {
     float* Y;
-    void operator()(int64_t at, vf y) const { store(Y + at, y); }
-};
-struct ReluEpilogue {
-    float* Y;
-    void operator()(int64_t at, vf y) const { store(Y + at, y > 0.0f ? y : vf{}); }
-};
-struct GateEpilogue {
-    float* Y;
-    const float* G;
-    void operator()(int64_t at, vf y) const { store(Y + at, load(G + at) > 0.0f ? y : vf{}); }
+    template <int NV>
+    void operator()(int64_t at, const vf (&y)[NV]) const {
+        for (int v = 0; v < NV; ++v) store(Y + at + v * n_lanes, y[v]);
+    }
 };
 
 /// epilogue(M X + bias) for one block of Y (R, S), with M(r, c) = M[r * rs + c * cs], X (C, S), S a multiple of 16;
@@ -74,8 +69,7 @@ inline void matmul_block(const float* M, int64_t rs, int64_t cs, const float* bi
             for (int v = 0; v < NV; ++v) acc[r][v] += m * x[v];
         }
     }
-    for (int r = 0; r < RB; ++r)
-        for (int v = 0; v < NV; ++v) epilogue(int64_t{r0 + r} * S + s0 + v * n_lanes, acc[r][v]);
+    for (int r = 0; r < RB; ++r) epilogue(int64_t{r0 + r} * S + s0, acc[r]);
 }
 
 /// Register blocking of matmul: rows by registers of columns. 4 x 4 fills AVX-512's 32 registers; WebAssembly's
@@ -121,28 +115,34 @@ inline float hsum(vf v) {
     return (q[0] + q[2]) + (q[1] + q[3]);
 }
 
-/// Sum over s < n of 16 double terms at a time, term(s0, &lo, &hi) giving the terms of columns s0..s0+15 as two
-/// 8-lane double halves (terms at or beyond n count 0): batch norm's statistics, in double as the scalar sums were,
-/// with a fixed order of additions (deterministic).
+/// K sums over s < n of 16 double terms at a time: term(s0, lo, hi) gives, for each k < K, the terms of columns
+/// s0..s0+15 as two 8-lane double halves lo[k], hi[k] (terms at or beyond n count 0). Batch norm's statistics, in
+/// double as the scalar sums were, with a fixed order of additions (deterministic).
 using vd = double __attribute__((vector_size(64)));  // 8 lanes
 /// The 16 lanes of x as two 8-lane double halves.
 inline void widen(vf x, vd* lo, vd* hi) {
     *lo = __builtin_convertvector(__builtin_shufflevector(x, x, 0, 1, 2, 3, 4, 5, 6, 7), vd);
     *hi = __builtin_convertvector(__builtin_shufflevector(x, x, 8, 9, 10, 11, 12, 13, 14, 15), vd);
 }
-template <typename Term>
-inline double sum_columns(int n, Term term) {
+template <int K, typename Term>
+inline std::array<double, K> sum_columns(int n, Term term) {
     const vd lane_lo = {0, 1, 2, 3, 4, 5, 6, 7}, lane_hi = {8, 9, 10, 11, 12, 13, 14, 15};
-    vd acc_lo = {}, acc_hi = {};
+    vd acc_lo[K] = {}, acc_hi[K] = {};
     for (int s0 = 0; s0 < n; s0 += n_lanes) {
-        vd lo, hi;
-        term(s0, &lo, &hi);
+        vd lo[K], hi[K];
+        term(s0, lo, hi);
         const double left = n - s0;
-        acc_lo += lane_lo < left ? lo : vd{};
-        acc_hi += lane_hi < left ? hi : vd{};
+        for (int k = 0; k < K; ++k) {
+            acc_lo[k] += lane_lo < left ? lo[k] : vd{};
+            acc_hi[k] += lane_hi < left ? hi[k] : vd{};
+        }
     }
-    const vd a = acc_lo + acc_hi;
-    return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
+    std::array<double, K> sums;
+    for (int k = 0; k < K; ++k) {
+        const vd a = acc_lo[k] + acc_hi[k];
+        sums[k] = ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
+    }
+    return sums;
 }
 
 /// Lane j of the result is the sum of the lanes of a[j]: sixteen horizontal sums in 15 adds and 30 shuffles.

@@ -62,8 +62,8 @@ public:
 private:
     void forward(const float* params, int n, bool train, Rng* dropout_rng);
     void draw_dropout_mask(size_t l, Rng* dropout_rng);
-    void batch_norm_forward(const float* params, size_t l, int n, bool train);
-    void batch_norm_backward(const float* params, size_t l, float* grad);
+    void batch_norm_row(const float* params, size_t l, int o, int n, bool train);
+    void batch_norm_backward_row(const float* params, size_t l, int o, float* grad);
     double loss_and_dlogits(int n);
 
     ModelSpec spec_;

@@ -159,7 +159,8 @@ bool with_fused_activation(Activation a, F&& f) {
     }
 }
 
-/// Forward epilogue of a fused layer: A = act(W A_in + b) (* dropout mask), D = act'(W A_in + b) (none for ReLU).
+/// Forward epilogue of a fused layer: A = act(W A_in + b) (* dropout mask), D = act'(W A_in + b) (none for ReLU, nor
+/// when d is null: evaluation).
 template <Activation Act>
 struct ActivationEpilogue {
     float* out;
@@ -172,7 +173,8 @@ struct ActivationEpilogue {
         for (int v = 0; v < NV; ++v) {
             const int64_t k = at + v * n_lanes;
             store(out + k, mask ? a[v] * load(mask + k) : a[v]);
-            if constexpr (Act != Activation::relu) store(d + k, dz[v]);
+            if constexpr (Act != Activation::relu)
+                if (d) store(d + k, dz[v]);
         }
     }
 };
@@ -256,7 +258,7 @@ void Engine::forward(const float* params, int n, bool train, Rng* dropout_rng) {
             if (drop) draw_dropout_mask(l, dropout_rng);
             const float* mask = drop ? mask_[l].get() : nullptr;
             with_fused_activation(spec_.activation, [&](auto act) {
-                const ActivationEpilogue<decltype(act)::value> epilogue{A_[l + 1].get(), D_[l].get(), mask};
+                const ActivationEpilogue<decltype(act)::value> epilogue{A_[l + 1].get(), train ? D_[l].get() : nullptr, mask};
                 matmul(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, epilogue);
             });
             continue;

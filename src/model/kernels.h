@@ -267,6 +267,13 @@ inline vf exp_any(vf x) {
     return x < -87.0f ? vf{} : e;
 }
 
+/// exp(x) for x >= 0 in float, the same bits as exp_any there (its rounding offset for x = 0, -0.5, gives n = 0 as
+/// +0.5 does), without exp_any's checks for negative x.
+inline vf exp_nonnegative(vf x) {
+    const vf xc = x > 88.0f ? splat(88.0f) : x;
+    return exp_reduced(xc, xc * 1.44269504088896341f + 0.5f);
+}
+
 /// tanh in float, about 2 ulp (Cephes tanhf): an odd polynomial below |x| = 0.625, else 1 - 2 / (exp(2|x|) + 1).
 inline vf tanh_v(vf x) {
     const vf ax = x < 0.0f ? -x : x, s = x * x;
@@ -276,7 +283,7 @@ inline vf tanh_v(vf x) {
     p = p * s + 1.33314422036e-1f;
     p = p * s - 3.33332819422e-1f;
     const vf small = p * s * x + x;
-    const vf e = exp_any(ax + ax);
+    const vf e = exp_nonnegative(ax + ax);
     const vf big = 1.0f - 2.0f / (e + 1.0f);
     const vf signed_big = x < 0.0f ? -big : big;
     return ax < 0.625f ? small : signed_big;

@@ -6,6 +6,8 @@
 //   train_bench --dump FILE                      write the dataset as "x y label" lines for the peer and exit
 //   train_bench --full 1                         the whole default run: 1,280,000 iterations, evaluated at the 432
 //                                                iterations of the `ginn` schedule; prints wall time and final metrics
+//   train_bench --config FILE [--repeats R]      a config file's run instead (e.g. one of examples/gupta/'s): R repeats
+//                                                of its whole training (its iterations, no snapshots), per iteration
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -17,8 +19,10 @@
 
 #include "ginn/data/dataset.h"
 #include "ginn/core/error.h"
+#include "ginn/train/config.h"
 #include "ginn/train/schedule.h"
 #include "ginn/train/trainer.h"
+#include "timing.h"
 
 namespace {
 
@@ -50,17 +54,55 @@ std::string cpu_name() {
     return "unknown CPU";
 }
 
+/// A config file's training, R times from fresh trainers: microseconds per iteration, wall and thread CPU time.
+int run_config(const std::string& path, int repeats) {
+    ginn::RunConfig c = ginn::config_from_toml_file(path);
+    const ginn::Dataset data = ginn::make_dataset(c.task);
+    c.model.n_classes = data.n_classes;
+    std::vector<double> us, cpu_us;
+    for (int r = 0; r < repeats; ++r) {
+        ginn::Trainer t(c.model, c.optim, c.train, data);
+        const ginn::Metrics before = r == 0 ? t.evaluate() : ginn::Metrics{};
+        const double c0 = thread_seconds();
+        const auto t0 = std::chrono::steady_clock::now();
+        t.run_until(c.train.iterations);
+        const auto t1 = std::chrono::steady_clock::now();
+        us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count() / double(c.train.iterations));
+        cpu_us.push_back((thread_seconds() - c0) * 1e6 / double(c.train.iterations));
+        if (r == 0) {
+            const ginn::Metrics after = t.evaluate();
+            std::printf("check: loss %.4f -> %.4f after %lld iterations\n", before.loss, after.loss,
+                        static_cast<long long>(c.train.iterations));
+            if (!(after.loss < before.loss)) {
+                std::printf("FAILED: the loss did not decrease\n");
+                return 1;
+            }
+        }
+    }
+    std::printf("command: train_bench --config %s --repeats %d\n", path.c_str(), repeats);
+    std::printf("machine: %s, 1 thread\n", cpu_name().c_str());
+    std::printf("ginn: %.2f us/iteration wall, %.2f us/iteration thread CPU (medians of %d x %lld iterations, batch %d); "
+                "%.1f GFLOP/s of CPU time\n",
+                ginn::bench::median(us), ginn::bench::median(cpu_us), repeats,
+                static_cast<long long>(c.train.iterations), c.train.batch,
+                flops_per_iteration(c.model, c.train.batch) / ginn::bench::median(cpu_us) / 1e3);
+    std::printf("ginn_us_per_iteration=%.3f\n", ginn::bench::median(us));
+    return 0;
+}
+
 int run(int argc, char** argv) {
     int64_t iterations = 20000;
     int repeats = 7;
-    std::string dump;
+    std::string dump, config_path;
     bool full = false;
     for (int k = 1; k + 1 < argc; k += 2) {
         if (!std::strcmp(argv[k], "--iterations")) iterations = std::stoll(argv[k + 1]);
         else if (!std::strcmp(argv[k], "--repeats")) repeats = std::stoi(argv[k + 1]);
         else if (!std::strcmp(argv[k], "--dump")) dump = argv[k + 1];
         else if (!std::strcmp(argv[k], "--full")) full = std::strcmp(argv[k + 1], "0") != 0;
+        else if (!std::strcmp(argv[k], "--config")) config_path = argv[k + 1];
     }
+    if (!config_path.empty()) return run_config(config_path, repeats);
     const ginn::Dataset data = ginn::make_dataset(ginn::TaskSpec{});  // the bottle, 200 x 200
     if (!dump.empty()) {
         std::ofstream out(dump);

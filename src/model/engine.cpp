@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "ginn/core/error.h"
 #include "model/kernels.h"
@@ -108,6 +109,95 @@ void activation_backward(Activation a, const float* z, const float* g, float* ou
     }
 }
 
+/// act(z) for 16 lanes and, in *d, act'(z): the fused layers' forward epilogue computes both while z is in a register
+/// (the same float operations as activate_inplace and activation_backward, so the same bits). ReLU's derivative is
+/// not stored: its gate is the layer's own output (> 0 exactly where z > 0 and the dropout mask keeps the unit).
+template <Activation A>
+vf act_v(vf z, vf* d) {
+    if constexpr (A == Activation::relu) {
+        return z > 0.0f ? z : vf{};
+    } else if constexpr (A == Activation::linear) {
+        *d = splat(1.0f);
+        return z;
+    } else if constexpr (A == Activation::elu) {
+        const vf neg = z < 0.0f ? z : vf{};
+        *d = z > 0.0f ? splat(1.0f) : exp_nonpositive(neg);
+        return z > 0.0f ? z : expm1_nonpositive(neg);
+    } else if constexpr (A == Activation::tanh) {
+        const vf t = tanh_v(z);
+        *d = 1.0f - t * t;
+        return t;
+    } else if constexpr (A == Activation::sigmoid) {
+        const vf s = sigmoid_v(z);
+        *d = s * (1.0f - s);
+        return s;
+    } else if constexpr (A == Activation::swish) {  // d/dz z s(z) = s + z s (1 - s)
+        const vf s = sigmoid_v(z);
+        *d = s + z * s * (1.0f - s);
+        return z * s;
+    } else {
+        static_assert(A == Activation::leaky_relu);
+        const float slope = static_cast<float>(leaky_relu_slope);
+        *d = z > 0.0f ? splat(1.0f) : splat(slope);
+        return z > 0.0f ? z : slope * z;
+    }
+}
+
+/// Calls f(std::integral_constant<Activation, a>) for the activations the fused layers compile (returns true), or
+/// returns false (GELU and any other: those layers take the general path).
+template <typename F>
+bool with_fused_activation(Activation a, F&& f) {
+    switch (a) {
+        case Activation::relu: f(std::integral_constant<Activation, Activation::relu>{}); return true;
+        case Activation::leaky_relu: f(std::integral_constant<Activation, Activation::leaky_relu>{}); return true;
+        case Activation::elu: f(std::integral_constant<Activation, Activation::elu>{}); return true;
+        case Activation::tanh: f(std::integral_constant<Activation, Activation::tanh>{}); return true;
+        case Activation::sigmoid: f(std::integral_constant<Activation, Activation::sigmoid>{}); return true;
+        case Activation::swish: f(std::integral_constant<Activation, Activation::swish>{}); return true;
+        case Activation::linear: f(std::integral_constant<Activation, Activation::linear>{}); return true;
+        default: return false;
+    }
+}
+
+/// Forward epilogue of a fused layer: A = act(W A_in + b) (* dropout mask), D = act'(W A_in + b) (none for ReLU, nor
+/// when d is null: evaluation).
+template <Activation Act>
+struct ActivationEpilogue {
+    float* out;
+    float* d;
+    const float* mask;  // null without dropout
+    template <int NV>
+    void operator()(int64_t at, const vf (&z)[NV]) const {
+        vf a[NV], dz[NV];
+        for (int v = 0; v < NV; ++v) a[v] = act_v<Act>(z[v], &dz[v]);
+        for (int v = 0; v < NV; ++v) {
+            const int64_t k = at + v * n_lanes;
+            store(out + k, mask ? a[v] * load(mask + k) : a[v]);
+            if constexpr (Act != Activation::relu)
+                if (d) store(d + k, dz[v]);
+        }
+    }
+};
+
+/// Backward epilogue of a fused layer: dZ = act'(Z) * (mask * W^T dlin), D being act'(Z), or for ReLU the layer's
+/// output (the gradient passes where it is positive).
+template <Activation Act>
+struct DerivativeEpilogue {
+    float* dZ;
+    const float* d;
+    const float* mask;  // null without dropout
+    template <int NV>
+    void operator()(int64_t at, const vf (&y)[NV]) const {
+        for (int v = 0; v < NV; ++v) {
+            const int64_t k = at + v * n_lanes;
+            vf g = mask ? y[v] * load(mask + k) : y[v];
+            if constexpr (Act == Activation::relu) g = load(d + k) > 0.0f ? g : vf{};
+            else g = g * load(d + k);
+            store(dZ + k, g);
+        }
+    }
+};
+
 /// log(1 + exp(s)) in double, without overflow.
 double softplus(double s) { return std::max(s, 0.0) + std::log1p(std::exp(-std::abs(s))); }
 
@@ -143,7 +233,10 @@ Engine::Engine(const ModelSpec& spec, int max_batch)
         }
         if (L.hidden && spec.dropout > 0) mask_[l] = AlignedFloats(int64_t{L.n_out} * stride_);
     }
-    plain_relu_ = spec.activation == Activation::relu && !spec.batch_norm && !spec.residual && spec.dropout == 0;
+    fused_ = !spec.batch_norm && !spec.residual && with_fused_activation(spec.activation, [](auto) {});
+    D_.resize(n_layers);
+    if (fused_ && spec.activation != Activation::relu)
+        for (size_t l = 0; l + 1 < n_layers; ++l) D_[l] = AlignedFloats(int64_t{layers_[l].n_out} * stride_);
     labels_.assign(stride_, 0);
     target_ = AlignedFloats(stride_);
     valid_ = AlignedFloats(stride_);
@@ -156,65 +249,124 @@ void Engine::forward(const float* params, int n, bool train, Rng* dropout_rng) {
     std::fill(A_[0].get() + n, A_[0].get() + S, 0.0f);  // padding columns of x and y
     std::fill(A_[0].get() + S + n, A_[0].get() + 2 * S, 0.0f);
     const bool drop = train && dropout_rng && spec_.dropout > 0;
+    masked_ = drop;
     for (size_t l = 0; l < layers_.size(); ++l) {
         const LayerLayout& L = layers_[l];
         float* Z = Z_[l].get();
         const int64_t size = int64_t{L.n_out} * S;
-        if (L.hidden && plain_relu_) {  // A_{l+1} = relu(W A + b) in one pass; backward reads the mask from A_{l+1}
-            matmul<Epilogue::relu>(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, A_[l + 1].get());
+        if (L.hidden && fused_) {  // A_{l+1} = act(W A + b) (* mask) and D_l = act'(...) in the matmul's epilogue
+            if (drop) draw_dropout_mask(l, dropout_rng);
+            const float* mask = drop ? mask_[l].get() : nullptr;
+            with_fused_activation(spec_.activation, [&](auto act) {
+                const ActivationEpilogue<decltype(act)::value> epilogue{A_[l + 1].get(), train ? D_[l].get() : nullptr, mask};
+                matmul(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, epilogue);
+            });
             continue;
         }
-        matmul(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, Z);  // Z = W A + b
+        matmul(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, StoreEpilogue{Z});  // Z = W A + b
         if (!L.hidden) break;
-        if (L.gamma >= 0) {  // batch norm (Ioffe and Szegedy 2015): batch statistics in training, running in eval
-            for (int o = 0; o < L.n_out; ++o) {
-                float* z = Z + int64_t{o} * S;
-                double mean, var;
-                if (train) {
-                    double sum = 0, sq = 0;
-                    for (int s = 0; s < n; ++s) sum += z[s];
-                    mean = sum / n;
-                    for (int s = 0; s < n; ++s) sq += (z[s] - mean) * (z[s] - mean);
-                    var = sq / n;  // biased, as used for normalising
-                    bn_mean_[l][o] = mean;
-                    bn_var_[l][o] = var;
-                } else {
-                    mean = params[L.running_mean + o];
-                    var = params[L.running_var + o];
-                }
-                const float inv = static_cast<float>(1.0 / std::sqrt(var + spec_.bn_eps));
-                const float m = static_cast<float>(mean), gamma = params[L.gamma + o], beta = params[L.beta + o];
-                if (train) bn_invstd_[l][o] = inv;
-                float* xh = xhat_[l].get() + int64_t{o} * S;
-                for (int s = 0; s < S; ++s) {
-                    xh[s] = (z[s] - m) * inv;
-                    z[s] = gamma * xh[s] + beta;
-                }
-            }
-        }
-        if (L.residual)
-            for (int64_t k = 0; k < size; ++k) Z[k] += A_[l].get()[k];
-        float* out = A_[l + 1].get();
-        activate_inplace(spec_.activation, Z, out, size);
-        if (drop) {  // inverted dropout: keep with probability 1-p and scale by 1/(1-p)
-            const float p = static_cast<float>(spec_.dropout), keep_scale = static_cast<float>(1.0 / (1.0 - spec_.dropout));
-            float* mask = mask_[l].get();
-            // uniform_float() = r 2^-24 with r the top 24 bits of a draw, so "u >= p" is "r >= ceil(p 2^24)": integer
-            // masks without a branch to mispredict, the generator in registers (the same draws and values as before)
-            const uint64_t threshold = static_cast<uint64_t>(std::ceil(static_cast<double>(p) * 0x1.0p24));
-            uint32_t keep_bits;
-            std::memcpy(&keep_bits, &keep_scale, sizeof keep_bits);
-            Rng rng = *dropout_rng;
-            for (int64_t k = 0; k < size; ++k) {
-                const uint32_t bits = keep_bits & -static_cast<uint32_t>((rng.next() >> 40) >= threshold);
-                std::memcpy(mask + k, &bits, sizeof bits);
-            }
-            *dropout_rng = rng;
-            for (int64_t k = 0; k < size; ++k) out[k] *= mask[k];
-        } else if (mask_[l].size) {
-            std::fill_n(mask_[l].get(), size, 1.0f);
+        if (drop) draw_dropout_mask(l, dropout_rng);
+        else if (mask_[l].size) std::fill_n(mask_[l].get(), size, 1.0f);
+        for (int o = 0; o < L.n_out; ++o) {  // one row (unit) at a time, while it is in L1
+            const int64_t row = int64_t{o} * S;
+            if (L.gamma >= 0) batch_norm_row(params, l, o, n, train);
+            if (L.residual)
+                for (int s = 0; s < S; ++s) Z[row + s] += A_[l].get()[row + s];
+            float* out = A_[l + 1].get() + row;
+            activate_inplace(spec_.activation, Z + row, out, S);
+            if (drop)
+                for (int s = 0; s < S; ++s) out[s] *= mask_[l].get()[row + s];
         }
     }
+}
+
+void Engine::batch_norm_row(const float* params, size_t l, int o, int n, bool train) {
+    // batch norm (Ioffe and Szegedy 2015) of unit o: batch statistics in training, running in eval; sums in double
+    const LayerLayout& L = layers_[l];
+    const int S = stride_;
+    float* z = Z_[l].get() + int64_t{o} * S;
+    double mean, var;
+    if (train) {
+        mean = sum_columns<1>(n, [&](int s, vd* lo, vd* hi) { widen(load(z + s), lo, hi); })[0] / n;
+        var = sum_columns<1>(n, [&](int s, vd* lo, vd* hi) {
+                  widen(load(z + s), lo, hi);
+                  *lo = (*lo - mean) * (*lo - mean);
+                  *hi = (*hi - mean) * (*hi - mean);
+              })[0] / n;  // biased, as used for normalising
+        bn_mean_[l][o] = mean;
+        bn_var_[l][o] = var;
+    } else {
+        mean = params[L.running_mean + o];
+        var = params[L.running_var + o];
+    }
+    const float inv = static_cast<float>(1.0 / std::sqrt(var + spec_.bn_eps));
+    const float m = static_cast<float>(mean), gamma = params[L.gamma + o], beta = params[L.beta + o];
+    if (train) bn_invstd_[l][o] = inv;
+    float* xh = xhat_[l].get() + int64_t{o} * S;
+    for (int s = 0; s < S; s += n_lanes) {
+        const vf x = (load(z + s) - m) * inv;
+        store(xh + s, x);
+        store(z + s, gamma * x + beta);
+    }
+}
+
+void Engine::batch_norm_backward_row(const float* params, size_t l, int o, float* grad) {
+    // dx = invstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = dy gamma; sums in double
+    const LayerLayout& L = layers_[l];
+    const int S = stride_, n = n_;
+    const float* valid = valid_.get();  // > 0 in the batch's columns
+    const float* dy = dZ_[l].get() + int64_t{o} * S;
+    const float* xh = xhat_[l].get() + int64_t{o} * S;
+    const auto [sum_dy, sum_dy_xh] = sum_columns<2>(n, [&](int s, vd* lo, vd* hi) {
+        vd x_lo, x_hi;
+        widen(load(dy + s), &lo[0], &hi[0]);
+        widen(load(xh + s), &x_lo, &x_hi);
+        lo[1] = lo[0] * x_lo;
+        hi[1] = hi[0] * x_hi;
+    });
+    grad[L.gamma + o] = static_cast<float>(sum_dy_xh);
+    grad[L.beta + o] = static_cast<float>(sum_dy);
+    grad[L.running_mean + o] = 0.0f;
+    grad[L.running_var + o] = 0.0f;
+    const float gamma = params[L.gamma + o], inv = bn_invstd_[l][o];
+    const float mean_dy = static_cast<float>(sum_dy / n), mean_dy_xh = static_cast<float>(sum_dy_xh / n);
+    float* out = dlin_[l].get() + int64_t{o} * S;  // separate from dZ, which the residual path still needs
+    for (int s = 0; s < S; s += n_lanes) {
+        const vf x = gamma * inv * (load(dy + s) - mean_dy - load(xh + s) * mean_dy_xh);
+        store(out + s, load(valid + s) > 0.0f ? x : vf{});
+    }
+}
+
+void Engine::draw_dropout_mask(size_t l, Rng* dropout_rng) {
+    // inverted dropout: keep with probability 1-p and scale by 1/(1-p)
+    const int64_t size = int64_t{layers_[l].n_out} * stride_;  // a multiple of 16
+    const float p = static_cast<float>(spec_.dropout), keep_scale = static_cast<float>(1.0 / (1.0 - spec_.dropout));
+    float* mask = mask_[l].get();
+    // uniform_float() = r 2^-24 with r the top 24 bits of a draw, so "u >= p" is "r >= ceil(p 2^24)": integer masks
+    // without a branch. The generator's state steps one draw at a time (a serial chain of xors), its words are
+    // scrambled 8 at a time in SIMD lanes (Rng::scramble, rotl(w 5, 7) 9): the same draws and values as Rng::next.
+    const uint64_t threshold = static_cast<uint64_t>(std::ceil(static_cast<double>(p) * 0x1.0p24));
+    uint32_t keep_bits;
+    std::memcpy(&keep_bits, &keep_scale, sizeof keep_bits);
+    using vu64 = uint64_t __attribute__((vector_size(64)));  // 8 lanes
+    using vu32 = uint32_t __attribute__((vector_size(32)));  // 8 lanes
+    constexpr int chunk = 256;
+    alignas(64) uint64_t words[chunk];
+    Rng rng = *dropout_rng;
+    for (int64_t k0 = 0; k0 < size; k0 += chunk) {
+        const int m = static_cast<int>(std::min<int64_t>(chunk, size - k0));
+        for (int j = 0; j < m; ++j) words[j] = rng.step();
+        for (int j = 0; j < m; j += 8) {
+            vu64 w;
+            std::memcpy(&w, words + j, sizeof w);
+            w = w * 5;
+            w = (w << 7 | w >> 57) * 9;
+            const vu64 keep = (w >> 40) >= threshold;  // all ones where kept
+            const vu32 bits = __builtin_convertvector(keep, vu32) & keep_bits;
+            std::memcpy(mask + k0 + j, &bits, sizeof bits);
+        }
+    }
+    *dropout_rng = rng;
 }
 
 double Engine::forward_train(const float* params, int n, Rng* dropout_rng) {
@@ -304,54 +456,41 @@ double Engine::loss_and_dlogits(int n) {
 }
 
 void Engine::backward(const float* params, float* grad) {
-    const int S = stride_, n = n_;
+    const int S = stride_;
     for (size_t l = layers_.size(); l-- > 0;) {
         const LayerLayout& L = layers_[l];
         float* dZ = dZ_[l].get();
         const int64_t size = int64_t{L.n_out} * S;
         float* dlin = dZ;  // gradient with respect to the linear output W A + b
-        if (L.hidden && !plain_relu_) {  // (plain ReLU layers got dZ from the layer above, gated in its matmul)
-            const float* g = dA_[l + 1].get();  // gradient with respect to this layer's output
+        if (L.hidden && !fused_) {  // (fused layers got dZ from the layer above, in its matmul's epilogue)
             const float* mask = mask_[l].size ? mask_[l].get() : nullptr;
-            if (mask) {
-                for (int64_t k = 0; k < size; ++k) dZ[k] = g[k] * mask[k];
-                activation_backward(spec_.activation, Z_[l].get(), dZ, dZ, size);
-            } else {
-                activation_backward(spec_.activation, Z_[l].get(), g, dZ, size);
-            }
-            if (L.gamma >= 0) {
-                // batch norm backward: dx = invstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = dy gamma
-                dlin = dlin_[l].get();
-                for (int o = 0; o < L.n_out; ++o) {
-                    float* dy = dZ + int64_t{o} * S;
-                    const float* xh = xhat_[l].get() + int64_t{o} * S;
-                    double sum_dy = 0, sum_dy_xh = 0;
-                    for (int s = 0; s < n; ++s) {
-                        sum_dy += dy[s];
-                        sum_dy_xh += static_cast<double>(dy[s]) * xh[s];
-                    }
-                    grad[L.gamma + o] = static_cast<float>(sum_dy_xh);
-                    grad[L.beta + o] = static_cast<float>(sum_dy);
-                    grad[L.running_mean + o] = 0.0f;
-                    grad[L.running_var + o] = 0.0f;
-                    const float gamma = params[L.gamma + o], inv = bn_invstd_[l][o];
-                    const float mean_dy = static_cast<float>(sum_dy / n), mean_dy_xh = static_cast<float>(sum_dy_xh / n);
-                    float* out = dlin + int64_t{o} * S;  // separate from dZ, which the residual path still needs
-                    for (int s = 0; s < S; ++s)
-                        out[s] = s < n ? gamma * inv * (dy[s] - mean_dy - xh[s] * mean_dy_xh) : 0.0f;
+            for (int o = 0; o < L.n_out; ++o) {  // one row (unit) at a time, while it is in L1
+                const int64_t row = int64_t{o} * S;
+                const float* g = dA_[l + 1].get() + row;  // gradient with respect to this layer's output
+                if (mask) {
+                    for (int s = 0; s < S; ++s) dZ[row + s] = g[s] * mask[row + s];
+                    activation_backward(spec_.activation, Z_[l].get() + row, dZ + row, dZ + row, S);
+                } else {
+                    activation_backward(spec_.activation, Z_[l].get() + row, g, dZ + row, S);
                 }
+                if (L.gamma >= 0) batch_norm_backward_row(params, l, o, grad);
             }
+            if (L.gamma >= 0) dlin = dlin_[l].get();
         }
         grad_weights(dlin, A_[l].get(), L.n_out, L.n_in, S, grad + L.W);
         grad_bias(dlin, L.n_out, S, grad + L.b);
         if (l == 0) break;
-        if (plain_relu_) {  // dZ_{l-1} = (A_l > 0) * W^T dlin: the ReLU derivative as the matmul's epilogue
-            matmul<Epilogue::gate>(params + L.W, 1, L.n_in, nullptr, dlin, L.n_in, L.n_out, S, dZ_[l - 1].get(),
-                                   A_[l].get());
+        if (fused_) {  // dZ_{l-1} = act'(Z_{l-1}) * (mask * W^T dlin), the derivative as the matmul's epilogue
+            const float* mask = masked_ ? mask_[l - 1].get() : nullptr;
+            with_fused_activation(spec_.activation, [&](auto act) {
+                constexpr Activation a = decltype(act)::value;
+                const DerivativeEpilogue<a> epilogue{dZ_[l - 1].get(), a == Activation::relu ? A_[l].get() : D_[l - 1].get(), mask};
+                matmul(params + L.W, 1, L.n_in, nullptr, dlin, L.n_in, L.n_out, S, epilogue);
+            });
             continue;
         }
         float* dA = dA_[l].get();
-        matmul(params + L.W, 1, L.n_in, nullptr, dlin, L.n_in, L.n_out, S, dA);  // dA = W^T dlin
+        matmul(params + L.W, 1, L.n_in, nullptr, dlin, L.n_in, L.n_out, S, StoreEpilogue{dA});  // dA = W^T dlin
         if (L.residual)
             for (int64_t k = 0; k < size; ++k) dA[k] += dZ[k];
     }

@@ -4,6 +4,7 @@
 // multiples of 16 floats.
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -40,15 +41,22 @@ inline vf sqrt(vf x) {
 #endif
 }
 
-/// What a matmul does with each result before storing it: nothing, ReLU, or keep it where a gate array is positive
-/// (the ReLU derivative, fused into the backward pass).
-enum class Epilogue { none, relu, gate };
+/// What a matmul does with its results: an epilogue is called once per row of a block with the block's NV registers
+/// of that row (independent chains, which a long epilogue such as tanh can interleave) and the offset `at` of the
+/// first into the (R, S) result array. StoreEpilogue stores them; engine.cpp's add activations and derivatives.
+struct StoreEpilogue {
+    float* Y;
+    template <int NV>
+    void operator()(int64_t at, const vf (&y)[NV]) const {
+        for (int v = 0; v < NV; ++v) store(Y + at + v * n_lanes, y[v]);
+    }
+};
 
-/// Y(R, S) = M X + bias, with M(r, c) = M[r * rs + c * cs], X (C, S), S a multiple of 16; bias may be null.
-/// Register blocking: RB rows by NV registers of columns, RB * NV accumulators.
-template <Epilogue E, int RB, int NV>
+/// epilogue(M X + bias) for one block of Y (R, S), with M(r, c) = M[r * rs + c * cs], X (C, S), S a multiple of 16;
+/// bias may be null. Register blocking: RB rows by NV registers of columns, RB * NV accumulators.
+template <int RB, int NV, typename Epi>
 inline void matmul_block(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int C, int S,
-                         float* Y, const float* G, int r0, int s0) {
+                         const Epi& epilogue, int r0, int s0) {
     vf acc[RB][NV];
     for (int r = 0; r < RB; ++r)
         for (int v = 0; v < NV; ++v) acc[r][v] = splat(bias ? bias[r0 + r] : 0.0f);
@@ -61,14 +69,7 @@ inline void matmul_block(const float* M, int64_t rs, int64_t cs, const float* bi
             for (int v = 0; v < NV; ++v) acc[r][v] += m * x[v];
         }
     }
-    for (int r = 0; r < RB; ++r)
-        for (int v = 0; v < NV; ++v) {
-            const int64_t at = int64_t{r0 + r} * S + s0 + v * n_lanes;
-            vf y = acc[r][v];
-            if constexpr (E == Epilogue::relu) y = y > 0.0f ? y : vf{};
-            if constexpr (E == Epilogue::gate) y = load(G + at) > 0.0f ? y : vf{};
-            store(Y + at, y);
-        }
+    for (int r = 0; r < RB; ++r) epilogue(int64_t{r0 + r} * S + s0, acc[r]);
 }
 
 /// Register blocking of matmul: rows by registers of columns. 4 x 4 fills AVX-512's 32 registers; WebAssembly's
@@ -80,27 +81,27 @@ inline constexpr int matmul_row_block = 2, matmul_col_block = 1;
 inline constexpr int matmul_row_block = 4, matmul_col_block = 4;
 #endif
 
-template <Epilogue E, int RB>
-inline void matmul_rows(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int C, int S, float* Y,
-                        const float* G, int r0) {
+template <int RB, typename Epi>
+inline void matmul_rows(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int C, int S,
+                        const Epi& epilogue, int r0) {
     int s0 = 0;
     constexpr int NV = matmul_col_block;
-    for (; s0 + NV * n_lanes <= S; s0 += NV * n_lanes) matmul_block<E, RB, NV>(M, rs, cs, bias, X, C, S, Y, G, r0, s0);
-    for (; s0 < S; s0 += n_lanes) matmul_block<E, RB, 1>(M, rs, cs, bias, X, C, S, Y, G, r0, s0);
+    for (; s0 + NV * n_lanes <= S; s0 += NV * n_lanes) matmul_block<RB, NV>(M, rs, cs, bias, X, C, S, epilogue, r0, s0);
+    for (; s0 < S; s0 += n_lanes) matmul_block<RB, 1>(M, rs, cs, bias, X, C, S, epilogue, r0, s0);
 }
 
-/// Y (R, S) = epilogue(M (R, C) X (C, S) + bias (R)), M addressed through strides (so W and W^T use the same kernel);
-/// G (R, S) is the gate of Epilogue::gate.
-template <Epilogue E = Epilogue::none>
+/// epilogue(M (R, C) X (C, S) + bias (R)) over the (R, S) result, M addressed through strides (so W and W^T use the
+/// same kernel); e.g. matmul(W, n_in, 1, b, A, n_out, n_in, S, StoreEpilogue{Z}) stores Z = W A + b.
+template <typename Epi>
 inline void matmul(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int R, int C, int S,
-                   float* Y, const float* G = nullptr) {
+                   const Epi& epilogue) {
     int r0 = 0;
     constexpr int RB = matmul_row_block;
-    for (; r0 + RB <= R; r0 += RB) matmul_rows<E, RB>(M, rs, cs, bias, X, C, S, Y, G, r0);
+    for (; r0 + RB <= R; r0 += RB) matmul_rows<RB>(M, rs, cs, bias, X, C, S, epilogue, r0);
     switch (R - r0) {
-        case 3: matmul_rows<E, 3>(M, rs, cs, bias, X, C, S, Y, G, r0); break;
-        case 2: matmul_rows<E, 2>(M, rs, cs, bias, X, C, S, Y, G, r0); break;
-        case 1: matmul_rows<E, 1>(M, rs, cs, bias, X, C, S, Y, G, r0); break;
+        case 3: matmul_rows<3>(M, rs, cs, bias, X, C, S, epilogue, r0); break;
+        case 2: matmul_rows<2>(M, rs, cs, bias, X, C, S, epilogue, r0); break;
+        case 1: matmul_rows<1>(M, rs, cs, bias, X, C, S, epilogue, r0); break;
         default: break;
     }
 }
@@ -112,6 +113,36 @@ inline float hsum(vf v) {
     const vf8 h = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) + __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
     const vf4 q = __builtin_shufflevector(h, h, 0, 1, 2, 3) + __builtin_shufflevector(h, h, 4, 5, 6, 7);
     return (q[0] + q[2]) + (q[1] + q[3]);
+}
+
+/// K sums over s < n of 16 double terms at a time: term(s0, lo, hi) gives, for each k < K, the terms of columns
+/// s0..s0+15 as two 8-lane double halves lo[k], hi[k] (terms at or beyond n count 0). Batch norm's statistics, in
+/// double as the scalar sums were, with a fixed order of additions (deterministic).
+using vd = double __attribute__((vector_size(64)));  // 8 lanes
+/// The 16 lanes of x as two 8-lane double halves.
+inline void widen(vf x, vd* lo, vd* hi) {
+    *lo = __builtin_convertvector(__builtin_shufflevector(x, x, 0, 1, 2, 3, 4, 5, 6, 7), vd);
+    *hi = __builtin_convertvector(__builtin_shufflevector(x, x, 8, 9, 10, 11, 12, 13, 14, 15), vd);
+}
+template <int K, typename Term>
+inline std::array<double, K> sum_columns(int n, Term term) {
+    const vd lane_lo = {0, 1, 2, 3, 4, 5, 6, 7}, lane_hi = {8, 9, 10, 11, 12, 13, 14, 15};
+    vd acc_lo[K] = {}, acc_hi[K] = {};
+    for (int s0 = 0; s0 < n; s0 += n_lanes) {
+        vd lo[K], hi[K];
+        term(s0, lo, hi);
+        const double left = n - s0;
+        for (int k = 0; k < K; ++k) {
+            acc_lo[k] += lane_lo < left ? lo[k] : vd{};
+            acc_hi[k] += lane_hi < left ? hi[k] : vd{};
+        }
+    }
+    std::array<double, K> sums;
+    for (int k = 0; k < K; ++k) {
+        const vd a = acc_lo[k] + acc_hi[k];
+        sums[k] = ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
+    }
+    return sums;
 }
 
 /// Lane j of the result is the sum of the lanes of a[j]: sixteen horizontal sums in 15 adds and 30 shuffles.
@@ -236,6 +267,13 @@ inline vf exp_any(vf x) {
     return x < -87.0f ? vf{} : e;
 }
 
+/// exp(x) for x >= 0 in float, the same bits as exp_any there (its rounding offset for x = 0, -0.5, gives n = 0 as
+/// +0.5 does), without exp_any's checks for negative x.
+inline vf exp_nonnegative(vf x) {
+    const vf xc = x > 88.0f ? splat(88.0f) : x;
+    return exp_reduced(xc, xc * 1.44269504088896341f + 0.5f);
+}
+
 /// tanh in float, about 2 ulp (Cephes tanhf): an odd polynomial below |x| = 0.625, else 1 - 2 / (exp(2|x|) + 1).
 inline vf tanh_v(vf x) {
     const vf ax = x < 0.0f ? -x : x, s = x * x;
@@ -245,7 +283,7 @@ inline vf tanh_v(vf x) {
     p = p * s + 1.33314422036e-1f;
     p = p * s - 3.33332819422e-1f;
     const vf small = p * s * x + x;
-    const vf e = exp_any(ax + ax);
+    const vf e = exp_nonnegative(ax + ax);
     const vf big = 1.0f - 2.0f / (e + 1.0f);
     const vf signed_big = x < 0.0f ? -big : big;
     return ax < 0.625f ? small : signed_big;

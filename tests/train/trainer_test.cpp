@@ -114,25 +114,37 @@ TEST(trainer_test, gradient_with_a_batch_of_several_registers) {
     check_gradient(spec, "wide with batch norm", 1e-2, 40);
 }
 
-// The fused ReLU path (plain MLP) and the general path must compute the same numbers: residual=true without any
-// matching widths changes nothing mathematically but takes the general path.
-TEST(trainer_test, fused_relu_path_equals_general_path) {
-    ModelSpec fused = small_spec(Activation::relu), general = fused;
-    general.residual = true;  // widths 2 -> 6 -> 5 -> 2: no residual add applies
-    const std::vector<float> p = init_params(fused, 3);
-    ASSERT_EQ(p, init_params(general, 3));
-    detail::Engine a(fused, 40), b(general, 40);
-    detail::Rng rng(5);
-    for (int s = 0; s < 40; ++s) {
-        a.input_x()[s] = b.input_x()[s] = float(rng.uniform());
-        a.input_y()[s] = b.input_y()[s] = float(rng.uniform());
-        a.labels()[s] = b.labels()[s] = int32_t(rng.below(2));
-    }
-    EXPECT_EQ(a.forward_train(p.data(), 37, nullptr), b.forward_train(p.data(), 37, nullptr));
-    std::vector<float> ga(p.size()), gb(p.size());
-    a.backward(p.data(), ga.data());
-    b.backward(p.data(), gb.data());
-    EXPECT_EQ(ga, gb);
+// The fused path (no batch norm or residual: activation and derivative in the matmuls' epilogues) and the general
+// path must compute the same numbers bit for bit, for every activation, with and without dropout: residual=true
+// without any matching widths changes nothing mathematically but takes the general path.
+TEST(trainer_test, fused_path_equals_general_path) {
+    for (Activation act : {Activation::relu, Activation::leaky_relu, Activation::elu, Activation::tanh,
+                           Activation::sigmoid, Activation::swish, Activation::linear})
+        for (double dropout : {0.0, 0.3}) {
+            const std::string what = std::string(activation_name(act)) + (dropout > 0 ? " with dropout" : "");
+            ModelSpec fused = small_spec(act), general = fused;
+            fused.dropout = general.dropout = dropout;
+            general.residual = true;  // widths 2 -> 6 -> 5 -> 2: no residual add applies
+            const std::vector<float> p = init_params(fused, 3);
+            ASSERT_EQ(p, init_params(general, 3));
+            detail::Engine a(fused, 40), b(general, 40);
+            detail::Rng rng(5);
+            for (int s = 0; s < 40; ++s) {
+                a.input_x()[s] = b.input_x()[s] = float(rng.uniform());
+                a.input_y()[s] = b.input_y()[s] = float(rng.uniform());
+                a.labels()[s] = b.labels()[s] = int32_t(rng.below(2));
+            }
+            detail::Rng mask_a(9), mask_b(9);
+            EXPECT_EQ(a.forward_train(p.data(), 37, &mask_a), b.forward_train(p.data(), 37, &mask_b)) << what;
+            EXPECT_EQ(mask_a.state(), mask_b.state()) << what;
+            std::vector<float> ga(p.size()), gb(p.size());
+            a.backward(p.data(), ga.data());
+            b.backward(p.data(), gb.data());
+            EXPECT_EQ(ga, gb) << what;
+            const float* za = a.forward_eval(p.data(), 37);
+            const float* zb = b.forward_eval(p.data(), 37);
+            EXPECT_TRUE(std::equal(za, za + 2 * a.stride(), zb)) << what << ": evaluation logits";
+        }
 }
 
 TEST(trainer_test, batch_norm_running_statistics_follow_pytorch) {

@@ -27,8 +27,11 @@ public:
     void reseed(uint64_t seed) {
         for (auto& w : s_) w = splitmix64(seed);
     }
-    uint64_t next() {
-        const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    uint64_t next() { return scramble(step()); }
+    /// next() in two halves, for callers that scramble many words at once in SIMD lanes: step() advances the state and
+    /// returns the word that next() scrambles, so scramble(step()) == next().
+    uint64_t step() {
+        const uint64_t word = s_[1];
         const uint64_t t = s_[1] << 17;
         s_[2] ^= s_[0];
         s_[3] ^= s_[1];
@@ -36,8 +39,9 @@ public:
         s_[0] ^= s_[3];
         s_[2] ^= t;
         s_[3] = rotl(s_[3], 45);
-        return result;
+        return word;
     }
+    static uint64_t scramble(uint64_t word) { return rotl(word * 5, 7) * 9; }
     /// Uniform integer in [0, n), by Lemire's multiply-shift (bias below n / 2^64).
     uint64_t below(uint64_t n) { return static_cast<uint64_t>((static_cast<__uint128_t>(next()) * n) >> 64); }
     /// Uniform float in [0, 1) with 24 random bits.

@@ -61,16 +61,21 @@ public:
 
 private:
     void forward(const float* params, int n, bool train, Rng* dropout_rng);
+    void draw_dropout_mask(size_t l, Rng* dropout_rng);
+    void batch_norm_row(const float* params, size_t l, int o, int n, bool train);
+    void batch_norm_backward_row(const float* params, size_t l, int o, float* grad);
     double loss_and_dlogits(int n);
 
     ModelSpec spec_;
     std::vector<LayerLayout> layers_;
     int max_batch_ = 0, stride_ = 0, n_ = 0;
-    bool plain_relu_ = false;          ///< ReLU MLP without batch norm, residual or dropout: the fused fast path
+    bool fused_ = false;   ///< no batch norm or residual: activation (and its derivative) fused into the matmuls
+    bool masked_ = false;  ///< the last forward pass drew dropout masks
     std::vector<AlignedFloats> A_;     ///< A_[l]: input of layer l, (n_in, stride); A_[0] holds x and y
     std::vector<AlignedFloats> Z_;     ///< Z_[l]: pre-activation after batch norm and residual add, (n_out, stride)
     std::vector<AlignedFloats> xhat_;  ///< normalised linear output of batch-norm layers, (n_out, stride)
     std::vector<AlignedFloats> mask_;  ///< dropout multipliers 0 or 1/(1-p), (n_out, stride)
+    std::vector<AlignedFloats> D_;     ///< act'(Z_[l]) of fused layers but ReLU, (n_out, stride)
     std::vector<AlignedFloats> dZ_;    ///< gradient with respect to Z_[l] (then to the linear output), (n_out, stride)
     std::vector<AlignedFloats> dlin_;  ///< gradient with respect to the linear output of batch-norm layers, (n_out, stride)
     std::vector<AlignedFloats> dA_;    ///< gradient with respect to A_[l], (n_in, stride)

@@ -321,7 +321,7 @@ function backgroundLegend(run, view, cls) {
   if (view === 'pred') {
     if (run.kind === 'regression') {
       const [lo, hi] = run.output.range.map(v => formatNumber(v));
-      return { bar: 'grey', html: `output: ${lo} (black) … ${hi} (white), clipped outside [${lo}, ${hi}]` };
+      return { bar: 'grey', html: `output: ${lo} (black) … ${hi} (white), clipped outside [${lo}, ${hi}] <span class="muted">· yellow line: output = 0.5</span>` };
     }
     if (run.kind === 'classes' && cls < 0)
       return { bar: null, html: swatches(c => className(run, c), all) + ' <span class="muted">· paler: less sure (white: all equal)</span>' };

@@ -354,13 +354,19 @@ double add_side(Figure& f, const Side& s, const Style& st, const Palette palette
         f.paths.push_back(segment_path(x, y + row / 2, x + sw * 1.2, y + row / 2, decision_colour(), st.line * 1.6, "legend"));
         entry(s.decision_name);
     }
-    const Rgb edge{0.1, 0.1, 0.1}, grey{0.6, 0.6, 0.6};
+    // the markers as the picture draws them (add_points): in the colours of classes 0 and 1, with the mid-grey edge
+    const Rgb edge{0.5, 0.5, 0.5}, first = class_colour(0, s.n_classes), second = class_colour(1, s.n_classes);
+    const double r = sw * 0.3;
     if (s.train_points) {
-        f.fills.push_back({circle(x + sw * 0.6, y + row / 2, sw * 0.35), grey, edge, st.thin, true, -1});
+        f.fills.push_back({circle(x + r, y + row / 2, r), first, edge, st.thin, true, -1});
+        f.fills.push_back({circle(x + sw * 1.2 - r, y + row / 2, r), second, edge, st.thin, true, -1});
         entry("training points");
     }
     if (s.test_points) {
-        f.fills.push_back({circle(x + sw * 0.6, y + row / 2, sw * 0.35), grey, edge, st.thin * 1.5, false, -1});
+        for (const auto& [cx, c] : {std::pair{x + r, first}, std::pair{x + sw * 1.2 - r, second}}) {
+            f.fills.push_back({circle(cx, y + row / 2, r), c, edge, st.thin * 1.5, false, -1});
+            f.fills.push_back({circle(cx, y + row / 2, r), c, c, st.thin * 0.75, false, -1});
+        }
         entry("test points");
     }
     return y;

@@ -42,11 +42,20 @@ void add_explore_commands(CLI::App& app) {
         cmd->callback([f] {
             const OpenedRuns opened = open_runs(f->runs);
             const auto& pointers = opened.pointers;
+            // The analysis computes every snapshot's geometry once; the page draws the same geometry.
             std::vector<nlohmann::json> findings;
-            if (!f->quiet && !f->no_analysis && ::isatty(STDERR_FILENO)) std::fputs("analysing the runs ...", stderr);
-            if (!f->no_analysis) findings = run_findings(pointers);
+            std::vector<std::vector<Geometry>> geometry;
+            if (!f->no_analysis) {
+                auto printer = std::make_shared<ProgressPrinter>(f->quiet, 1);
+                AnalysisOptions options;
+                options.on_progress = [printer](int done, int total) { printer->update_count("analysing snapshots", done, total); };
+                findings = run_findings(pointers, options, &geometry);
+                printer->finish();
+            }
+            std::vector<const std::vector<Geometry>*> known;
+            for (const auto& g : geometry) known.push_back(&g);
             auto printer = std::make_shared<ProgressPrinter>(f->quiet, 1);
-            write_viewer(pointers, f->out, {.title = f->title, .image_size = f->image_size, .findings = findings,
+            write_viewer(pointers, f->out, {.title = f->title, .image_size = f->image_size, .findings = findings, .geometry = known,
                                             .on_progress = [printer](int done, int total) { printer->update_count("encoding snapshots", done, total); }});
             printer->finish();
             std::cout << "wrote " << f->out << " (" << fs::file_size(f->out) / 1024 << " KiB); open it in a browser\n";
@@ -88,10 +97,13 @@ void add_explore_commands(CLI::App& app) {
             const OpenedRuns opened = open_runs(f->runs);
             const auto& pointers = opened.pointers;
             // Everything is built in memory first: a failure leaves no partial set of files behind.
-            const AnalysisReport report = analyze(pointers, f->options);
+            std::vector<std::vector<Geometry>> geometry;  // each snapshot's, computed once for report and viewer
+            const AnalysisReport report = analyze(pointers, f->options, f->no_viewer ? nullptr : &geometry);
             const std::string json_text = analysis_to_json(report).dump(1), html_text = analysis_html(report);
             std::string viewer_text;
-            if (!f->no_viewer) viewer_text = viewer_html(pointers, {.findings = viewer_findings(report)});
+            std::vector<const std::vector<Geometry>*> known;
+            for (const auto& g : geometry) known.push_back(&g);
+            if (!f->no_viewer) viewer_text = viewer_html(pointers, {.findings = viewer_findings(report), .geometry = known});
             std::error_code ec;
             fs::create_directories(f->out, ec);
             if (ec) throw Error(f->out, "cannot create output directory: " + ec.message(), "a writable location");

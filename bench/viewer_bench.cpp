@@ -1,6 +1,7 @@
 // Viewer benchmark, C++ half: writes the viewer page for a run (default: the GINN default run) with the analysis'
-// findings, as `ginn view` does, after checking that the page holds every snapshot and the findings; times
-// run_findings and viewer_html. The browser half (bench/viewer_bench.mjs) times the page.
+// findings, as `ginn view` does (the analysis computes each snapshot's geometry and hands it to the page), after
+// checking that the page holds every snapshot and the findings; times run_findings, viewer_html and both together.
+// The browser half (bench/viewer_bench.mjs) times the page.
 // Not a test: it prints numbers, it does not judge them.
 //
 //   ginn train -o runs/ginn-default                      # the default GINN run (431 snapshots, 2-16-16-16-2)
@@ -28,15 +29,17 @@ int main(int argc, char** argv) {
         std::cout << "command: viewer_bench " << dir << " " << out << "\n"
                   << "machine: " << std::thread::hardware_concurrency() << " hardware threads\n";
         const ginn::Run run = ginn::Run::open(dir);
-        std::vector<double> seconds, seconds_findings;
+        std::vector<double> seconds, seconds_findings, seconds_total;
         std::string html;
         for (int rep = 0; rep < 3; ++rep) {
             const auto t0 = clock::now();
-            const std::vector<nlohmann::json> findings = ginn::run_findings({&run});
+            std::vector<std::vector<ginn::Geometry>> geometry;
+            const std::vector<nlohmann::json> findings = ginn::run_findings({&run}, {}, &geometry);
             const auto t1 = clock::now();
-            html = ginn::viewer_html({&run}, {.findings = findings});
+            html = ginn::viewer_html({&run}, {.findings = findings, .geometry = {&geometry[0]}});
             seconds_findings.push_back(std::chrono::duration<double>(t1 - t0).count());
             seconds.push_back(std::chrono::duration<double>(clock::now() - t1).count());
+            seconds_total.push_back(std::chrono::duration<double>(clock::now() - t0).count());
         }
         // correctness before timing is reported: the page's data holds every snapshot of the run
         const std::string open = "<script id=\"ginn-data\" type=\"application/json\">";
@@ -57,9 +60,11 @@ int main(int argc, char** argv) {
         ginn::write_file_atomic(out, html);
         std::sort(seconds.begin(), seconds.end());
         std::sort(seconds_findings.begin(), seconds_findings.end());
+        std::sort(seconds_total.begin(), seconds_total.end());
         std::cout << "run: " << run.n_snapshots() << " snapshots\n"
                   << "run_findings: median of 3 " << seconds_findings[1] << " s\n"
-                  << "viewer_html: median of 3 " << seconds[1] << " s\n"
+                  << "viewer_html (with the analysis' geometry): median of 3 " << seconds[1] << " s\n"
+                  << "both (what ginn view does): median of 3 " << seconds_total[1] << " s\n"
                   << "in the page (bytes): boundaries " << r["geometry"].dump().size() << ", weights " << r["weights"].dump().size()
                   << ", prediction images " << r["prediction"].dump().size() << ", findings " << r["findings"].dump().size() << "\n"
                   << "file: " << out << " " << html.size() << " bytes (" << html.size() / 1e6 << " MB)\n";

@@ -321,7 +321,7 @@ function backgroundLegend(run, view, cls) {
   if (view === 'pred') {
     if (run.kind === 'regression') {
       const [lo, hi] = run.output.range.map(v => formatNumber(v));
-      return { bar: 'grey', html: `output: ${lo} (black) … ${hi} (white), clipped outside [${lo}, ${hi}]` };
+      return { bar: 'grey', html: `output: ${lo} (black) … ${hi} (white), clipped outside [${lo}, ${hi}] <span class="muted">· yellow line: output = 0.5</span>` };
     }
     if (run.kind === 'classes' && cls < 0)
       return { bar: null, html: swatches(c => className(run, c), all) + ' <span class="muted">· paler: less sure (white: all equal)</span>' };
@@ -334,7 +334,7 @@ function backgroundLegend(run, view, cls) {
   return { bar: null, html: '' };
 }
 
-/** The legend bar for the current background ('grey' 0 -> 1 or 'regions'). */
+/** The legend bar for the current background ('grey' 0 -> 1, 'regions', or the 3-D view's 'surface'). */
 function drawLegend(ctx, w, h, bar) {
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, w, h);
@@ -342,6 +342,12 @@ function drawLegend(ctx, w, h, bar) {
     for (let x = 0; x < w; x++) {
       const c = PROB_LUT[Math.round(x / (w - 1) * 255)];
       ctx.fillStyle = `rgb(${c & 255},${c >> 8 & 255},${c >> 16 & 255})`;
+      ctx.fillRect(x, 0, 1, h);
+    }
+  } else if (bar === 'surface') {  // the 3-D view's viridis (surface.js)
+    for (let x = 0; x < w; x++) {
+      const [r, g, b] = surfaceRgb(x / (w - 1));
+      ctx.fillStyle = `rgb(${r | 0},${g | 0},${b | 0})`;
       ctx.fillRect(x, 0, 1, h);
     }
   } else if (bar === 'regions') {

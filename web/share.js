@@ -75,10 +75,24 @@ const EXPORT_SCALE = 3;
 
 /** The frames to export (panel a, and b in compare mode) without pointer artefacts. */
 function exportFrames() {
-  return panelIds().map(framePanel).map(f => ({ ...f, cursor: null, hover: -1 }));
+  return panelIds().map(framePanel).map(f => ({ ...f, cursor: null, hover: -1, exported: true }));
 }
 function panelCaption(f) { return captionText(f.run, f.k); }
-function legendText(f) { return legendSpec(f.run, f.view, f.cls, f.points).html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim(); }
+function legendText(f) { return panelLegend(f).html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim(); }
+
+/** `text` broken at spaces into lines at most `width` wide in `font` (the legend under a PNG export). */
+function wrapText(text, font, width) {
+  const cx = document.createElement('canvas').getContext('2d');
+  cx.font = font;
+  const lines = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && cx.measureText(next).width > width) { lines.push(line); line = word; } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines.length ? lines : [''];
+}
 
 function download(blob, name) {
   const link = document.createElement('a');
@@ -98,22 +112,24 @@ const exportName = ext => `ginn-${run().name}-it${run().snapshots.iteration[stat
 /** PNG: each panel redrawn at EXPORT_SCALE x its on-screen size, its caption under it and the legend at the bottom. */
 function exportPng() {
   const frames = exportFrames(), S = Math.round(canvases.a.width / dpr) * EXPORT_SCALE, gap = 8 * EXPORT_SCALE;
-  const capH = 18 * EXPORT_SCALE, legH = 18 * EXPORT_SCALE, out = document.createElement('canvas');
-  const G = exportGrid(frames.length, S, gap, capH);
-  out.width = G.w; out.height = G.h + legH;
+  const capH = 18 * EXPORT_SCALE, lineH = 18 * EXPORT_SCALE, out = document.createElement('canvas');
+  const G = exportGrid(frames.length, S, gap, capH), font = `${11 * EXPORT_SCALE}px system-ui, sans-serif`;
+  const legend = wrapText(legendText(frames[0]), font, G.w - 8 * EXPORT_SCALE);
+  out.width = G.w; out.height = G.h + legend.length * lineH;
   const cx = out.getContext('2d');
   cx.fillStyle = '#0c0e12'; cx.fillRect(0, 0, out.width, out.height);
   frames.forEach((f, i) => {
     const c = document.createElement('canvas');
     c.width = c.height = S;
-    drawPicture(c.getContext('2d'), S, { ...f, dpr: EXPORT_SCALE }, new PixelLayer());
+    if (f.surface) drawSurface(c.getContext('2d'), S, { ...f, dpr: EXPORT_SCALE });  // what is on screen: the 3-D view
+    else drawPicture(c.getContext('2d'), S, { ...f, dpr: EXPORT_SCALE }, new PixelLayer());
     const [x0, y0] = G.at(i);
     cx.drawImage(c, x0, y0);
-    cx.fillStyle = '#c4cad4'; cx.font = `${11 * EXPORT_SCALE}px system-ui, sans-serif`; cx.textAlign = 'center'; cx.textBaseline = 'middle';
+    cx.fillStyle = '#c4cad4'; cx.font = font; cx.textAlign = 'center'; cx.textBaseline = 'middle';
     cx.fillText(panelCaption(f), x0 + S / 2, y0 + S + capH / 2, S);
   });
   cx.fillStyle = '#8a93a3'; cx.textAlign = 'left';
-  cx.fillText(legendText(frames[0]), 4 * EXPORT_SCALE, G.h + legH / 2, out.width - 8 * EXPORT_SCALE);
+  legend.forEach((line, i) => cx.fillText(line, 4 * EXPORT_SCALE, G.h + (i + 0.5) * lineH));
   // toDataURL, not toBlob: Chromium encodes toBlob in idle time, seen to take 7 s headless; this is one synchronous step
   const bytes = atob(out.toDataURL('image/png').split(',')[1]), png = new Uint8Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) png[i] = bytes.charCodeAt(i);
@@ -121,7 +137,8 @@ function exportPng() {
 }
 
 /** SVG: per panel the background as an embedded PNG (at the data's own resolution) and every drawn boundary as a
- *  vector path in unit coordinates scaled to the panel; caption and legend as text. */
+ *  vector path in unit coordinates scaled to the panel; in the 3-D view the projected surface as vector quads;
+ *  caption and legend as text. */
 function exportSvg() {
   const frames = exportFrames(), S = 600, gap = 16, capH = 24, legH = 22, G = exportGrid(frames.length, S, gap, capH), W = G.w;
   const esc = t => escapeHtml(t), parts = [];
@@ -132,6 +149,13 @@ function exportSvg() {
   }).join('');
   frames.forEach((f, i) => {
     const [x0, y0] = G.at(i), r = f.run, g = r.geometry(f.k);
+    if (f.surface) {  // the 3-D view: its projected mesh as vector quads (surface.js' recorder), then the caption
+      const rec = svgRecorder(x0, y0);
+      drawSurface(rec, S, { ...f, dpr: 1 });
+      parts.push(`<g>${rec.parts.join('')}</g>`);
+      parts.push(`<text x="${x0 + S / 2}" y="${y0 + S + capH / 2}" text-anchor="middle" dominant-baseline="middle" fill="#333">${esc(panelCaption(f))}</text>`);
+      return;
+    }
     const bg = document.createElement('canvas');
     bg.width = bg.height = S;
     drawPicture(bg.getContext('2d'), S, { ...f, selected: new Set(), decision: false, hover: -1, axes: false, dpr: 1 }, new PixelLayer());

@@ -90,7 +90,45 @@ function drawSurface(ctx, w, f) {
     quad([a, b, c, d], surfaceRgb(mean(i, j)).map(x => x * shade));
   }
   ctx.fillStyle = '#222'; ctx.textAlign = 'center'; ctx.textBaseline = 'alphabetic';
-  ctx.fillText(`${v.title} · iteration ${f.run.snapshots.iteration[f.k].toLocaleString('en')} · drag to turn`, w / 2, font * 1.2);
+  const hint = f.exported ? '' : ' · drag to turn';  // an export has its own caption; nothing to drag there
+  ctx.fillText(`${v.title} · iteration ${f.run.snapshots.iteration[f.k].toLocaleString('en')}${hint}`, w / 2, font * 1.2);
+}
+
+/** The legend while the 3-D view is on: what height and colour mean, and what the view leaves out. */
+function surfaceLegend(run, cls) {
+  const v = surfaceValues(run, 0, cls), what = v ? v.title.replace(' (pick a class below)', '') : 'the prediction';
+  const range = v ? `${formatNumber(v.lo)} (purple) … ${formatNumber(v.hi)} (yellow)` : '';
+  return {
+    bar: 'surface',
+    html: `3-D view: height and colour = ${escapeHtml(what)}, ${range}; floor: ${SURFACE_LEVELS} contour bands ` +
+      `<span class="muted">· the prediction images on a ${SURFACE_GRID} x ${SURFACE_GRID} mesh, seen from elevation ` +
+      `${Math.round(surfaceView.elevation)}°, azimuth ${Math.round(surfaceView.azimuth)}°; boundaries and points are not drawn</span>`,
+  };
+}
+
+/** A recorder with the part of the canvas 2-D API drawSurface uses, writing SVG elements instead of pixels: the
+ *  3-D view's SVG export is the projected surface itself (painter's order kept), offset by (x0, y0). */
+function svgRecorder(x0, y0) {
+  const parts = [], fmt = v => (+v).toFixed(2), esc = t => escapeHtml(String(t));
+  let path = '';
+  const anchor = { left: 'start', start: 'start', center: 'middle', right: 'end', end: 'end' };
+  const baseline = { middle: 'middle', top: 'hanging', hanging: 'hanging', alphabetic: 'auto', bottom: 'text-after-edge' };
+  return {
+    parts, fillStyle: '#000', strokeStyle: '#000', lineWidth: 1, font: '11px sans-serif', textAlign: 'start', textBaseline: 'alphabetic',
+    setTransform() {}, clearRect() {},
+    fillRect(x, y, w, h) { parts.push(`<rect x="${fmt(x0 + x)}" y="${fmt(y0 + y)}" width="${fmt(w)}" height="${fmt(h)}" fill="${this.fillStyle}"/>`); },
+    beginPath() { path = ''; },
+    moveTo(x, y) { path += `M${fmt(x0 + x)} ${fmt(y0 + y)}`; },
+    lineTo(x, y) { path += `L${fmt(x0 + x)} ${fmt(y0 + y)}`; },
+    closePath() { path += 'Z'; },
+    fill() { parts.push(`<path d="${path}" fill="${this.fillStyle}" stroke="${this.strokeStyle}" stroke-width="${fmt(this.lineWidth)}"/>`); path = ''; },
+    stroke() { if (path) parts.push(`<path d="${path}" fill="none" stroke="${this.strokeStyle}" stroke-width="${fmt(this.lineWidth)}"/>`); },
+    fillText(text, x, y) {
+      const size = parseFloat(this.font) || 11;
+      parts.push(`<text x="${fmt(x0 + x)}" y="${fmt(y0 + y)}" font-size="${fmt(size)}" text-anchor="${anchor[this.textAlign] || 'start'}" ` +
+        `dominant-baseline="${baseline[this.textBaseline] || 'auto'}" fill="${this.fillStyle}">${esc(text)}</text>`);
+    },
+  };
 }
 
 /** The floor's frame, x and y ticks (ends and middle of the domain) on the floor edges nearer the eye, the z axis at

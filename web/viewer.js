@@ -297,8 +297,12 @@ function framePanel(which) {
     decision: state.decision, selected: selectedIds(r), hover: state.hover >= 0 && (isA || r === run()) ? state.hover : -1,
     cursor: state.cursor && state.cursor.panel !== which ? state.cursor.uv : null,
     cls: r.kind === 'classes' ? Math.min(state.cls, r.n_classes - 1) : -1, focus, shade, points: showPoints(r), axes: true,
+    surface: state.surface,
   };
 }
+
+/** The legend of what panel frame f shows: the 3-D surface's or the picture's (draw.js). */
+function panelLegend(f) { return f.surface ? surfaceLegend(f.run, f.cls) : legendSpec(f.run, f.view, f.cls, f.points); }
 
 function drawPanel(which) {
   const c = canvases[which];
@@ -316,7 +320,7 @@ function render() {
   if (hasRegionCurve(r)) drawRegionCurve(canvases.regions.getContext('2d'), canvases.regions.width, canvases.regions.height, r, k, curveXs, dpr);
   const status = neuronStatus(r, k), ids = selectedIds(r);
   diagramNodes = drawDiagram(canvases.diagram.getContext('2d'), canvases.diagram.width, canvases.diagram.height, r, k, ids, state.hover, status, dpr, state.expanded);
-  const fa = framePanel('a'), legend = legendSpec(r, fa.view, fa.cls, fa.points);
+  const fa = framePanel('a'), legend = panelLegend(fa);
   drawLegend(canvases.legend.getContext('2d'), canvases.legend.width, canvases.legend.height, legend.bar);
   canvases.legend.hidden = !legend.bar;
   $('#legend-text').innerHTML = legend.html;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "analysis/internal.h"
@@ -48,7 +49,8 @@ std::string viewer_fragment(int run, int snapshot, const std::vector<NeuronId>& 
 
 RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector<int64_t>& iterations,
                              const std::vector<double>& loss, const std::vector<double>& accuracy,
-                             const Dataset& data, const AnalysisOptions& options, const std::string& name) {
+                             const Dataset& data, const AnalysisOptions& options, const std::string& name,
+                             std::vector<Geometry>* geometry) {
     const auto t0 = std::chrono::steady_clock::now();
     validate(options);
     if (nets.empty()) throw Error(name, "no snapshots to analyse", "at least one snapshot");
@@ -83,9 +85,14 @@ RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector
     // ---- one pass over snapshots: geometry, grid forward pass, per-snapshot measures
     std::vector<SnapshotWork> work(static_cast<size_t>(n));
     const int every = o.regions.every;
+    std::mutex progress_mutex;
+    int done = 0;
     parallel_for(n, o.threads, [&](int k) {
         const bool regions = every > 0 && (k % every == 0 || k == n - 1);
         work[k] = analyse_snapshot(nets[k], ctx, regions);
+        if (!o.on_progress) return;
+        std::lock_guard lock(progress_mutex);
+        o.on_progress(++done, n);
     });
 
     // ---- 1-7: each detector's timeline, events and threshold sweep (findings.cpp)
@@ -170,14 +177,22 @@ RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector
         }
     }
     std::stable_sort(r.events.begin(), r.events.end(), [](const Event& a, const Event& b) { return a.snapshot < b.snapshot; });
+    if (geometry != nullptr) {  // the work is done with it: hand each snapshot's geometry over (regions were cleared)
+        geometry->clear();
+        for (SnapshotWork& w : work) geometry->push_back(std::move(w.g));
+    }
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
 }
 
-AnalysisReport analyze(const std::vector<const Run*>& runs, const AnalysisOptions& options) {
+AnalysisReport analyze(const std::vector<const Run*>& runs, const AnalysisOptions& options,
+                       std::vector<std::vector<Geometry>>* geometry) {
     validate(options);
     AnalysisReport rep;
     rep.options = options;
+    if (geometry != nullptr) geometry->assign(runs.size(), {});
+    int total = 0, before = 0;  // snapshots of every run; of the runs analysed so far (progress over all runs)
+    for (const Run* run : runs) total += run != nullptr ? run->n_snapshots() : 0;
     for (const Run* run : runs) {
         GINN_ASSERT(run != nullptr);
         if (run->n_snapshots() == 0) throw Error(run->dir(), "run has no snapshots", "at least one recorded snapshot");
@@ -192,8 +207,12 @@ AnalysisReport analyze(const std::vector<const Run*>& runs, const AnalysisOption
             accuracy.push_back(run->snapshot(k).accuracy);
         }
         AnalysisOptions run_options = options;
+        if (options.on_progress)
+            run_options.on_progress = [&options, before, total](int done, int) { options.on_progress(before + done, total); };
+        before += run->n_snapshots();
         run_options.human_rule.margin = run->config().task.margin;  // S1's rule as the run's task defines it
-        RunAnalysis r = analyze_networks(nets, iterations, loss, accuracy, data, run_options, run->dir());
+        RunAnalysis r = analyze_networks(nets, iterations, loss, accuracy, data, run_options, run->dir(),
+                                         geometry != nullptr ? &(*geometry)[rep.runs.size()] : nullptr);
         nlohmann::json key = config_to_json(run->config());
         r.seed = run->config().train.seed;
         if (key.contains("train") && key["train"].is_object()) key["train"].erase("seed");

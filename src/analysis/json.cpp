@@ -325,10 +325,11 @@ std::vector<nlohmann::json> viewer_findings(const AnalysisReport& report) {
     return out;
 }
 
-std::vector<nlohmann::json> run_findings(const std::vector<const Run*>& runs, const AnalysisOptions& options) {
+std::vector<nlohmann::json> run_findings(const std::vector<const Run*>& runs, const AnalysisOptions& options,
+                                         std::vector<std::vector<Geometry>>* geometry) {
     AnalysisOptions o = options;
     o.regions.every = 0;  // region polygons only feed the densities, which the findings do not carry
-    return viewer_findings(analyze(runs, o));
+    return viewer_findings(analyze(runs, o, geometry));
 }
 
 }  // namespace ginn

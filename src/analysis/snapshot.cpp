@@ -75,32 +75,146 @@ std::pair<double, double> region_density(const Geometry& g, double band) {
 
 /// Per-thread buffers for the grid forward pass (reused across snapshots: no large allocation per snapshot).
 struct GridBuffers {
-    std::vector<Eigen::MatrixXd> pre, act;  // per hidden layer, #G^2 by n_out
-    Eigen::MatrixXd Z;                      // #G^2 by n_outputs
+    std::vector<Eigen::MatrixXf> pre;  // per hidden layer, #G^2 by n_out: pre-activations (only their signs are read)
+    Eigen::MatrixXf Z;                 // #G^2 by n_outputs
+    Eigen::MatrixXf act, next;         // #block by layer width: a block's activations in and out of a layer
+    Eigen::VectorXf err;               // #block: bound on the 2-norm of each row's float error in act
+    Eigen::VectorXf spread;            // #block: err + gamma * |act row|_2, what the next layer's weights amplify
+    Eigen::VectorXf norm2;             // #block: |act row|_2^2
+    Eigen::VectorXf out_spread;        // #G^2: the output layer's spread
+    std::vector<uint8_t> unsure;       // #G^2: 1 where a sign or the class may differ from exact arithmetic
 };
 
-/// forward() over the grid into reused buffers, with vectorised ReLU / leaky ReLU.
-void grid_forward(const Network& net, const Eigen::MatrixXd& X, GridBuffers& b) {
+/// One layer in float with what its rounding-error bound needs.
+struct FloatLayer {
+    Eigen::MatrixXf Wt;        // (n_in, n_out)
+    Eigen::RowVectorXf bias;   // (n_out)
+    Eigen::VectorXf w_norm;    // (n_out): |W_j|_2 (+1 with a residual: z += a adds a's error)
+    Eigen::VectorXf b_err;     // (n_out): gamma |b_j|
+    float gamma = 0, w_all = 0, b_all = 0;  // dot-product bound; |w_norm|_2; |b_err|_2
+};
+
+/// The class the outputs z (one row) predict: the argmax; one output: z > 0 (sigmoid) or z > 0.5 (regression).
+template <class Row>
+uint8_t predicted_class(const Row& z, Head head) {
+    if (z.size() == 1) return (head == Head::regression ? z(0) - 0.5 : z(0)) > 0 ? 1 : 0;
+    Eigen::Index c = 0;
+    z.maxCoeff(&c);
+    return static_cast<uint8_t>(c);
+}
+
+/// The double-precision forward pass of the rows `rows` of X: overwrites their pre-activations in b.pre with the
+/// exact signs (+1, 0, -1) and their classes in cls.
+void grid_forward_double(const Network& net, const Eigen::MatrixXd& X, const std::vector<int>& rows, GridBuffers& b,
+                         std::vector<uint8_t>& cls) {
+    Eigen::MatrixXd A(static_cast<Eigen::Index>(rows.size()), 2);  // #rows by layer width
+    for (size_t i = 0; i < rows.size(); ++i) A.row(static_cast<Eigen::Index>(i)) = X.row(rows[i]);
     const size_t n_hidden = static_cast<size_t>(net.n_hidden_layers());
-    b.pre.resize(n_hidden);
-    b.act.resize(n_hidden);
-    const Eigen::MatrixXd* A = &X;
     for (size_t l = 0; l <= n_hidden; ++l) {
         const DenseLayer& L = net.layers[l];
-        Eigen::MatrixXd& Zl = l < n_hidden ? b.pre[l] : b.Z;
-        Zl.resize(A->rows(), L.n_out());
-        Zl.noalias() = *A * L.W.transpose();
+        Eigen::MatrixXd Zl = A * L.W.transpose();  // #rows by n_out
         Zl.rowwise() += L.b.transpose();
-        if (L.residual) Zl += *A;
-        if (l == n_hidden) break;
-        switch (L.activation) {
-            case Activation::relu: b.act[l] = Zl.cwiseMax(0.0); break;
-            case Activation::leaky_relu: b.act[l] = Zl.cwiseMax(leaky_relu_slope * Zl); break;
-            case Activation::linear: b.act[l] = Zl; break;
-            default: b.act[l] = Zl.unaryExpr([&](double z) { return activate(L.activation, z); });
+        if (L.residual) Zl += A;
+        if (l == n_hidden) {
+            for (size_t i = 0; i < rows.size(); ++i) cls[rows[i]] = predicted_class(Zl.row(static_cast<Eigen::Index>(i)), net.head);
+            break;
         }
-        A = &b.act[l];
+        for (size_t i = 0; i < rows.size(); ++i)
+            for (Eigen::Index j = 0; j < Zl.cols(); ++j) {
+                const double z = Zl(static_cast<Eigen::Index>(i), j);
+                b.pre[l](rows[i], j) = z > 0 ? 1.0f : (z < 0 ? -1.0f : 0.0f);
+            }
+        A = L.activation == Activation::relu ? Eigen::MatrixXd(Zl.cwiseMax(0.0))
+                                             : Eigen::MatrixXd(Zl.unaryExpr([&](double z) { return activate(L.activation, z); }));
     }
+}
+
+/// The grid's pre-activation signs (b.pre) and predicted classes, as a double-precision forward() would give them,
+/// at float speed. A single-precision pass carries, per grid point, a bound on its rounding error: the dot-product
+/// bound |fl(w.a) - w.a| <= gamma_n |w|.|a| (Higham, Accuracy and Stability of Numerical Algorithms, 3.1) with
+/// Cauchy-Schwarz, |w|.(e + gamma |a|) <= |w|_2 |e + gamma |a||_2, so entry (i, j) of a layer is off by at most
+/// |W_j|_2 * spread_i + gamma |b_j|, carried to the next layer through activations whose slope is at most 1.2. The
+/// points where some sign or the class lies within its bound are recomputed in double.
+void grid_forward(const Network& net, const Eigen::MatrixXd& X, GridBuffers& b, std::vector<uint8_t>& cls) {
+    constexpr float u = 0x1p-24f;        // unit roundoff of float
+    constexpr float max_slope = 1.2f;    // every activation's largest slope (GELU's is 1.13, swish's 1.10)
+    constexpr Eigen::Index block = 1024;  // rows per block: a block's activations stay in the core's cache
+    const Eigen::Index N = X.rows();
+    const size_t n_hidden = static_cast<size_t>(net.n_hidden_layers());
+    std::vector<FloatLayer> layers;
+    for (const DenseLayer& L : net.layers) {
+        FloatLayer f;
+        f.Wt = L.W.transpose().cast<float>();
+        f.bias = L.b.transpose().cast<float>();
+        f.gamma = 2.0f * static_cast<float>(L.n_in() + 4) * u;  // twice the bound: float weights, bias, residual
+        f.w_norm = (L.W.rowwise().norm().array() + (L.residual ? 1.0 : 0.0)).cast<float>();
+        f.b_err = f.gamma * L.b.cwiseAbs().cast<float>();
+        f.w_all = f.w_norm.norm(), f.b_all = f.b_err.norm();
+        layers.push_back(std::move(f));
+    }
+    b.pre.resize(n_hidden);
+    for (size_t l = 0; l < n_hidden; ++l) b.pre[l].resize(N, net.layers[l].n_out());
+    b.Z.resize(N, net.n_outputs());
+    b.out_spread.resize(N);
+    b.unsure.assign(static_cast<size_t>(N), 0);
+    for (Eigen::Index start = 0; start < N; start += block) {
+        const Eigen::Index B = std::min(block, N - start);
+        b.act = X.middleRows(start, B).cast<float>();
+        b.norm2 = b.act.rowwise().squaredNorm();
+        b.err = u * b.norm2.cwiseSqrt();
+        uint8_t* f = b.unsure.data() + start;
+        for (size_t l = 0; l <= n_hidden; ++l) {
+            const DenseLayer& L = net.layers[l];
+            const FloatLayer& F = layers[l];
+            b.spread = (b.err.array() + F.gamma * b.norm2.array().sqrt()).matrix();
+            auto Zl = (l < n_hidden ? b.pre[l] : b.Z).middleRows(start, B);  // #B by n_out
+            Zl.noalias() = b.act * F.Wt;
+            Zl.rowwise() += F.bias;
+            if (L.residual) Zl += b.act;
+            if (l == n_hidden) {
+                b.out_spread.segment(start, B) = b.spread;
+                break;
+            }
+            // One sweep per neuron (a contiguous column): flag signs within their bound, activate, sum the squares.
+            b.next.resize(B, L.n_out());
+            b.norm2.setZero(B);
+            const bool relu = L.activation == Activation::relu;
+            for (Eigen::Index j = 0; j < Zl.cols(); ++j) {
+                const float* z = &Zl.coeffRef(0, j);
+                const float* e = b.spread.data();
+                const float wj = F.w_norm(j), bj = F.b_err(j);
+                float* a = b.next.col(j).data();
+                float* n2 = b.norm2.data();
+                for (Eigen::Index i = 0; i < B; ++i) f[i] |= static_cast<uint8_t>(std::abs(z[i]) <= wj * e[i] + bj);
+                if (relu) {
+                    for (Eigen::Index i = 0; i < B; ++i) a[i] = std::max(z[i], 0.0f);
+                } else {
+                    for (Eigen::Index i = 0; i < B; ++i) a[i] = static_cast<float>(activate(L.activation, double(z[i])));
+                }
+                for (Eigen::Index i = 0; i < B; ++i) n2[i] += a[i] * a[i];
+            }
+            // the 2-norm of row i's error: at most max_slope * |(w_norm_j * spread_i + b_err_j)_j|_2 + 2u |next_i|_2
+            b.err = (max_slope * (F.w_all * b.spread.array() + F.b_all) + 2 * u * b.norm2.array().sqrt()).matrix();
+            std::swap(b.act, b.next);
+        }
+    }
+    cls.resize(static_cast<size_t>(N));
+    const Eigen::MatrixXf& Z = b.Z;  // #G^2 by n_outputs
+    const FloatLayer& out = layers.back();
+    std::vector<int> redo;
+    for (Eigen::Index i = 0; i < N; ++i) {
+        cls[i] = predicted_class(Z.row(i), net.head);
+        const auto bound = [&](Eigen::Index c) { return out.w_norm(c) * b.out_spread(i) + out.b_err(c); };
+        bool sure = true;
+        if (Z.cols() == 1) {  // one output: its distance to the threshold
+            sure = std::abs(Z(i, 0) - (net.head == Head::regression ? 0.5f : 0.0f)) > 2 * bound(0);
+        } else {  // several: the winner's lead over each other output beats both their bounds
+            for (Eigen::Index c = 0; c < Z.cols() && sure; ++c)
+                sure = c == cls[i] || Z(i, cls[i]) - Z(i, c) > 2 * (bound(cls[i]) + bound(c));
+        }
+        if (b.unsure[i] || !sure) redo.push_back(static_cast<int>(i));
+    }
+    if (!redo.empty()) grid_forward_double(net, X, redo, b, cls);
 }
 
 }  // namespace
@@ -115,21 +229,9 @@ SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_
 
     // Grid forward pass: predicted classes and each neuron's on/off bits.
     thread_local GridBuffers buffers;
-    grid_forward(net, ctx.X, buffers);
-    const std::vector<Eigen::MatrixXd>& pre = buffers.pre;
-    const Eigen::MatrixXd& Z = buffers.Z;  // #G^2 by n_outputs
-    const Eigen::Index N = Z.rows();
-    w.cls.resize(static_cast<size_t>(N));
-    for (Eigen::Index i = 0; i < N; ++i) {
-        if (Z.cols() == 1) {
-            const double dv = net.head == Head::regression ? Z(i, 0) - 0.5 : Z(i, 0);
-            w.cls[i] = dv > 0 ? 1 : 0;
-        } else {
-            Eigen::Index c = 0;
-            Z.row(i).maxCoeff(&c);
-            w.cls[i] = static_cast<uint8_t>(c);
-        }
-    }
+    grid_forward(net, ctx.X, buffers, w.cls);
+    const std::vector<Eigen::MatrixXf>& pre = buffers.pre;  // signs as in double precision
+    const Eigen::Index N = ctx.X.rows();
 
     // Critical points.
     w.corner_dist = corner_distances(ctx.corners, w.g.vertices);
@@ -148,7 +250,7 @@ SnapshotWork analyse_snapshot(const Network& net, const Context& ctx, bool with_
         const int n_l = static_cast<int>(pre[l].cols()), base = ctx.layer_start[l];
         std::vector<std::vector<uint64_t>> bits(static_cast<size_t>(n_l), std::vector<uint64_t>(n_words, 0));
         for (int i = 0; i < n_l; ++i) {
-            const double* z = pre[l].col(i).data();
+            const float* z = pre[l].col(i).data();
             for (size_t k = 0; k < n_words; ++k) {  // branch-free packing of 64 signs per word
                 const size_t p0 = k * 64, m = std::min<size_t>(64, static_cast<size_t>(N) - p0);
                 uint64_t word = 0;

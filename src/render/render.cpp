@@ -230,6 +230,7 @@ struct Side {
     std::vector<int> layers;   // hidden layers with a selected neuron, for the layer legend
     std::vector<int> layer_sizes;
     bool legend = false, decision = false, train_points = false, test_points = false;
+    std::string decision_name = "decision boundary";  // a regression head's yellow line is its 0.5 level line
     OutputScale output;
 
     bool empty() const { return scale == Scale::none && !legend; }
@@ -254,6 +255,7 @@ Side make_side(const Network& net, const RenderOptions& o) {
             if (any) s.layers.push_back(l), s.layer_sizes.push_back(n);
         }
         s.decision = o.decision_boundary;
+        if (net.head == Head::regression) s.decision_name = "output = 0.5";
         s.train_points = o.points == PointSet::train || o.points == PointSet::all;
         s.test_points = (o.points == PointSet::test || o.points == PointSet::all) && o.target && o.target->n_test() > 0;
         if (s.scale == Side::Scale::none && s.n_classes > 2 && o.background == Background::prediction)
@@ -274,7 +276,7 @@ std::vector<std::string> side_texts(const Side& s) {
     if (s.scale == Side::Scale::classes)
         for (int c = 0; c < s.n_classes; ++c) t.push_back(s.class_names[c]);
     for (int l : s.layers) t.push_back("layer " + std::to_string(l));
-    if (s.decision) t.push_back("decision boundary");
+    if (s.decision) t.push_back(s.decision_name);
     if (s.train_points) t.push_back("training points");
     if (s.test_points) t.push_back("test points");
     return t;
@@ -350,15 +352,21 @@ double add_side(Figure& f, const Side& s, const Style& st, const Palette palette
     if (s.decision) {
         f.paths.push_back(segment_path(x, y + row / 2, x + sw * 1.2, y + row / 2, decision_outline_colour(), st.line * 3.2, "legend"));
         f.paths.push_back(segment_path(x, y + row / 2, x + sw * 1.2, y + row / 2, decision_colour(), st.line * 1.6, "legend"));
-        entry("decision boundary");
+        entry(s.decision_name);
     }
-    const Rgb edge{0.1, 0.1, 0.1}, grey{0.6, 0.6, 0.6};
+    // the markers as the picture draws them (add_points): in the colours of classes 0 and 1, with the mid-grey edge
+    const Rgb edge{0.5, 0.5, 0.5}, first = class_colour(0, s.n_classes), second = class_colour(1, s.n_classes);
+    const double r = sw * 0.3;
     if (s.train_points) {
-        f.fills.push_back({circle(x + sw * 0.6, y + row / 2, sw * 0.35), grey, edge, st.thin, true, -1});
+        f.fills.push_back({circle(x + r, y + row / 2, r), first, edge, st.thin, true, -1});
+        f.fills.push_back({circle(x + sw * 1.2 - r, y + row / 2, r), second, edge, st.thin, true, -1});
         entry("training points");
     }
     if (s.test_points) {
-        f.fills.push_back({circle(x + sw * 0.6, y + row / 2, sw * 0.35), grey, edge, st.thin * 1.5, false, -1});
+        for (const auto& [cx, c] : {std::pair{x + r, first}, std::pair{x + sw * 1.2 - r, second}}) {
+            f.fills.push_back({circle(cx, y + row / 2, r), c, edge, st.thin * 1.5, false, -1});
+            f.fills.push_back({circle(cx, y + row / 2, r), c, c, st.thin * 0.75, false, -1});
+        }
         entry("test points");
     }
     return y;

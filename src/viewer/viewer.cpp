@@ -372,14 +372,17 @@ void append_floats(std::string& out, const auto& values) {
     }
 }
 
-SnapshotData encode_snapshot(const Network& net, const Eigen::MatrixXd& X, const OutputSpec& output, int approx_grid) {
+/// One snapshot's page data; its geometry is `known` when not null, else computed here.
+SnapshotData encode_snapshot(const Network& net, const Eigen::MatrixXd& X, const OutputSpec& output, int approx_grid,
+                             const Geometry* known) {
     SnapshotData s;
     for (const DenseLayer& L : net.layers) {
         Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> W = L.W;  // (n_out, n_in)
         append_floats(s.weights, W.reshaped<Eigen::RowMajor>());
         append_floats(s.weights, L.b);
     }
-    Geometry g = compute_geometry(net, {.grid = approx_grid});
+    Geometry computed;
+    const Geometry& g = known != nullptr ? *known : (computed = compute_geometry(net, {.grid = approx_grid}));
     s.geometry = encode_geometry(g, net.domain);
     s.exact = g.exact;
     s.counts = g.counts;
@@ -511,7 +514,8 @@ json output_json(const OutputSpec& o) {
     return {{"kind", "probability"}};
 }
 
-json run_json(const Run& run, const ViewerOptions& options, int threads, ProgressCounter& progress) {
+json run_json(const Run& run, const ViewerOptions& options, const std::vector<Geometry>* known, int threads,
+              ProgressCounter& progress) {
     const int n_snap = run.n_snapshots();
     if (n_snap == 0) throw Error(run.dir(), "run has no snapshots", "at least one recorded snapshot",
                                  "train it first (ginn train) or resume it");
@@ -521,8 +525,13 @@ json run_json(const Run& run, const ViewerOptions& options, int threads, Progres
     const OutputSpec output = output_spec(run, net0);
     const Eigen::MatrixXd X = pixel_centres(net0.domain, options.image_size, options.image_size);
 
+    if (known != nullptr && known->size() != size_t(n_snap))
+        throw Error(run.dir(), "geometry of " + std::to_string(known->size()) + " snapshots for " + std::to_string(n_snap),
+                    "one Geometry per snapshot of the run", "analyze(runs, options, &geometry) in analysis.h");
     std::vector<SnapshotData> snaps(static_cast<size_t>(n_snap));
-    parallel_for(n_snap, threads, [&](int k) { snaps[size_t(k)] = encode_snapshot(run.network(k), X, output, options.approx_grid);
+    parallel_for(n_snap, threads, [&](int k) {
+        snaps[size_t(k)] = encode_snapshot(run.network(k), X, output, options.approx_grid,
+                                           known != nullptr ? &(*known)[size_t(k)] : nullptr);
         progress.step();
     });
 
@@ -612,6 +621,9 @@ json viewer_data(const std::vector<const Run*>& runs, const ViewerOptions& optio
     if (!options.findings.empty() && options.findings.size() != runs.size())
         throw Error("viewer", std::to_string(options.findings.size()) + " findings for " + std::to_string(runs.size()) + " runs",
                     "one findings object per run, in the runs' order", "run_findings(runs) in analysis.h");
+    if (!options.geometry.empty() && options.geometry.size() != runs.size())
+        throw Error("viewer", std::to_string(options.geometry.size()) + " geometry lists for " + std::to_string(runs.size()) + " runs",
+                    "one per run, in the runs' order", "run_findings(runs, options, &geometry) in analysis.h");
 
     json data = {{"format", "ginn-viewer"}, {"format_version", viewer_format_version}, {"ginn_version", GINN_VERSION},
                  {"runs", json::array()}};
@@ -620,7 +632,7 @@ json viewer_data(const std::vector<const Run*>& runs, const ViewerOptions& optio
     for (size_t i = 0; i < runs.size(); ++i) {
         const Run* run = runs[i];
         if (!run) throw Error("viewer", "null run in the run list", "a list of opened runs");
-        data["runs"].push_back(run_json(*run, options, threads, progress));
+        data["runs"].push_back(run_json(*run, options, options.geometry.empty() ? nullptr : options.geometry[i], threads, progress));
         if (!options.findings.empty()) data["runs"].back()["findings"] = checked_findings(options.findings[i], *run);
     }
     return data;

@@ -1125,5 +1125,35 @@ TEST(analysis_test, ginn_analyze_rejects_bad_flags_and_leaves_no_partial_reports
     fs::remove_all(dir);
 }
 
+// The grid pass runs in float with a rounding-error bound and redoes the uncertain points in double: its classes
+// must be those of a double forward() at every grid point, also where boundaries run through grid centres (every
+// weight here is +-1 or a power of 2, so double's x - y is exact and float's rounded x_f - y_f often has another sign).
+TEST(analysis_test, grid_classes_equal_double_precision_forward_on_boundaries_through_grid_points) {
+    const int res = 200;
+    const Network net = one_layer({{1, -1, 0}, {-1, 1, 0}, {1, 1, -1}, {1, 0, -0.5}}, {1, -1, 0.5, 0.25}, 0.0);
+    const Dataset data = grid_data(res, [](double x, double y) { return x > y; });
+    AnalysisOptions o;
+    o.grid = res;
+    std::vector<Geometry> geometry;
+    const RunAnalysis r = analyze_networks({net}, {0}, {0.1}, {0.9}, data, o, "test", &geometry);
+    const Eigen::MatrixXd X = pixel_centres(net.domain, res, res);  // #res^2 by 2, the analysis' grid
+    const Eigen::MatrixXd Z = forward(net, X);                      // #res^2 by 2 logits, double precision
+    const std::vector<int32_t> raster = target_raster(data, res, res);
+    int64_t right = 0, on_diagonal = 0;
+    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+        right += (Z(i, 1) > Z(i, 0) ? 1 : 0) == raster[static_cast<size_t>(i)];
+        on_diagonal += std::abs(X(i, 0) - X(i, 1)) < 1e-12;
+    }
+    EXPECT_GT(on_diagonal, res / 2);  // the case is the one it means to be
+    ASSERT_EQ(r.failure.accuracy.size(), 1u);
+    EXPECT_EQ(r.failure.accuracy[0], static_cast<double>(right) / static_cast<double>(X.rows()));
+    // the geometry handed out is the network's (the viewer draws it instead of computing it again)
+    ASSERT_EQ(geometry.size(), 1u);
+    const Geometry g = compute_geometry(net);
+    EXPECT_EQ(geometry[0].counts.activation, g.counts.activation);
+    EXPECT_EQ(geometry[0].decision_boundary.size(), g.decision_boundary.size());
+    EXPECT_TRUE(geometry[0].regions.empty());
+}
+
 }  // namespace
 }  // namespace ginn

@@ -3,7 +3,9 @@
 // view of the output surface (main and 'kinds' fixtures). Run by run.sh beside the other test files. Not a benchmark.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, fixture, frames, state, pixels, decode } from './pages.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ARTIFACTS, open, fixture, frames, state, pixels, decode, decodePng } from './pages.mjs';
 
 const WIDE = fixture('wide'), RESIDUAL = fixture('residual'), KINDS = fixture('kinds');
 const diagram = page => page.evaluate(() => window.ginn.diagram());
@@ -100,8 +102,8 @@ test('residual and batch norm: a "+" arc per residual layer and "BN" under every
 });
 
 /** Share of a canvas's pixels close to a viridis end: [dark purple, yellow]. */
-async function viridisShare(page) {
-  const p = decode(await pixels(page, '#panel-a canvas'));
+async function viridisShare(page) { return viridisShareOf(decode(await pixels(page, '#panel-a canvas'))); }
+function viridisShareOf(p) {
   let purple = 0, yellow = 0;
   for (let i = 0; i < p.data.length; i += 4) {
     const [r, g, b] = [p.data[i], p.data[i + 1], p.data[i + 2]];
@@ -169,4 +171,39 @@ test('3-D view: the prediction as a viridis surface at the current snapshot, tur
   assert.equal(s.title, 'output', 'a regression head shows its output');
   assert.ok(s.t.every(v => v >= 0 && v <= 1), 'heights within the drawn range');
   await k.done('surface-kinds');
+});
+
+test('3-D view: the legend, the PNG and the SVG export describe and show the surface, not the 2-D picture', async () => {
+  const t = await open('#run=0&3d=1');
+  const { page } = t;
+  await frames(page);
+  const legend = await page.textContent('#legend-text');
+  assert.match(legend, /^3-D view: height and colour = P\(class 1\), 0 \(purple\) … 1 \(yellow\)/, legend);
+  assert.match(legend, /boundaries and points are not drawn/);
+  assert.equal(await page.evaluate(() => document.getElementById('legend-bar').hidden), false, 'a viridis bar');
+  const bar = decode(await pixels(page, '#legend-bar'));
+  const left = bar.data.slice(0, 3), right = bar.data.slice(4 * (bar.w - 1), 4 * (bar.w - 1) + 3);
+  assert.ok(left[0] < 90 && left[2] > 60 && right[0] > 200 && right[2] < 90, `bar from purple ${left} to yellow ${right}`);
+  // PNG at 3x: the surface as on screen (viridis, no grey picture), caption and the 3-D legend under it
+  const shown = decode(await pixels(page, '#panel-a canvas'));
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 5000 }), page.click('#export')]);
+  const file = fs.readFileSync(await download.path());
+  fs.writeFileSync(path.join(ARTIFACTS, 'export-surface.png'), file);
+  const png = decodePng(file), S = 3 * shown.w;
+  assert.equal(png.w, S, 'three times the picture\'s width');
+  assert.ok(png.h >= S + 3 * 18 * 3, `caption and a legend of at least two lines under the picture (${png.h} for ${S})`);
+  const top = { w: png.w, h: S, data: png.data.subarray(0, 4 * png.w * S) };
+  const [purple, yellow] = viridisShareOf(top), [p0, y0] = viridisShareOf(shown);
+  assert.ok(purple > 0.5 * p0 && yellow > 0.5 * y0 && purple > 0.01, `the export is the surface (purple ${purple} vs ${p0} on screen, yellow ${yellow} vs ${y0})`);
+  // SVG: the projected mesh as vector quads (no embedded picture), the caption and the same legend as text
+  const [d2] = await Promise.all([page.waitForEvent('download', { timeout: 5000 }), page.click('#export-svg')]);
+  const svg = fs.readFileSync(await d2.path(), 'utf8');
+  fs.writeFileSync(path.join(ARTIFACTS, 'export-surface.svg'), svg);
+  assert.equal((svg.match(/<image /g) || []).length, 0, 'no raster in the 3-D SVG');
+  const quads = (svg.match(/<path d="M[^"]*Z" fill="rgb/g) || []).length;
+  assert.ok(quads >= 2 * 48 * 48, `floor and surface quads as vector paths (${quads})`);
+  assert.match(svg, /iteration [\d,]+ · loss/);
+  assert.match(svg, /3-D view: height and colour = P\(class 1\)/);
+  assert.doesNotMatch(svg, /drag to turn/, 'no on-screen hint in an export');
+  await t.done('surface-exports');
 });

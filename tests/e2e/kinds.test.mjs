@@ -91,6 +91,7 @@ test('regression: the output on its label range, labelled "output", never P(clas
   const { page } = t;
   const legend = await page.textContent('#legend');
   assert.match(legend, /output: 0 \(black\) … 1 \(white\), clipped outside \[0, 1\]/);
+  assert.match(legend, /yellow line: output = 0\.5/, 'a regression head has no decision boundary: its yellow line is the 0.5 level');
   assert.doesNotMatch(legend, /P\(class/);
   let outside = 0;
   for (const [fx, fy] of [[0.5, 0.5], [0.1, 0.1], [0.5, 0.9], [0.3, 0.4]]) {

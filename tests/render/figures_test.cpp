@@ -100,7 +100,9 @@ TEST(figures_test, each_kind_of_network_says_what_its_colours_mean) {
                         last.label);
         const std::string text = output_of("pdftotext -layout " + pdf + " -", dir);
         EXPECT_TRUE(contains(text, "iteration 30")) << text;
-        EXPECT_TRUE(contains(text, "decision boundary")) << text;
+        const bool is_regression = kind.name == "regression";  // its yellow line is the output's 0.5 level, no decision
+        EXPECT_EQ(contains(text, "decision boundary"), !is_regression) << text;
+        EXPECT_EQ(contains(text, "output = 0.5"), is_regression) << text;
         const int n_layers = static_cast<int>(run.config().model.widths.size());
         for (int l = 1; l <= n_layers; ++l) EXPECT_TRUE(contains(text, "layer " + std::to_string(l))) << text;
         EXPECT_FALSE(contains(text, "layer " + std::to_string(n_layers + 1))) << text;
@@ -210,6 +212,24 @@ TEST(figures_test, demo_figures_are_written_for_a_run_with_fewer_than_six_snapsh
 }
 
 /// Point tasks: one marker per point of the chosen set, training points filled, test points hollow rings.
+TEST(figures_test, the_legend_draws_points_in_the_colours_the_picture_draws_them) {
+    // two classes: black (0) and white (1) markers with the pictures' mid-grey edge, never a grey dot that is neither
+    const ginn::Run run = small_run({.widths = {4}}, test::circle_grid(20), 1);
+    const PanelInput p = run_panel(run, 0);
+    const Figure f = figure_snapshot(p.net, p.geometry, run_render_options(run, {.size = 100, .legend = true, .points = PointSet::train}));
+    std::vector<Rgb> legend;  // markers outside every panel's clip: the legend's
+    for (const FigureFill& m : f.fills)
+        if (m.clip < 0 && m.filled && m.points.rows() == 10) legend.push_back(m.colour);
+    ASSERT_EQ(legend.size(), 2u);
+    EXPECT_EQ(legend[0].r + legend[0].g + legend[0].b, 0.0) << "class 0 black";
+    EXPECT_EQ(legend[1].r + legend[1].g + legend[1].b, 3.0) << "class 1 white";
+    int64_t drawn_black = 0, drawn_white = 0;  // and the picture's markers are those colours
+    for (const FigureFill& m : f.fills)
+        if (m.clip >= 0 && m.filled) (m.colour.r == 0 ? drawn_black : drawn_white) += 1;
+    EXPECT_GT(drawn_black, 0);
+    EXPECT_GT(drawn_white, 0);
+}
+
 TEST(figures_test, points_draw_one_marker_per_point_of_the_chosen_set) {
     const ginn::Run run = small_run({.widths = {4}, .head = Head::softmax, .n_classes = 3}, three_blobs(), 1);
     const Dataset& d = run.dataset();

@@ -463,6 +463,23 @@ TEST(viewer_test, findings_must_be_one_per_run_in_order) {
     }
 }
 
+TEST(viewer_test, geometry_shared_by_the_analysis_gives_the_same_page) {
+    // ginn view computes each snapshot's geometry once, in the analysis, and hands it to the page.
+    const ginn::Run& a = fixture().a;
+    const ginn::Run& b = fixture().b;
+    std::vector<std::vector<Geometry>> geometry;
+    const std::vector<json> f = run_findings({&a, &b}, {}, &geometry);
+    ASSERT_EQ(geometry.size(), 2u);
+    EXPECT_EQ(geometry[0].size(), size_t(a.n_snapshots()));
+    EXPECT_EQ(f, run_findings({&a, &b})) << "the findings do not depend on whether the geometry is handed out";
+    const std::string shared = viewer_html({&a, &b}, {.image_size = 16, .findings = f, .geometry = {&geometry[0], &geometry[1]}});
+    EXPECT_EQ(shared, viewer_html({&a, &b}, {.image_size = 16, .findings = f})) << "byte for byte";
+    // a list per run, one Geometry per snapshot: else one clear error
+    EXPECT_THROW(viewer_html({&a, &b}, {.image_size = 16, .geometry = {&geometry[0]}}), Error);
+    EXPECT_THROW(viewer_html({&a, &b}, {.image_size = 16, .geometry = {&geometry[1], &geometry[0]}}), Error)
+        << "swapped runs have other snapshot counts";
+}
+
 TEST(viewer_test, write_is_atomic_and_equals_the_string) {
     const fs::path dir = fs::temp_directory_path() / ("ginn_viewer_test_" + std::to_string(::getpid()));
     fs::create_directories(dir);

@@ -31,13 +31,18 @@ inline constexpr int analysis_format_version = 2;
 
 // ============================================================================================== entry points
 
-/// Analyses each run (geometry computed once per snapshot, snapshots spread over threads).
+/// Analyses each run (geometry computed once per snapshot, snapshots spread over threads). With `geometry` not null,
+/// (*geometry)[r][k] receives run r's snapshot k's geometry (GeometryOptions{} without region polygons), for the
+/// viewer to draw instead of computing it again (ViewerOptions::geometry).
 /// Example: `Run r = Run::open("runs/a"); auto rep = analyze({&r}, {}); write(analysis_html(rep));`
-AnalysisReport analyze(const std::vector<const Run*>& runs, const AnalysisOptions& options = {});
-/// One run from plain data: networks per snapshot, their iterations and metrics, and the task's points.
+AnalysisReport analyze(const std::vector<const Run*>& runs, const AnalysisOptions& options = {},
+                       std::vector<std::vector<Geometry>>* geometry = nullptr);
+/// One run from plain data: networks per snapshot, their iterations and metrics, and the task's points; with
+/// `geometry` not null it receives each snapshot's geometry as analyze's does.
 RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector<int64_t>& iterations,
                              const std::vector<double>& loss, const std::vector<double>& accuracy,
-                             const Dataset& data, const AnalysisOptions& options, const std::string& name = "run");
+                             const Dataset& data, const AnalysisOptions& options, const std::string& name = "run",
+                             std::vector<Geometry>* geometry = nullptr);
 
 /// The report as JSON: {"format": "ginn-analysis", "format_version": 2, "options", "runs": [...], "comparison"}.
 nlohmann::json analysis_to_json(const AnalysisReport& report);
@@ -51,8 +56,10 @@ nlohmann::json viewer_findings(const RunAnalysis& run);
 /// viewer_findings of every run in a report, in its order: hand them to ViewerOptions::findings (viewer.h).
 std::vector<nlohmann::json> viewer_findings(const AnalysisReport& report);
 /// Analyses the runs once and returns their viewer findings (region polygons skipped: the findings carry no
-/// densities). Example: `write_viewer({&r}, "ginn.html", {.findings = run_findings({&r})});`
-std::vector<nlohmann::json> run_findings(const std::vector<const Run*>& runs, const AnalysisOptions& options = {});
+/// densities); `geometry` as analyze's, to share with the viewer.
+/// Example: `write_viewer({&r}, "ginn.html", {.findings = run_findings({&r})});`
+std::vector<nlohmann::json> run_findings(const std::vector<const Run*>& runs, const AnalysisOptions& options = {},
+                                         std::vector<std::vector<Geometry>>* geometry = nullptr);
 /// "L2:5" for layer 2, neuron 5.
 std::string neuron_label(const NeuronId& id);
 /// The viewer link fragment "run=<r>&snapshot=<k>&neurons=L1:3,L2:5" (without the file name and '#').

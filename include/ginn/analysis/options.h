@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace ginn {
@@ -98,6 +99,9 @@ struct AnalysisOptions {
                                            ///< dataset's own raster for square grid tasks up to 256, else 128
     int threads = 0;                       ///< worker threads over snapshots; 0 = hardware concurrency
     std::string viewer = "viewer.html";    ///< file name of the viewer in report links (VIEWER.html#run=..)
+    /// Called after each snapshot's pass with (done, total) over all runs, from worker threads one at a time (the
+    /// command line's progress bar). Empty: no calls.
+    std::function<void(int, int)> on_progress{};
     DeadOptions dead;
     BiasShiftOptions bias;
     CriticalOptions critical;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "ginn/geometry/geometry.h"
 #include "ginn/run/run.h"
 
 namespace ginn {
@@ -29,6 +30,10 @@ struct ViewerOptions {
     /// One "ginn-findings" object per run, in the runs' order (viewer_findings or run_findings, analysis.h): neuron
     /// badges and the event timeline. Empty: the page shows neither.
     std::vector<nlohmann::json> findings{};
+    /// Each run's geometry, already computed (one Geometry per snapshot, with GeometryOptions{.grid = approx_grid}),
+    /// in the runs' order: the page draws it instead of computing it again (analyze and run_findings hand it out,
+    /// analysis.h). Empty: computed here. Not owned: it must outlive the call.
+    std::vector<const std::vector<Geometry>*> geometry{};
     /// Called after each snapshot is encoded with (done, total) over all runs, from worker threads one at a time
     /// (the command line's progress bar). Empty: no calls.
     std::function<void(int, int)> on_progress{};
@@ -36,7 +41,8 @@ struct ViewerOptions {
 
 /// The whole page as one HTML string: CSS, JS and every run's data inlined, no external references.
 /// Throws Error for an empty run list, a null run, a run without snapshots, or a network without 2 inputs, and for
-/// findings that are not one "ginn-findings" object per run with one region count per snapshot.
+/// findings that are not one "ginn-findings" object per run with one region count per snapshot, and for geometry
+/// that is not one Geometry per snapshot of each run.
 /// Example: `std::string html = viewer_html({&run}, {.title = "bottle, 4 seeds"});`
 std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions& options = {});
 

@@ -52,6 +52,24 @@ DoubleDouble add(DoubleDouble x, DoubleDouble y) {
     return fast_two_sum(s.hi, s.lo + t.lo);
 }
 
+/// acc += t 2^e in place, t clobbered: the exact maps' sums without a temporary per term (no allocation once the
+/// integers have grown).
+void add_scaled(Dyadic& acc, mpz_class& t, long e) {
+    if (sgn(t) == 0) return;
+    if (acc.sign() == 0) {
+        mpz_swap(acc.m.get_mpz_t(), t.get_mpz_t());
+        acc.e = e;
+        return;
+    }
+    if (e >= acc.e) {
+        mpz_mul_2exp(t.get_mpz_t(), t.get_mpz_t(), static_cast<mp_bitcnt_t>(e - acc.e));
+    } else {
+        mpz_mul_2exp(acc.m.get_mpz_t(), acc.m.get_mpz_t(), static_cast<mp_bitcnt_t>(acc.e - e));
+        acc.e = e;
+    }
+    mpz_add(acc.m.get_mpz_t(), acc.m.get_mpz_t(), t.get_mpz_t());
+}
+
 }  // namespace
 
 Dyadic::Dyadic(double v) {
@@ -123,15 +141,25 @@ const std::vector<Dyadic>& ExactLines::layer_map(int layer, int m) {
     const DenseLayer& L = net_.layers[layer];
     const int n_in = L.n_in(), n = L.n_out();
     std::vector<Dyadic> Z(size_t(3 * n));
+    mpz_class& t = scratch_;
     for (int i = 0; i < n; ++i) {
         for (int k = 0; k < n_in; ++k) {
             const Dyadic& w = W_[layer][size_t(i) * n_in + k];
             if (w.sign() == 0) continue;
-            for (int c = 0; c < 3; ++c) Z[size_t(3 * i + c)] = Z[size_t(3 * i + c)] + w * P[size_t(3 * k + c)];
+            for (int c = 0; c < 3; ++c) {
+                const Dyadic& p = P[size_t(3 * k + c)];
+                if (p.sign() == 0) continue;
+                mpz_mul(t.get_mpz_t(), w.m.get_mpz_t(), p.m.get_mpz_t());
+                add_scaled(Z[size_t(3 * i + c)], t, w.e + p.e);
+            }
         }
-        Z[size_t(3 * i + 2)] = Z[size_t(3 * i + 2)] + b_[layer][i];
+        t = b_[layer][i].m;
+        add_scaled(Z[size_t(3 * i + 2)], t, b_[layer][i].e);
         if (L.residual)
-            for (int c = 0; c < 3; ++c) Z[size_t(3 * i + c)] = Z[size_t(3 * i + c)] + P[size_t(3 * i + c)];
+            for (int c = 0; c < 3; ++c) {
+                t = P[size_t(3 * i + c)].m;
+                add_scaled(Z[size_t(3 * i + c)], t, P[size_t(3 * i + c)].e);
+            }
     }
     return cache_.emplace(std::move(key), std::move(Z)).first->second;
 }
@@ -178,6 +206,8 @@ std::array<double, 2> ExactLines::point(const LineSource& p, const LineSource& q
 Line ExactLines::refined(const Line& line) {
     const LineSource& s = line.src;
     if (s.layer < 0 || line.refined) return line;
+    const std::array<int, 4> key = {s.layer, s.map, s.row, s.minus};
+    if (const auto it = refined_.find(key); it != refined_.end()) return it->second;
     ++n_refined;
     constexpr double u = unit_roundoff, u2 = unit_roundoff * unit_roundoff;
     if (Wt_.empty()) {  // each layer's weights row-major (rows contiguous) and its largest |column| sum
@@ -262,7 +292,16 @@ Line ExactLines::refined(const Line& line) {
         if (!std::isfinite(*value[k]) || !std::isfinite(*err[k]) || !std::isfinite(v[k].lo)) return line;
     }
     r.refined = true;
+    refined_.emplace(key, r);
     return r;
+}
+
+int ExactLines::refined_sign(const Line& z, double x, double y, double err) {
+    const double own = z.ea * std::abs(x) + z.eb * std::abs(y) + z.ec;
+    const double rest = (std::abs(z.a) + z.ea + std::abs(z.b) + z.eb) * err +
+                        3 * unit_roundoff * (std::abs(z.a * x) + std::abs(z.b * y) + std::abs(z.c));
+    if (z.refined || z.a * x + z.b * y + z.c == 0 || !(own > rest)) return 2;
+    return filtered_sign(refined(z), x, y, err);
 }
 
 bool ExactLines::equal_output_maps(int m1, int m2) {

@@ -8,6 +8,7 @@
 #include <array>
 #include <cfloat>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -71,6 +72,10 @@ public:
     /// u |coefficient| (the maps' a-priori bounds grow with depth and width, see docs/geometry.md); the line itself
     /// for a side of the box, or when a value is not finite.
     Line refined(const Line& line);
+    /// Sign of z at (x, y), known to within err in each coordinate, by filtered_sign on z's refined line; 2 when
+    /// that cannot decide, or when refining cannot help: the double value is exactly 0 (most likely a true zero),
+    /// or z's own coefficient errors are not the larger part of the filter's bound.
+    int refined_sign(const Line& z, double x, double y, double err);
     /// True when the two faces' output maps (layer n_hidden, maps m1 and m2) are exactly equal.
     bool equal_output_maps(int m1, int m2);
     /// Number of exact recomputations so far (for the benchmark's "fraction exact").
@@ -94,6 +99,8 @@ private:
     std::vector<double> max_col_;
     std::vector<double> hi_, lo_, mag_, next_hi_, next_lo_, next_mag_;
     std::vector<int> nonzero_;
+    std::map<std::array<int, 4>, Line> refined_;  // refined lines by source (layer, map, row, minus)
+    mpz_class scratch_;  // layer_map's product term
 };
 
 /// Certified sign of a x + b y + c at (x, y) known to within err in each coordinate; 2 when the bound cannot decide.

@@ -252,13 +252,14 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
 
 // A vertex at the intersection of two lines: coordinates by Cramer's rule in double when their certified error
 // is below coord_tol_, else from the two lines refined in double-double (their bounds tighten from the maps'
-// a-priori ones to about u of each coefficient; kept in lines_ for the line's later vertices), else rounded from
+// running ones to about u of each coefficient; kept in lines_ for the line's later vertices), else rounded from
 // the exact rational point.
 int Arrangement::add_vertex(int line1, int line2, bool on_box) {
     double x = 0, y = 0, err = 0;
     auto certified = [&] { return filtered_point(lines_[line1], lines_[line2], x, y, err) && err <= coord_tol_; };
     bool ok = certified();
-    if (!ok && !(lines_[line1].refined && lines_[line2].refined)) {
+    const Line &l1 = lines_[line1], &l2 = lines_[line2];
+    if (!ok && l1.a * l2.b - l2.a * l1.b != 0 && !(l1.refined && l2.refined)) {  // (D = 0: most likely parallel)
         lines_[line1] = exact_.refined(lines_[line1]);
         lines_[line2] = exact_.refined(lines_[line2]);
         ok = certified();
@@ -320,7 +321,7 @@ int Arrangement::vertex_sign(int v, int f, const FaceFunction& fn, int stamp) {
     }
     const Line z = fn.line(face_map_[f]);
     int s = filtered_sign(z, vx_[v], vy_[v], v_err_[v]);
-    if (s == 2) s = filtered_sign(exact_.refined(z), vx_[v], vy_[v], v_err_[v]);
+    if (s == 2) s = exact_.refined_sign(z, vx_[v], vy_[v], v_err_[v]);
     if (s == 2) s = exact_.sign_at(lines_[v_lines_[v][0]].src, lines_[v_lines_[v][1]].src, z.src);
     v_stamp_[v] = stamp;
     v_sign_[v] = static_cast<int8_t>(s);

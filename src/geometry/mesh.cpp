@@ -149,7 +149,7 @@ private:
         int row, minus;
         Line line(int m) const { return maps->line(m, row, minus); }
     };
-    int vertex_sign(int v, int f, const FaceFunction& fn, int stamp);
+    int vertex_sign(int v, const Line& z, const FaceFunction& fn, int stamp);
     int add_vertex(int line1, int line2, bool on_box);
     int line_on(int f, const FaceFunction& fn);
     int split_edge(int e, int f, const FaceFunction& fn, int stamp);
@@ -298,7 +298,8 @@ bool Arrangement::certainly_one_sign(int f, const Line& a) const {
     return std::isfinite(z_mid) && std::isfinite(room) && std::abs(z_mid) > room;
 }
 
-int Arrangement::vertex_sign(int v, int f, const FaceFunction& fn, int stamp) {
+// z: the function on the face that asks (fn.line of its map).
+int Arrangement::vertex_sign(int v, const Line& z, const FaceFunction& fn, int stamp) {
     if (v_stamp_[v] == stamp) return v_sign_[v];
     ++n_decisions_;
     // A vertex made by splitting for this very function lies on its zero set (on the line of some face's map, and
@@ -311,7 +312,6 @@ int Arrangement::vertex_sign(int v, int f, const FaceFunction& fn, int stamp) {
             return 0;
         }
     }
-    const Line z = fn.line(face_map_[f]);
     int s = filtered_sign(z, vx_[v], vy_[v], v_err_[v]);
     if (s == 2) s = exact_.sign_at(lines_[v_lines_[v][0]].src, lines_[v_lines_[v][1]].src, z.src);
     v_stamp_[v] = stamp;
@@ -415,7 +415,7 @@ void Arrangement::split_one(int f, const FaceFunction& fn, int g, uint8_t zero_b
     int e = first;
     do {
         int next = H_[e].next;
-        const int sa = vertex_sign(H_[e].origin, f, fn, g), sb = vertex_sign(H_[next].origin, f, fn, g);
+        const int sa = vertex_sign(H_[e].origin, a, fn, g), sb = vertex_sign(H_[next].origin, a, fn, g);
         if (sa * sb < 0) next = split_edge(e, f, fn, g);
         else if (sa == 0 && sb == 0 && H_[e].twin >= 0) ws_.zero_edges.push_back(e);
         cyc_.push_back(e);
@@ -463,7 +463,7 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
                       4 * unit_roundoff * (std::abs(gx[j] * cx) + std::abs(gy[j] * cy) + std::abs(h[j]));
         room = room * (1 + 16 * unit_roundoff) + 16 * DBL_TRUE_MIN;
         const double z_size = std::abs(z_mid);
-        maybe[j] = !((z_size > room) & (z_size < INFINITY));  // NaN and infinite values: candidates
+        maybe[j] = !(z_size > room && z_size < INFINITY);  // NaN and infinite values: candidates
         bits[j] = z_mid > 0;
     }
     std::vector<int>& family = ws_.family;  // f and the faces split from it

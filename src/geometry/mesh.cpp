@@ -377,7 +377,8 @@ void Arrangement::split_face(int f, const std::vector<int>& cyc, int g, int line
     face_he_.push_back(c2);
     face_map_.push_back(face_map_[f]);
     done_.push_back(done_[f]);
-    bits_.insert(bits_.end(), bits_.begin() + size_t(f) * stride_, bits_.begin() + size_t(f + 1) * stride_);
+    bits_.resize(bits_.size() + stride_);  // then copy f's row: inserting a range of the vector itself is undefined
+    std::copy_n(bits_.begin() + size_t(f) * stride_, stride_, bits_.end() - stride_);
     bits_[size_t(f) * stride_ + g] = 1;
     bits_[size_t(nf) * stride_ + g] = 0;
     face_box_.emplace_back();
@@ -593,11 +594,12 @@ void Arrangement::small_maps(const DenseLayer& L, int prev_layer, const std::vec
     for (int k = 0; k < n_dense; ++k) {
         const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
         const size_t from = prev.at(face_map_[faces[k]], 0, 0);
+        ws_.slopes.resize(n_in);
+        for (int i = 0; i < n_in; ++i) ws_.slopes[i] = slope(act, bk[i]);
         for (int c = 0; c < 3; ++c)
             for (int i = 0; i < n_in; ++i) {
-                const double s = slope(act, bk[i]);
-                P(i, c) = s * prev.Z[from + size_t(c) * n_in + i];
-                P_abs(i, c) = s * prev.Z_abs[from + size_t(c) * n_in + i];
+                P(i, c) = ws_.slopes[i] * prev.Z[from + size_t(c) * n_in + i];
+                P_abs(i, c) = ws_.slopes[i] * prev.Z_abs[from + size_t(c) * n_in + i];
             }
         double *t = &out.Z[out.at(k, 0, 0)], *t_abs = &out.Z_abs[out.at(k, 0, 0)];
         for (int c = 0; c < 3; ++c)

@@ -59,16 +59,31 @@ ginn::Network trained_like(int width, int depth, uint32_t seed) {
     return net;
 }
 
-template <typename F>
-double median_ms(int repeats, F&& f) {
-    std::vector<double> t;
-    for (int r = 0; r < repeats; ++r) {
-        const auto t0 = Clock::now();
-        f();
-        t.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-    }
+double thread_cpu_ms() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return 1e3 * double(t.tv_sec) + 1e-6 * double(t.tv_nsec);
+}
+
+double median(std::vector<double> t) {
     std::nth_element(t.begin(), t.begin() + t.size() / 2, t.end());
     return t[t.size() / 2];
+}
+
+/// Median wall time in ms; `cpu_ms`, when given, gets the median of this thread's CPU time (on a loaded machine the
+/// wall clock also counts the time other processes hold the core).
+template <typename F>
+double median_ms(int repeats, F&& f, double* cpu_ms = nullptr) {
+    std::vector<double> t, cpu;
+    for (int r = 0; r < repeats; ++r) {
+        const auto t0 = Clock::now();
+        const double c0 = thread_cpu_ms();
+        f();
+        cpu.push_back(thread_cpu_ms() - c0);
+        t.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    if (cpu_ms) *cpu_ms = median(cpu);
+    return median(t);
 }
 
 /// Correctness before timing: areas sum to the box, V - E + F = 1, each face's pattern matches a forward pass.
@@ -122,16 +137,8 @@ int profile(const char* shape, int repeats) {
     }
     const ginn::Network net = trained_like(w, d, 2);
     ginn::Geometry g;
-    std::vector<double> cpu;  // this thread's CPU time: less sensitive to a loaded machine than the wall clock
-    const double t = median_ms(repeats, [&] {
-        timespec t0{}, t1{};
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-        g = ginn::compute_geometry(net);
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
-        cpu.push_back(1e3 * double(t1.tv_sec - t0.tv_sec) + 1e-6 * double(t1.tv_nsec - t0.tv_nsec));
-    });
-    std::nth_element(cpu.begin(), cpu.begin() + cpu.size() / 2, cpu.end());
-    const double t_cpu = cpu[cpu.size() / 2];
+    double t_cpu = 0;
+    const double t = median_ms(repeats, [&] { g = ginn::compute_geometry(net); }, &t_cpu);
     std::printf("%dx%d: %lld regions, median of %d: %.3f ms wall, %.3f ms CPU (%.3f us/region CPU)\n", w, d,
                 (long long)g.counts.activation, repeats, t, t_cpu, 1e3 * t_cpu / double(g.counts.activation));
     return 0;
@@ -181,16 +188,20 @@ int main(int argc, char** argv) {
     };
     std::vector<Row> rows = {{16, 3, 0.35, 0, 0},    {32, 3, 0, 0, 0},       {64, 3, 8, 0, 0},
                              {128, 3, 60, 0, 10},    {256, 3, 200, 300, 0},  {128, 6, 1000, 500, 0}};
-    if (argc > 2) {  // WIDTHxDEPTH arguments: only those rows
+    if (argc > 2) {  // WIDTHxDEPTH arguments: only those rows (with the table's target when it has the row)
+        const std::vector<Row> table = rows;
         rows.clear();
         for (int a = 2; a < argc; ++a) {
             int w = 0, d = 0;
-            if (std::sscanf(argv[a], "%dx%d", &w, &d) == 2 && w >= 1 && w <= 4096 && d >= 1 && d <= 64)
-                rows.push_back({w, d, 0, 0, 0});
+            if (std::sscanf(argv[a], "%dx%d", &w, &d) != 2 || w < 1 || w > 4096 || d < 1 || d > 64) continue;
+            Row row{w, d, 0, 0, 0};
+            for (const Row& t : table)
+                if (t.width == w && t.depth == d) row = t;
+            rows.push_back(row);
         }
     }
     std::printf("\n%-7s %-5s %9s %10s %10s %10s %9s %9s %10s %9s   %s\n", "width", "depth", "regions", "exact ms",
-                "us/region", "grid ms", "grid/ex", "exact %", "peak MB", "(at fork)", "target (met?)");
+                "us/region", "grid ms", "grid/ex", "exact %", "peak MB", "(at fork)", "target (met?)   [CPU ms: exact, grid]");
     std::fflush(stdout);
     for (const Row& row : rows) {
         const pid_t child = fork();
@@ -201,10 +212,11 @@ int main(int argc, char** argv) {
             rusage ru{};
             getrusage(RUSAGE_SELF, &ru);
             const double start_mb = double(ru.ru_maxrss) / 1024.0;  // inherited from the parent at fork
-            const double t = median_ms(reps, [&] { gw = ginn::compute_geometry(w); });
+            double t_cpu = 0, tg_cpu = 0;
+            const double t = median_ms(reps, [&] { gw = ginn::compute_geometry(w); }, &t_cpu);
             getrusage(RUSAGE_SELF, &ru);  // peak of the exact geometry alone, before the raster runs
             const double peak_mb = double(ru.ru_maxrss) / 1024.0;
-            const double tg = median_ms(std::max(3, reps / 4), [&] { bench::ginn_raster_baseline(w, 200); });
+            const double tg = median_ms(std::max(3, reps / 4), [&] { bench::ginn_raster_baseline(w, 200); }, &tg_cpu);
             std::string target;
             bool met = true;
             char part[64];
@@ -223,10 +235,11 @@ int main(int argc, char** argv) {
                 target += part;
                 met = met && tg / t >= row.target_ratio;
             }
-            std::printf("%-7d %-5d %9lld %10.3f %10.3f %10.3f %9.1f %9.4f %10.1f %9.1f   %s\n", row.width, row.depth,
-                        (long long)gw.counts.activation, t, 1e3 * t / double(gw.counts.activation), tg, tg / t,
+            std::printf("%-7d %-5d %9lld %10.3f %10.3f %10.3f %9.1f %9.4f %10.1f %9.1f   %s   [%.3f, %.3f]\n", row.width,
+                        row.depth, (long long)gw.counts.activation, t, 1e3 * t / double(gw.counts.activation), tg, tg / t,
                         100.0 * double(gw.n_exact_decisions) / double(std::max<int64_t>(1, gw.n_decisions)),
-                        peak_mb, start_mb, target.empty() ? "-" : (target + (met ? " (met)" : " (NOT met)")).c_str());
+                        peak_mb, start_mb, target.empty() ? "-" : (target + (met ? " (met)" : " (NOT met)")).c_str(),
+                        t_cpu, tg_cpu);
             std::fflush(stdout);
             _exit(0);
         }

@@ -146,7 +146,7 @@ private:
         int row, minus;
         Line line(int m) const { return maps->line(m, row, minus); }
     };
-    int vertex_sign(int v, int f, const FaceFunction& fn, int stamp);
+    int vertex_sign(int v, const Line& z, const FaceFunction& fn, int stamp);
     int add_vertex(int line1, int line2, bool on_box);
     int line_on(int f, const FaceFunction& fn);
     int split_edge(int e, int f, const FaceFunction& fn, int stamp);
@@ -306,7 +306,8 @@ bool Arrangement::certainly_one_sign(int f, const Line& a) const {
     return std::isfinite(z_mid) && std::isfinite(room) && std::abs(z_mid) > room;
 }
 
-int Arrangement::vertex_sign(int v, int f, const FaceFunction& fn, int stamp) {
+// z: the function on the face that asks (fn.line of its map).
+int Arrangement::vertex_sign(int v, const Line& z, const FaceFunction& fn, int stamp) {
     if (v_stamp_[v] == stamp) return v_sign_[v];
     ++n_decisions_;
     // A vertex made by splitting for this very function lies on its zero set (on the line of some face's map, and
@@ -319,7 +320,6 @@ int Arrangement::vertex_sign(int v, int f, const FaceFunction& fn, int stamp) {
             return 0;
         }
     }
-    const Line z = fn.line(face_map_[f]);
     int s = filtered_sign(z, vx_[v], vy_[v], v_err_[v]);
     if (s == 2) s = exact_.refined_sign(z, vx_[v], vy_[v], v_err_[v]);
     if (s == 2) s = exact_.sign_at(lines_[v_lines_[v][0]].src, lines_[v_lines_[v][1]].src, z.src);
@@ -386,7 +386,8 @@ void Arrangement::split_face(int f, const std::vector<int>& cyc, int g, int line
     face_he_.push_back(c2);
     face_map_.push_back(face_map_[f]);
     done_.push_back(done_[f]);
-    bits_.insert(bits_.end(), bits_.begin() + size_t(f) * stride_, bits_.begin() + size_t(f + 1) * stride_);
+    bits_.resize(bits_.size() + stride_);  // then copy f's row: inserting a range of the vector itself is undefined
+    std::copy_n(bits_.begin() + size_t(f) * stride_, stride_, bits_.end() - stride_);
     bits_[size_t(f) * stride_ + g] = 1;
     bits_[size_t(nf) * stride_ + g] = 0;
     face_box_.emplace_back();
@@ -424,7 +425,7 @@ void Arrangement::split_one(int f, const FaceFunction& fn, int g, uint8_t zero_b
     int e = first;
     do {
         int next = H_[e].next;
-        const int sa = vertex_sign(H_[e].origin, f, fn, g), sb = vertex_sign(H_[next].origin, f, fn, g);
+        const int sa = vertex_sign(H_[e].origin, a, fn, g), sb = vertex_sign(H_[next].origin, a, fn, g);
         if (sa * sb < 0) next = split_edge(e, f, fn, g);
         else if (sa == 0 && sb == 0 && H_[e].twin >= 0) ws_.zero_edges.push_back(e);
         cyc_.push_back(e);
@@ -472,7 +473,7 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
                       4 * unit_roundoff * (std::abs(gx[j] * cx) + std::abs(gy[j] * cy) + std::abs(h[j]));
         room = room * (1 + 16 * unit_roundoff) + 16 * DBL_TRUE_MIN;
         const double z_size = std::abs(z_mid);
-        maybe[j] = !((z_size > room) & (z_size < INFINITY));  // NaN and infinite values: candidates
+        maybe[j] = !(z_size > room && z_size < INFINITY);  // NaN and infinite values: candidates
         bits[j] = z_mid > 0;
     }
     std::vector<int>& family = ws_.family;  // f and the faces split from it
@@ -620,9 +621,11 @@ void Arrangement::small_maps(const DenseLayer& L, int prev_layer, const std::vec
     for (int k = 0; k < n_dense; ++k) {
         const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
         const size_t from = prev.at(face_map_[faces[k]], 0, 0);
+        ws_.slopes.resize(n_in);
+        for (int i = 0; i < n_in; ++i) ws_.slopes[i] = slope(act, bk[i]);
         for (int c = 0; c < 3; ++c)
             for (int i = 0; i < n_in; ++i) {
-                const double s = slope(act, bk[i]), z = prev.Z[from + size_t(c) * n_in + i];
+                const double s = ws_.slopes[i], z = prev.Z[from + size_t(c) * n_in + i];
                 P(i, c) = s * z;
                 Q(i, c) = std::abs(s) * (prev.Z_err[from + size_t(c) * n_in + i] + g * std::abs(z));
             }

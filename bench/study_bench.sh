@@ -49,7 +49,7 @@ echo "all six experiments: median $(echo $times | median) s (target 20 s)"
 
 "$python" -c "import torch" 2>/dev/null || { echo "no PyTorch side-by-side: apt-get install python3-torch"; exit 0; }
 echo "== one run per experiment, one thread each, median of $repeats: (a) training vs training [the issue's ratio], (b) whole process vs whole process"
-printf '%-10s %-34s %-44s %s\n' experiment run "(a) ginn training | PyTorch loop" "(b) ginn command | python3 process"
+printf '%-10s %-40s %-44s %s\n' experiment run "(a) ginn training | PyTorch loop" "(b) ginn command | python3 process"
 now() { date +%s.%N; }
 for pick in activation:011 depth:015 width:015 dropout:007 batchnorm:007 residual:023; do
     e=${pick%%:*} run=$work/study/${pick%%:*}/runs/${pick#*:}
@@ -79,6 +79,6 @@ PY
     label=$(sed -n "$((10#${pick#*:} + 2))p" "$work/study/$e/metrics.csv" | cut -d, -f3- | sed 's/,[0-9].*//; s/"//g')
     awk -v e="$e" -v l="$label" -v gt="$(echo $g_train | median)" -v tl="$(echo $t_loop | median)" \
         -v gw="$(echo $g_whole | median)" -v tw="$(echo $t_whole | median)" \
-        'BEGIN { printf "%-10s %-34s (a) %.3f s | %.3f s: %5.1fx   (b) %.3f s | %.3f s: %5.1fx\n",
+        'BEGIN { printf "%-10s %-40s (a) %.3f s | %.3f s: %5.1fx   (b) %.3f s | %.3f s: %5.1fx\n",
                  e, l, gt, tl, tl / gt, gw, tw, tw / gw }'
 done

@@ -4,6 +4,7 @@
 // multiples of 16 floats.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -161,15 +162,22 @@ inline vf transpose_reduce16(const vf a[16]) {
            __builtin_shufflevector(x[0], x[1], 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
 }
 
-/// One BR x BC tile of dW = dZ A^T (BR * BC <= 16): the dot products accumulate in registers over the examples, then
-/// one transpose_reduce16 turns the accumulators into sums.
+/// One tile of dW = dZ A^T, the nr x nc block at (r0, c0), nr <= BR, nc <= BC, BR * BC <= 16: the dot products
+/// accumulate in registers over the examples, then one transpose_reduce16 turns the accumulators into sums. A partial
+/// tile repeats its last row or column in the unused slots and does not store them. Not inlined: inside a large caller
+/// the compiler ran out of registers and stored the loaded rows to the stack on every step.
 template <int BR, int BC>
-inline void grad_tile(const float* dZ, const float* A, int C, int S, float* dW, int r0, int c0) {
+[[gnu::noinline]] void grad_tile(const float* dZ, const float* A, int C, int S, float* dW, int r0, int c0, int nr,
+                                 int nc) {
+    const float* zrow[BR];
+    const float* arow[BC];
+    for (int i = 0; i < BR; ++i) zrow[i] = dZ + int64_t{r0 + (i < nr ? i : nr - 1)} * S;
+    for (int j = 0; j < BC; ++j) arow[j] = A + int64_t{c0 + (j < nc ? j : nc - 1)} * S;
     vf acc[16] = {};
     for (int s = 0; s < S; s += n_lanes) {
         vf z[BR], a[BC];
-        for (int i = 0; i < BR; ++i) z[i] = load(dZ + int64_t{r0 + i} * S + s);
-        for (int j = 0; j < BC; ++j) a[j] = load(A + int64_t{c0 + j} * S + s);
+        for (int i = 0; i < BR; ++i) z[i] = load(zrow[i] + s);
+        for (int j = 0; j < BC; ++j) a[j] = load(arow[j] + s);
         for (int i = 0; i < BR; ++i) in_register(z[i]);
         for (int j = 0; j < BC; ++j) in_register(a[j]);
         for (int i = 0; i < BR; ++i)
@@ -178,47 +186,36 @@ inline void grad_tile(const float* dZ, const float* A, int C, int S, float* dW, 
     float sums[16];
     store(sums, transpose_reduce16(acc));
     for (int i = 0; i < BR; ++i)
-        for (int j = 0; j < BC; ++j) dW[int64_t{r0 + i} * C + c0 + j] = sums[i * BC + j];
+        for (int j = 0; j < BC; ++j)
+            if (i < nr && j < nc) dW[int64_t{r0 + i} * C + c0 + j] = sums[i * BC + j];
 }
 
-/// Covers the largest region of whole BR x BC tiles; returns its extent in *Rt, *Ct.
+/// Tiles BR x BC over rows [r_begin, r_end) and columns [c_begin, c_end) of dW, the last ones partial.
 template <int BR, int BC>
-inline void grad_tiles(const float* dZ, const float* A, int R, int C, int S, float* dW, int* Rt, int* Ct) {
-    *Rt = R / BR * BR;
-    *Ct = C / BC * BC;
-    for (int r0 = 0; r0 < *Rt; r0 += BR)
-        for (int c0 = 0; c0 < *Ct; c0 += BC) grad_tile<BR, BC>(dZ, A, C, S, dW, r0, c0);
+void grad_tiles(const float* dZ, const float* A, int C, int S, float* dW, int r_begin, int r_end, int c_begin, int c_end) {
+    for (int r0 = r_begin; r0 < r_end; r0 += BR)
+        for (int c0 = c_begin; c0 < c_end; c0 += BC)
+            grad_tile<BR, BC>(dZ, A, C, S, dW, r0, c0, std::min(BR, r_end - r0), std::min(BC, c_end - c0));
 }
 
-/// dW (R, C) row-major = dZ (R, S) A (C, S)^T, a reduction over the examples. Tiles shaped to the layer (4 x 4 for
-/// hidden layers, 8 x 2 for the input layer, 2 x 8 for a two-logit output), then the ragged rest 16 dots at a time.
-inline void grad_weights(const float* dZ, const float* A, int R, int C, int S, float* dW) {
-    int Rt = 0, Ct = 0;
-    if (R >= 4 && C >= 4) grad_tiles<4, 4>(dZ, A, R, C, S, dW, &Rt, &Ct);
-    else if (C == 1 && R >= 16) grad_tiles<16, 1>(dZ, A, R, C, S, dW, &Rt, &Ct);
-    else if (C == 2 && R >= 8) grad_tiles<8, 2>(dZ, A, R, C, S, dW, &Rt, &Ct);
-    else if (C == 3 && R >= 5) grad_tiles<5, 3>(dZ, A, R, C, S, dW, &Rt, &Ct);
-    else if (R == 1 && C >= 16) grad_tiles<1, 16>(dZ, A, R, C, S, dW, &Rt, &Ct);
-    else if (R == 2 && C >= 8) grad_tiles<2, 8>(dZ, A, R, C, S, dW, &Rt, &Ct);
-    else if (R == 3 && C >= 5) grad_tiles<3, 5>(dZ, A, R, C, S, dW, &Rt, &Ct);
-    int pairs[16][2], n_pairs = 0;
-    auto flush = [&] {
-        vf acc[16] = {};
-        for (int s = 0; s < S; s += n_lanes)
-            for (int k = 0; k < n_pairs; ++k)
-                acc[k] += load(dZ + int64_t{pairs[k][0]} * S + s) * load(A + int64_t{pairs[k][1]} * S + s);
-        float sums[16];
-        store(sums, transpose_reduce16(acc));
-        for (int k = 0; k < n_pairs; ++k) dW[int64_t{pairs[k][0]} * C + pairs[k][1]] = sums[k];
-        n_pairs = 0;
-    };
-    for (int r = 0; r < R; ++r)
-        for (int c = (r < Rt ? Ct : 0); c < C; ++c) {
-            pairs[n_pairs][0] = r;
-            pairs[n_pairs][1] = c;
-            if (++n_pairs == 16) flush();
-        }
-    if (n_pairs > 0) flush();
+/// dW (R, C) row-major = dZ (R, S) A (C, S)^T, a reduction over the examples, every partial sum in registers: 4 x 4
+/// tiles over the largest multiple-of-4 block (Rt, Ct), the right strip (cw = C - Ct < 4 columns) in tiles of 16 / cw
+/// rows, the bottom strip (rh = R - Rt < 4 rows, all columns) in tiles of 16 / rh columns.
+[[gnu::noinline]] inline void grad_weights(const float* dZ, const float* A, int R, int C, int S, float* dW) {
+    const int Rt = R / 4 * 4, Ct = C / 4 * 4;
+    grad_tiles<4, 4>(dZ, A, C, S, dW, 0, Rt, 0, Ct);
+    switch (C - Ct) {
+        case 1: grad_tiles<16, 1>(dZ, A, C, S, dW, 0, Rt, Ct, C); break;
+        case 2: grad_tiles<8, 2>(dZ, A, C, S, dW, 0, Rt, Ct, C); break;
+        case 3: grad_tiles<5, 3>(dZ, A, C, S, dW, 0, Rt, Ct, C); break;
+        default: break;
+    }
+    switch (R - Rt) {
+        case 1: grad_tiles<1, 16>(dZ, A, C, S, dW, Rt, R, 0, C); break;
+        case 2: grad_tiles<2, 8>(dZ, A, C, S, dW, Rt, R, 0, C); break;
+        case 3: grad_tiles<3, 5>(dZ, A, C, S, dW, Rt, R, 0, C); break;
+        default: break;
+    }
 }
 
 /// db (R) = row sums of dZ (R, S), sixteen rows per reduction.

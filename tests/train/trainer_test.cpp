@@ -114,6 +114,15 @@ TEST(trainer_test, gradient_with_a_batch_of_several_registers) {
     check_gradient(spec, "wide with batch norm", 1e-2, 40);
 }
 
+// Layer shapes (n_out x n_in) 3x2, 1x3, 7x1, 17x7, 2x17: the weight gradient's 4 x 4 tiles and every kind of ragged
+// strip (1, 2 or 3 leftover columns and rows) against finite differences.
+TEST(trainer_test, gradient_with_ragged_layer_shapes) {
+    ModelSpec spec;
+    spec.widths = {3, 1, 7, 17};
+    spec.activation = Activation::tanh;
+    check_gradient(spec, "ragged", 1e-2, 40);
+}
+
 // The fused path (no batch norm or residual: activation and derivative in the matmuls' epilogues) and the general
 // path must compute the same numbers bit for bit, for every activation, with and without dropout: residual=true
 // without any matching widths changes nothing mathematically but takes the general path.

@@ -65,7 +65,7 @@ void add_explore_commands(CLI::App& app) {
         struct AnalyzeFlags {
             std::vector<std::string> runs;
             std::string out = "ginn-analysis";
-            bool no_viewer = false;
+            bool no_viewer = false, quiet = false;
             AnalysisOptions options;
         };
         auto f = std::make_shared<AnalyzeFlags>();
@@ -76,6 +76,7 @@ void add_explore_commands(CLI::App& app) {
         cmd->add_option("RUN", f->runs, "Run directories (several seeds of one config are compared)")->required();
         cmd->add_option("-o,--out", f->out, "Output directory")->capture_default_str();
         cmd->add_flag("--no-viewer", f->no_viewer, "Do not write viewer.html beside the report");
+        cmd->add_flag("-q,--quiet", f->quiet, "No progress output");
         auto& o = f->options;
         const char* th = "Thresholds (docs/analysis.md)";
         cmd->add_option("--grid", o.grid, "Grid for approximate measures (0: the target's own raster)")->group(th);
@@ -98,7 +99,11 @@ void add_explore_commands(CLI::App& app) {
             const auto& pointers = opened.pointers;
             // Everything is built in memory first: a failure leaves no partial set of files behind.
             std::vector<std::vector<Geometry>> geometry;  // each snapshot's, computed once for report and viewer
-            const AnalysisReport report = analyze(pointers, f->options, f->no_viewer ? nullptr : &geometry);
+            auto printer = std::make_shared<ProgressPrinter>(f->quiet, 1);
+            AnalysisOptions options = f->options;
+            options.on_progress = [printer](int done, int total) { printer->update_count("analysing snapshots", done, total); };
+            const AnalysisReport report = analyze(pointers, options, f->no_viewer ? nullptr : &geometry);
+            printer->finish();
             const std::string json_text = analysis_to_json(report).dump(1), html_text = analysis_html(report);
             std::string viewer_text;
             std::vector<const std::vector<Geometry>*> known;

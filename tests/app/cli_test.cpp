@@ -15,6 +15,7 @@
 #include "app/cli_util.h"
 #include "ginn/core/io.h"
 #include "ginn/model/network.h"
+#include "ginn/run/run.h"
 
 namespace {
 
@@ -264,6 +265,29 @@ TEST(cli_test, view_and_analyze_write_self_contained_outputs) {
     EXPECT_NE(viewer.find("\"format\":\"ginn-findings\""), std::string::npos);
     const std::string first_event = j.at("runs").at(0).at("events").at(0).at("text").get<std::string>();
     EXPECT_NE(viewer.find(nlohmann::json(first_event).dump()), std::string::npos) << first_event;
+}
+
+TEST(cli_test, view_and_analyze_show_progress_on_a_terminal_and_none_when_quiet) {
+    if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no script(1) for a terminal";
+    // script(1) gives the command a terminal (stderr is a tty): the bar shows there, as `ginn train`'s does
+    const auto on_terminal = [](const std::string& args) {
+        const std::string out = temp("tty.txt");
+        const std::string cmd = "script -qec '" + std::string(GINN_BINARY) + " " + args + "' /dev/null > " + out + " 2>&1";
+        EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+        return ginn::read_file(out);
+    };
+    const std::string run = shared_run(), n = std::to_string(ginn::Run::open(run).n_snapshots());
+    std::string t = on_terminal("view " + run + " -o " + temp("tty_view.html"));
+    EXPECT_NE(t.find("analysing snapshots " + n + "/" + n), std::string::npos) << t;
+    EXPECT_NE(t.find("encoding snapshots " + n + "/" + n), std::string::npos) << t;
+    t = on_terminal("view " + run + " -q -o " + temp("tty_view.html"));
+    EXPECT_EQ(t.find("snapshots"), std::string::npos) << t;
+    fs::remove_all(temp("tty_an"));
+    t = on_terminal("analyze " + run + " -o " + temp("tty_an"));
+    EXPECT_NE(t.find("analysing snapshots " + n + "/" + n), std::string::npos) << t;
+    fs::remove_all(temp("tty_an"));
+    t = on_terminal("analyze " + run + " --quiet -o " + temp("tty_an"));
+    EXPECT_EQ(t.find("analysing"), std::string::npos) << t;
 }
 
 TEST(cli_test, bad_inputs_to_the_geometry_figure_viewer_and_analysis_commands) {

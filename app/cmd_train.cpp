@@ -121,7 +121,10 @@ RunConfig build_config(CLI::App* cmd, const TrainFlags& f) {
         }
     }
     if (given("--activation")) c.model.activation = activation_from_name(f.activation, "--activation");
-    if (given("--head")) c.model.head = head_from_name(f.head, "--head");
+    if (given("--head")) {
+        c.model.head = head_from_name(f.head, "--head");
+        c.model.head_chosen = true;
+    }
     if (given("--init")) c.model.init = init_from_name(f.init, "--init");
     if (given("--dropout")) c.model.dropout = f.dropout;
     if (given("--batch-norm")) c.model.batch_norm = f.batch_norm;

@@ -48,6 +48,7 @@ public:
             throw Error(where_(name_ + "." + key), "bad value for " + name_ + "." + key + ": " + v.dump(),
                         expected<T>(), "see examples/ginn-default.toml");
     }
+    bool has(const char* key) const { return j_.contains(key); }
     void finish() const {
         for (const auto& [key, value] : j_.items())
             if (!seen_.count(key)) {
@@ -131,6 +132,7 @@ RunConfig parse(const nlohmann::json& j, const Where& where) {
         s.finish();
         c.model.activation = activation_from_name(activation, where("model.activation"));
         c.model.head = head_from_name(head, where("model.head"));
+        c.model.head_chosen = s.has("head");
         c.model.init = init_from_name(init, where("model.init"));
     }
     {

@@ -259,9 +259,12 @@ private:
 /// The dataset of a config, with the model's class count taken from it.
 Dataset dataset_for(RunConfig& config) {
     Dataset data = make_dataset(config.task);
-    if (config.model.head == Head::softmax2 && data.n_classes > 2)
-        throw Error(config.task.target, "task has " + std::to_string(data.n_classes) + " classes",
-                    "2 classes for the softmax2 head", "use --head softmax");
+    if (config.model.head == Head::softmax2 && data.n_classes > 2) {
+        if (config.model.head_chosen)
+            throw Error(config.task.target, "task has " + std::to_string(data.n_classes) + " classes",
+                        "2 classes for the softmax2 head", "use --head softmax, or leave the head out");
+        config.model.head = Head::softmax;
+    }
     config.model.n_classes = data.n_classes;
     // Grey-level pairs (s1-s3 and people's labels, S4) keep their 0..255 inputs; the net sees them normalised.
     if (data.class_names == pixel_pair_class_names()) config.model.normalize = true;

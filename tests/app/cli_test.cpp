@@ -123,6 +123,32 @@ TEST(cli_test, ctrl_c_leaves_a_readable_run_and_resume_gives_the_same_bits) {
     EXPECT_EQ(ginn::read_file(cut + "/params.bin"), ginn::read_file(full + "/params.bin"));
 }
 
+TEST(cli_test, a_task_of_three_classes_gets_the_softmax_head_unless_another_head_is_named) {
+    const std::string dir = temp("three_classes");
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    {
+        std::ofstream csv(dir + "/three.csv");
+        csv << "x,y,label\n";
+        for (int i = 0; i < 90; ++i)  // three vertical bands
+            csv << -0.95 + 0.02 * i << "," << (i % 7) * 0.25 - 0.75 << "," << i / 30 << "\n";
+    }
+    const std::string args = " --target " + dir + "/three.csv --widths 4 --iterations 20 -q";
+    Result r = ginn("train -o " + dir + "/auto" + args);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const nlohmann::json m = nlohmann::json::parse(ginn::read_file(dir + "/auto/manifest.json"));
+    EXPECT_EQ(m["config"]["model"]["head"], "softmax");
+    EXPECT_EQ(m["config"]["model"]["n_classes"], 3);
+    // Resumed or re-read, the run keeps the head it was trained with.
+    r = ginn("info " + dir + "/auto");
+    ASSERT_EQ(r.code, 0) << r.err;
+    // A head named on the command line is taken at its word: softmax2 cannot hold three classes.
+    r = ginn("train -o " + dir + "/named" + args + " --head softmax2");
+    EXPECT_NE(r.code, 0);
+    EXPECT_NE(r.err.find("3 classes"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir + "/named/params.bin"));
+}
+
 TEST(cli_test, every_bad_input_gets_one_error_line) {
     const std::string out = temp("bad_out");
     fs::remove_all(out);

@@ -34,6 +34,9 @@ struct ModelSpec {
     std::vector<int> widths = {16, 16, 16};  ///< hidden widths
     Activation activation = Activation::relu;
     Head head = Head::softmax2;
+    /// True when the user named the head (flag or config key). Otherwise the head follows the task: softmax2
+    /// becomes softmax for a task with more than two classes. Not written to files: they hold the head used.
+    bool head_chosen = false;
     int n_classes = 2;         ///< number of classes of the task (softmax head: number of logits)
     double dropout = 0.0;      ///< drop probability in [0, 1) after each hidden activation (training only)
     bool batch_norm = false;   ///< batch norm after each hidden linear layer

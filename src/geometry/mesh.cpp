@@ -96,6 +96,7 @@ struct Workspace {
     std::vector<int> cyc, zero_edges;  // half-edges of the face being refined; those with both ends on the zero set
     std::vector<int> family;         // the face being refined by a layer and the faces split from it
     std::vector<uint8_t> maybe;      // n: the neurons whose lines may cross that face (refine_face)
+    std::vector<double> margin, z_mid;  // n: refine_face's filter, before it becomes maybe and bits
 };
 
 /// Makes v at least `size` long without shrinking it: a block's buffers are sized by the largest block so far, and
@@ -107,6 +108,25 @@ void grow(std::vector<double>& v, size_t size) {
 double slope(Activation a, bool active) {
     if (active || a == Activation::linear) return 1.0;
     return a == Activation::leaky_relu ? leaky_relu_slope : 0.0;
+}
+
+/// refine_face's filter over n neurons (maps gx, gy, h and their certified errors, contiguous): the value at the centre
+/// (cx, cy) of a box of half-sizes (hw, hh) and margin = |value| - room, which is > 0 exactly when the value is
+/// certainly non-zero with one sign on the box (certainly_one_sign's bound, term for term; NaN and inf - inf: not).
+/// Doubles only and branch-free, so that it vectorises.
+void filter_margins(int n, const double* gx, const double* gy, const double* h, const double* gx_err,
+                    const double* gy_err, const double* h_err, std::array<double, 4> centre_half,
+                    double* __restrict z_mid, double* __restrict margin) {
+    const auto [cx, cy, hw, hh] = centre_half;
+    const double acx = std::abs(cx), acy = std::abs(cy);
+    for (int j = 0; j < n; ++j) {
+        const double ea = gx_err[j], eb = gy_err[j], ec = h_err[j];
+        z_mid[j] = gx[j] * cx + gy[j] * cy + h[j];
+        double room = (std::abs(gx[j]) + ea) * hw + (std::abs(gy[j]) + eb) * hh + ea * acx + eb * acy + ec +
+                      4 * unit_roundoff * (std::abs(gx[j] * cx) + std::abs(gy[j] * cy) + std::abs(h[j]));
+        room = room * (1 + 16 * unit_roundoff) + 16 * DBL_TRUE_MIN;
+        margin[j] = std::abs(z_mid[j]) - room;
+    }
 }
 
 /// Refuses networks whose pre-activation terms could overflow the filters: the magnitude of every term, bounded
@@ -462,19 +482,17 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
     const auto& box = face_box_[f];
     const double cx = 0.5 * (box[0] + box[1]), cy = 0.5 * (box[2] + box[3]);
     const double hw = 0.5 * (box[1] - box[0]) + coord_err_, hh = 0.5 * (box[3] - box[2]) + coord_err_;
-    const double acx = std::abs(cx), acy = std::abs(cy);
+    ws_.margin.resize(n);
+    ws_.z_mid.resize(n);
+    const double* z_mid = ws_.z_mid.data();
+    const double* margin = ws_.margin.data();
+    filter_margins(n, gx, gy, h, gx_err, gy_err, h_err, {cx, cy, hw, hh}, ws_.z_mid.data(), ws_.margin.data());
     uint8_t* bits = &bits_[size_t(f) * stride_ + layer_offset_[l]];
-    std::vector<uint8_t>& maybe = ws_.maybe;
-    maybe.resize(n);
-    for (int j = 0; j < n; ++j) {  // branch-free, so that it vectorises
-        const double ea = gx_err[j], eb = gy_err[j], ec = h_err[j];
-        const double z_mid = gx[j] * cx + gy[j] * cy + h[j];
-        double room = (std::abs(gx[j]) + ea) * hw + (std::abs(gy[j]) + eb) * hh + ea * acx + eb * acy + ec +
-                      4 * unit_roundoff * (std::abs(gx[j] * cx) + std::abs(gy[j] * cy) + std::abs(h[j]));
-        room = room * (1 + 16 * unit_roundoff) + 16 * DBL_TRUE_MIN;
-        const double z_size = std::abs(z_mid);
-        maybe[j] = !(z_size > room && z_size < INFINITY);  // NaN and infinite values: candidates
-        bits[j] = z_mid > 0;
+    ws_.maybe.resize(n);
+    uint8_t* maybe = ws_.maybe.data();
+    for (int j = 0; j < n; ++j) {
+        maybe[j] = !(margin[j] > 0 && std::abs(z_mid[j]) < INFINITY);  // NaN and infinite values: candidates
+        bits[j] = z_mid[j] > 0;
     }
     std::vector<int>& family = ws_.family;  // f and the faces split from it
     family.assign(1, f);

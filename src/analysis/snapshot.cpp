@@ -93,12 +93,7 @@ void grid_forward(const Network& net, const Eigen::MatrixXd& X, GridBuffers& b) 
         Zl.rowwise() += L.b.transpose();
         if (L.residual) Zl += *A;
         if (l == n_hidden) break;
-        switch (L.activation) {
-            case Activation::relu: b.act[l] = Zl.cwiseMax(0.0); break;
-            case Activation::leaky_relu: b.act[l] = Zl.cwiseMax(leaky_relu_slope * Zl); break;
-            case Activation::linear: b.act[l] = Zl; break;
-            default: b.act[l] = Zl.unaryExpr([&](double z) { return activate(L.activation, z); });
-        }
+        b.act[l] = L.activate_all(Zl);  // with per-neuron parameters (PReLU slopes, ELU alpha)
         A = &b.act[l];
     }
 }

@@ -99,10 +99,8 @@ struct Workspace {
     std::vector<int> cyc, zero_edges;  // half-edges of the face being refined; those with both ends on the zero set
 };
 
-double slope(Activation a, bool active) {
-    if (active || a == Activation::linear) return 1.0;
-    return a == Activation::leaky_relu ? leaky_relu_slope : 0.0;
-}
+/// Neuron i's slope on its side of zero: 1 when active, else relu 0, leaky its own slope (any double: PReLU), linear 1.
+double slope(const DenseLayer& L, int i, bool active) { return active ? 1.0 : L.slope_below(i); }
 
 /// Refuses networks whose pre-activation terms could overflow the filters: the magnitude of every term, bounded
 /// layer by layer over the box (|W| m + |b|), must stay below max_magnitude.
@@ -120,7 +118,7 @@ void check_scale(const Network& net) {
                         reach + " over the domain", "at most 1e100 for exact geometry",
                         "the weights (or the domain) are absurdly large; rescale them");
         }
-        m = next;
+        m = next * std::max(1.0, L.negative_slope.size() ? L.negative_slope.cwiseAbs().maxCoeff() : 0.0);  // |act(z)|
     }
 }
 
@@ -455,7 +453,7 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
         P_abs = P;
     } else {  // row block k of P: face k's input maps, each neuron's map times its slope there
         const LayerMaps& prev = ws_.level[prev_layer];
-        const Activation act = net_.layers[prev_layer].activation;
+        const DenseLayer& act = net_.layers[prev_layer];
         const size_t from_rows = size_t(3) * prev.n_maps, to_rows = size_t(3) * n_dense;
         ws_.map_row.resize(n_dense);  // where each face's map starts in the previous layer's maps
         for (int k = 0; k < n_dense; ++k) ws_.map_row[k] = 3 * face_map_[faces[k]];
@@ -464,11 +462,11 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
             const double *z = &prev.Z[i * from_rows], *z_abs = &prev.Z_abs[i * from_rows];
             double *p = &ws_.P[i * to_rows], *p_abs = &ws_.P_abs[i * to_rows];
             for (int k = 0; k < n_dense; ++k) {
-                const double s = slope(act, bits_[size_t(faces[k]) * stride_ + bits0 + i]);
+                const double s = slope(act, i, bits_[size_t(faces[k]) * stride_ + bits0 + i]);
                 const int m = ws_.map_row[k];
                 for (int c = 0; c < 3; ++c) {
                     p[3 * k + c] = s * z[m + c];
-                    p_abs[3 * k + c] = s * z_abs[m + c];
+                    p_abs[3 * k + c] = std::abs(s) * z_abs[m + c];
                 }
             }
         }
@@ -490,7 +488,7 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     // magnitudes added to |terms|. Along a chain of corrections the sum has at most 2 n_in + 2 terms
     // (rank_one_faces), within the gamma bound that theta allows for (2 (n_in + 4) u).
     const LayerMaps& prev = ws_.level[prev_layer];
-    const Activation act = net_.layers[prev_layer].activation;
+    const DenseLayer& act = net_.layers[prev_layer];
     Eigen::MatrixXd t(n, 3), t_abs(n, 3);  // face k's maps, transposed so that each correction is contiguous
     for (int k = n_dense; k < nb; ++k) {
         const int r = ws_.ref_pos[k];
@@ -501,7 +499,7 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
         const int m = face_map_[faces[k]];
         for (int i = 0; i < n_in; ++i) {
             if (bk[i] == br[i]) continue;
-            for (const double s : {slope(act, bk[i]), -slope(act, br[i])}) {
+            for (const double s : {slope(act, i, bk[i]), -slope(act, i, br[i])}) {
                 if (s == 0) continue;
                 for (int c = 0; c < 3; ++c) {
                     const double v = s * prev.z(m, i, c), v_abs = std::abs(s) * prev.z_abs(m, i, c);

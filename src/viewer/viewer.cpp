@@ -328,7 +328,11 @@ const Eigen::MatrixXf& display_logits(const Network& net, const Eigen::MatrixXd&
         if (L.residual) Z += A;
         if (l + 1 == net.layers.size()) break;
         if (L.activation == Activation::relu) A = Z.cwiseMax(0.0f);  // the common case, vectorised
-        else A = L.activate_all(Z.cast<double>()).cast<float>();  // per-neuron parameters (PReLU slopes, ELU alpha)
+        else {  // column i with neuron i's parameters (PReLU slopes, ELU alpha)
+            A.resize(Z.rows(), Z.cols());
+            for (Eigen::Index i = 0; i < Z.cols(); ++i)
+                A.col(i) = Z.col(i).unaryExpr([&](float z) { return float(L.activate(int(i), double(z))); });
+        }
     }
     return Z;
 }

@@ -81,7 +81,7 @@ struct LookFlags {
         if (points == "auto") o.points = data && !data->is_grid() ? PointSet::all : PointSet::none;
         else o.points = point_set_from_name(points);
         if (o.points != PointSet::none && !data)
-            throw Error("--points", "no dataset with --weights", "a RUN directory", "drop --points");
+            throw Error("--points", "no dataset with --weights or --model", "a RUN directory", "drop --points");
         return o;
     }
 };
@@ -149,7 +149,7 @@ void add_figure_commands(CLI::App& app) {
                 write_figure(figure_surface(surface_values(loaded.net, spec), options), f->out);
             } else if (f->curves) {
                 if (f->source.run_dir.empty())
-                    throw Error("--curves", "needs a run", "a RUN directory", "--weights has no training to chart");
+                    throw Error("--curves", "needs a run", "a RUN directory", "a --weights or --model network has no training to chart");
                 const Run run = Run::open(f->source.run_dir);
                 RenderOptions options = f->look.options(nullptr);
                 if (!cmd->count("--size")) options.size = 480;
@@ -157,7 +157,7 @@ void add_figure_commands(CLI::App& app) {
             } else if (strip) {
                 if (f->source.run_dir.empty())
                     throw Error(cmd->count("--panels") ? "--panels" : "--iterations", "a strip needs a run",
-                                "a RUN directory", "drop it for --weights");
+                                "a RUN directory", "drop it for --weights or --model");
                 const Run run = Run::open(f->source.run_dir);
                 RenderOptions options = run_render_options(run, f->look.options(&run.dataset()));
                 if (!cmd->count("--size")) options.size = 300;  // a strip's panels default smaller
@@ -178,7 +178,7 @@ void add_figure_commands(CLI::App& app) {
                 const Dataset* data = loaded.run ? &loaded.run->dataset() : nullptr;
                 RenderOptions options = f->look.options(data);
                 if (options.background == Background::target && !loaded.run)
-                    throw Error("--background", "target needs a run", "a RUN directory", "use prediction for --weights");
+                    throw Error("--background", "target needs a run", "a RUN directory", "use prediction for --weights or --model");
                 if (loaded.run) options = run_render_options(*loaded.run, options);
                 render_snapshot(loaded.net, compute_geometry(loaded.net), f->out, options, loaded.label);
             }

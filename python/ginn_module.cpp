@@ -39,8 +39,10 @@ Box box_of(const std::vector<double>& d, const std::string& where) {
 py::tuple box_tuple(const Box& b) { return py::make_tuple(b.x0, b.x1, b.y0, b.y1); }
 
 // ---- networks
-/// layers: [(W (n_out, n_in), b (n_out), activation, residual)], the last layer's activation ignored.
-Network network_from_layers(const std::vector<std::tuple<Eigen::MatrixXd, Eigen::VectorXd, std::string, bool>>& layers,
+/// layers: [(W (n_out, n_in), b (n_out), activation, residual, negative_slope (n_out or empty), alpha)], the last
+/// layer's activation ignored.
+using LayerTuple = std::tuple<Eigen::MatrixXd, Eigen::VectorXd, std::string, bool, Eigen::VectorXd, double>;
+Network network_from_layers(const std::vector<LayerTuple>& layers,
                             const std::string& head, const std::vector<double>& domain) {
     if (layers.empty() || layers.size() > max_network_layers + 1)
         throw Error("Network.from_numpy", std::to_string(layers.size()) + " layers",
@@ -53,6 +55,8 @@ Network network_from_layers(const std::vector<std::tuple<Eigen::MatrixXd, Eigen:
         L.b = std::get<1>(layer);
         L.activation = activation_from_name(std::get<2>(layer), "activation");
         L.residual = std::get<3>(layer);
+        L.negative_slope = std::get<4>(layer);
+        L.alpha = std::get<5>(layer);
         net.layers.push_back(std::move(L));
     }
     net.layers.back().activation = Activation::linear;
@@ -228,7 +232,8 @@ PYBIND11_MODULE(_ginn, m) {
             py::list out;
             for (const auto& L : n.layers)
                 out.append(py::dict(py::arg("W") = L.W, py::arg("b") = L.b, py::arg("activation") = std::string(activation_name(L.activation)),
-                                    py::arg("residual") = L.residual));
+                                    py::arg("residual") = L.residual, py::arg("negative_slope") = L.negative_slope,
+                                    py::arg("alpha") = L.alpha));
             return out;
         })
         .def("forward", [](const Network& n, const Eigen::MatrixXd& X) { return forward(n, points_of(X)); }, py::arg("X"))

@@ -348,7 +348,7 @@ private:
 /// The names every choice of the page offers, the library's own lists: {tasks, activations, heads, inits,
 /// optimizers, schedules, samplings, defaults (the default config), limits}.
 std::string choices() {
-    return json{{"tasks", task_names()}, {"activations", activation_names()}, {"heads", head_names()}, {"inits", init_names()},
+    return json{{"tasks", task_names()}, {"activations", trainable_activation_names()}, {"heads", head_names()}, {"inits", init_names()},
                 {"optimizers", optimizer_names()}, {"schedules", lr_schedule_names()}, {"samplings", {"replacement", "epochs"}},
                 {"defaults", config_to_json(RunConfig{})},
                 {"limits", {{"layers", play_max_layers}, {"width", play_max_width}, {"batch", play_max_batch},

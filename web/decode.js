@@ -79,7 +79,8 @@ class RunData {
     this.weightScale = this.computeWeightScale();
   }
 
-  /** Layer l (0-based, the output layer last) of snapshot k: {W, b, nIn, nOut, act, residual}. */
+  /** Layer l (0-based, the output layer last) of snapshot k: {W, b, nIn, nOut, act, residual, slope (leaky_relu: one
+ *  per neuron, or empty or absent for 0.01), alpha (elu)}. */
   layer(k, l) {
     let off = k * this.paramsPerSnapshot;
     for (let j = 0; j < l; j++) off += this.layers[j].n_out * (this.layers[j].n_in + 1);
@@ -87,7 +88,7 @@ class RunData {
     return {
       W: this.weightData.subarray(off, off + L.n_out * L.n_in),
       b: this.weightData.subarray(off + L.n_out * L.n_in, off + L.n_out * (L.n_in + 1)),
-      nIn: L.n_in, nOut: L.n_out, act: L.activation, residual: L.residual,
+      nIn: L.n_in, nOut: L.n_out, act: L.activation, residual: L.residual, slope: L.negative_slope, alpha: L.alpha,
     };
   }
 
@@ -184,11 +185,13 @@ class RunData {
 
 // ---- the network in the page (the evaluation form of network.h: double precision in JS numbers)
 
-function activate(act, z) {
+/** act(z) of one neuron; `slope` is its leaky_relu slope below zero (PReLU: any; undefined: 0.01), `alpha` ELU's. */
+function activate(act, z, slope = 0.01, alpha = 1) {
   switch (act) {
     case 'relu': return z > 0 ? z : 0;
-    case 'leaky_relu': return z > 0 ? z : 0.01 * z;
-    case 'elu': return z > 0 ? z : Math.expm1(z);
+    case 'leaky_relu': return z > 0 ? z : slope * z;
+    case 'elu': return z > 0 ? z : alpha * Math.expm1(z);
+    case 'softplus': return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
     case 'tanh': return Math.tanh(z);
     case 'sigmoid': return 1 / (1 + Math.exp(-z));
     case 'swish': return z / (1 + Math.exp(-z));
@@ -224,7 +227,7 @@ function forwardPoint(run, k, x, y, nLayers = run.layers.length) {
     if (l === run.layers.length - 1) return { pre, out: z };
     pre.push(z);
     const next = new Float64Array(L.nOut);
-    for (let o = 0; o < L.nOut; o++) next[o] = activate(L.act, z[o]);
+    for (let o = 0; o < L.nOut; o++) next[o] = activate(L.act, z[o], L.slope?.[o], L.alpha);
     a = next;
   }
   return { pre, out: a };
@@ -271,7 +274,7 @@ function patternGrid(run, k, n) {
           if (on) onCount[id]++;
           h = Math.imul(h ^ (on ? 1 + (id & 0xff) : 0), 16777619);
           id++;
-          z[o] = L.act === 'relu' ? (on ? s : 0) : activate(L.act, s);
+          z[o] = L.act === 'relu' ? (on ? s : 0) : activate(L.act, s, L.slope?.[o], L.alpha);
         }
         const t = a; a = z; z = t;
       }

@@ -233,7 +233,7 @@ function neuronField(run, k, id) {
     for (let c = 0; c < n; c++)
       z[r * n + c] = forwardPoint(run, k, x0 + (c + 0.5) / n * (x1 - x0), y1 - (r + 0.5) / n * (y1 - y0), l + 1).pre[l][i];
   let lo = Infinity, hi = -Infinity;
-  const a = z.map(v => activate(act, v));
+  const a = z.map(v => activate(act, v, run.layers[l].negative_slope?.[i], run.layers[l].alpha));
   for (const v of a) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   const grey = new Uint8Array(n * n);
   for (let j = 0; j < a.length; j++) grey[j] = hi > lo ? Math.round(255 * (a[j] - lo) / (hi - lo)) : 128;

@@ -37,16 +37,22 @@ class Network:
 
     # ---- constructors
     @staticmethod
-    def from_numpy(weights, biases, activation="relu", head=None, domain=None, residual=None):
+    def from_numpy(weights, biases, activation="relu", head=None, domain=None, residual=None, negative_slope=None,
+                   alpha=None):
         """Dense layers from NumPy: weights[i] of shape (n_out, n_in) (PyTorch's Linear.weight), biases[i] (n_out).
         `activation` is one name or one per hidden layer; the last layer is linear; `head` defaults by the output
-        count (1: sigmoid, 2: softmax2, more: softmax)."""
+        count (1: sigmoid, 2: softmax2, more: softmax). Per hidden layer, optionally: `negative_slope[i]` (leaky_relu:
+        one slope per neuron, PReLU's weight; None for 0.01) and `alpha[i]` (elu; None for 1)."""
         n = len(weights)
         if len(biases) != n:
             raise Error(f"Network.from_numpy: {len(biases)} biases for {n} weight matrices (expected one per layer)")
         acts = [activation] * n if isinstance(activation, str) else list(activation) + ["linear"]
         res = [False] * n if residual is None else list(residual) + [False] * (n - len(residual))
-        layers = [(_np.asarray(W, dtype=_np.float64), _np.asarray(b, dtype=_np.float64).reshape(-1), acts[i], bool(res[i]))
+        slopes = list(negative_slope or []) + [None] * n
+        alphas = list(alpha or []) + [None] * n
+        layers = [(_np.asarray(W, dtype=_np.float64), _np.asarray(b, dtype=_np.float64).reshape(-1), acts[i], bool(res[i]),
+                   _np.zeros(0) if slopes[i] is None else _np.asarray(slopes[i], dtype=_np.float64).reshape(-1),
+                   1.0 if alphas[i] is None else float(alphas[i]))
                   for i, (W, b) in enumerate(zip(weights, biases))]
         return Network(_ginn.Network.from_layers(layers, head or "", _domain(domain)))
 
@@ -76,6 +82,10 @@ class Network:
         `head` as for from_onnx (the graph cannot tell a 1-output regressor from a logit)."""
         import torch  # only needed here
 
+        for m in model.modules():  # torch exports Softplus(beta) as Mul -> Softplus -> Div, which ginn does not fold
+            if isinstance(m, torch.nn.Softplus) and m.beta != 1:
+                raise Error(f"Network.from_torch: Softplus with beta {m.beta} (expected beta 1, PyTorch's default; "
+                            f"hint: fold beta into the neighbouring Linear layers or use beta=1)")
         was_training = model.training
         model.eval()
         try:
@@ -105,7 +115,8 @@ class Network:
 
     domain = property(lambda self: tuple(self._net.domain))
     head = property(lambda self: self._net.head)
-    layers = property(lambda self: self._net.layers, doc="[{'W', 'b', 'activation', 'residual'}], output layer last")
+    layers = property(lambda self: self._net.layers,
+                      doc="[{'W', 'b', 'activation', 'residual', 'negative_slope', 'alpha'}], output layer last")
     exact = property(lambda self: self._net.exact, doc="True when every activation is piecewise linear")
     n_outputs = property(lambda self: self._net.n_outputs)
 

@@ -85,6 +85,16 @@ struct GridBuffers {
     std::vector<uint8_t> unsure;       // #G^2: 1 where a sign or the class may differ from exact arithmetic
 };
 
+/// The largest slope |d act / dz| of a hidden layer's activation, with its parameters: 1.2 covers every fixed one
+/// (GELU's is 1.13, swish's 1.10); PReLU / leaky slopes and ELU's alpha can be larger.
+double largest_slope(const DenseLayer& L) {
+    double s = 1.2;
+    if (L.activation == Activation::leaky_relu)
+        for (Eigen::Index i = 0; i < L.negative_slope.size(); ++i) s = std::max(s, std::abs(L.negative_slope(i)));
+    if (L.activation == Activation::elu) s = std::max(s, std::abs(L.alpha));
+    return s;
+}
+
 /// One layer in float with what its rounding-error bound needs.
 struct FloatLayer {
     Eigen::MatrixXf Wt;        // (n_in, n_out)
@@ -92,6 +102,7 @@ struct FloatLayer {
     Eigen::VectorXf w_norm;    // (n_out): |W_j|_2 (+1 with a residual: z += a adds a's error)
     Eigen::VectorXf b_err;     // (n_out): gamma |b_j|
     float gamma = 0, w_all = 0, b_all = 0;  // dot-product bound; |w_norm|_2; |b_err|_2
+    float max_slope = 1;                    // the layer's activation's largest slope
 };
 
 /// The class the outputs z (one row) predict: the argmax; one output: z > 0 (sigmoid) or z > 0.5 (regression).
@@ -124,8 +135,7 @@ void grid_forward_double(const Network& net, const Eigen::MatrixXd& X, const std
                 const double z = Zl(static_cast<Eigen::Index>(i), j);
                 b.pre[l](rows[i], j) = z > 0 ? 1.0f : (z < 0 ? -1.0f : 0.0f);
             }
-        A = L.activation == Activation::relu ? Eigen::MatrixXd(Zl.cwiseMax(0.0))
-                                             : Eigen::MatrixXd(Zl.unaryExpr([&](double z) { return activate(L.activation, z); }));
+        A = L.activate_all(Zl);  // with per-neuron parameters (PReLU slopes, ELU alpha)
     }
 }
 
@@ -133,11 +143,10 @@ void grid_forward_double(const Network& net, const Eigen::MatrixXd& X, const std
 /// at float speed. A single-precision pass carries, per grid point, a bound on its rounding error: the dot-product
 /// bound |fl(w.a) - w.a| <= gamma_n |w|.|a| (Higham, Accuracy and Stability of Numerical Algorithms, 3.1) with
 /// Cauchy-Schwarz, |w|.(e + gamma |a|) <= |w|_2 |e + gamma |a||_2, so entry (i, j) of a layer is off by at most
-/// |W_j|_2 * spread_i + gamma |b_j|, carried to the next layer through activations whose slope is at most 1.2. The
+/// |W_j|_2 * spread_i + gamma |b_j|, carried to the next layer through the activation's largest slope (largest_slope). The
 /// points where some sign or the class lies within its bound are recomputed in double.
 void grid_forward(const Network& net, const Eigen::MatrixXd& X, GridBuffers& b, std::vector<uint8_t>& cls) {
     constexpr float u = 0x1p-24f;        // unit roundoff of float
-    constexpr float max_slope = 1.2f;    // every activation's largest slope (GELU's is 1.13, swish's 1.10)
     constexpr Eigen::Index block = 1024;  // rows per block: a block's activations stay in the core's cache
     const Eigen::Index N = X.rows();
     const size_t n_hidden = static_cast<size_t>(net.n_hidden_layers());
@@ -150,6 +159,7 @@ void grid_forward(const Network& net, const Eigen::MatrixXd& X, GridBuffers& b, 
         f.w_norm = (L.W.rowwise().norm().array() + (L.residual ? 1.0 : 0.0)).cast<float>();
         f.b_err = f.gamma * L.b.cwiseAbs().cast<float>();
         f.w_all = f.w_norm.norm(), f.b_all = f.b_err.norm();
+        f.max_slope = static_cast<float>(largest_slope(L));
         layers.push_back(std::move(f));
     }
     b.pre.resize(n_hidden);
@@ -189,12 +199,13 @@ void grid_forward(const Network& net, const Eigen::MatrixXd& X, GridBuffers& b, 
                 if (relu) {
                     for (Eigen::Index i = 0; i < B; ++i) a[i] = std::max(z[i], 0.0f);
                 } else {
-                    for (Eigen::Index i = 0; i < B; ++i) a[i] = static_cast<float>(activate(L.activation, double(z[i])));
+                    const int neuron = static_cast<int>(j);
+                    for (Eigen::Index i = 0; i < B; ++i) a[i] = static_cast<float>(L.activate(neuron, double(z[i])));
                 }
                 for (Eigen::Index i = 0; i < B; ++i) n2[i] += a[i] * a[i];
             }
             // the 2-norm of row i's error: at most max_slope * |(w_norm_j * spread_i + b_err_j)_j|_2 + 2u |next_i|_2
-            b.err = (max_slope * (F.w_all * b.spread.array() + F.b_all) + 2 * u * b.norm2.array().sqrt()).matrix();
+            b.err = (F.max_slope * (F.w_all * b.spread.array() + F.b_all) + 2 * u * b.norm2.array().sqrt()).matrix();
             std::swap(b.act, b.next);
         }
     }

@@ -16,22 +16,6 @@ namespace ginn {
 
 namespace {
 
-/// d act(z) / dz.
-double activation_slope(Activation a, double z) {
-    switch (a) {
-        case Activation::relu: return z > 0 ? 1.0 : 0.0;
-        case Activation::leaky_relu: return z > 0 ? 1.0 : leaky_relu_slope;
-        case Activation::elu: return z > 0 ? 1.0 : std::exp(z);
-        case Activation::tanh: { const double t = std::tanh(z); return 1 - t * t; }
-        case Activation::sigmoid: { const double s = 1 / (1 + std::exp(-z)); return s * (1 - s); }
-        case Activation::swish: { const double s = 1 / (1 + std::exp(-z)); return s + z * s * (1 - s); }
-        case Activation::gelu:  // Phi(z) + z phi(z)
-            return 0.5 * (1 + std::erf(z / std::numbers::sqrt2)) + z * std::exp(-0.5 * z * z) / std::sqrt(2 * std::numbers::pi);
-        case Activation::linear: return 1.0;
-    }
-    return 1.0;
-}
-
 using Vec2 = Eigen::Vector2d;
 
 struct Tracer {
@@ -282,8 +266,8 @@ Eigen::VectorXd class_scores(const Network& net, const Eigen::Vector2d& x, Eigen
         if (L.residual) z += a, dz += da;
         if (L.activation != Activation::linear)
             for (Eigen::Index i = 0; i < z.size(); ++i) {
-                dz.row(i) *= activation_slope(L.activation, z(i));
-                z(i) = activate(L.activation, z(i));
+                dz.row(i) *= L.derivative(int(i), z(i));
+                z(i) = L.activate(int(i), z(i));
             }
         a = std::move(z);
         da = std::move(dz);

@@ -130,12 +130,12 @@ const std::vector<Dyadic>& ExactLines::layer_map(int layer, int m) {
     } else {
         P = layer_map(layer - 1, m);
         const DenseLayer& prev = net_.layers[layer - 1];
-        const Dyadic leaky(leaky_relu_slope);
         for (int i = 0; i < prev.n_out(); ++i) {
             if (prev.activation == Activation::linear || bits_[size_t(m) * stride_ + layer_offset_[layer - 1] + i])
                 continue;
+            const Dyadic slope(prev.slope_below(i));  // 0 for relu; a leaky or PReLU slope, a double, is dyadic
             for (int c = 0; c < 3; ++c)
-                P[size_t(3 * i + c)] = prev.activation == Activation::leaky_relu ? P[size_t(3 * i + c)] * leaky : Dyadic();
+                P[size_t(3 * i + c)] = prev.activation == Activation::leaky_relu ? P[size_t(3 * i + c)] * slope : Dyadic();
         }
     }
     const DenseLayer& L = net_.layers[layer];

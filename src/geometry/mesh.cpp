@@ -105,10 +105,8 @@ void grow(std::vector<double>& v, size_t size) {
     if (v.size() < size) v.resize(size);
 }
 
-double slope(Activation a, bool active) {
-    if (active || a == Activation::linear) return 1.0;
-    return a == Activation::leaky_relu ? leaky_relu_slope : 0.0;
-}
+/// Neuron i's slope on its side of zero: 1 when active, else relu 0, leaky its own slope (any double: PReLU), linear 1.
+double slope(const DenseLayer& L, int i, bool active) { return active ? 1.0 : L.slope_below(i); }
 
 /// refine_face's filter over n neurons (maps gx, gy, h and their certified errors, contiguous): the value at the centre
 /// (cx, cy) of a box of half-sizes (hw, hh) and margin = |value| - room, which is > 0 exactly when the value is
@@ -145,7 +143,7 @@ void check_scale(const Network& net) {
                         reach + " over the domain", "at most 1e100 for exact geometry",
                         "the weights (or the domain) are absurdly large; rescale them");
         }
-        m = next;
+        m = next * std::max(1.0, L.negative_slope.size() ? L.negative_slope.cwiseAbs().maxCoeff() : 0.0);  // |act(z)|
     }
 }
 
@@ -539,7 +537,7 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     // term's input error through |W[:, i]| (and the leaky slope's rounding), and the sum's rounding, at most
     // gamma_{T+1} (|z_r| + sum |W[:, i]| |v|) (Higham, ch. 3); times 1 + 4 (T + 2) u for the bound's own rounding.
     const LayerMaps& prev = ws_.level[prev_layer];
-    const Activation act = net_.layers[prev_layer].activation;
+    const DenseLayer& act = net_.layers[prev_layer];
     const Eigen::MatrixXd& W_abs = W_abs_[prev_layer + 1];
     for (int k = n_dense; k < nb; ++k) {
         const int r = ws_.ref_pos[k];
@@ -547,7 +545,7 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
         const uint8_t* br = &bits_[size_t(faces[r]) * stride_ + layer_offset_[prev_layer]];
         int n_terms = 0;
         for (int i = 0; i < n_in; ++i)
-            if (bk[i] != br[i]) n_terms += (slope(act, bk[i]) != 0) + (slope(act, br[i]) != 0);
+            if (bk[i] != br[i]) n_terms += (slope(act, i, bk[i]) != 0) + (slope(act, i, br[i]) != 0);
         const double g = (n_terms + 1) * u / (1 - (n_terms + 1) * u);
         double *t = &out.Z[out.at(k, 0, 0)], *t_err = &out.Z_err[out.at(k, 0, 0)];
         const double *t_r = &out.Z[out.at(r, 0, 0)], *t_r_err = &out.Z_err[out.at(r, 0, 0)];
@@ -559,7 +557,7 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
         for (int i = 0; i < n_in; ++i) {
             if (bk[i] == br[i]) continue;
             const double *w = L.W.col(i).data(), *w_abs = W_abs.col(i).data();
-            for (const double s : {slope(act, bk[i]), -slope(act, br[i])}) {
+            for (const double s : {slope(act, i, bk[i]), -slope(act, i, br[i])}) {
                 if (s == 0) continue;
                 for (int c = 0; c < 3; ++c) {
                     const double v = s * prev.z(m, i, c);
@@ -594,12 +592,12 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
         Q = gamma * P;
     } else {
         const LayerMaps& prev = ws_.level[prev_layer];
-        const Activation act = net_.layers[prev_layer].activation;
+        const DenseLayer& act = net_.layers[prev_layer];
         const double g = gamma + u;  // and the slope's rounding (leaky)
         ws_.slopes.resize(n_in);
         for (int k = 0; k < n_dense; ++k) {
             const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
-            for (int i = 0; i < n_in; ++i) ws_.slopes[i] = slope(act, bk[i]);
+            for (int i = 0; i < n_in; ++i) ws_.slopes[i] = slope(act, i, bk[i]);
             const size_t from = prev.at(face_map_[faces[k]], 0, 0), to = size_t(3) * k * n_in;
             for (size_t c = 0; c < 3 * size_t(n_in); c += n_in)
                 for (int i = 0; i < n_in; ++i) {
@@ -630,7 +628,7 @@ void Arrangement::small_maps(const DenseLayer& L, int prev_layer, const std::vec
     constexpr double u = unit_roundoff;
     const int n_in = L.n_in(), n = L.n_out();
     const LayerMaps& prev = ws_.level[prev_layer];
-    const Activation act = net_.layers[prev_layer].activation;
+    const DenseLayer& act = net_.layers[prev_layer];
     const Eigen::MatrixXd Wt = L.W.transpose(), Wt_abs = W_abs_[prev_layer + 1].transpose();  // (n_in, n)
     const double g = gamma + u, scale = 1 + 4 * (n_in + 4) * u, floor = 2 * (n_in + 8) * DBL_TRUE_MIN;
     grow(ws_.P, size_t(3) * n_in);
@@ -640,7 +638,7 @@ void Arrangement::small_maps(const DenseLayer& L, int prev_layer, const std::vec
         const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
         const size_t from = prev.at(face_map_[faces[k]], 0, 0);
         ws_.slopes.resize(n_in);
-        for (int i = 0; i < n_in; ++i) ws_.slopes[i] = slope(act, bk[i]);
+        for (int i = 0; i < n_in; ++i) ws_.slopes[i] = slope(act, i, bk[i]);
         for (int c = 0; c < 3; ++c)
             for (int i = 0; i < n_in; ++i) {
                 const double s = ws_.slopes[i], z = prev.Z[from + size_t(c) * n_in + i];

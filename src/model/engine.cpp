@@ -37,6 +37,7 @@ void activate_inplace(Activation a, const float* z, float* out, int64_t n) {
             for (int64_t k = 0; k < n; ++k) out[k] = z[k] > 0.0f ? z[k] : static_cast<float>(leaky_relu_slope) * z[k];
             return;
         case Activation::linear: std::copy_n(z, n, out); return;
+        case Activation::softplus: return;  // imported networks only: ModelSpec::validate refuses it for training
         // the smooth ones 16 lanes at a time with kernels.h's float approximations (a few ulp of libm's)
         case Activation::elu:
             for (int64_t k = 0; k < n; k += n_lanes) {
@@ -76,6 +77,7 @@ void activation_backward(Activation a, const float* z, const float* g, float* ou
             for (int64_t k = 0; k < n; ++k) out[k] = g[k] * (z[k] > 0.0f ? 1.0f : static_cast<float>(leaky_relu_slope));
             return;
         case Activation::linear: std::copy_n(g, n, out); return;
+        case Activation::softplus: return;  // never trained (ModelSpec::validate)
         case Activation::elu:
             for (int64_t k = 0; k < n; k += n_lanes) {
                 const vf zk = load(z + k), gk = load(g + k);

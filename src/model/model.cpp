@@ -29,6 +29,12 @@ void ModelSpec::validate() const {
         if (widths[l] < 1 || widths[l] > max_width)
             throw Error(where, "hidden layer " + std::to_string(l + 1) + " has width " + std::to_string(widths[l]),
                         "a width in 1.." + std::to_string(max_width), "for example --widths 16,16,16");
+    if (activation == Activation::softplus) {
+        std::string trained;
+        for (const std::string& name : trainable_activation_names()) trained += (trained.empty() ? "" : ", ") + name;
+        throw Error(where, "activation softplus", "one that ginn trains: " + trained,
+                    "softplus networks come from elsewhere: import them with --model FILE.onnx or ginn.Network.from_torch");
+    }
     if (!(dropout >= 0.0 && dropout < 1.0))
         throw Error(where, "dropout " + number_text(dropout), "a drop probability in [0, 1)", "0 disables dropout");
     if (batch_norm && !(bn_momentum >= 0.0 && bn_momentum <= 1.0))

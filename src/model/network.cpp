@@ -2,6 +2,7 @@
 #include "ginn/model/network.h"
 
 #include <cmath>
+#include <numbers>
 #include <nlohmann/json.hpp>
 
 #include "ginn/core/detail/names.h"
@@ -12,9 +13,18 @@ namespace ginn {
 
 using detail::enum_from_name;
 
+namespace {
+constexpr int weights_format_version = 2;  // 2 added negative_slope and alpha
+}
+
 const std::vector<std::string>& activation_names() {
     static const std::vector<std::string> names = {"relu",    "leaky_relu", "elu",  "tanh",
-                                                   "sigmoid", "swish",      "gelu", "linear"};
+                                                   "sigmoid", "swish",      "gelu", "linear", "softplus"};
+    return names;
+}
+std::vector<std::string> trainable_activation_names() {
+    std::vector<std::string> names = activation_names();
+    std::erase(names, std::string(activation_name(Activation::softplus)));
     return names;
 }
 std::string_view activation_name(Activation a) { return activation_names()[static_cast<size_t>(a)]; }
@@ -35,8 +45,59 @@ double activate(Activation a, double z) {
         case Activation::swish: return z / (1.0 + std::exp(-z));
         case Activation::gelu: return 0.5 * z * (1.0 + std::erf(z / std::sqrt(2.0)));  // exact erf form (PyTorch)
         case Activation::linear: return z;
+        case Activation::softplus: return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z));  // no overflow
     }
     return z;
+}
+
+namespace {
+
+/// d act(z) / dz with the default parameters.
+double derivative(Activation a, double z) {
+    switch (a) {
+        case Activation::relu: return z > 0 ? 1.0 : 0.0;
+        case Activation::leaky_relu: return z > 0 ? 1.0 : leaky_relu_slope;
+        case Activation::elu: return z > 0 ? 1.0 : std::exp(z);
+        case Activation::tanh: { const double t = std::tanh(z); return 1 - t * t; }
+        case Activation::sigmoid: { const double s = 1 / (1 + std::exp(-z)); return s * (1 - s); }
+        case Activation::swish: { const double s = 1 / (1 + std::exp(-z)); return s + z * s * (1 - s); }
+        case Activation::gelu:  // Phi(z) + z phi(z)
+            return 0.5 * (1 + std::erf(z / std::numbers::sqrt2)) + z * std::exp(-0.5 * z * z) / std::sqrt(2 * std::numbers::pi);
+        case Activation::linear: return 1.0;
+        case Activation::softplus: return 1 / (1 + std::exp(-z));
+    }
+    return 1.0;
+}
+
+}  // namespace
+
+double DenseLayer::slope_below(int i) const {
+    switch (activation) {
+        case Activation::relu: return 0.0;
+        case Activation::leaky_relu: return negative_slope.size() ? negative_slope(i) : leaky_relu_slope;
+        default: return 1.0;
+    }
+}
+
+double DenseLayer::activate(int i, double z) const {
+    if (activation == Activation::leaky_relu) return z > 0 ? z : slope_below(i) * z;
+    if (activation == Activation::elu) return z > 0 ? z : alpha * std::expm1(z);
+    return ginn::activate(activation, z);
+}
+
+double DenseLayer::derivative(int i, double z) const {
+    if (activation == Activation::leaky_relu) return z > 0 ? 1.0 : slope_below(i);
+    if (activation == Activation::elu) return z > 0 ? 1.0 : alpha * std::exp(z);
+    return ginn::derivative(activation, z);
+}
+
+Eigen::MatrixXd DenseLayer::activate_all(const Eigen::MatrixXd& Z) const {
+    if (activation == Activation::relu) return Z.cwiseMax(0.0);  // the common case, vectorised
+    if (activation == Activation::linear) return Z;
+    Eigen::MatrixXd A(Z.rows(), Z.cols());  // #points by n_out
+    for (Eigen::Index i = 0; i < Z.cols(); ++i)
+        A.col(i) = Z.col(i).unaryExpr([&](double z) { return activate(static_cast<int>(i), z); });
+    return A;
 }
 
 const std::vector<std::string>& head_names() {
@@ -75,6 +136,25 @@ bool Network::piecewise_linear() const {
     return true;
 }
 
+namespace {
+
+void check_activation_parameters(const DenseLayer& L, const std::string& at) {
+    const auto fine = [](double v) { return std::isfinite(v) && std::abs(v) <= max_activation_parameter; };
+    if (L.negative_slope.size() && L.activation != Activation::leaky_relu)
+        throw Error(at, "negative slopes on a " + std::string(activation_name(L.activation)) + " layer",
+                    "negative_slope only with leaky_relu");
+    if (L.negative_slope.size() && L.negative_slope.size() != L.n_out())
+        throw Error(at, std::to_string(L.negative_slope.size()) + " negative slopes",
+                    std::to_string(L.n_out()) + " (one per neuron) or none");
+    if (L.negative_slope.size() && !L.negative_slope.unaryExpr([&](double v) { return fine(v) ? 1.0 : 0.0; }).all())
+        throw Error(at, "a negative slope is not finite or beyond +-1e6", "finite slopes within +-1e6");
+    if (L.alpha != 1.0 && L.activation != Activation::elu)
+        throw Error(at, "alpha on a " + std::string(activation_name(L.activation)) + " layer", "alpha only with elu");
+    if (!fine(L.alpha)) throw Error(at, "elu alpha is not finite or beyond +-1e6", "a finite alpha within +-1e6");
+}
+
+}  // namespace
+
 void Network::validate(const std::string& where) const {
     if (layers.empty()) throw Error(where, "network has no layers", "at least an output layer");
     check_domain(domain, where);
@@ -95,6 +175,7 @@ void Network::validate(const std::string& where) const {
         if (L.residual && L.n_in() != L.n_out())
             throw Error(at, "residual layer changes width", "n_in == n_out for a residual connection");
         if (!L.W.allFinite() || !L.b.allFinite()) throw Error(at, "weights are not finite", "finite numbers");
+        check_activation_parameters(L, at);
         n_in = L.n_out();
     }
     const int k = n_outputs();
@@ -114,8 +195,7 @@ Eigen::MatrixXd forward(const Network& net, const Eigen::MatrixXd& X, std::vecto
         if (L.residual) Z += A;
         if (l + 1 == net.layers.size()) return Z;
         if (pre) pre->push_back(Z);
-        if (L.activation == Activation::relu) A = Z.cwiseMax(0.0);  // the common case, vectorised
-        else A = Z.unaryExpr([&](double z) { return activate(L.activation, z); });
+        A = L.activate_all(Z);
     }
     return A;
 }
@@ -181,13 +261,17 @@ nlohmann::json network_to_json(const Network& net, const std::string& where) {
     for (const auto& L : net.layers) {
         nlohmann::json W = nlohmann::json::array();
         for (int r = 0; r < L.n_out(); ++r) W.push_back(std::vector<double>(L.W.row(r).begin(), L.W.row(r).end()));
-        layers.push_back({{"W", W},
-                          {"b", std::vector<double>(L.b.begin(), L.b.end())},
-                          {"activation", activation_name(L.activation)},
-                          {"residual", L.residual}});
+        nlohmann::json jl = {{"W", W},
+                             {"b", std::vector<double>(L.b.begin(), L.b.end())},
+                             {"activation", activation_name(L.activation)},
+                             {"residual", L.residual}};
+        if (L.negative_slope.size())
+            jl["negative_slope"] = std::vector<double>(L.negative_slope.begin(), L.negative_slope.end());
+        if (L.activation == Activation::elu && L.alpha != 1.0) jl["alpha"] = L.alpha;
+        layers.push_back(std::move(jl));
     }
     return {{"format", "ginn-weights"},
-            {"format_version", 1},
+            {"format_version", weights_format_version},
             {"head", head_name(net.head)},
             {"domain", box_to_json(net.domain)},
             {"layers", layers}};
@@ -198,11 +282,11 @@ Network network_from_json(const nlohmann::json& j, const std::string& where) {
     try {
         if (j.contains("format") && j.at("format") != "ginn-weights")
             throw Error(where, "format is " + j.at("format").dump(), "\"ginn-weights\"");
-        if (j.contains("format_version") && j.at("format_version").get<int>() > 1)
+        if (j.contains("format_version") && j.at("format_version").get<int>() > weights_format_version)
             throw Error(where, "format_version " + j.at("format_version").dump() + " is newer than this ginn",
-                        "format_version 1", "upgrade ginn");
+                        "format_version 1 or 2", "upgrade ginn");
         if (j.contains("format_version") && j.at("format_version").get<int>() < 1)
-            throw Error(where, "format_version " + j.at("format_version").dump(), "format_version 1");
+            throw Error(where, "format_version " + j.at("format_version").dump(), "format_version 1 or 2");
         net.domain = box_from_json(j.at("domain"));
         check_domain(net.domain, where);
         const auto& layers = j.at("layers");
@@ -228,6 +312,15 @@ Network network_from_json(const nlohmann::json& j, const std::string& where) {
             for (size_t i = 0; i < b.size(); ++i) L.b(i) = b.at(i).get<double>();
             L.activation = activation_from_name(jl.value("activation", std::string("linear")), where);
             L.residual = jl.value("residual", false);
+            if (jl.contains("negative_slope")) {  // version 2; bounded by the row count before it allocates
+                const auto& s = jl.at("negative_slope");
+                if (!s.is_array() || s.size() != rows)
+                    throw Error(where, "negative_slope has " + std::to_string(s.size()) + " entries",
+                                std::to_string(rows) + " (one per neuron)");
+                L.negative_slope.resize(long(rows));
+                for (size_t i = 0; i < rows; ++i) L.negative_slope(long(i)) = s.at(i).get<double>();
+            }
+            L.alpha = jl.value("alpha", 1.0);
             net.layers.push_back(std::move(L));
         }
         if (!net.layers.empty()) net.layers.back().activation = Activation::linear;

@@ -32,7 +32,7 @@ bool onnx_import_available() { return true; }
 namespace {
 
 const char* const supported_operators =
-    "Gemm, MatMul, Add, BatchNormalization, Relu, LeakyRelu, PRelu, Elu, Sigmoid, Tanh, Identity, Dropout, Flatten, "
+    "Gemm, MatMul, Add, BatchNormalization, Relu, LeakyRelu, PRelu, Elu, Softplus, Sigmoid, Tanh, Identity, Dropout, Flatten, "
     "Reshape, Constant, and a final Softmax, LogSoftmax or Sigmoid";
 const char* const onnx_hint = "see docs/onnx.md";
 
@@ -362,39 +362,37 @@ private:
     void activation(const onnx::NodeProto& node) {
         const Affine& z = computed(node, 0);
         const std::string& op = node.op_type();
-        Activation act = Activation::relu;
-        auto near = [](double x, double y) { return std::abs(x - y) <= 1e-6 * std::max(1.0, std::abs(y)); };
-        if (op == "Relu") act = Activation::relu;
-        else if (op == "Tanh") act = Activation::tanh;
-        else if (op == "Sigmoid") act = Activation::sigmoid;
-        else if (op == "LeakyRelu") {
-            const double alpha = float_attribute(node, "alpha", 0.01);
-            if (!near(alpha, leaky_relu_slope))
-                fail(node, "negative slope " + number_text(alpha), "slope 0.01 (PyTorch's default; ginn's leaky_relu)");
-            act = Activation::leaky_relu;
+        DenseLayer L;  // the activation and its parameters; push_layer adds the weights
+        L.activation = Activation::relu;
+        if (op == "Relu") L.activation = Activation::relu;
+        else if (op == "Tanh") L.activation = Activation::tanh;
+        else if (op == "Sigmoid") L.activation = Activation::sigmoid;
+        else if (op == "Softplus") L.activation = Activation::softplus;
+        else if (op == "LeakyRelu") {  // the float attribute's value, as the exporter's runtime uses it
+            L.activation = Activation::leaky_relu;
+            L.negative_slope = Eigen::VectorXd::Constant(z.width(), float_attribute(node, "alpha", 0.01f));
         } else if (op == "Elu") {
-            const double alpha = float_attribute(node, "alpha", 1.0);
-            if (!near(alpha, 1.0)) fail(node, "alpha " + number_text(alpha), "alpha 1 (ginn's elu)");
-            act = Activation::elu;
-        } else if (op == "PRelu") {
-            const Eigen::VectorXd slope = broadcast(node, constant(node, 1), z.width());
-            const bool all_zero = (slope.array() == 0).all();
-            const bool all_leaky = slope.unaryExpr([&](double s) { return near(s, leaky_relu_slope) ? 1.0 : 0.0; }).minCoeff() == 1.0;
-            if (!all_zero && !all_leaky)
-                fail(node, "slopes " + number_text(slope.minCoeff()) + ".." + number_text(slope.maxCoeff()),
-                     "every slope 0.01 (ginn's leaky_relu) or 0 (relu): ginn's layers have one fixed negative slope");
-            act = all_zero ? Activation::relu : Activation::leaky_relu;
+            L.activation = Activation::elu;
+            L.alpha = float_attribute(node, "alpha", 1.0);
+        } else if (op == "PRelu") {  // one slope per channel (or one broadcast): exact geometry takes any slopes
+            L.negative_slope = broadcast(node, constant(node, 1), z.width());
+            L.activation = (L.negative_slope.array() == 0).all() ? Activation::relu : Activation::leaky_relu;
+            if (L.activation == Activation::relu) L.negative_slope.resize(0);
         }
-        push_layer(node, z, act);
+        const auto fine = [](double v) { return std::isfinite(v) && std::abs(v) <= max_activation_parameter; };
+        if (!fine(L.alpha) || !L.negative_slope.unaryExpr([&](double v) { return fine(v) ? 1.0 : 0.0; }).all())
+            fail(node, "a slope or alpha that is not finite or beyond +-1e6", "finite parameters within +-1e6");
+        push_layer(node, z, L);
     }
 
     /// Closes a layer: its pre-activation z becomes a dense layer, its output the new a_k.
-    void push_layer(const onnx::NodeProto& node, const Affine& z, Activation act) {
+    void push_layer(const onnx::NodeProto& node, const Affine& z, DenseLayer L) {
         if (z.source != static_cast<int>(net_.layers.size()))
             fail(node, "acts on a value computed from an earlier layer's output", "one chain of layers (no branches)");
         if (static_cast<int>(net_.layers.size()) >= max_network_layers)
             fail(node, "more than " + std::to_string(max_network_layers) + " hidden layers", "at most " + std::to_string(max_network_layers));
-        net_.layers.push_back({z.W, z.b, act, z.residual});
+        L.W = z.W, L.b = z.b, L.residual = z.residual;
+        net_.layers.push_back(std::move(L));
         Affine a;
         a.source = static_cast<int>(net_.layers.size());
         a.W = Eigen::MatrixXd::Identity(z.width(), z.width());
@@ -445,7 +443,8 @@ private:
             const Affine& z = computed(node, 0);
             if (z.width() != 1) fail(node, "a final sigmoid over " + std::to_string(z.width()) + " outputs", "1 output (binary)");
             set_head(node, z, Head::sigmoid);
-        } else if (op == "Relu" || op == "LeakyRelu" || op == "PRelu" || op == "Elu" || op == "Sigmoid" || op == "Tanh")
+        } else if (op == "Relu" || op == "LeakyRelu" || op == "PRelu" || op == "Elu" || op == "Softplus" || op == "Sigmoid" ||
+                   op == "Tanh")
             activation(node);
         else if (op == "Softmax" || op == "LogSoftmax") softmax(node);
         else fail(node, "unsupported operator", std::string("one of ") + supported_operators);
@@ -486,7 +485,9 @@ private:
         }
         if (z.source != static_cast<int>(net_.layers.size()))
             throw Error(where_, "the output is computed from an earlier layer's output", "one chain of layers (no branches)", onnx_hint);
-        net_.layers.push_back({z.W, z.b, Activation::linear, z.residual});
+        DenseLayer out;
+        out.W = z.W, out.b = z.b, out.activation = Activation::linear, out.residual = z.residual;
+        net_.layers.push_back(std::move(out));
         if (!head_given_) {
             const int k = z.width();
             head_ = k == 1 ? Head::sigmoid : k == 2 ? Head::softmax2 : Head::softmax;

@@ -86,7 +86,7 @@ SurfaceValues surface_values(const Network& net, const SurfaceSpec& spec) {
             if (spec.index < 1 || spec.index > L.n_out())
                 throw Error("--neuron", "neuron L" + std::to_string(spec.layer) + ":" + std::to_string(spec.index) + " does not exist",
                             "neurons 1.." + std::to_string(L.n_out()), "");
-            for (Eigen::Index p = 0; p < X.rows(); ++p) values(p) = activate(L.activation, pre[spec.layer - 1](p, spec.index - 1));
+            for (Eigen::Index p = 0; p < X.rows(); ++p) values(p) = L.activate(spec.index - 1, pre[spec.layer - 1](p, spec.index - 1));
             v.title = "L" + std::to_string(spec.layer) + ":" + std::to_string(spec.index) + " activation";
             break;
         }

@@ -328,7 +328,11 @@ const Eigen::MatrixXf& display_logits(const Network& net, const Eigen::MatrixXd&
         if (L.residual) Z += A;
         if (l + 1 == net.layers.size()) break;
         if (L.activation == Activation::relu) A = Z.cwiseMax(0.0f);  // the common case, vectorised
-        else A = Z.unaryExpr([&](float z) { return float(activate(L.activation, double(z))); });
+        else {  // column i with neuron i's parameters (PReLU slopes, ELU alpha)
+            A.resize(Z.rows(), Z.cols());
+            for (Eigen::Index i = 0; i < Z.cols(); ++i)
+                A.col(i) = Z.col(i).unaryExpr([&](float z) { return float(L.activate(int(i), double(z))); });
+        }
     }
     return Z;
 }
@@ -538,7 +542,9 @@ json run_json(const Run& run, const ViewerOptions& options, const std::vector<Ge
     json layers = json::array();
     for (const DenseLayer& L : net0.layers)
         layers.push_back({{"n_in", L.n_in()}, {"n_out", L.n_out()},
-                          {"activation", std::string(activation_name(L.activation))}, {"residual", L.residual}});
+                          {"activation", std::string(activation_name(L.activation))}, {"residual", L.residual},
+                          {"negative_slope", std::vector<double>(L.negative_slope.begin(), L.negative_slope.end())},
+                          {"alpha", L.alpha}});
     std::string weights, geometry;
     json geometry_sizes = json::array(), exact = json::array(), activation = json::array(), linear = json::array(),
          per_layer = json::array();

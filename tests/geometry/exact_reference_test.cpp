@@ -84,7 +84,7 @@ std::vector<QLine> exact_maps(const Network& net, int layer, const std::vector<u
         if (l == layer) return Z;
         for (int i = 0; i < L.n_out(); ++i, ++bit) {
             if (bits[bit] || L.activation == Activation::linear) continue;
-            const Q s = L.activation == Activation::leaky_relu ? Q(leaky_relu_slope) : Q(0);
+            const Q s = Q(L.slope_below(i));  // relu 0; leaky or PReLU: the neuron's own slope, exactly (a double)
             for (int c = 0; c < 3; ++c) Z[i][c] *= s;
         }
         P = std::move(Z);
@@ -318,6 +318,29 @@ TEST(exact_reference_test, random_quantised_networks_equal_the_rational_referenc
         const bool is_soak = i >= 300;
         const Network net = quantised_net(is_soak ? timed : fixed);
         expect_matches_reference(net, (is_soak ? "soak network " : "network ") + std::to_string(i));
+        if (HasFailure()) {
+            ADD_FAILURE() << network_to_json(net).dump();
+            return;
+        }
+    }
+}
+
+/// PReLU networks: quantised networks whose hidden layers get one slope per neuron below zero, from slopes that
+/// meet the special cases (0 acts as ReLU, 1 makes the neuron linear, negative and > 1 fold or stretch) and from
+/// non-dyadic decimals (0.3, -0.7: their doubles, which the rational reference takes exactly).
+TEST(exact_reference_test, random_prelu_networks_equal_the_rational_reference) {
+    std::mt19937 rng(1411);
+    const std::array<double, 9> slopes = {0.0, 1.0, 0.25, -0.5, 1.5, 0.3, -0.7, 0.01, 2.0};
+    for (int i = 0; i < 150; ++i) {
+        Network net = quantised_net(rng);
+        for (int l = 0; l < net.n_hidden_layers(); ++l) {
+            DenseLayer& L = net.layers[size_t(l)];
+            L.activation = Activation::leaky_relu;
+            L.negative_slope.resize(L.n_out());
+            for (int j = 0; j < L.n_out(); ++j) L.negative_slope(j) = slopes[rng() % slopes.size()];
+        }
+        net.validate("prelu network");
+        expect_matches_reference(net, "prelu network " + std::to_string(i));
         if (HasFailure()) {
             ADD_FAILURE() << network_to_json(net).dump();
             return;

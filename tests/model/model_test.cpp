@@ -77,6 +77,9 @@ TEST(model_test, bad_specs_throw_errors_that_state_limits) {
     s.batch_norm = true;
     s.bn_eps = 0;
     expect_error(s, "eps");
+    s = ModelSpec{};
+    s.activation = Activation::softplus;  // imported networks only: the trainer has no softplus kernel
+    expect_error(s, "activation softplus");
     EXPECT_THROW(init_from_name("glorot"), Error);
     EXPECT_EQ(init_from_name("xavier"), Init::xavier);
     EXPECT_EQ(init_name(Init::he_normal), "he_normal");

@@ -63,6 +63,84 @@ TEST(network_test, oversized_or_malformed_weights_are_refused_naming_the_file) {
     EXPECT_EQ(test::error_message([&] { network_from_json(j, "w.json"); }).find("json.exception"), std::string::npos);
 }
 
+/// The small network with hidden activation `act`: two neurons, pre-activations x and y + 0.5.
+nlohmann::json with_activation(const std::string& act) {
+    nlohmann::json j = small_weights();
+    j["layers"][0]["activation"] = act;
+    return j;
+}
+
+TEST(network_test, prelu_slopes_and_elu_alpha_evaluate_and_round_trip) {
+    nlohmann::json j = with_activation("leaky_relu");
+    j["format_version"] = 2;
+    j["layers"][0]["negative_slope"] = {0.25, -1.5};
+    const Network prelu = network_from_json(j, "w.json");
+    const Eigen::MatrixXd X = (Eigen::MatrixXd(1, 2) << -2.0, -1.5).finished();  // z = (-2, -1)
+    EXPECT_DOUBLE_EQ(forward(prelu, X)(0, 0), 0.25 * -2.0 - (-1.5 * -1.0) + 0.25);
+    const nlohmann::json written = network_to_json(prelu);
+    EXPECT_EQ(written["format_version"], 2);
+    EXPECT_EQ(written["layers"][0]["negative_slope"], nlohmann::json({0.25, -1.5}));
+    EXPECT_EQ(network_to_json(network_from_json(written, "again")), written);
+
+    j = with_activation("elu");
+    j["layers"][0]["alpha"] = 2.5;
+    const Network elu = network_from_json(j, "w.json");
+    EXPECT_DOUBLE_EQ(forward(elu, X)(0, 0), 2.5 * std::expm1(-2.0) - 2.5 * std::expm1(-1.0) + 0.25);
+    EXPECT_EQ(network_to_json(elu)["layers"][0]["alpha"], 2.5);
+
+    // A version 1 file (no parameters) still reads, with the defaults: leaky slope 0.01, alpha 1.
+    const Network v1 = network_from_json(with_activation("leaky_relu"), "v1.json");
+    EXPECT_DOUBLE_EQ(forward(v1, X)(0, 0), 0.01 * -2.0 - 0.01 * -1.0 + 0.25);
+    EXPECT_FALSE(network_to_json(v1)["layers"][0].contains("negative_slope"));
+}
+
+TEST(network_test, softplus_and_derivatives_match_closed_forms_and_finite_differences) {
+    DenseLayer L;
+    L.W = Eigen::MatrixXd::Identity(2, 2);
+    L.b = Eigen::VectorXd::Zero(2);
+    for (double z : {-800.0, -30.0, -1.0, 0.0, 0.5, 30.0, 800.0}) {  // no overflow at either end
+        L.activation = Activation::softplus;
+        const double want = z > 30 ? z : std::log(1 + std::exp(z));
+        EXPECT_NEAR(L.activate(0, z), want, 1e-15 * std::max(1.0, std::abs(z))) << z;
+    }
+    L.negative_slope = (Eigen::VectorXd(2) << 0.3, -2.0).finished();
+    L.alpha = 1.7;
+    for (Activation a : {Activation::softplus, Activation::leaky_relu, Activation::elu, Activation::tanh, Activation::gelu})
+        for (int i = 0; i < 2; ++i)
+            for (double z : {-2.0, -0.3, 0.4, 1.9}) {
+                L.activation = a;
+                const double h = 1e-6, fd = (L.activate(i, z + h) - L.activate(i, z - h)) / (2 * h);
+                EXPECT_NEAR(L.derivative(i, z), fd, 1e-8) << activation_name(a) << " neuron " << i << " at " << z;
+            }
+}
+
+TEST(network_test, bad_activation_parameters_are_refused_naming_the_file) {
+    auto refused = [](nlohmann::json j, const std::vector<std::string>& parts) {
+        std::vector<std::string> all = parts;
+        all.push_back("w.json");
+        expect_error([&] { network_from_json(j, "w.json"); }, all);
+    };
+    nlohmann::json j = with_activation("leaky_relu");
+    j["layers"][0]["negative_slope"] = {0.25};
+    refused(j, {"negative_slope has 1 entries", "2 (one per neuron)"});
+    j["layers"][0]["negative_slope"] = {0.25, 1e300};
+    refused(j, {"not finite or beyond +-1e6"});
+    j["layers"][0]["negative_slope"] = {0.25, "x"};
+    refused(j, {"malformed weights JSON"});
+    j = with_activation("relu");
+    j["layers"][0]["negative_slope"] = {0.25, 0.5};
+    refused(j, {"negative slopes on a relu layer", "only with leaky_relu"});
+    j = with_activation("tanh");
+    j["layers"][0]["alpha"] = 2.0;
+    refused(j, {"alpha on a tanh layer"});
+    j = with_activation("elu");
+    j["layers"][0]["alpha"] = -1e7;
+    refused(j, {"alpha is not finite or beyond +-1e6"});
+    j = small_weights();
+    j["format_version"] = 3;
+    refused(j, {"format_version 3 is newer", "upgrade ginn"});
+}
+
 TEST(network_test, deeply_nested_weights_file_is_an_error_not_a_stack_overflow) {
     const std::string dir = test::scratch_dir("network_deep");
     const std::string path = dir + "/deep.json";

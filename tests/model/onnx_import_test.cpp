@@ -41,7 +41,7 @@ TEST(onnx_import_test, torch_exports_evaluate_equal_to_torch) {
         test::expect_matrix_near(forward(net, matrix_of(c.at("points"))), matrix_of(c.at("logits")), 1e-6, name);
         ++n_checked;
     }
-    EXPECT_EQ(n_checked, 8);
+    EXPECT_EQ(n_checked, 13);
 }
 
 TEST(onnx_import_test, heads_residuals_and_batch_norm_fold_into_ginn_layers) {
@@ -63,6 +63,24 @@ TEST(onnx_import_test, heads_residuals_and_batch_norm_fold_into_ginn_layers) {
     EXPECT_DOUBLE_EQ(load_network_onnx(fixtures + "relu.onnx", {}).domain.x0, -1.0);  // the documented default
 }
 
+TEST(onnx_import_test, prelu_leaky_elu_and_softplus_keep_their_parameters) {
+    ASSERT_TRUE(onnx_import_available()) << "built without libonnx-dev: bash scripts/install-deps.sh, then rebuild";
+    const Network prelu = load_network_onnx(fixtures + "prelu_channels.onnx", domain2);
+    ASSERT_EQ(prelu.layers[0].activation, Activation::leaky_relu);
+    ASSERT_EQ(prelu.layers[0].negative_slope.size(), 8);
+    EXPECT_EQ(prelu.layers[0].negative_slope(0), 0.0);  // one slope per channel, as written
+    EXPECT_EQ(prelu.layers[0].negative_slope(1), 1.0);
+    EXPECT_EQ(prelu.layers[0].negative_slope(2), -0.25);
+    EXPECT_TRUE(prelu.piecewise_linear());
+    const Network leaky = load_network_onnx(fixtures + "leaky_relu_0.2.onnx", domain2);
+    EXPECT_EQ(leaky.layers[1].negative_slope(7), double(0.2f));  // the float attribute, as torch computes with it
+    EXPECT_EQ(load_network_onnx(fixtures + "elu_alpha.onnx", domain2).layers[0].alpha, 0.5);
+    const Network softplus = load_network_onnx(fixtures + "softplus.onnx", domain2);
+    EXPECT_EQ(softplus.layers[0].activation, Activation::softplus);
+    EXPECT_FALSE(softplus.piecewise_linear());
+    EXPECT_FALSE(compute_geometry(softplus).exact);  // the smooth path, labelled approximate
+}
+
 TEST(onnx_import_test, exact_geometry_of_an_imported_relu_net) {
     ASSERT_TRUE(onnx_import_available()) << "built without libonnx-dev: bash scripts/install-deps.sh, then rebuild";
     const Network net = load_network_onnx(fixtures + "residual.onnx", domain2);
@@ -70,6 +88,9 @@ TEST(onnx_import_test, exact_geometry_of_an_imported_relu_net) {
     EXPECT_TRUE(g.exact);
     EXPECT_GE(g.counts.linear, 2);
     EXPECT_GE(g.counts.activation, g.counts.linear);
+    const Geometry p = compute_geometry(load_network_onnx(fixtures + "prelu_channels.onnx", domain2));
+    EXPECT_TRUE(p.exact);  // PReLU with any slopes is piecewise linear (tests/geometry checks it against exact arithmetic)
+    EXPECT_GE(p.counts.activation, p.counts.linear);
 }
 
 TEST(onnx_import_test, unsupported_and_malformed_files_get_one_clear_error) {

@@ -55,17 +55,30 @@ def models():
     yield "relu", mlp(nn.ReLU), "ok"
     yield "leaky_relu", mlp(nn.LeakyReLU), "ok"
     yield "prelu_leaky", mlp(lambda: nn.PReLU(8, init=0.01)), "ok"
-    yield "prelu", mlp(lambda: nn.PReLU(8, init=0.25)), "slopes 0.25"
+    yield "prelu", mlp(lambda: nn.PReLU(8, init=0.25)), "ok"
     yield "elu", mlp(nn.ELU), "ok"
     yield "sigmoid", mlp(nn.Sigmoid, head=nn.Sigmoid(), outputs=1), "ok"
     yield "tanh", mlp(nn.Tanh, head=nn.Softmax(dim=1), outputs=3), "ok"
-    yield "softplus", mlp(nn.Softplus), "unsupported operator"
+    yield "softplus", mlp(nn.Softplus), "ok"
     yield "batch_norm", nn.Sequential(nn.Linear(2, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Dropout(0.2),
                                       nn.Linear(8, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 2),
                                       nn.LogSoftmax(dim=1)), "ok"
     yield "residual", nn.Sequential(nn.Linear(2, 8), nn.ReLU(), Residual(8), Residual(8, batch_norm=True),
                                     nn.Linear(8, 2)), "ok"
     yield "three_inputs", nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2)), "has 3 features"
+    yield "prelu_channels", mlp(lambda: random_prelu(8)), "ok"
+    yield "leaky_relu_0.2", mlp(lambda: nn.LeakyReLU(0.2)), "ok"
+    yield "elu_alpha", mlp(lambda: nn.ELU(alpha=0.5), head=nn.Softmax(dim=1), outputs=3), "ok"
+    yield "softplus_beta", mlp(lambda: nn.Softplus(beta=2)), "unsupported operator"
+
+
+def random_prelu(n):
+    """PReLU with one slope per channel, each different (negative, above 1, zero and one included)."""
+    m = nn.PReLU(n)
+    with torch.no_grad():
+        m.weight.uniform_(-0.5, 1.5)
+        m.weight[:3] = torch.tensor([0.0, 1.0, -0.25])
+    return m
 
 
 def export(model, path, n_in=2):

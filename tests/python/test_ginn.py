@@ -4,8 +4,11 @@ Run: PYTHONPATH=build/python /usr/bin/python3 -m pytest tests/python (ctest runs
 import copy
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -13,7 +16,7 @@ import torch
 from torch import nn
 
 import ginn
-from make_onnx_fixtures import Residual, randomise_batch_norm  # tests/python, on pytest's path
+from make_onnx_fixtures import Residual, random_prelu, randomise_batch_norm  # tests/python, on pytest's path
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -49,7 +52,16 @@ MODELS = {
     "wide": lambda: nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 5)),
     "regression": lambda: nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1)),
     "deep": lambda: nn.Sequential(*[m for _ in range(6) for m in (nn.LazyLinear(8), nn.ReLU())], nn.Linear(8, 2)),
+    # the activations with parameters: PReLU as torch initialises it (0.25) and with one random slope per channel,
+    # LeakyReLU and ELU with non-default parameters, Softplus (beta 1, torch's default)
+    "prelu_default": lambda: nn.Sequential(nn.Linear(2, 8), nn.PReLU(), nn.Linear(8, 8), nn.PReLU(8), nn.Linear(8, 2)),
+    "prelu_channels": lambda: nn.Sequential(nn.Linear(2, 8), random_prelu(8), nn.Linear(8, 8), random_prelu(8),
+                                            nn.Linear(8, 2)),
+    "leaky_relu_0.2": lambda: nn.Sequential(nn.Linear(2, 8), nn.LeakyReLU(0.2), nn.Linear(8, 2)),
+    "elu_alpha": lambda: nn.Sequential(nn.Linear(2, 8), nn.ELU(alpha=0.4), nn.Linear(8, 3)),
+    "softplus": lambda: nn.Sequential(nn.Linear(2, 8), nn.Softplus(), nn.Linear(8, 8), nn.Softplus(), nn.Linear(8, 2)),
 }
+PARAMETRISED = ["prelu_default", "prelu_channels", "leaky_relu_0.2", "elu_alpha", "softplus"]
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))
@@ -60,7 +72,7 @@ def test_torch_to_ginn_forward_equals_torch(name):
         model(torch.zeros(1, 2))  # materialise the lazy layers
     net = ginn.Network.from_torch(model, domain=DOMAIN, head="regression" if name == "regression" else None)
     assert model.training  # the caller's mode is restored
-    assert net.head == {"regression": "regression", "sigmoid": "sigmoid", "wide": "softmax",
+    assert net.head == {"regression": "regression", "sigmoid": "sigmoid", "wide": "softmax", "elu_alpha": "softmax",
                         "leaky_relu": "softmax"}.get(name, "softmax2")
     X = points()
     np.testing.assert_allclose(net.forward(X), torch_logits(model, X), rtol=0, atol=1e-6)
@@ -96,14 +108,64 @@ def export_bytes(model, n_in=2):
     ("three_inputs", "has 3 features"),
     ("conv", "node 'conv1' (Conv): unsupported operator"),
     ("two_inputs", "the graph has 2 inputs"),
-    ("softplus", "(Softplus): unsupported operator"),
-    ("prelu", "slopes 0.25"),
+    ("softplus_beta", "(Mul): unsupported operator"),
 ])
 def test_bad_onnx_files_give_one_clear_error(case, message):
     path = os.path.join(HERE, "fixtures", case + ".onnx")
     with pytest.raises(ginn.Error) as e:
         ginn.Network.from_onnx(path)
     assert message in str(e.value) and "\n" not in str(e.value) and "docs/onnx.md" in str(e.value)
+
+
+@pytest.mark.parametrize("name", PARAMETRISED)
+def test_onnx_exports_of_parametrised_activations_import_equal(name, tmp_path):
+    """torch.onnx.export to a file, read with from_onnx: equal to torch; the parameters survive the JSON round trip."""
+    torch.manual_seed(5)
+    model = MODELS[name]().eval()
+    path = tmp_path / (name + ".onnx")
+    torch.onnx.export(model, torch.zeros(1, 2), str(path), input_names=["xy"], dynamic_axes={"xy": {0: "n"}})
+    net = ginn.Network.from_onnx(path, domain=DOMAIN)
+    X = points(seed=11)
+    np.testing.assert_allclose(net.forward(X), torch_logits(model, X), rtol=0, atol=1e-6)
+    np.testing.assert_array_equal(ginn.Network.from_json(net.to_json()).forward(X), net.forward(X))
+    first = net.layers[0]
+    if name.startswith("prelu"):
+        np.testing.assert_array_equal(first["negative_slope"], model[1].weight.detach().double().numpy().reshape(-1)
+                                      if model[1].weight.numel() == 8 else np.full(8, model[1].weight.item()))
+    if name == "elu_alpha":
+        assert first["alpha"] == pytest.approx(0.4, rel=1e-7)
+    assert net.exact == (name != "elu_alpha" and name != "softplus")
+
+
+def test_prelu_geometry_is_exact_and_agrees_with_torch():
+    """A PReLU net's exact geometry: each region's affine map equals torch's forward inside it; the decision
+    boundary is where torch's logits tie."""
+    torch.manual_seed(8)
+    model = MODELS["prelu_channels"]().eval()
+    net = ginn.Network.from_torch(model, domain=DOMAIN)
+    g = ginn.geometry(net, regions=True)
+    assert g.exact and g.regions.activation >= g.regions.linear >= 1
+    assert sum(r.area for r in g.regions.list) == pytest.approx(16.0, rel=1e-9)
+    for r in g.regions.list[:: max(1, len(g.regions.list) // 25)]:
+        centre = r.polygon.mean(axis=0)
+        np.testing.assert_allclose(torch_logits(model, centre[None, :])[0], r.A @ centre + r.c, atol=1e-6)
+    for line in g.decision_boundary:
+        z = torch_logits(model, line)
+        np.testing.assert_allclose(z[:, 1] - z[:, 0], 0, atol=1e-6)
+    smooth = ginn.geometry(ginn.Network.from_torch(MODELS["softplus"](), domain=DOMAIN))
+    assert smooth.exact is False  # softplus is smooth: approximate, and labelled so
+
+
+def test_softplus_with_beta_and_numpy_parameters():
+    with pytest.raises(ginn.Error, match="Softplus with beta 2.*expected beta 1"):
+        ginn.Network.from_torch(nn.Sequential(nn.Linear(2, 4), nn.Softplus(beta=2), nn.Linear(4, 2)))
+    W1, b1, W2, b2 = np.eye(2), np.zeros(2), np.array([[1.0, 1.0]]), np.zeros(1)
+    net = ginn.Network.from_numpy([W1, W2], [b1, b2], activation="leaky_relu", negative_slope=[[0.5, -2.0]])
+    np.testing.assert_allclose(net.forward([[-1.0, -1.0]]), [[-0.5 + 2.0]])
+    with pytest.raises(ginn.Error, match="1 negative slopes.*2 \\(one per neuron\\)"):
+        ginn.Network.from_numpy([W1, W2], [b1, b2], activation="leaky_relu", negative_slope=[[0.5]])
+    net = ginn.Network.from_numpy([W1, W2], [b1, b2], activation="elu", alpha=[3.0])
+    np.testing.assert_allclose(net.forward([[-1.0, 0.0]]), [[3.0 * np.expm1(-1.0)]])
 
 
 def test_truncated_and_junk_onnx_bytes_give_one_clear_error():
@@ -130,6 +192,10 @@ def test_command_line_takes_model_and_domain(tmp_path):
     bad = subprocess.run([binary, "render", "--model", fixture, "--domain", "1,0,0,1", "-o", str(tmp_path / "x.png")],
                          capture_output=True, text=True)
     assert bad.returncode != 0 and "--domain" in bad.stderr and not (tmp_path / "x.png").exists()
+    for flags in (["--background", "target"], ["--points", "all"], ["--curves"]):  # errors name the flag used
+        bad = subprocess.run([binary, "render", "--model", fixture, *flags, "-o", str(tmp_path / "y.png")],
+                             capture_output=True, text=True)
+        assert bad.returncode != 0 and "--model" in bad.stderr and bad.stderr.count("\n") == 1, bad.stderr
 
 
 def test_geometry_fields_match_a_brute_force_forward():
@@ -195,3 +261,95 @@ def test_notebook_runs(tmp_path):
     outputs = [o for c in executed["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs)
+
+
+class Ticker:
+    """Another Python thread that counts while the main thread is inside one ginn call: it can only count there
+    if that call released the GIL (holding it, the thread would get at most one 5 ms switch interval)."""
+
+    def __init__(self):
+        self.inside, self.ticks, self.stop = False, 0, False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self.stop:
+            if self.inside:
+                self.ticks += 1
+            time.sleep(0.0005)
+
+    def during(self, call):
+        self.thread.start()
+        self.inside = True
+        try:
+            return call()
+        finally:
+            self.inside, self.stop = False, True
+            self.thread.join()
+
+
+def test_gil_is_released_during_geometry_and_training(tmp_path):
+    torch.manual_seed(4)
+    wide = nn.Sequential(nn.Linear(2, 64), nn.ReLU(), *[m for _ in range(3) for m in (nn.Linear(64, 64), nn.ReLU())],
+                         nn.Linear(64, 2))  # some 0.3 s of geometry: a GIL held that long would leave ~1 tick
+    net = ginn.Network.from_torch(wide, domain=DOMAIN)
+    ticker = Ticker()
+    g = ticker.during(lambda: ginn.geometry(net, regions=True))
+    assert g.exact and ticker.ticks >= 20, f"{ticker.ticks} ticks of another thread during ginn.geometry"
+    ticker = Ticker()
+    ticker.during(lambda: ginn.train(tmp_path / "run", target="xor", n_points=200, widths=[32, 32], iterations=10000,
+                                     snapshots="every:1000", seed=1, quiet=True))
+    assert ticker.ticks >= 20, f"{ticker.ticks} ticks of another thread during ginn.train"
+
+
+def test_ctrl_c_during_training_raises_keyboard_interrupt_and_keeps_a_whole_run(tmp_path, monkeypatch):
+    """SIGINT from a timer thread, started once training reports progress: KeyboardInterrupt, no crash, and the run
+    on disk is whole (opens, status interrupted, every recorded snapshot readable, no temporary file left)."""
+    started = []
+
+    def progress_printer(total):
+        def update(iteration, total, seconds, loss):
+            if not started:
+                started.append(iteration)
+                threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+        return update
+
+    monkeypatch.setattr(ginn, "_progress_printer", progress_printer)
+    out = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        ginn.train(out, target="xor", n_points=200, widths=[16, 16], iterations=10_000_000, snapshots="every:1000", seed=2)
+    assert started
+    run = ginn.Run(out)
+    assert run.status == "interrupted" and 1 <= len(run) and run.snapshots[-1] < 10_000_000
+    X = points(seed=9)
+    for k in range(len(run)):
+        assert np.all(np.isfinite(run.network(k).forward(X)))
+    assert not [p for p in os.listdir(out) if ".tmp." in p], os.listdir(out)  # no temporary left (core/io.h)
+
+
+def test_training_progress_is_shown(tmp_path, capsys, monkeypatch):
+    """Without tqdm: one line on stderr, rewritten in place, ending with the final count; with tqdm: its bar."""
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # import fails: the plain line
+    ginn.train(tmp_path / "plain", target="xor", n_points=60, widths=[4], iterations=300, snapshots="every:100", seed=1)
+    err = capsys.readouterr().err
+    assert "ginn train: 300/300 iterations" in err and "loss" in err and err.endswith("\n"), err
+    assert err.startswith("\r")
+
+    class FakeTqdm:  # tqdm's interface as _progress_printer uses it
+        bars = []
+
+        def __init__(self, total, unit, unit_scale):
+            self.total, self.n, self.closed, self.postfix = total, 0, False, None
+            FakeTqdm.bars.append(self)
+
+        def set_postfix(self, refresh, **kw):
+            self.postfix = kw
+
+        def close(self):
+            self.closed = True
+
+    fake = type(sys)("tqdm.auto")
+    fake.tqdm = FakeTqdm
+    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    ginn.train(tmp_path / "bar", target="xor", n_points=60, widths=[4], iterations=300, snapshots="every:100", seed=1)
+    bar = FakeTqdm.bars[-1]
+    assert bar.total == 300 and bar.n == 300 and bar.closed and "loss" in bar.postfix

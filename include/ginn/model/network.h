@@ -17,18 +17,24 @@
 
 namespace ginn {
 
-enum class Activation { relu, leaky_relu, elu, tanh, sigmoid, swish, gelu, linear };
+enum class Activation { relu, leaky_relu, elu, tanh, sigmoid, swish, gelu, linear, softplus };
 
-/// Every activation name in the order of the enum: "relu", "leaky_relu", "elu", "tanh", "sigmoid", "swish", "gelu", "linear".
+/// Every activation name in the order of the enum: "relu", "leaky_relu", "elu", "tanh", "sigmoid", "swish", "gelu",
+/// "linear", "softplus" (log(1 + e^z), PyTorch's beta 1; imported networks only: training refuses it).
 const std::vector<std::string>& activation_names();
+/// The ones ginn trains: every activation but softplus, which only imported networks carry.
+std::vector<std::string> trainable_activation_names();
 std::string_view activation_name(Activation a);
 /// Parses a name; throws Error naming `where` and listing the valid names.
 Activation activation_from_name(std::string_view name, const std::string& where = "activation");
 /// relu, leaky_relu and linear: the network is piecewise linear and its geometry exact.
 bool is_piecewise_linear(Activation a);
-/// Negative slope of leaky_relu (PyTorch's default).
+/// Negative slope of leaky_relu (PyTorch's default) when a layer names no slopes of its own.
 inline constexpr double leaky_relu_slope = 0.01;
+/// act(z) with the default parameters (leaky slope 0.01, ELU alpha 1); DenseLayer::activate takes a layer's own.
 double activate(Activation a, double z);
+/// Largest |slope| or ELU alpha a weights file may carry.
+inline constexpr double max_activation_parameter = 1e6;
 
 /// The output head, which fixes how logits become a prediction and where the decision boundary is.
 enum class Head {
@@ -64,8 +70,20 @@ struct DenseLayer {
     Eigen::VectorXd b;  // (n_out)
     Activation activation = Activation::relu;
     bool residual = false;  // adds the layer's input to z; requires n_in == n_out
+    /// leaky_relu only: each neuron's slope below zero, (n_out) or empty for leaky_relu_slope everywhere. PReLU
+    /// (one slope per channel) and LeakyReLU with any slope are this; a slope of 0 behaves as ReLU, 1 as linear.
+    Eigen::VectorXd negative_slope;
+    double alpha = 1.0;  // elu only: alpha (e^z - 1) below zero
     int n_in() const { return static_cast<int>(W.cols()); }
     int n_out() const { return static_cast<int>(W.rows()); }
+    /// Neuron i's output for pre-activation z, with this layer's parameters.
+    double activate(int i, double z) const;
+    /// d act / dz of neuron i at z (at 0 the slope from above).
+    double derivative(int i, double z) const;
+    /// Piecewise-linear activations: neuron i's slope below zero (relu 0, leaky its slope, linear 1).
+    double slope_below(int i) const;
+    /// Applies the activation to Z, #points by n_out, column i with neuron i's parameters.
+    Eigen::MatrixXd activate_all(const Eigen::MatrixXd& Z) const;
 };
 
 /// Limits of a Network (checked by validate() and before a weights file allocates anything): hidden layers,
@@ -101,9 +119,11 @@ Eigen::VectorXd probability(const Network& net, const Eigen::MatrixXd& X);
 /// Argmax class per point.
 Eigen::VectorXi predicted_class(const Network& net, const Eigen::MatrixXd& X);
 
-/// The `ginn weights` JSON: {"format": "ginn-weights", "format_version": 1, "head": "softmax2",
+/// The `ginn weights` JSON: {"format": "ginn-weights", "format_version": 2, "head": "softmax2",
 ///   "domain": {"x": [x0, x1], "y": [y0, y1]},
-///   "layers": [{"W": [[...], ...] (rows = outputs), "b": [...], "activation": "relu", "residual": false}, ...]}.
+///   "layers": [{"W": [[...], ...] (rows = outputs), "b": [...], "activation": "relu", "residual": false}, ...]};
+/// a leaky_relu layer may add "negative_slope": [one per neuron], an elu layer "alpha" (version 2; version 1
+/// files, which have neither, are still read).
 /// Throws Error naming `where` when a parameter is not finite (JSON has no NaN or infinity).
 nlohmann::json network_to_json(const Network& net, const std::string& where = "network");
 /// Parses that JSON (format and format_version optional, for hand-written files); `where` names the file in errors.

@@ -265,16 +265,18 @@ Line ExactLines::refined(const Line& line) {
         if (l > 0) {  // times the slopes of layer l - 1 on the face
             const DenseLayer& prev = net_.layers[size_t(l - 1)];
             const uint8_t* on = &bits_[size_t(s.map) * stride_ + layer_offset_[size_t(l - 1)]];
+            double largest = 1;  // the largest |slope| applied: PReLU slopes may exceed 1 and scale the absolute error
             for (int i = 0; i < n_in; ++i) {
                 if (prev.activation == Activation::linear || on[i]) continue;
-                const double slope = prev.activation == Activation::leaky_relu ? leaky_relu_slope : 0.0;
+                const double slope = prev.slope_below(i);  // 0 for relu; a leaky or PReLU slope
                 const DoubleDouble v = mul({next_hi_[size_t(i)], next_lo_[size_t(i)]}, slope);
                 next_hi_[size_t(i)] = v.hi;
                 next_lo_[size_t(i)] = v.lo;
-                next_mag_[size_t(i)] *= slope;
+                next_mag_[size_t(i)] *= std::abs(slope);
+                largest = std::max(largest, std::abs(slope));
             }
             theta = (theta + 4 * u2) * (1 + 2 * u);
-            eta = eta + 4 * DBL_TRUE_MIN;
+            eta = eta * largest + 4 * DBL_TRUE_MIN;
         }
         hi_.swap(next_hi_);
         lo_.swap(next_lo_);

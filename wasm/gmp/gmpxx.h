@@ -61,6 +61,8 @@ public:
         return {std::ldexp(double(hi), 0) + (n >= 3 ? std::ldexp(double(lo), -32) : 0.0), e};
     }
     bool negative() const { return neg_; }
+    mpz_class* get_mpz_t() { return this; }
+    const mpz_class* get_mpz_t() const { return this; }
 
 private:
     static mpz_class make(std::vector<uint32_t> m, bool neg) {
@@ -133,3 +135,11 @@ private:
 
 inline void mpq_mul_2exp(mpq_class* r, mpq_class* q, unsigned long e) { *r = *q; r->exp_ += long(e); }
 inline void mpq_div_2exp(mpq_class* r, mpq_class* q, unsigned long e) { *r = *q; r->exp_ -= long(e); }
+
+// The in-place integer calls of exact.cpp's sums, on the stand-in (with temporaries: the stand-in's speed is not
+// what the page is measured by).
+using mp_bitcnt_t = unsigned long;
+inline void mpz_swap(mpz_class* a, mpz_class* b) { std::swap(*a, *b); }
+inline void mpz_mul_2exp(mpz_class* r, const mpz_class* a, mp_bitcnt_t s) { *r = *a << s; }
+inline void mpz_add(mpz_class* r, const mpz_class* a, const mpz_class* b) { *r = *a + *b; }
+inline void mpz_mul(mpz_class* r, const mpz_class* a, const mpz_class* b) { *r = *a * *b; }

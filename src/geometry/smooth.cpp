@@ -121,10 +121,19 @@ Geometry smooth_geometry(const Network& net, const GeometryOptions& options) {
         for (int r = 0; r < (l + 1 < n_layers ? net.layers[l].n_out() : 1); ++r, ++f) layer_of[f] = l, row_of[f] = r;
     GridLabels L{n_neurons, (n_neurons + 63) / 64, {}, std::vector<int>(size_t(np) * np)};
     L.bits.assign(L.cls.size() * L.n_words, 0);
-    for (int l = 0, f0 = 0; l + 1 < n_layers; f0 += net.layers[l++].n_out())
-        for (Eigen::Index p = 0; p < Zf[l].cols(); ++p)
-            for (int r = 0; r < Zf[l].rows(); ++r)
-                L.bits[p * L.n_words + (f0 + r) / 64] |= uint64_t(Zf[l](r, p) > 0) << ((f0 + r) % 64);
+    for (size_t p = 0; p < L.cls.size(); ++p) {  // neuron f's state is bit f % 64 of word f / 64
+        uint64_t* out = L.bits.data() + p * L.n_words;
+        uint64_t word = 0;
+        for (int l = 0, f = 0; l + 1 < n_layers; ++l) {
+            const int rows = net.layers[l].n_out();
+            const float* z = Zf[l].data() + p * rows;
+            for (int r = 0; r < rows; ++r, ++f) {
+                word |= uint64_t(z[r] > 0) << (f % 64);
+                if (f % 64 == 63) out[f / 64] = word, word = 0;
+            }
+        }
+        if (n_neurons % 64) out[n_neurons / 64] = word;
+    }
     for (Eigen::Index p = 0; p < Zf.back().cols(); ++p) L.cls[p] = class_of(net.head, Zf.back(), p);
 
     // Grid edges: horizontal (i, j)-(i+1, j) has id 2 (j np + i), vertical (i, j)-(i, j+1) has id 2 (j np + i) + 1.
@@ -143,7 +152,7 @@ Geometry smooth_geometry(const Network& net, const GeometryOptions& options) {
                     const double va = cls ? class_value(net.head, Zf[l], a, ca, cb) : Zf[l](r, a) * (cb ? 1 : -1);
                     const double vb = cls ? class_value(net.head, Zf[l], b, ca, cb) : Zf[l](r, b) * (cb ? 1 : -1);
                     crossings_of[f].push_back(static_cast<int>(crossings.size()));
-                    crossings.push_back({f, l, r, 2 * int64_t(a) + dir, ca, cb, gx(i), gy(j), gx(i2), gy(j2), 0, 1,
+                    crossings.push_back({f, l, r, 2 * int64_t(a) + dir, ca, cb, gx(i), gy(j), gx(i2), gy(j2), 0.0, 1.0,
                                          va, vb});
                 };
                 for (int w = 0; w < L.n_words; ++w)  // the neurons whose state differs: set bits of a XOR b

@@ -12,6 +12,9 @@
 #include <cmath>
 #include <bit>
 #include <type_traits>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 
 #include "geometry/internal.h"
 
@@ -92,11 +95,10 @@ struct Crossing {
     int kept = -1;             // end kept by the last step (0: a, 1: b), for the Illinois halving
 };
 
-/// The crossing on grid edge `edge` among `mine` (indices into crossings, in increasing edge id), or -1.
-int find_crossing(const std::vector<Crossing>& crossings, const std::vector<int>& mine, int64_t edge) {
-    const auto it = std::lower_bound(mine.begin(), mine.end(), edge,
-                                     [&](int c, int64_t e) { return crossings[c].edge < e; });
-    return it != mine.end() && crossings[*it].edge == edge ? *it : -1;
+/// The crossing on grid edge `edge` of a function whose crossings are `mine` on the sorted grid edges `edges`, or -1.
+int find_crossing(const std::vector<int>& mine, const std::vector<int64_t>& edges, int64_t edge) {
+    const auto it = std::lower_bound(edges.begin(), edges.end(), edge);
+    return it != edges.end() && *it == edge ? mine[it - edges.begin()] : -1;
 }
 
 }  // namespace
@@ -127,7 +129,14 @@ Geometry smooth_geometry(const Network& net, const GeometryOptions& options) {
         for (int l = 0, f = 0; l + 1 < n_layers; ++l) {
             const int rows = net.layers[l].n_out();
             const float* z = Zf[l].data() + p * rows;
-            for (int r = 0; r < rows; ++r, ++f) {
+            int r = 0;
+#if defined(__SSE2__)
+            for (; r + 4 <= rows && f % 64 <= 60; r += 4, f += 4) {  // four states per compare
+                word |= uint64_t(_mm_movemask_ps(_mm_cmpgt_ps(_mm_loadu_ps(z + r), _mm_setzero_ps()))) << (f % 64);
+                if (f % 64 == 60) out[f / 64] = word, word = 0;
+            }
+#endif
+            for (; r < rows; ++r, ++f) {
                 word |= uint64_t(z[r] > 0) << (f % 64);
                 if (f % 64 == 63) out[f / 64] = word, word = 0;
             }
@@ -140,6 +149,7 @@ Geometry smooth_geometry(const Network& net, const GeometryOptions& options) {
     // Each function's crossings are listed in increasing edge id.
     std::vector<Crossing> crossings;
     std::vector<std::vector<int>> crossings_of(n_f);
+    std::vector<std::vector<int64_t>> edges_of(n_f);  // per function: its crossings' edge ids, increasing
     for (int j = 0; j < np; ++j)
         for (int i = 0; i < np; ++i)
             for (int dir = 0; dir < 2; ++dir) {
@@ -152,6 +162,7 @@ Geometry smooth_geometry(const Network& net, const GeometryOptions& options) {
                     const double va = cls ? class_value(net.head, Zf[l], a, ca, cb) : Zf[l](r, a) * (cb ? 1 : -1);
                     const double vb = cls ? class_value(net.head, Zf[l], b, ca, cb) : Zf[l](r, b) * (cb ? 1 : -1);
                     crossings_of[f].push_back(static_cast<int>(crossings.size()));
+                    edges_of[f].push_back(2 * int64_t(a) + dir);
                     crossings.push_back({f, l, r, 2 * int64_t(a) + dir, ca, cb, gx(i), gy(j), gx(i2), gy(j2), 0.0, 1.0,
                                          va, vb});
                 };
@@ -236,7 +247,7 @@ Geometry smooth_geometry(const Network& net, const GeometryOptions& options) {
     std::vector<int64_t> cells, edge_keys;
     for (int f = 0; f < n_f; ++f) {
         const std::vector<int>& mine = crossings_of[f];
-        auto crossed = [&](int64_t e) { return find_crossing(crossings, mine, e) >= 0; };
+        auto crossed = [&](int64_t e) { return find_crossing(mine, edges_of[f], e) >= 0; };
         cells.clear();
         for (int c : mine) {
             const int64_t p = crossings[c].edge / 2;
@@ -301,7 +312,7 @@ Geometry smooth_geometry(const Network& net, const GeometryOptions& options) {
         const std::vector<int>& mine = crossings_of[f];
         auto point = [&](int64_t key) {
             if (key >= centre_key0) return centre(key - centre_key0);
-            return crossing_point(crossings[find_crossing(crossings, mine, key)]);
+            return crossing_point(crossings[find_crossing(mine, edges_of[f], key)]);
         };
         std::vector<Polyline> lines = chain_segments(segments[f], point);
         if (f + 1 == n_f) g.decision_boundary = std::move(lines);

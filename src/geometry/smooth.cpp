@@ -112,16 +112,20 @@ Geometry smooth_geometry(const Network& net, const GeometryOptions& options) {
     auto gy = [&](int j) { return j == n ? d.y1 : d.y0 + j * hy; };
     // The grid pass runs in float: a grid end whose float label differs from the double one has |z| within float
     // rounding of zero, so the crossing it makes (or misses) lies within about that of the zero set.
-    Eigen::MatrixXf P(2, np * np);  // grid points as columns, index j * np + i
+    // The grid buffers are this thread's, kept between calls: a run's snapshots reuse them without page faults.
+    thread_local Eigen::MatrixXf P;  // grid points as columns, index j * np + i: (2, #grid points)
+    thread_local std::vector<Eigen::MatrixXf> Zf;  // per layer: (n_out, #grid points)
+    thread_local Eigen::MatrixXf Af;
+    thread_local GridLabels L;
+    P.resize(2, np * np);
     for (int j = 0; j < np; ++j)
         for (int i = 0; i < np; ++i) P.col(j * np + i) << float(gx(i)), float(gy(j));
-    std::vector<Eigen::MatrixXf> Zf;  // per layer: (n_out, #grid points)
-    Eigen::MatrixXf Af;
     forward_columns(net, P, n_layers, Zf, Af);
     std::vector<int> layer_of(n_f), row_of(n_f);
     for (int l = 0, f = 0; l < n_layers; ++l)
         for (int r = 0; r < (l + 1 < n_layers ? net.layers[l].n_out() : 1); ++r, ++f) layer_of[f] = l, row_of[f] = r;
-    GridLabels L{n_neurons, (n_neurons + 63) / 64, {}, std::vector<int>(size_t(np) * np)};
+    L.n_neurons = n_neurons, L.n_words = (n_neurons + 63) / 64;
+    L.cls.resize(size_t(np) * np);
     L.bits.assign(L.cls.size() * L.n_words, 0);
     for (size_t p = 0; p < L.cls.size(); ++p) {  // neuron f's state is bit f % 64 of word f / 64
         uint64_t* out = L.bits.data() + p * L.n_words;
@@ -172,6 +176,11 @@ Geometry smooth_geometry(const Network& net, const GeometryOptions& options) {
                         add(64 * w + std::countr_zero(x));
                 if (L.cls[a] != L.cls[b]) add(n_f - 1);
             }
+
+    if (int64_t(np) * np * n_f > (int64_t{1} << 22)) {  // large grids (> 16 MB of states) give their memory back
+        Zf = {};
+        Af = {};
+    }
 
     // Root finding on the value along each edge: regula falsi with the Illinois halving of a kept end's value,
     // and a bisection step whenever two steps did not halve the bracket (Dowell & Jarratt 1971). All open

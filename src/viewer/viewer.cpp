@@ -328,6 +328,8 @@ const Eigen::MatrixXf& display_logits(const Network& net, const Eigen::MatrixXd&
         if (L.residual) Z += A;
         if (l + 1 == net.layers.size()) break;
         if (L.activation == Activation::relu) A = Z.cwiseMax(0.0f);  // the common case, vectorised
+        else if (L.activation == Activation::tanh) A = Z.array().tanh();  // Eigen's vectorised float tanh (a few ulp)
+        else if (L.activation == Activation::sigmoid) A = Z.array().logistic();
         else {  // column i with neuron i's parameters (PReLU slopes, ELU alpha)
             A.resize(Z.rows(), Z.cols());
             for (Eigen::Index i = 0; i < Z.cols(); ++i)

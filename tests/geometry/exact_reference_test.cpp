@@ -255,8 +255,10 @@ double length(const std::vector<Polyline>& lines) {
     return s;
 }
 
-/// Compares compute_geometry with the reference; `what` names the network in failures.
-void expect_matches_reference(const Network& net, const std::string& what) {
+/// Compares compute_geometry with the reference; `what` names the network in failures. Counts and patterns must be
+/// equal; areas and lengths within `tol` of the domain's area and size. Ordinary networks' vertices are near
+/// double precision (1e-12 holds); the guarantee (docs/geometry.md) is 1e-9 of the domain's size per vertex.
+void expect_matches_reference(const Network& net, const std::string& what, double tol = 1e-12) {
     const Geometry g = compute_geometry(net, {.regions = true});
     const Reference ref = reference(net);
     const double size = std::max(net.domain.width(), net.domain.height());
@@ -266,11 +268,11 @@ void expect_matches_reference(const Network& net, const std::string& what) {
     for (const Region& r : g.regions) {
         const auto it = ref.area.find(r.pattern);
         ASSERT_TRUE(it != ref.area.end()) << what << ": a pattern the reference does not have";
-        EXPECT_NEAR(r.area, it->second, 1e-12 * net.domain.area()) << what;
+        EXPECT_NEAR(r.area, it->second, tol * net.domain.area()) << what;
     }
     for (int i = 0; i < net.n_neurons(); ++i)
-        EXPECT_NEAR(length(g.neurons[i].polylines), ref.neuron_length[i], 1e-12 * size) << what << ", neuron " << i;
-    EXPECT_NEAR(length(g.decision_boundary), ref.decision_length, 1e-12 * size) << what << ", decision boundary";
+        EXPECT_NEAR(length(g.neurons[i].polylines), ref.neuron_length[i], tol * size) << what << ", neuron " << i;
+    EXPECT_NEAR(length(g.decision_boundary), ref.decision_length, tol * size) << what << ", decision boundary";
 }
 
 /// A random small network whose weights are multiples of 1/4 or 1/2 in [-1, 1], with zero biases, zero rows,
@@ -460,7 +462,9 @@ TEST(exact_reference_test, deep_cancelling_networks_equal_the_rational_reference
     std::mt19937 rng(31);
     for (int i = 0; i < 6; ++i) {
         const Network net = cancelling_net(rng, /*width=*/3 + i % 2, /*depth=*/3 + i % 3, /*M=*/1e4);
-        expect_matches_reference(net, "cancelling network " + std::to_string(i));
+        // Weights of 1e4 that cancel: the vertices' certified accuracy (1e-9 of the domain), not double precision
+        // (the sanitizer build's rounding put one length 2e-12 off).
+        expect_matches_reference(net, "cancelling network " + std::to_string(i), 1e-9);
         if (HasFailure()) {
             ADD_FAILURE() << network_to_json(net).dump();
             return;

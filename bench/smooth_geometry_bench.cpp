@@ -1,5 +1,6 @@
-// Benchmark of compute_geometry for smooth activations against the same-shaped ReLU network (issue 10's target:
-// the tanh geometry at most 10x the ReLU one's time). Times the final snapshot (median of N) and every snapshot in
+// Benchmark of compute_geometry for smooth activations against the same-shaped ReLU network: the geometry alone,
+// where ReLU's is exact and takes ~0.1 ms a snapshot (issue 10's 10x target was stated on the commands, `ginn view`
+// and `ginn analyze`: bench/smooth_view_bench.sh). Times the final snapshot (median of N) and every snapshot in
 // turn (median of N passes, one thread) of a tanh run and a ReLU run, and prints the ratios. Without runs it builds
 // trained-like 2-16-16-16-2 networks (tanh and ReLU with the same weights) as 20 "snapshots". Checks before timing
 // that every tanh boundary point lies near its function's zero set. Not a test: it asserts nothing about time.
@@ -105,10 +106,10 @@ int main(int argc, char** argv) {
         return ginn::bench::median(t);
     };
     const double tf = time_final(tanh_nets), rf = time_final(relu_nets);
-    std::printf("final snapshot: tanh %.2f ms, relu %.2f ms, ratio %.1fx (target <= 10x)\n", 1e3 * tf, 1e3 * rf,
+    std::printf("final snapshot: tanh %.2f ms, relu %.2f ms, ratio %.1fx\n", 1e3 * tf, 1e3 * rf,
                 tf / rf);
     const double ta = time_all(tanh_nets), ra = time_all(relu_nets);
-    std::printf("all %zu snapshots: tanh %.3f s, relu %.3f s, ratio %.1fx (target <= 10x)\n", tanh_nets.size(), ta,
+    std::printf("all %zu snapshots: tanh %.3f s, relu %.3f s, ratio %.1fx\n", tanh_nets.size(), ta,
                 ra, ta / ra);
     return 0;
 }

@@ -214,7 +214,7 @@ void add_train_command(CLI::App& app) {
     auto* model = "Model";
     cmd->add_option("--widths", f->widths, "Hidden widths, e.g. 16,16,16")->group(model);
     cmd->add_option("--activation", f->activation, "relu, leaky_relu, elu, tanh, sigmoid, swish, gelu, linear")->group(model);
-    cmd->add_option("--head", f->head, "softmax2 (GINN), sigmoid, softmax, regression")->group(model);
+    cmd->add_option("--head", f->head, "softmax2 (GINN), sigmoid, softmax, regression (default: softmax2, or softmax for a task of more than two classes)")->group(model);
     cmd->add_option("--init", f->init, "pytorch (GINN), he_normal, xavier")->group(model);
     cmd->add_option("--dropout", f->dropout, "Drop probability after each hidden activation")->group(model);
     cmd->add_flag("--batch-norm", f->batch_norm, "Batch normalisation after each hidden linear layer")->group(model);

@@ -209,6 +209,17 @@ void check_class_names(const std::vector<std::string>& names, int n_classes, con
     }
 }
 
+TaskKind task_kind(const std::string& target) {
+    const std::string& t = target;
+    if (t == "bottle") return {"image", {"resolution", "threshold"}};  // drawn at the resolution, no resize
+    if (t == "circle" || t == "xor" || t == "gauss" || t == "spiral") return {"point cloud", {"n_points", "noise"}};
+    if (t == "y-x" || t == "y-|x|" || t == "1-x^2/4-y^2" || t == "y-sin(pi*x)") return {"formula", {"n_points"}};
+    if (detail::is_pixel_pair_task(t)) return {"pixel pairs", {"n_points", "margin"}};
+    if (is_labels_file(t)) return {"labels", {"answers"}};
+    if (lower_extension(t) == ".csv") return {"CSV", {}};
+    return {"image", {"resolution", "threshold", "resize"}};
+}
+
 Dataset make_dataset(const TaskSpec& spec) {
     check_spec(spec);
     const std::string& t = spec.target;

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 #ifdef __EMSCRIPTEN__
-// The WebAssembly build (ginn play) has no zlib: stb's deflate and PNG writer instead (wasm/stb_impl.cpp), declared
+// The WebAssembly build (ginn play) has no zlib: stb's deflate and PNG writer instead (bindings/wasm/stb_impl.cpp), declared
 // here because the header declares them only in its implementation section.
 extern "C" unsigned char* stbi_write_png_to_mem(const unsigned char* pixels, int stride_bytes, int x, int y, int n,
                                                 int* out_len);

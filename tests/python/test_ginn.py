@@ -1,6 +1,6 @@
 """pytest suite of the Python module ginn (docs/python.md): PyTorch -> ginn forward equal to torch to 1e-6, ONNX
 round trips, bad ONNX files, geometry fields against brute force, render, runs, training and the notebook.
-Run: PYTHONPATH=build/python /usr/bin/python3 -m pytest tests/python (ctest runs it as python_pytest)."""
+Run: PYTHONPATH=build/bindings/python /usr/bin/python3 -m pytest tests/python (ctest runs it as python_pytest)."""
 import base64
 import copy
 import json

@@ -1,5 +1,5 @@
 // The pybind11 extension ginn._ginn: thin bindings of the library (network, ONNX import, geometry, render, runs,
-// training, viewer) for the Python package in python/ginn. No logic of its own, like app/; the GIL is released
+// training, viewer) for the Python package in bindings/python/ginn. No logic of its own, like app/; the GIL is released
 // while the library computes, and geometry arrays view the C++ result without copies.
 #include <pybind11/eigen.h>
 #include <pybind11/functional.h>

@@ -212,6 +212,16 @@ void rank_one_add(int n, const RankOneTerm& term, double scale, double floor, do
     }
 }
 
+/// One coefficient of a face's layer input, the previous layer's maps times the face's slopes (n_in): p = s z and
+/// its error q = |s| (z_err + g |z|) (g: the next product's gamma and the slope's rounding).
+void masked_input(int n_in, const double* __restrict slopes, const double* __restrict z,
+                  const double* __restrict z_err, double g, double* __restrict p, double* __restrict q) {
+    for (int i = 0; i < n_in; ++i) {
+        p[i] = slopes[i] * z[i];
+        q[i] = std::abs(slopes[i]) * (z_err[i] + g * std::abs(z[i]));
+    }
+}
+
 /// Refuses networks whose pre-activation terms could overflow the filters: the magnitude of every term, bounded
 /// layer by layer over the box (|W| m + |b|), must stay below max_magnitude.
 void check_scale(const Network& net) {
@@ -266,6 +276,7 @@ private:
                     LayerMaps& out);
     int rank_one_faces(int prev_layer, std::vector<int>& faces);
     bool row_bounds_at(int layer) const;
+    const double* face_slopes(int layer, int f);
     void row_bound_product(int layer, const Eigen::Map<Eigen::MatrixXd>& Q, Eigen::Map<Eigen::MatrixXd>& Z_err) const;
     void group_by_map(std::vector<int>& faces);
     void append_output_maps(std::vector<int>& faces);
@@ -277,6 +288,7 @@ private:
     std::vector<Eigen::MatrixXd> W_abs_;  // per layer: |W|
     std::vector<Eigen::MatrixXd> W_abs_t_;  // per layer: |W| transposed (LayerMaps::tight_err's rows)
     std::vector<Eigen::VectorXd> W_row_sum_, W_row_norm_;  // per layer (n): upper bounds on |W| 1 and ||W_j||_2
+    std::vector<Eigen::VectorXd> below_;  // per layer (n): each neuron's slope below zero (slope_below)
     std::vector<int> layer_offset_;  // global index of each hidden layer's first neuron
     int n_neurons_ = 0;
     int stride_ = 0;                 // bits per face: n_neurons_ hidden neurons, then one per output tie function
@@ -318,6 +330,8 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
     for (const DenseLayer& L : net.layers) {
         W_abs_.push_back(L.W.cwiseAbs());
         W_abs_t_.push_back(W_abs_.back().transpose());
+        below_.emplace_back(L.n_out());
+        for (int i = 0; i < L.n_out(); ++i) below_.back()(i) = L.slope_below(i);
         // Sums of non-negative terms and a square root, each within 2 (n_in + 2) u of the exact value; + n_in
         // DBL_MIN for squares that underflow.
         const double up = 1 + 4 * (L.n_in() + 2) * unit_roundoff;
@@ -713,6 +727,18 @@ void Arrangement::row_bound_product(int layer, const Eigen::Map<Eigen::MatrixXd>
     }
 }
 
+// The slopes of hidden layer `layer`'s neurons on face f (its bits), in ws_.slopes: 1 when active, else the slope
+// below zero. A branch-free select, so that it vectorises.
+const double* Arrangement::face_slopes(int layer, int f) {
+    const int n = net_.layers[layer].n_out();
+    const uint8_t* on = &bits_[size_t(f) * stride_ + layer_offset_[layer]];
+    const double* below = below_[layer].data();
+    ws_.slopes.resize(n);
+    double* __restrict s = ws_.slopes.data();
+    for (int i = 0; i < n; ++i) s[i] = on[i] ? 1.0 : below[i];
+    return s;
+}
+
 // Maps of faces [0, n_dense) by one matrix product: P (n_in, 3 n_dense) holds each face's input maps, each neuron's
 // map times its slope there (the identity for the first layer), and Z = W P + [0 0 b] (+ P when residual). Their
 // errors (next_maps): Z_err = |W| Q + gamma |b| (+ Q), Q = P_err + gamma |P| carrying the previous layer's errors.
@@ -732,19 +758,13 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
         Q = gamma * P;
     } else {
         const LayerMaps& prev = ws_.level[prev_layer];
-        const DenseLayer& act = net_.layers[prev_layer];
         const double g = gamma + u;  // and the slope's rounding (leaky)
-        ws_.slopes.resize(n_in);
         for (int k = 0; k < n_dense; ++k) {
-            const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
-            for (int i = 0; i < n_in; ++i) ws_.slopes[i] = slope(act, i, bk[i]);
+            const double* slopes = face_slopes(prev_layer, faces[k]);
             const size_t from = prev.at(face_map_[faces[k]], 0, 0), to = size_t(3) * k * n_in;
             for (size_t c = 0; c < 3 * size_t(n_in); c += n_in)
-                for (int i = 0; i < n_in; ++i) {
-                    const double s = ws_.slopes[i], z = prev.Z[from + c + i];
-                    ws_.P[to + c + i] = s * z;
-                    q_store[to + c + i] = std::abs(s) * (prev.Z_err[from + c + i] + g * std::abs(z));
-                }
+                masked_input(n_in, slopes, &prev.Z[from + c], &prev.Z_err[from + c], g, &ws_.P[to + c],
+                             &q_store[to + c]);
         }
     }
     Z.noalias() = L.W * P;
@@ -769,23 +789,18 @@ void Arrangement::small_maps(const DenseLayer& L, int prev_layer, const std::vec
     constexpr double u = unit_roundoff;
     const int n_in = L.n_in(), n = L.n_out();
     const LayerMaps& prev = ws_.level[prev_layer];
-    const DenseLayer& act = net_.layers[prev_layer];
-    const Eigen::MatrixXd Wt = L.W.transpose(), Wt_abs = W_abs_[prev_layer + 1].transpose();  // (n_in, n)
+    const Eigen::MatrixXd Wt = L.W.transpose();  // (n_in, n)
+    const Eigen::MatrixXd& Wt_abs = W_abs_t_[prev_layer + 1];
     const double g = gamma + u, scale = 1 + 4 * (n_in + 4) * u, floor = 2 * (n_in + 8) * DBL_TRUE_MIN;
     grow(ws_.P, size_t(3) * n_in);
     grow(ws_.P_err, size_t(3) * n_in);
     Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), n_in, 3), Q(ws_.P_err.data(), n_in, 3);
     for (int k = 0; k < n_dense; ++k) {
-        const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
         const size_t from = prev.at(face_map_[faces[k]], 0, 0);
-        ws_.slopes.resize(n_in);
-        for (int i = 0; i < n_in; ++i) ws_.slopes[i] = slope(act, i, bk[i]);
+        const double* slopes = face_slopes(prev_layer, faces[k]);
         for (int c = 0; c < 3; ++c)
-            for (int i = 0; i < n_in; ++i) {
-                const double s = ws_.slopes[i], z = prev.Z[from + size_t(c) * n_in + i];
-                P(i, c) = s * z;
-                Q(i, c) = std::abs(s) * (prev.Z_err[from + size_t(c) * n_in + i] + g * std::abs(z));
-            }
+            masked_input(n_in, slopes, &prev.Z[from + size_t(c) * n_in], &prev.Z_err[from + size_t(c) * n_in],
+                         g, &P(0, c), &Q(0, c));
         double *t = &out.Z[out.at(k, 0, 0)], *t_err = &out.Z_err[out.at(k, 0, 0)];
         for (int c = 0; c < 3; ++c)
             for (int j = 0; j < n; ++j) {

@@ -121,7 +121,8 @@ struct Workspace {
     std::vector<double> P, P_err;    // (n_in, 3 #faces in a block), column-major: a layer's input maps, their errors
     std::vector<int> map_line;       // #maps: line index of the function being split by on each map, -1 not yet
     std::vector<int> face_pos, order, chain_terms, ref_pos;  // block scratch: places, rank-1 chains
-    std::vector<int> differ;         // next_maps: the previous-layer neurons in which a face and its reference differ
+    std::vector<int> differ, differ_at, differ_of;  // rank_one_faces: the previous-layer neurons in which each face
+                                                    // and its reference differ, where they start, by place
     std::vector<std::pair<int, double>> terms;  // next_maps: their slope changes
     std::vector<double> slopes;      // n_in: one face's slopes of the previous layer
     std::vector<int> cyc, zero_edges;  // half-edges of the face being refined; those with both ends on the zero set
@@ -663,18 +664,18 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     const LayerMaps& prev = ws_.level[prev_layer];
     const DenseLayer& act = net_.layers[prev_layer];
     const Eigen::MatrixXd& W_abs = W_abs_[prev_layer + 1];
-    std::vector<int>& diff = ws_.differ;
     std::vector<std::pair<int, double>>& terms = ws_.terms;  // (neuron i, slope change s)
     for (int k = n_dense; k < nb; ++k) {
         const int r = ws_.ref_pos[k];
         const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
         const uint8_t* br = &bits_[size_t(faces[r]) * stride_ + layer_offset_[prev_layer]];
-        diff.clear();
-        differing(bk, br, n_in, diff);
+        const int from = ws_.differ_at[ws_.differ_of[k]], to = ws_.differ_at[ws_.differ_of[k] + 1];
         terms.clear();
-        for (const int i : diff)
+        for (int d = from; d < to; ++d) {
+            const int i = ws_.differ[d];
             for (const double s : {slope(act, i, bk[i]), -slope(act, i, br[i])})
                 if (s != 0) terms.emplace_back(i, s);
+        }
         const int n_terms = static_cast<int>(terms.size());
         const double g = (n_terms + 1) * u / (1 - (n_terms + 1) * u);
         const double scale = 1 + 4 * (n_terms + 2) * u, floor = 2 * (n_terms + 1) * DBL_TRUE_MIN;
@@ -818,18 +819,23 @@ void Arrangement::small_maps(const DenseLayer& L, int prev_layer, const std::vec
 int Arrangement::rank_one_faces(int prev_layer, std::vector<int>& faces) {
     const int nb = static_cast<int>(faces.size()), n_in = net_.layers[prev_layer].n_out();
     const int max_terms = 2 * n_in + 2;
+    // The neurons in which face k and face k - 1 differ: differ[differ_at[k] ...), kept for next_maps.
+    std::vector<int>&diff = ws_.differ, &diff_at = ws_.differ_at;
+    diff.clear();
+    diff_at.assign(nb + 1, 0);
     auto n_differ = [&](int f, int r) {
         const uint8_t* a = &bits_[size_t(f) * stride_ + layer_offset_[prev_layer]];
         const uint8_t* b = &bits_[size_t(r) * stride_ + layer_offset_[prev_layer]];
-        ws_.differ.clear();
-        differing(a, b, n_in, ws_.differ);
-        return static_cast<int>(ws_.differ.size());
+        const size_t before = diff.size();
+        differing(a, b, n_in, diff);
+        return static_cast<int>(diff.size() - before);
     };
     std::vector<int>&terms = ws_.chain_terms, &pos = ws_.face_pos;  // per face in the sorted order; -1: dense
     terms.assign(nb, -1);
     pos.resize(nb);
     int n_dense = 0;
     for (int k = 0; k < nb; ++k) {
+        diff_at[k] = static_cast<int>(diff.size());
         if (k > 0 && face_map_[faces[k]] == face_map_[faces[k - 1]]) {
             const int d = n_differ(faces[k], faces[k - 1]);
             const int chain = terms[k - 1] < 0 ? n_in + 2 : terms[k - 1];
@@ -837,13 +843,18 @@ int Arrangement::rank_one_faces(int prev_layer, std::vector<int>& faces) {
         }
         n_dense += terms[k] < 0;
     }
+    diff_at[nb] = static_cast<int>(diff.size());
     std::vector<int>& order = ws_.order;
     order.resize(nb);
     ws_.ref_pos.assign(nb, -1);
+    ws_.differ_of.assign(nb, -1);
     for (int k = 0, next_dense = 0, next_rank_one = n_dense; k < nb; ++k) {
         pos[k] = terms[k] < 0 ? next_dense++ : next_rank_one++;
         order[pos[k]] = faces[k];
-        if (terms[k] >= 0) ws_.ref_pos[pos[k]] = pos[k - 1];
+        if (terms[k] >= 0) {
+            ws_.ref_pos[pos[k]] = pos[k - 1];
+            ws_.differ_of[pos[k]] = k;
+        }
     }
     faces.swap(order);
     return n_dense;

@@ -73,14 +73,22 @@ struct LayerMaps {
 
 /// Every buffer of the arrangement, kept per thread and reused from call to call: a snapshot series allocates
 /// (and page-faults) once instead of for every snapshot.
+/// A mesh vertex: the intersection of two lines, with double coordinates and the sign cache of the function being
+/// split by. One record (48 bytes), so that a sign decision reads one cache line.
+struct Vertex {
+    double x, y, err;            // coordinates and a certified bound on their error
+    std::array<int, 2> lines;    // the two lines the vertex is the intersection of
+    std::array<int, 2> fns;      // the function of each line (Workspace::line_fn), so fns[i] = g: exactly on g's zero set
+    int stamp;                   // which function `sign` holds (-1 none)
+    int8_t sign;                 // exact sign of that function here (-1, 0, +1)
+    bool on_box;
+};
+
 struct Workspace {
-    std::vector<double> vx, vy, v_err;  // #V: coordinates and a certified bound on their error
-    std::vector<std::array<int, 2>> v_lines;  // #V: the two lines the vertex is the intersection of
-    std::vector<uint8_t> v_on_box;   // #V
-    std::vector<int8_t> v_sign;      // #V: exact sign of the function being split by (-1, 0, +1)
-    std::vector<int> v_stamp;        // #V: which function the cache holds
+    std::vector<Vertex> V;           // #V
     std::vector<HalfEdge> H;         // #H
     std::vector<Line> lines;         // every line an edge lies on: the 4 sides of the box, then one per chord
+    std::vector<int> line_fn;        // #lines: the function whose zero set the line is (global index g), -1 box sides
     std::vector<int> face_he;        // #F: one half-edge of the face
     std::vector<int> face_map;       // #F: which map of the current LayerMaps holds on the face
     std::vector<std::array<double, 4>> face_box;  // #F: bounding box x0, x1, y0, y1, to skip faces a line misses
@@ -94,6 +102,7 @@ struct Workspace {
     std::vector<int> face_pos, order, chain_terms, ref_pos;  // block scratch: places, rank-1 chains
     std::vector<double> slopes;      // n_in: one face's slopes of the previous layer
     std::vector<int> cyc, zero_edges;  // half-edges of the face being refined; those with both ends on the zero set
+    std::vector<int8_t> cyc_sign;    // the sign of the function at each cyc half-edge's origin
     std::vector<int> family;         // the face being refined by a layer and the faces split from it
     std::vector<uint8_t> maybe;      // n: the neurons whose lines may cross that face (refine_face)
     std::vector<double> margin, z_mid;  // n: refine_face's filter, before it becomes maybe and bits
@@ -164,16 +173,17 @@ private:
         int row, minus;
         Line line(int m) const { return maps->line(m, row, minus); }
     };
-    int vertex_sign(int v, const Line& z, const FaceFunction& fn, int stamp);
+    int vertex_sign(int v, const Line& z, int g);
     int add_vertex(int line1, int line2, bool on_box);
-    int line_on(int f, const FaceFunction& fn);
-    int split_edge(int e, int f, const FaceFunction& fn, int stamp);
+    int line_on(int f, const FaceFunction& fn, int g);
+    int split_edge(int e, int f, const FaceFunction& fn, int g);
     void split_by(const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces);
     void split_one(int f, const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces);
     void refine_face(int f, const LayerMaps& maps, int l, std::vector<int>& faces);
-    void split_face(int f, const std::vector<int>& cyc, int g, int line);
+    void split_face(int f, int g, int line);
     bool certainly_one_sign(int f, const Line& a) const;
     void update_box(int f);
+    std::array<double, 4> cycle_box(int i0, int i1) const;
     void next_maps(const DenseLayer& L, int prev_layer, std::vector<int>& faces, LayerMaps& out);
     void dense_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense, double gamma,
                     LayerMaps& out);
@@ -194,11 +204,9 @@ private:
     double coord_tol_ = 0;           // coord_accuracy times the domain's size
     double coord_err_ = 0;           // the largest certified coordinate error of any vertex
     Workspace& ws_;
-    std::vector<double>&vx_, &vy_, &v_err_;
-    std::vector<std::array<int, 2>>& v_lines_;
-    std::vector<uint8_t>&v_on_box_, &bits_;
-    std::vector<int8_t>& v_sign_;
-    std::vector<int>&v_stamp_, &face_he_, &face_map_, &done_, &cyc_;
+    std::vector<Vertex>& V_;
+    std::vector<uint8_t>& bits_;
+    std::vector<int>&face_he_, &face_map_, &done_, &cyc_;
     std::vector<HalfEdge>& H_;
     std::vector<Line>& lines_;
     std::vector<std::array<double, 4>>& face_box_;
@@ -222,16 +230,14 @@ std::vector<int> layer_offsets(const Network& net) {
 
 Arrangement::Arrangement(const Network& net, Workspace& ws)
     : net_(net), layer_offset_(layer_offsets(net)), n_neurons_(net.n_neurons()),
-      stride_(n_neurons_ + n_tie_functions(net)), ws_(ws), vx_(ws.vx), vy_(ws.vy), v_err_(ws.v_err), v_lines_(ws.v_lines), v_on_box_(ws.v_on_box),
-      bits_(ws.bits), v_sign_(ws.v_sign), v_stamp_(ws.v_stamp), face_he_(ws.face_he), face_map_(ws.face_map),
+      stride_(n_neurons_ + n_tie_functions(net)), ws_(ws), V_(ws.V),
+      bits_(ws.bits), face_he_(ws.face_he), face_map_(ws.face_map),
       done_(ws.done), cyc_(ws.cyc), H_(ws.H), lines_(ws.lines), face_box_(ws.face_box), out_(ws.out),
       exact_(net, ws.bits, stride_, layer_offset_) {
     for (const DenseLayer& L : net.layers) W_abs_.push_back(L.W.cwiseAbs());
-    for (auto* v : {&vx_, &vy_, &v_err_}) v->clear();
-    for (auto* v : {&v_on_box_, &bits_}) v->clear();
-    for (auto* v : {&v_stamp_, &face_he_, &face_map_, &done_}) v->clear();
-    v_lines_.clear();
-    v_sign_.clear();
+    bits_.clear();
+    for (auto* v : {&face_he_, &face_map_, &done_, &ws.line_fn}) v->clear();
+    V_.clear();
     H_.clear();
     lines_.clear();
     face_box_.clear();
@@ -247,6 +253,7 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
         L.c = -at[s];
         L.src = {-1, s, 0, -1};
         lines_.push_back(L);
+        ws.line_fn.push_back(-1);
     }
     for (int i = 0; i < 4; ++i) add_vertex((i + 3) % 4, i, /*on_box=*/true);
     for (int i = 0; i < 4; ++i) H_.push_back({i, -1, (i + 1) % 4, 0, i});
@@ -289,22 +296,30 @@ int Arrangement::add_vertex(int line1, int line2, bool on_box) {
         err = 2 * unit_roundoff * (std::abs(x) + std::abs(y)) + DBL_TRUE_MIN;
     }
     coord_err_ = std::max(coord_err_, err);
-    vx_.push_back(x + 0.0);  // + 0.0: no -0 in the output
-    vy_.push_back(y + 0.0);
-    v_err_.push_back(err);
-    v_lines_.push_back({line1, line2});
-    v_on_box_.push_back(on_box);
-    v_sign_.push_back(0);
-    v_stamp_.push_back(-1);
-    return static_cast<int>(vx_.size()) - 1;
+    // + 0.0: no -0 in the output
+    V_.push_back({x + 0.0, y + 0.0, err, {line1, line2}, {ws_.line_fn[line1], ws_.line_fn[line2]}, -1, 0, on_box});
+    return static_cast<int>(V_.size()) - 1;
+}
+
+// The bounding box of the vertices of `cyc` (half-edges of one face, by their origins) from place i0 to i1,
+// cyclically and both included: one side of a face being split, or (i1 = i0 - 1) the whole face.
+std::array<double, 4> Arrangement::cycle_box(int i0, int i1) const {
+    const std::vector<int>& cyc = cyc_;
+    const int k = static_cast<int>(cyc.size());
+    std::array<double, 4> box = {INFINITY, -INFINITY, INFINITY, -INFINITY};
+    for (int i = i0;; i = i + 1 == k ? 0 : i + 1) {
+        const Vertex& v = V_[H_[cyc[i]].origin];
+        box = {std::min(box[0], v.x), std::max(box[1], v.x), std::min(box[2], v.y), std::max(box[3], v.y)};
+        if (i == i1) return box;
+    }
 }
 
 void Arrangement::update_box(int f) {
     std::array<double, 4> box = {INFINITY, -INFINITY, INFINITY, -INFINITY};
     int e = face_he_[f];
     do {
-        const int v = H_[e].origin;
-        box = {std::min(box[0], vx_[v]), std::max(box[1], vx_[v]), std::min(box[2], vy_[v]), std::max(box[3], vy_[v])};
+        const Vertex& v = V_[H_[e].origin];
+        box = {std::min(box[0], v.x), std::max(box[1], v.x), std::min(box[2], v.y), std::max(box[3], v.y)};
         e = H_[e].next;
     } while (e != face_he_[f]);
     face_box_[f] = box;
@@ -324,44 +339,39 @@ bool Arrangement::certainly_one_sign(int f, const Line& a) const {
     return std::isfinite(z_mid) && std::isfinite(room) && std::abs(z_mid) > room;
 }
 
-// z: the function on the face that asks (fn.line of its map).
-int Arrangement::vertex_sign(int v, const Line& z, const FaceFunction& fn, int stamp) {
-    if (v_stamp_[v] == stamp) return v_sign_[v];
+// Sign of function g at vertex v; z: g on the face that asks (its map's line). Cached per vertex (stamp g).
+int Arrangement::vertex_sign(int v, const Line& z, int g) {
+    Vertex& p = V_[v];
+    if (p.stamp == g) return p.sign;
     ++n_decisions_;
+    p.stamp = g;
     // A vertex made by splitting for this very function lies on its zero set (on the line of some face's map, and
     // the function is continuous): exactly zero, whichever face asks (the cache may have been overwritten since).
-    for (const int line : v_lines_[v]) {
-        const LineSource& s = lines_[line].src;
-        if (s.layer == fn.maps->layer && s.row == fn.row && s.minus == fn.minus) {
-            v_stamp_[v] = stamp;
-            v_sign_[v] = 0;
-            return 0;
-        }
-    }
-    int s = filtered_sign(z, vx_[v], vy_[v], v_err_[v]);
-    if (s == 2) s = exact_.refined_sign(z, vx_[v], vy_[v], v_err_[v]);
-    if (s == 2) s = exact_.sign_at(lines_[v_lines_[v][0]].src, lines_[v_lines_[v][1]].src, z.src);
-    v_stamp_[v] = stamp;
-    v_sign_[v] = static_cast<int8_t>(s);
+    if (p.fns[0] == g || p.fns[1] == g) return p.sign = 0;
+    int s = filtered_sign(z, p.x, p.y, p.err);
+    if (s == 2) s = exact_.refined_sign(z, p.x, p.y, p.err);
+    if (s == 2) s = exact_.sign_at(lines_[p.lines[0]].src, lines_[p.lines[1]].src, z.src);
+    p.sign = static_cast<int8_t>(s);
     return s;
 }
 
-// The line of the function being split by on face f's map, added to lines_ the first time a face of that map needs it.
-int Arrangement::line_on(int f, const FaceFunction& fn) {
+// The line of function g on face f's map, added to lines_ the first time a face of that map needs it.
+int Arrangement::line_on(int f, const FaceFunction& fn, int g) {
     int& id = ws_.map_line[face_map_[f]];
     if (id < 0) {
         id = static_cast<int>(lines_.size());
         lines_.push_back(fn.line(face_map_[f]));
+        ws_.line_fn.push_back(g);
     }
     return id;
 }
 
-// Splits half-edge e (a -> b, and its twin) where the function's line crosses it (a and b have strictly opposite
+// Splits half-edge e (a -> b, and its twin) where the line of function g crosses it (a and b have strictly opposite
 // signs). The new vertex is exactly on the zero set (sign 0); returns the new half-edge m -> b.
-int Arrangement::split_edge(int e, int f, const FaceFunction& fn, int stamp) {
+int Arrangement::split_edge(int e, int f, const FaceFunction& fn, int g) {
     const int t = H_[e].twin;
-    const int m = add_vertex(H_[e].line, line_on(f, fn), /*on_box=*/t < 0);
-    v_stamp_[m] = stamp;
+    const int m = add_vertex(H_[e].line, line_on(f, fn, g), /*on_box=*/t < 0);
+    V_[m].stamp = g;
     const int e2 = static_cast<int>(H_.size());
     H_.push_back({m, t, H_[e].next, H_[e].face, H_[e].line});
     H_[e].next = e2;
@@ -375,31 +385,29 @@ int Arrangement::split_edge(int e, int f, const FaceFunction& fn, int stamp) {
     return e2;
 }
 
-// The face's cycle is cyc_ with both signs present and every sign change passing through a zero vertex. Cuts it
-// along the chord from u (the zero before the negative run) to w (the zero before the positive run); the part
-// with the positive run keeps index f and gets bit g = 1, the new face gets bit g = 0.
-void Arrangement::split_face(int f, const std::vector<int>& cyc, int g, int line) {
+// The face's cycle is cyc_ (signs in ws_.cyc_sign) with both signs present and every sign change passing through a
+// zero vertex: a convex face whose chord meets its boundary at exactly two vertices, both zero. Cuts it along the
+// chord from u (the zero before the negative run) to w (the zero before the positive run); the part with the
+// positive run keeps index f and gets bit g = 1, the new face gets bit g = 0.
+void Arrangement::split_face(int f, int g, int line) {
+    const std::vector<int>& cyc = cyc_;
+    const std::vector<int8_t>& sign = ws_.cyc_sign;
     const int k = static_cast<int>(cyc.size());
-    auto sign_at = [&](int i) { return v_sign_[H_[cyc[((i % k) + k) % k]].origin]; };
-    int p = 0;
-    while (sign_at(p) <= 0) ++p;
-    int iu = p;
-    while (sign_at(iu) >= 0) ++iu;
-    --iu;  // the zero just before the negative run
-    int iw = iu + 1;
-    while (sign_at(iw) <= 0) ++iw;
-    --iw;  // the zero just before the positive run
-    iu %= k;
-    iw %= k;
-    GINN_ASSERT(sign_at(iu) == 0 && sign_at(iw) == 0 && iu != iw);
-    const int eu = cyc[iu], ew = cyc[iw], pu = cyc[(iu + k - 1) % k], pw = cyc[(iw + k - 1) % k];
+    int zero[2] = {-1, -1}, n_zero = 0;
+    for (int i = 0; i < k; ++i)
+        if (sign[i] == 0 && n_zero++ < 2) zero[n_zero - 1] = i;
+    GINN_ASSERT(n_zero == 2);
+    const bool neg_after_first = sign[zero[0] + 1 == k ? 0 : zero[0] + 1] < 0;
+    const int iu = neg_after_first ? zero[0] : zero[1], iw = neg_after_first ? zero[1] : zero[0];
+    GINN_ASSERT(sign[iu + 1 == k ? 0 : iu + 1] < 0 && sign[iw + 1 == k ? 0 : iw + 1] > 0);
+    const int eu = cyc[iu], ew = cyc[iw], pu = cyc[iu == 0 ? k - 1 : iu - 1], pw = cyc[iw == 0 ? k - 1 : iw - 1];
     const int u = H_[eu].origin, w = H_[ew].origin;
     const int c1 = static_cast<int>(H_.size()), c2 = c1 + 1, nf = static_cast<int>(face_he_.size());
     H_.push_back({u, c2, ew, f, line});   // u -> w, closes the positive side (w ... u)
     H_.push_back({w, c1, eu, nf, line});  // w -> u, closes the negative side (u ... w)
     H_[pu].next = c1;
     H_[pw].next = c2;
-    for (int e = eu; e != c2; e = H_[e].next) H_[e].face = nf;
+    for (int i = iu; i != iw; i = i + 1 == k ? 0 : i + 1) H_[cyc[i]].face = nf;
     face_he_[f] = c1;
     face_he_.push_back(c2);
     face_map_.push_back(face_map_[f]);
@@ -408,9 +416,8 @@ void Arrangement::split_face(int f, const std::vector<int>& cyc, int g, int line
     std::copy_n(bits_.begin() + size_t(f) * stride_, stride_, bits_.end() - stride_);
     bits_[size_t(f) * stride_ + g] = 1;
     bits_[size_t(nf) * stride_ + g] = 0;
-    face_box_.emplace_back();
-    update_box(f);
-    update_box(nf);
+    face_box_[f] = cycle_box(iw, iu);
+    face_box_.push_back(cycle_box(iu, iw));
 }
 
 // Refines `faces` by one function (a hidden neuron, or an output tie): bit g of each face becomes 1 where the
@@ -436,23 +443,33 @@ void Arrangement::split_one(int f, const FaceFunction& fn, int g, uint8_t zero_b
                  a.c > 0;
         return;
     }
+    // Walk the boundary once: each vertex's sign is decided once (the last edge's end is the first vertex), and an
+    // edge split in two continues from its new middle vertex, whose sign is 0.
     cyc_.clear();
+    ws_.cyc_sign.clear();
     ws_.zero_edges.clear();
     bool pos = false, neg = false;
     const int first = face_he_[f];
-    int e = first;
+    const int s_first = vertex_sign(H_[first].origin, a, g);
+    int e = first, sa = s_first;
     do {
         int next = H_[e].next;
-        const int sa = vertex_sign(H_[e].origin, a, fn, g), sb = vertex_sign(H_[next].origin, a, fn, g);
-        if (sa * sb < 0) next = split_edge(e, f, fn, g);
-        else if (sa == 0 && sb == 0 && H_[e].twin >= 0) ws_.zero_edges.push_back(e);
+        int sb = next == first ? s_first : vertex_sign(H_[next].origin, a, g);
+        if (sa * sb < 0) {
+            next = split_edge(e, f, fn, g);
+            sb = 0;
+        } else if (sa == 0 && sb == 0 && H_[e].twin >= 0) {
+            ws_.zero_edges.push_back(e);
+        }
         cyc_.push_back(e);
+        ws_.cyc_sign.push_back(static_cast<int8_t>(sa));
         pos |= sa > 0;
         neg |= sa < 0;
         e = next;
+        sa = sb;
     } while (e != first);
     if (pos && neg) {
-        split_face(f, cyc_, g, line_on(f, fn));
+        split_face(f, g, line_on(f, fn, g));
         const int c1 = face_he_[f];
         segments.emplace_back(H_[c1].origin, H_[H_[c1].twin].origin);
         faces.push_back(static_cast<int>(face_he_.size()) - 1);
@@ -504,7 +521,7 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
 }
 
 std::vector<Polyline> Arrangement::polylines(const std::vector<KeySegment>& segments) const {
-    return chain_segments(segments, [&](int64_t v) { return std::array<double, 2>{vx_[v], vy_[v]}; });
+    return chain_segments(segments, [&](int64_t v) { return std::array<double, 2>{V_[v].x, V_[v].y}; });
 }
 
 // Maps of layer L's pre-activations on `faces`, from the previous hidden layer's maps (ws_.level[prev_layer], map
@@ -840,13 +857,13 @@ Geometry Arrangement::result(const GeometryOptions& options) {
     linear_regions(linear_id, g.counts.linear);
     g.counts.per_layer = per_layer_;
     // Vertices where boundaries meet or bend: interior vertices with three or more edges.
-    std::vector<int> degree(vx_.size(), 0);
+    std::vector<int> degree(V_.size(), 0);
     for (const auto& he : H_) ++degree[he.origin];
     std::vector<int> meet;
-    for (size_t v = 0; v < vx_.size(); ++v)
-        if (!v_on_box_[v] && degree[v] >= 3) meet.push_back(static_cast<int>(v));
+    for (size_t v = 0; v < V_.size(); ++v)
+        if (!V_[v].on_box && degree[v] >= 3) meet.push_back(static_cast<int>(v));
     g.vertices.resize(static_cast<Eigen::Index>(meet.size()), 2);
-    for (size_t i = 0; i < meet.size(); ++i) g.vertices.row(static_cast<Eigen::Index>(i)) << vx_[meet[i]], vy_[meet[i]];
+    for (size_t i = 0; i < meet.size(); ++i) g.vertices.row(static_cast<Eigen::Index>(i)) << V_[meet[i]].x, V_[meet[i]].y;
     if (options.regions) {
         const int k = out_.n;
         g.regions.resize(n_faces);
@@ -862,8 +879,8 @@ Geometry Arrangement::result(const GeometryOptions& options) {
             double area2 = 0;  // shoelace
             for (size_t i = 0; i < cycle.size(); ++i) {
                 const int a = cycle[i], b = cycle[(i + 1) % cycle.size()];
-                r.polygon.row(static_cast<Eigen::Index>(i)) << vx_[a], vy_[a];
-                area2 += vx_[a] * vy_[b] - vx_[b] * vy_[a];
+                r.polygon.row(static_cast<Eigen::Index>(i)) << V_[a].x, V_[a].y;
+                area2 += V_[a].x * V_[b].y - V_[b].x * V_[a].y;
             }
             r.area = 0.5 * area2;
             r.pattern.assign(bits_.begin() + size_t(f) * stride_, bits_.begin() + size_t(f) * stride_ + n_neurons_);

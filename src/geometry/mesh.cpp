@@ -27,6 +27,9 @@ constexpr double max_magnitude = 1e100;
 /// Layers of at most this many neurons (the output layer) get their maps by direct sums instead of a matrix product.
 constexpr int small_layer = 4;
 
+/// An edge between two mesh vertices, by their ids.
+using MeshSegment = std::pair<int, int>;
+
 struct HalfEdge {
     int origin;  // vertex the half-edge leaves
     int twin;    // opposite half-edge, -1 on the box boundary
@@ -106,6 +109,12 @@ struct Workspace {
     std::vector<int> family;         // the face being refined by a layer and the faces split from it
     std::vector<uint8_t> maybe;      // n: the neurons whose lines may cross that face (refine_face)
     std::vector<double> margin, z_mid;  // n: refine_face's filter, before it becomes maybe and bits
+    std::vector<std::vector<MeshSegment>> segments;  // per function: the edges where its bit changes
+    std::vector<MeshSegment> segments_tie;            // the decision boundary's edges
+    std::vector<int> key_of, key_vertex;          // polylines: vertex -> its key (-1 none), key -> vertex
+    std::vector<std::pair<int, int>> key_segments;
+    std::vector<int> parent, root_id, degree;      // linear_regions' union-find; result's vertex degrees
+    KeyChains chains;
 };
 
 /// Makes v at least `size` long without shrinking it: a block's buffers are sized by the largest block so far, and
@@ -194,7 +203,7 @@ private:
     void append_output_maps(std::vector<int>& faces);
     std::vector<Polyline> decision_boundary();
     void linear_regions(std::vector<int>& linear_id, int64_t& n_linear);
-    std::vector<Polyline> polylines(const std::vector<KeySegment>& segments) const;
+    std::vector<Polyline> polylines(const std::vector<MeshSegment>& segments);
 
     const Network& net_;
     std::vector<Eigen::MatrixXd> W_abs_;  // per layer: |W|
@@ -213,7 +222,7 @@ private:
     LayerMaps& out_;                 // output maps (logits) per face
     ExactLines exact_;
     std::vector<int64_t> per_layer_;
-    std::vector<std::vector<KeySegment>> segments_;  // per function: where its bit changes (chords, zero edges)
+    std::vector<std::vector<MeshSegment>>& segments_;  // per function: where its bit changes (chords, zero edges)
     int64_t n_decisions_ = 0;
 };
 
@@ -233,7 +242,7 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
       stride_(n_neurons_ + n_tie_functions(net)), ws_(ws), V_(ws.V),
       bits_(ws.bits), face_he_(ws.face_he), face_map_(ws.face_map),
       done_(ws.done), cyc_(ws.cyc), H_(ws.H), lines_(ws.lines), face_box_(ws.face_box), out_(ws.out),
-      exact_(net, ws.bits, stride_, layer_offset_) {
+      exact_(net, ws.bits, stride_, layer_offset_), segments_(ws.segments) {
     for (const DenseLayer& L : net.layers) W_abs_.push_back(L.W.cwiseAbs());
     bits_.clear();
     for (auto* v : {&face_he_, &face_map_, &done_, &ws.line_fn}) v->clear();
@@ -263,7 +272,9 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
     face_box_.emplace_back();
     update_box(0);
     bits_.assign(stride_, 0);
-    segments_.resize(stride_);
+    segments_.resize(std::max(segments_.size(), size_t(stride_)));  // clear, not shrink: the buffers keep their capacity
+    for (auto& s : segments_) s.clear();
+    ws.key_of.clear();
     per_layer_.assign(net.n_hidden_layers(), 0);
     ws_.level.resize(net.n_hidden_layers());
     ws_.level_faces.resize(net.n_hidden_layers());
@@ -434,7 +445,7 @@ void Arrangement::split_by(const FaceFunction& fn, int g, uint8_t zero_bit, std:
 // on the zero set whose two faces' bits differ (each emitted by the second of its two faces to decide g, so once,
 // whichever block either face belongs to).
 void Arrangement::split_one(int f, const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces) {
-    std::vector<KeySegment>& segments = segments_[g];
+    std::vector<MeshSegment>& segments = segments_[g];
     auto bit = [&](int face) -> uint8_t& { return bits_[size_t(face) * stride_ + g]; };
     done_[f] = g + 1;
     const Line a = fn.line(face_map_[f]);
@@ -520,8 +531,37 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
     faces.insert(faces.end(), family.begin() + 1, family.end());
 }
 
-std::vector<Polyline> Arrangement::polylines(const std::vector<KeySegment>& segments) const {
-    return chain_segments(segments, [&](int64_t v) { return std::array<double, 2>{V_[v].x, V_[v].y}; });
+std::vector<Polyline> Arrangement::polylines(const std::vector<MeshSegment>& segments) {
+    // Keys numbered by first appearance through a per-vertex table (no sort, no search); chains start in vertex order.
+    std::vector<int>&key_of = ws_.key_of, &vertex = ws_.key_vertex;
+    if (key_of.size() < V_.size()) key_of.resize(V_.size(), -1);
+    vertex.clear();
+    ws_.key_segments.clear();
+    auto key = [&](int v) {
+        int& k = key_of[v];
+        if (k < 0) {
+            k = static_cast<int>(vertex.size());
+            vertex.push_back(v);
+        }
+        return k;
+    };
+    for (const auto& [a, b] : segments)
+        if (a != b) ws_.key_segments.emplace_back(key(a), key(b));
+    for (const int v : vertex) key_of[v] = -1;
+    KeyChains& chains = ws_.chains;
+    chains.build(static_cast<int>(vertex.size()), ws_.key_segments, vertex.data());
+    std::vector<Polyline> out(chains.size());
+    for (int c = 0; c < chains.size(); ++c) {
+        const int* k = chains.keys().data() + chains.begin(c);
+        Polyline& P = out[c];
+        P.resize(chains.begin(c + 1) - chains.begin(c), 2);
+        for (Eigen::Index i = 0; i < P.rows(); ++i) {
+            const Vertex& v = V_[vertex[k[i]]];
+            P(i, 0) = v.x;
+            P(i, 1) = v.y;
+        }
+    }
+    return out;
 }
 
 // Maps of layer L's pre-activations on `faces`, from the previous hidden layer's maps (ws_.level[prev_layer], map
@@ -803,7 +843,8 @@ std::vector<Polyline> Arrangement::decision_boundary() {
     };
     std::vector<int> cls(face_he_.size());
     for (size_t f = 0; f < cls.size(); ++f) cls[f] = predicted(static_cast<int>(f));
-    std::vector<KeySegment> segments;
+    std::vector<MeshSegment>& segments = ws_.segments_tie;
+    segments.clear();
     for (int e = 0; e < static_cast<int>(H_.size()); ++e) {
         const int t = H_[e].twin;
         if (t > e && cls[H_[e].face] != cls[H_[t].face]) segments.emplace_back(H_[e].origin, H_[t].origin);
@@ -812,34 +853,37 @@ std::vector<Polyline> Arrangement::decision_boundary() {
 }
 
 // Union-find over interior edges whose two faces have exactly equal output maps: certainly different when some
-// coefficient differs by more than both error bounds, else compared in rationals.
+// coefficient differs by more than both error bounds (tested first: most edges, without touching the union-find),
+// else compared in rationals when the faces are not yet in one set.
 void Arrangement::linear_regions(std::vector<int>& linear_id, int64_t& n_linear) {
     const int n_faces = static_cast<int>(face_he_.size()), k = out_.n;
-    std::vector<int> parent(n_faces);
+    std::vector<int>& parent = ws_.parent;
+    parent.resize(n_faces);
     for (int f = 0; f < n_faces; ++f) parent[f] = f;
     auto find = [&](int f) {
         while (parent[f] != f) f = parent[f] = parent[parent[f]];
         return f;
     };
-    auto same_map = [&](int f1, int f2) {
+    auto certainly_different = [&](int f1, int f2) {
         ++n_decisions_;
-        for (int r = 0; r < k; ++r)
-            for (int c = 0; c < 3; ++c) {
-                const double diff = std::abs(out_.z(f1, r, c) - out_.z(f2, r, c));
-                const double bound = out_.z_err(f1, r, c) + out_.z_err(f2, r, c);
-                if (diff > bound * (1 + 8 * unit_roundoff) + unit_roundoff * diff) return false;
-            }
-        return exact_.equal_output_maps(f1, f2);
+        const double *z1 = &out_.Z[out_.at(f1, 0, 0)], *z2 = &out_.Z[out_.at(f2, 0, 0)];
+        const double *e1 = &out_.Z_err[out_.at(f1, 0, 0)], *e2 = &out_.Z_err[out_.at(f2, 0, 0)];
+        for (int q = 0; q < 3 * k; ++q) {
+            const double diff = std::abs(z1[q] - z2[q]);
+            if (diff > (e1[q] + e2[q]) * (1 + 8 * unit_roundoff) + unit_roundoff * diff) return true;
+        }
+        return false;
     };
     for (int e = 0; e < static_cast<int>(H_.size()); ++e) {
         const int t = H_[e].twin;
-        if (t < e) continue;
+        if (t < e || certainly_different(H_[e].face, H_[t].face)) continue;
         const int a = find(H_[e].face), b = find(H_[t].face);
-        if (a != b && same_map(H_[e].face, H_[t].face)) parent[a] = b;
+        if (a != b && exact_.equal_output_maps(H_[e].face, H_[t].face)) parent[a] = b;
     }
     linear_id.assign(n_faces, -1);
     n_linear = 0;
-    std::vector<int> root_id(n_faces, -1);
+    std::vector<int>& root_id = ws_.root_id;
+    root_id.assign(n_faces, -1);
     for (int f = 0; f < n_faces; ++f) {
         int& id = root_id[find(f)];
         if (id < 0) id = static_cast<int>(n_linear++);
@@ -857,7 +901,8 @@ Geometry Arrangement::result(const GeometryOptions& options) {
     linear_regions(linear_id, g.counts.linear);
     g.counts.per_layer = per_layer_;
     // Vertices where boundaries meet or bend: interior vertices with three or more edges.
-    std::vector<int> degree(V_.size(), 0);
+    std::vector<int>& degree = ws_.degree;
+    degree.assign(V_.size(), 0);
     for (const auto& he : H_) ++degree[he.origin];
     std::vector<int> meet;
     for (size_t v = 0; v < V_.size(); ++v)
@@ -869,7 +914,8 @@ Geometry Arrangement::result(const GeometryOptions& options) {
         g.regions.resize(n_faces);
         for (int f = 0; f < n_faces; ++f) {
             Region& r = g.regions[f];
-            std::vector<int> cycle;
+            std::vector<int>& cycle = cyc_;
+            cycle.clear();
             int e = face_he_[f];
             do {
                 cycle.push_back(H_[e].origin);

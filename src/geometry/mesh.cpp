@@ -8,8 +8,10 @@
 // every edge whose ends have strictly opposite signs, then every face that has both signs along the chord between
 // its two zero vertices (faces are convex, so there are exactly two).
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "geometry/exact.h"
 #include "geometry/internal.h"
@@ -187,7 +189,7 @@ private:
     int line_on(int f, const FaceFunction& fn, int g);
     int split_edge(int e, int f, const FaceFunction& fn, int g);
     void split_by(const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces);
-    void split_one(int f, const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces);
+    void split_one(int f, const FaceFunction& fn, const Line& a, int g, uint8_t zero_bit, std::vector<int>& faces);
     void refine_face(int f, const LayerMaps& maps, int l, std::vector<int>& faces);
     void split_face(int f, int g, int line);
     bool certainly_one_sign(int f, const Line& a) const;
@@ -437,18 +439,18 @@ void Arrangement::split_face(int f, int g, int line) {
 void Arrangement::split_by(const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces) {
     ws_.map_line.assign(fn.maps->n_maps, -1);
     const size_t n_faces = faces.size();
-    for (size_t k = 0; k < n_faces; ++k) split_one(faces[k], fn, g, zero_bit, faces);
+    for (size_t k = 0; k < n_faces; ++k) split_one(faces[k], fn, fn.line(face_map_[faces[k]]), g, zero_bit, faces);
 }
 
 // Decides function g on face f (splitting it in two when the function takes both signs there; the new face is
 // appended to `faces`). Appends to segments_[g] the set where the bit changes: the new chord, and the existing edges
 // on the zero set whose two faces' bits differ (each emitted by the second of its two faces to decide g, so once,
-// whichever block either face belongs to).
-void Arrangement::split_one(int f, const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces) {
+// whichever block either face belongs to). a: the function on f's map (fn.line(face_map_[f])).
+void Arrangement::split_one(int f, const FaceFunction& fn, const Line& a, int g, uint8_t zero_bit,
+                            std::vector<int>& faces) {
     std::vector<MeshSegment>& segments = segments_[g];
     auto bit = [&](int face) -> uint8_t& { return bits_[size_t(face) * stride_ + g]; };
     done_[f] = g + 1;
-    const Line a = fn.line(face_map_[f]);
     if (certainly_one_sign(f, a)) {  // most faces: the zero line misses the face's bounding box
         bit(f) = a.a * 0.5 * (face_box_[f][0] + face_box_[f][1]) + a.b * 0.5 * (face_box_[f][2] + face_box_[f][3]) +
                  a.c > 0;
@@ -514,19 +516,27 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
     const double* margin = ws_.margin.data();
     filter_margins(n, gx, gy, h, gx_err, gy_err, h_err, {cx, cy, hw, hh}, ws_.z_mid.data(), ws_.margin.data());
     uint8_t* bits = &bits_[size_t(f) * stride_ + layer_offset_[l]];
-    ws_.maybe.resize(n);
+    // Two branch-free byte loops (they vectorise), then a scan of the candidates 8 bytes at a time: most words are 0.
+    const int n_words = (n + 7) / 8;
+    ws_.maybe.assign(size_t(8) * n_words, 0);
     uint8_t* maybe = ws_.maybe.data();
-    for (int j = 0; j < n; ++j) {
-        maybe[j] = !(margin[j] > 0 && std::abs(z_mid[j]) < INFINITY);  // NaN and infinite values: candidates
-        bits[j] = z_mid[j] > 0;
-    }
+    for (int j = 0; j < n; ++j) bits[j] = z_mid[j] > 0;
+    for (int j = 0; j < n; ++j)  // NaN and infinite values: candidates
+        maybe[j] = static_cast<uint8_t>(!(margin[j] > 0) | !(std::abs(z_mid[j]) < INFINITY));
     std::vector<int>& family = ws_.family;  // f and the faces split from it
     family.assign(1, f);
-    for (int j = 0; j < n; ++j) {
-        if (!maybe[j]) continue;
-        ws_.map_line[m] = -1;
-        const size_t n_family = family.size();
-        for (size_t q = 0; q < n_family; ++q) split_one(family[q], {&maps, j, -1}, layer_offset_[l] + j, 0, family);
+    static_assert(std::endian::native == std::endian::little, "byte j of a word is bits 8j..8j+7");
+    for (int w = 0; w < n_words; ++w) {
+        uint64_t word;
+        std::memcpy(&word, maybe + size_t(8) * w, 8);
+        for (; word != 0; word &= word - 1) {  // each set byte is 0x01: its lowest bit
+            const int j = 8 * w + std::countr_zero(word) / 8;
+            ws_.map_line[m] = -1;
+            const FaceFunction fn = {&maps, j, -1};
+            const Line a = fn.line(m);  // every face of the family has map m
+            const size_t n_family = family.size();
+            for (size_t q = 0; q < n_family; ++q) split_one(family[q], fn, a, layer_offset_[l] + j, 0, family);
+        }
     }
     faces.insert(faces.end(), family.begin() + 1, family.end());
 }

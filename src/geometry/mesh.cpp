@@ -8,10 +8,8 @@
 // every edge whose ends have strictly opposite signs, then every face that has both signs along the chord between
 // its two zero vertices (faces are convex, so there are exactly two).
 #include <array>
-#include <bit>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 
 #include "geometry/exact.h"
 #include "geometry/internal.h"
@@ -109,8 +107,8 @@ struct Workspace {
     std::vector<int> cyc, zero_edges;  // half-edges of the face being refined; those with both ends on the zero set
     std::vector<int8_t> cyc_sign;    // the sign of the function at each cyc half-edge's origin
     std::vector<int> family;         // the face being refined by a layer and the faces split from it
-    std::vector<uint8_t> maybe;      // n: the neurons whose lines may cross that face (refine_face)
-    std::vector<double> margin, z_mid;  // n: refine_face's filter, before it becomes maybe and bits
+    std::vector<int> candidates;     // the neurons whose lines may cross that face (refine_face)
+    std::vector<double> margin, z_mid;  // n: refine_face's filter, before it becomes candidates and bits
     std::vector<std::vector<MeshSegment>> segments;  // per function: the edges where its bit changes
     std::vector<MeshSegment> segments_tie;            // the decision boundary's edges
     std::vector<int> key_of, key_vertex;          // polylines: vertex -> its key (-1 none), key -> vertex
@@ -185,6 +183,7 @@ private:
         Line line(int m) const { return maps->line(m, row, minus); }
     };
     int vertex_sign(int v, const Line& z, int g);
+    int sign_of(int v, const Line& z, int g) { return V_[v].stamp == g ? V_[v].sign : vertex_sign(v, z, g); }
     int add_vertex(int line1, int line2, bool on_box);
     int line_on(int f, const FaceFunction& fn, int g);
     int split_edge(int e, int f, const FaceFunction& fn, int g);
@@ -352,10 +351,10 @@ bool Arrangement::certainly_one_sign(int f, const Line& a) const {
     return std::isfinite(z_mid) && std::isfinite(room) && std::abs(z_mid) > room;
 }
 
-// Sign of function g at vertex v; z: g on the face that asks (its map's line). Cached per vertex (stamp g).
+// Sign of function g at vertex v; z: g on the face that asks (its map's line). Cached per vertex (stamp g): the
+// cache is read inline (sign_of), this decides and fills it.
 int Arrangement::vertex_sign(int v, const Line& z, int g) {
     Vertex& p = V_[v];
-    if (p.stamp == g) return p.sign;
     ++n_decisions_;
     p.stamp = g;
     // A vertex made by splitting for this very function lies on its zero set (on the line of some face's map, and
@@ -463,11 +462,11 @@ void Arrangement::split_one(int f, const FaceFunction& fn, const Line& a, int g,
     ws_.zero_edges.clear();
     bool pos = false, neg = false;
     const int first = face_he_[f];
-    const int s_first = vertex_sign(H_[first].origin, a, g);
+    const int s_first = sign_of(H_[first].origin, a, g);
     int e = first, sa = s_first;
     do {
         int next = H_[e].next;
-        int sb = next == first ? s_first : vertex_sign(H_[next].origin, a, g);
+        int sb = next == first ? s_first : sign_of(H_[next].origin, a, g);
         if (sa * sb < 0) {
             next = split_edge(e, f, fn, g);
             sb = 0;
@@ -516,27 +515,24 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
     const double* margin = ws_.margin.data();
     filter_margins(n, gx, gy, h, gx_err, gy_err, h_err, {cx, cy, hw, hh}, ws_.z_mid.data(), ws_.margin.data());
     uint8_t* bits = &bits_[size_t(f) * stride_ + layer_offset_[l]];
-    // Two branch-free byte loops (they vectorise), then a scan of the candidates 8 bytes at a time: most words are 0.
-    const int n_words = (n + 7) / 8;
-    ws_.maybe.assign(size_t(8) * n_words, 0);
-    uint8_t* maybe = ws_.maybe.data();
-    for (int j = 0; j < n; ++j) bits[j] = z_mid[j] > 0;
-    for (int j = 0; j < n; ++j)  // NaN and infinite values: candidates
-        maybe[j] = static_cast<uint8_t>(!(margin[j] > 0) | !(std::abs(z_mid[j]) < INFINITY));
+    // Bits of all neurons, and the candidates compacted without branches (most neurons are not candidates).
+    ws_.candidates.resize(n + 1);
+    int* candidates = ws_.candidates.data();
+    int n_candidates = 0;
+    for (int j = 0; j < n; ++j) {
+        bits[j] = z_mid[j] > 0;
+        candidates[n_candidates] = j;
+        n_candidates += !(margin[j] > 0 && std::abs(z_mid[j]) < INFINITY);  // NaN and infinite values: candidates
+    }
     std::vector<int>& family = ws_.family;  // f and the faces split from it
     family.assign(1, f);
-    static_assert(std::endian::native == std::endian::little, "byte j of a word is bits 8j..8j+7");
-    for (int w = 0; w < n_words; ++w) {
-        uint64_t word;
-        std::memcpy(&word, maybe + size_t(8) * w, 8);
-        for (; word != 0; word &= word - 1) {  // each set byte is 0x01: its lowest bit
-            const int j = 8 * w + std::countr_zero(word) / 8;
-            ws_.map_line[m] = -1;
-            const FaceFunction fn = {&maps, j, -1};
-            const Line a = fn.line(m);  // every face of the family has map m
-            const size_t n_family = family.size();
-            for (size_t q = 0; q < n_family; ++q) split_one(family[q], fn, a, layer_offset_[l] + j, 0, family);
-        }
+    for (int c = 0; c < n_candidates; ++c) {
+        const int j = candidates[c];
+        ws_.map_line[m] = -1;
+        const FaceFunction fn = {&maps, j, -1};
+        const Line a = fn.line(m);  // every face of the family has map m
+        const size_t n_family = family.size();
+        for (size_t q = 0; q < n_family; ++q) split_one(family[q], fn, a, layer_offset_[l] + j, 0, family);
     }
     faces.insert(faces.end(), family.begin() + 1, family.end());
 }

@@ -87,6 +87,12 @@ struct Vertex {
     bool on_box;
 };
 
+/// A bounding box x0, x1, y0, y1 that contains nothing yet, and growing one by a vertex.
+constexpr std::array<double, 4> empty_box = {INFINITY, -INFINITY, INFINITY, -INFINITY};
+void extend_box(std::array<double, 4>& box, const Vertex& v) {
+    box = {std::min(box[0], v.x), std::max(box[1], v.x), std::min(box[2], v.y), std::max(box[3], v.y)};
+}
+
 struct Workspace {
     std::vector<Vertex> V;           // #V
     std::vector<HalfEdge> H;         // #H
@@ -104,8 +110,7 @@ struct Workspace {
     std::vector<int> map_line;       // #maps: line index of the function being split by on each map, -1 not yet
     std::vector<int> face_pos, order, chain_terms, ref_pos;  // block scratch: places, rank-1 chains
     std::vector<double> slopes;      // n_in: one face's slopes of the previous layer
-    std::vector<int> cyc, zero_edges;  // half-edges of the face being refined; those with both ends on the zero set
-    std::vector<int8_t> cyc_sign;    // the sign of the function at each cyc half-edge's origin
+    std::vector<int> cyc, zero_edges;  // a face's half-edges (result); those of the face being split with both ends on the zero set
     std::vector<int> family;         // the face being refined by a layer and the faces split from it
     std::vector<int> candidates;     // the neurons whose lines may cross that face (refine_face)
     std::vector<double> margin, z_mid;  // n: refine_face's filter, before it becomes candidates and bits
@@ -190,10 +195,15 @@ private:
     void split_by(const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces);
     void split_one(int f, const FaceFunction& fn, const Line& a, int g, uint8_t zero_bit, std::vector<int>& faces);
     void refine_face(int f, const LayerMaps& maps, int l, std::vector<int>& faces);
-    void split_face(int f, int g, int line);
+    /// What split_one's boundary walk found: the zero vertices (u: before the negative run, w: before the positive
+    /// run) by their half-edges and the half-edges ending there, and the bounding boxes of the two sides.
+    struct Cut {
+        int n_zero = 0, eu = -1, pu = -1, ew = -1, pw = -1;
+        std::array<double, 4> box_pos = empty_box, box_neg = empty_box;
+    };
+    void split_face(int f, int g, int line, const Cut& cut);
     bool certainly_one_sign(int f, const Line& a) const;
     void update_box(int f);
-    std::array<double, 4> cycle_box(int i0, int i1) const;
     void next_maps(const DenseLayer& L, int prev_layer, std::vector<int>& faces, LayerMaps& out);
     void dense_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense, double gamma,
                     LayerMaps& out);
@@ -313,25 +323,11 @@ int Arrangement::add_vertex(int line1, int line2, bool on_box) {
     return static_cast<int>(V_.size()) - 1;
 }
 
-// The bounding box of the vertices of `cyc` (half-edges of one face, by their origins) from place i0 to i1,
-// cyclically and both included: one side of a face being split, or (i1 = i0 - 1) the whole face.
-std::array<double, 4> Arrangement::cycle_box(int i0, int i1) const {
-    const std::vector<int>& cyc = cyc_;
-    const int k = static_cast<int>(cyc.size());
-    std::array<double, 4> box = {INFINITY, -INFINITY, INFINITY, -INFINITY};
-    for (int i = i0;; i = i + 1 == k ? 0 : i + 1) {
-        const Vertex& v = V_[H_[cyc[i]].origin];
-        box = {std::min(box[0], v.x), std::max(box[1], v.x), std::min(box[2], v.y), std::max(box[3], v.y)};
-        if (i == i1) return box;
-    }
-}
-
 void Arrangement::update_box(int f) {
-    std::array<double, 4> box = {INFINITY, -INFINITY, INFINITY, -INFINITY};
+    std::array<double, 4> box = empty_box;
     int e = face_he_[f];
     do {
-        const Vertex& v = V_[H_[e].origin];
-        box = {std::min(box[0], v.x), std::max(box[1], v.x), std::min(box[2], v.y), std::max(box[3], v.y)};
+        extend_box(box, V_[H_[e].origin]);
         e = H_[e].next;
     } while (e != face_he_[f]);
     face_box_[f] = box;
@@ -397,29 +393,18 @@ int Arrangement::split_edge(int e, int f, const FaceFunction& fn, int g) {
     return e2;
 }
 
-// The face's cycle is cyc_ (signs in ws_.cyc_sign) with both signs present and every sign change passing through a
-// zero vertex: a convex face whose chord meets its boundary at exactly two vertices, both zero. Cuts it along the
-// chord from u (the zero before the negative run) to w (the zero before the positive run); the part with the
-// positive run keeps index f and gets bit g = 1, the new face gets bit g = 0.
-void Arrangement::split_face(int f, int g, int line) {
-    const std::vector<int>& cyc = cyc_;
-    const std::vector<int8_t>& sign = ws_.cyc_sign;
-    const int k = static_cast<int>(cyc.size());
-    int zero[2] = {-1, -1}, n_zero = 0;
-    for (int i = 0; i < k; ++i)
-        if (sign[i] == 0 && n_zero++ < 2) zero[n_zero - 1] = i;
-    GINN_ASSERT(n_zero == 2);
-    const bool neg_after_first = sign[zero[0] + 1 == k ? 0 : zero[0] + 1] < 0;
-    const int iu = neg_after_first ? zero[0] : zero[1], iw = neg_after_first ? zero[1] : zero[0];
-    GINN_ASSERT(sign[iu + 1 == k ? 0 : iu + 1] < 0 && sign[iw + 1 == k ? 0 : iw + 1] > 0);
-    const int eu = cyc[iu], ew = cyc[iw], pu = cyc[iu == 0 ? k - 1 : iu - 1], pw = cyc[iw == 0 ? k - 1 : iw - 1];
-    const int u = H_[eu].origin, w = H_[ew].origin;
+// Cuts face f, whose boundary walk found both signs of function g (so exactly two zero vertices: the face is convex),
+// along the chord from u (the zero before the negative run) to w (the zero before the positive run); the part with
+// the positive run keeps index f and gets bit g = 1, the new face gets bit g = 0.
+void Arrangement::split_face(int f, int g, int line, const Cut& cut) {
+    GINN_ASSERT(cut.n_zero == 2 && cut.eu >= 0 && cut.ew >= 0);
+    const int u = H_[cut.eu].origin, w = H_[cut.ew].origin;
     const int c1 = static_cast<int>(H_.size()), c2 = c1 + 1, nf = static_cast<int>(face_he_.size());
-    H_.push_back({u, c2, ew, f, line});   // u -> w, closes the positive side (w ... u)
-    H_.push_back({w, c1, eu, nf, line});  // w -> u, closes the negative side (u ... w)
-    H_[pu].next = c1;
-    H_[pw].next = c2;
-    for (int i = iu; i != iw; i = i + 1 == k ? 0 : i + 1) H_[cyc[i]].face = nf;
+    H_.push_back({u, c2, cut.ew, f, line});   // u -> w, closes the positive side (w ... u)
+    H_.push_back({w, c1, cut.eu, nf, line});  // w -> u, closes the negative side (u ... w)
+    H_[cut.pu].next = c1;
+    H_[cut.pw].next = c2;
+    for (int e = cut.eu; e != c2; e = H_[e].next) H_[e].face = nf;
     face_he_[f] = c1;
     face_he_.push_back(c2);
     face_map_.push_back(face_map_[f]);
@@ -428,8 +413,8 @@ void Arrangement::split_face(int f, int g, int line) {
     std::copy_n(bits_.begin() + size_t(f) * stride_, stride_, bits_.end() - stride_);
     bits_[size_t(f) * stride_ + g] = 1;
     bits_[size_t(nf) * stride_ + g] = 0;
-    face_box_[f] = cycle_box(iw, iu);
-    face_box_.push_back(cycle_box(iu, iw));
+    face_box_[f] = cut.box_pos;
+    face_box_.push_back(cut.box_neg);
 }
 
 // Refines `faces` by one function (a hidden neuron, or an output tie): bit g of each face becomes 1 where the
@@ -456,14 +441,14 @@ void Arrangement::split_one(int f, const FaceFunction& fn, const Line& a, int g,
         return;
     }
     // Walk the boundary once: each vertex's sign is decided once (the last edge's end is the first vertex), and an
-    // edge split in two continues from its new middle vertex, whose sign is 0.
-    cyc_.clear();
-    ws_.cyc_sign.clear();
+    // edge split in two continues from its new middle vertex, whose sign is 0. The walk also finds where a chord
+    // would go (the zero vertices, the half-edges ending there) and the two sides' bounding boxes.
     ws_.zero_edges.clear();
+    Cut cut;
     bool pos = false, neg = false;
     const int first = face_he_[f];
     const int s_first = sign_of(H_[first].origin, a, g);
-    int e = first, sa = s_first;
+    int e = first, sa = s_first, prev = -1;
     do {
         int next = H_[e].next;
         int sb = next == first ? s_first : sign_of(H_[next].origin, a, g);
@@ -473,15 +458,24 @@ void Arrangement::split_one(int f, const FaceFunction& fn, const Line& a, int g,
         } else if (sa == 0 && sb == 0 && H_[e].twin >= 0) {
             ws_.zero_edges.push_back(e);
         }
-        cyc_.push_back(e);
-        ws_.cyc_sign.push_back(static_cast<int8_t>(sa));
+        const Vertex& p = V_[H_[e].origin];
+        if (sa >= 0) extend_box(cut.box_pos, p);
+        if (sa <= 0) extend_box(cut.box_neg, p);
+        if (sa == 0) {
+            ++cut.n_zero;
+            (sb < 0 ? cut.eu : cut.ew) = e;  // (sb = 0 only on a face that is not cut)
+            (sb < 0 ? cut.pu : cut.pw) = prev;
+        }
         pos |= sa > 0;
         neg |= sa < 0;
+        prev = e;
         e = next;
         sa = sb;
     } while (e != first);
+    if (cut.eu == first) cut.pu = prev;  // the half-edge before the first is the last one walked
+    if (cut.ew == first) cut.pw = prev;
     if (pos && neg) {
-        split_face(f, g, line_on(f, fn, g));
+        split_face(f, g, line_on(f, fn, g), cut);
         const int c1 = face_he_[f];
         segments.emplace_back(H_[c1].origin, H_[H_[c1].twin].origin);
         faces.push_back(static_cast<int>(face_he_.size()) - 1);

@@ -12,43 +12,55 @@ namespace ginn {
 
 namespace detail {
 
-std::vector<std::vector<int>> chain_keys(int n_keys, const std::vector<std::pair<int, int>>& segments) {
-    // Adjacency in CSR form: for key k, its incident segments are inc[start[k] .. start[k+1]).
-    std::vector<int> start(n_keys + 1, 0), inc(2 * segments.size());
+void KeyChains::build(int n_keys, const std::vector<std::pair<int, int>>& segments, const int* rank) {
+    start_.assign(n_keys + 1, 0);
+    inc_.resize(2 * segments.size());
     for (const auto& [a, b] : segments) {
-        ++start[a + 1];
-        ++start[b + 1];
+        ++start_[a + 1];
+        ++start_[b + 1];
     }
-    for (int k = 0; k < n_keys; ++k) start[k + 1] += start[k];
-    std::vector<int> fill(start.begin(), start.end() - 1);
+    for (int k = 0; k < n_keys; ++k) start_[k + 1] += start_[k];
+    fill_.assign(start_.begin(), start_.end() - 1);
     for (size_t s = 0; s < segments.size(); ++s) {
-        inc[fill[segments[s].first]++] = static_cast<int>(s);
-        inc[fill[segments[s].second]++] = static_cast<int>(s);
+        inc_[fill_[segments[s].first]++] = static_cast<int>(s);
+        inc_[fill_[segments[s].second]++] = static_cast<int>(s);
     }
-    std::vector<uint8_t> used(segments.size(), 0);
-    auto degree = [&](int k) { return start[k + 1] - start[k]; };
+    used_.assign(segments.size(), 0);
+    auto degree = [&](int k) { return start_[k + 1] - start_[k]; };
     auto next_unused = [&](int k) {
-        for (int i = start[k]; i < start[k + 1]; ++i)
-            if (!used[inc[i]]) return inc[i];
+        for (int i = start_[k]; i < start_[k + 1]; ++i)
+            if (!used_[inc_[i]]) return inc_[i];
         return -1;
     };
+    keys_.clear();
+    begin_.assign(1, 0);
     auto walk = [&](int k, int s) {  // from key k along segment s while the chain continues through degree-2 keys
-        std::vector<int> chain = {k};
+        keys_.push_back(k);
         while (s >= 0) {
-            used[s] = 1;
+            used_[s] = 1;
             k = segments[s].first == k ? segments[s].second : segments[s].first;
-            chain.push_back(k);
+            keys_.push_back(k);
             s = degree(k) == 2 ? next_unused(k) : -1;
         }
-        return chain;
+        begin_.push_back(static_cast<int>(keys_.size()));
     };
-    std::vector<std::vector<int>> chains;
-    for (int k = 0; k < n_keys; ++k)  // open chains start and end at keys of degree 1 or >= 3
-        if (degree(k) != 2)
-            for (int s; (s = next_unused(k)) >= 0;) chains.push_back(walk(k, s));
+    ends_.clear();  // open chains start and end at keys of degree 1 or >= 3
+    for (int k = 0; k < n_keys; ++k)
+        if (degree(k) != 2) ends_.push_back(k);
+    if (rank) std::sort(ends_.begin(), ends_.end(), [&](int a, int b) { return rank[a] < rank[b]; });
+    for (const int k : ends_)
+        for (int s; (s = next_unused(k)) >= 0;) walk(k, s);
     for (size_t s = 0; s < segments.size(); ++s)  // what remains are closed loops; walk ends back at the start
-        if (!used[s]) chains.push_back(walk(segments[s].first, static_cast<int>(s)));
-    return chains;
+        if (!used_[s]) walk(segments[s].first, static_cast<int>(s));
+}
+
+std::vector<std::vector<int>> chain_keys(int n_keys, const std::vector<std::pair<int, int>>& segments) {
+    KeyChains chains;
+    chains.build(n_keys, segments);
+    std::vector<std::vector<int>> out(chains.size());
+    for (int c = 0; c < chains.size(); ++c)
+        out[c].assign(chains.keys().begin() + chains.begin(c), chains.keys().begin() + chains.begin(c + 1));
+    return out;
 }
 
 }  // namespace detail

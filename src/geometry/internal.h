@@ -24,6 +24,24 @@ Geometry exact_geometry(const Network& net, const GeometryOptions& options);
 /// Marching squares + bisection for smooth activations (smooth.cpp).
 Geometry smooth_geometry(const Network& net, const GeometryOptions& options);
 
+/// Chains segments between compact keys 0..n_keys-1 (none from a key to itself) into maximal chains of keys, keeping
+/// its buffers from call to call. Open chains run between keys whose degree is not 2 and start at those keys in
+/// increasing rank (rank[k]; k itself without ranks), along each key's segments in their order; the rest are closed
+/// loops (first key repeated at the end), started in segment order.
+class KeyChains {
+public:
+    void build(int n_keys, const std::vector<std::pair<int, int>>& segments, const int* rank = nullptr);
+    int size() const { return static_cast<int>(begin_.size()) - 1; }
+    /// Chain c is keys()[begin(c) .. begin(c + 1)).
+    int begin(int c) const { return begin_[c]; }
+    const std::vector<int>& keys() const { return keys_; }
+
+private:
+    std::vector<int> keys_, begin_;
+    std::vector<int> start_, inc_, fill_, ends_;  // CSR adjacency: key k's segments are inc_[start_[k] .. start_[k+1])
+    std::vector<uint8_t> used_;
+};
+
 /// Compact-key form of chain_segments: keys already renumbered 0..n_keys-1; returns chains of keys.
 std::vector<std::vector<int>> chain_keys(int n_keys, const std::vector<std::pair<int, int>>& segments);
 

@@ -28,6 +28,9 @@ constexpr double max_magnitude = 1e100;
 /// Layers of at most this many neurons (the output layer) get their maps by direct sums instead of a matrix product.
 constexpr int small_layer = 4;
 
+/// An edge between two mesh vertices, by their ids.
+using MeshSegment = std::pair<int, int>;
+
 struct HalfEdge {
     int origin;  // vertex the half-edge leaves
     int twin;    // opposite half-edge, -1 on the box boundary
@@ -102,14 +105,28 @@ struct LayerMaps {
 
 /// Every buffer of the arrangement, kept per thread and reused from call to call: a snapshot series allocates
 /// (and page-faults) once instead of for every snapshot.
+/// A mesh vertex: the intersection of two lines, with double coordinates and the sign cache of the function being
+/// split by. One record (48 bytes), so that a sign decision reads one cache line.
+struct Vertex {
+    double x, y, err;            // coordinates and a certified bound on their error
+    std::array<int, 2> lines;    // the two lines the vertex is the intersection of
+    std::array<int, 2> fns;      // the function of each line (Workspace::line_fn), so fns[i] = g: exactly on g's zero set
+    int stamp;                   // which function `sign` holds (-1 none)
+    int8_t sign;                 // exact sign of that function here (-1, 0, +1)
+    bool on_box;
+};
+
+/// A bounding box x0, x1, y0, y1 that contains nothing yet, and growing one by a vertex.
+constexpr std::array<double, 4> empty_box = {INFINITY, -INFINITY, INFINITY, -INFINITY};
+void extend_box(std::array<double, 4>& box, const Vertex& v) {
+    box = {std::min(box[0], v.x), std::max(box[1], v.x), std::min(box[2], v.y), std::max(box[3], v.y)};
+}
+
 struct Workspace {
-    std::vector<double> vx, vy, v_err;  // #V: coordinates and a certified bound on their error
-    std::vector<std::array<int, 2>> v_lines;  // #V: the two lines the vertex is the intersection of
-    std::vector<uint8_t> v_on_box;   // #V
-    std::vector<int8_t> v_sign;      // #V: exact sign of the function being split by (-1, 0, +1)
-    std::vector<int> v_stamp;        // #V: which function the cache holds
+    std::vector<Vertex> V;           // #V
     std::vector<HalfEdge> H;         // #H
     std::vector<Line> lines;         // every line an edge lies on: the 4 sides of the box, then one per chord
+    std::vector<int> line_fn;        // #lines: the function whose zero set the line is (global index g), -1 box sides
     std::vector<int> face_he;        // #F: one half-edge of the face
     std::vector<int> face_map;       // #F: which map of the current LayerMaps holds on the face
     std::vector<std::array<double, 4>> face_box;  // #F: bounding box x0, x1, y0, y1, to skip faces a line misses
@@ -125,10 +142,16 @@ struct Workspace {
                                                     // and its reference differ, where they start, by place
     std::vector<std::pair<int, double>> terms;  // next_maps: their slope changes
     std::vector<double> slopes;      // n_in: one face's slopes of the previous layer
-    std::vector<int> cyc, zero_edges;  // half-edges of the face being refined; those with both ends on the zero set
+    std::vector<int> cyc, zero_edges;  // a face's half-edges (result); those of the face being split with both ends on the zero set
     std::vector<int> family;         // the face being refined by a layer and the faces split from it
-    std::vector<uint8_t> maybe;      // n: the neurons whose lines may cross that face (refine_face)
-    std::vector<double> margin, z_mid;  // n: refine_face's filter, before it becomes maybe and bits
+    std::vector<int> candidates;     // the neurons whose lines may cross that face (refine_face)
+    std::vector<double> margin, z_mid;  // n: refine_face's filter, before it becomes candidates and bits
+    std::vector<std::vector<MeshSegment>> segments;  // per function: the edges where its bit changes
+    std::vector<MeshSegment> segments_tie;            // the decision boundary's edges
+    std::vector<int> key_of, key_vertex;          // polylines: vertex -> its key (-1 none), key -> vertex
+    std::vector<std::pair<int, int>> key_segments;
+    std::vector<int> parent, root_id, degree;      // linear_regions' union-find; result's vertex degrees
+    KeyChains chains;
 };
 
 /// Makes v at least `size` long without shrinking it: a block's buffers are sized by the largest block so far, and
@@ -260,14 +283,21 @@ private:
         int row, minus;
         Line line(int m) const { return maps->line(m, row, minus); }
     };
-    int vertex_sign(int v, const Line& z, const FaceFunction& fn, int stamp);
+    int vertex_sign(int v, const Line& z, int g);
+    int sign_of(int v, const Line& z, int g) { return V_[v].stamp == g ? V_[v].sign : vertex_sign(v, z, g); }
     int add_vertex(int line1, int line2, bool on_box);
-    int line_on(int f, const FaceFunction& fn);
-    int split_edge(int e, int f, const FaceFunction& fn, int stamp);
+    int line_on(int f, const FaceFunction& fn, int g);
+    int split_edge(int e, int f, const FaceFunction& fn, int g);
     void split_by(const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces);
-    void split_one(int f, const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces);
+    void split_one(int f, const FaceFunction& fn, const Line& a, int g, uint8_t zero_bit, std::vector<int>& faces);
     void refine_face(int f, const LayerMaps& maps, int l, std::vector<int>& faces);
-    void split_face(int f, const std::vector<int>& cyc, int g, int line);
+    /// What split_one's boundary walk found: the zero vertices (u: before the negative run, w: before the positive
+    /// run) by their half-edges and the half-edges ending there, and the bounding boxes of the two sides.
+    struct Cut {
+        int n_zero = 0, eu = -1, pu = -1, ew = -1, pw = -1;
+        std::array<double, 4> box_pos = empty_box, box_neg = empty_box;
+    };
+    void split_face(int f, int g, int line, const Cut& cut);
     bool certainly_one_sign(int f, const Line& a) const;
     void update_box(int f);
     void next_maps(const DenseLayer& L, int prev_layer, std::vector<int>& faces, LayerMaps& out);
@@ -283,7 +313,7 @@ private:
     void append_output_maps(std::vector<int>& faces);
     std::vector<Polyline> decision_boundary();
     void linear_regions(std::vector<int>& linear_id, int64_t& n_linear);
-    std::vector<Polyline> polylines(const std::vector<KeySegment>& segments) const;
+    std::vector<Polyline> polylines(const std::vector<MeshSegment>& segments);
 
     const Network& net_;
     std::vector<Eigen::MatrixXd> W_abs_;  // per layer: |W|
@@ -296,18 +326,16 @@ private:
     double coord_tol_ = 0;           // coord_accuracy times the domain's size
     double coord_err_ = 0;           // the largest certified coordinate error of any vertex
     Workspace& ws_;
-    std::vector<double>&vx_, &vy_, &v_err_;
-    std::vector<std::array<int, 2>>& v_lines_;
-    std::vector<uint8_t>&v_on_box_, &bits_;
-    std::vector<int8_t>& v_sign_;
-    std::vector<int>&v_stamp_, &face_he_, &face_map_, &done_, &cyc_;
+    std::vector<Vertex>& V_;
+    std::vector<uint8_t>& bits_;
+    std::vector<int>&face_he_, &face_map_, &done_, &cyc_;
     std::vector<HalfEdge>& H_;
     std::vector<Line>& lines_;
     std::vector<std::array<double, 4>>& face_box_;
     LayerMaps& out_;                 // output maps (logits) per face
     ExactLines exact_;
     std::vector<int64_t> per_layer_;
-    std::vector<std::vector<KeySegment>> segments_;  // per function: where its bit changes (chords, zero edges)
+    std::vector<std::vector<MeshSegment>>& segments_;  // per function: where its bit changes (chords, zero edges)
     int64_t n_decisions_ = 0;
 };
 
@@ -324,10 +352,10 @@ std::vector<int> layer_offsets(const Network& net) {
 
 Arrangement::Arrangement(const Network& net, Workspace& ws)
     : net_(net), layer_offset_(layer_offsets(net)), n_neurons_(net.n_neurons()),
-      stride_(n_neurons_ + n_tie_functions(net)), ws_(ws), vx_(ws.vx), vy_(ws.vy), v_err_(ws.v_err), v_lines_(ws.v_lines), v_on_box_(ws.v_on_box),
-      bits_(ws.bits), v_sign_(ws.v_sign), v_stamp_(ws.v_stamp), face_he_(ws.face_he), face_map_(ws.face_map),
+      stride_(n_neurons_ + n_tie_functions(net)), ws_(ws), V_(ws.V),
+      bits_(ws.bits), face_he_(ws.face_he), face_map_(ws.face_map),
       done_(ws.done), cyc_(ws.cyc), H_(ws.H), lines_(ws.lines), face_box_(ws.face_box), out_(ws.out),
-      exact_(net, ws.bits, stride_, layer_offset_) {
+      exact_(net, ws.bits, stride_, layer_offset_), segments_(ws.segments) {
     for (const DenseLayer& L : net.layers) {
         W_abs_.push_back(L.W.cwiseAbs());
         W_abs_t_.push_back(W_abs_.back().transpose());
@@ -339,11 +367,9 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
         W_row_sum_.push_back(W_abs_.back().rowwise().sum() * up);
         W_row_norm_.push_back(((W_abs_.back().rowwise().squaredNorm() * up).array() + L.n_in() * DBL_MIN).sqrt() * up);
     }
-    for (auto* v : {&vx_, &vy_, &v_err_}) v->clear();
-    for (auto* v : {&v_on_box_, &bits_}) v->clear();
-    for (auto* v : {&v_stamp_, &face_he_, &face_map_, &done_}) v->clear();
-    v_lines_.clear();
-    v_sign_.clear();
+    bits_.clear();
+    for (auto* v : {&face_he_, &face_map_, &done_, &ws.line_fn}) v->clear();
+    V_.clear();
     H_.clear();
     lines_.clear();
     face_box_.clear();
@@ -359,6 +385,7 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
         L.c = -at[s];
         L.src = {-1, s, 0, -1};
         lines_.push_back(L);
+        ws.line_fn.push_back(-1);
     }
     for (int i = 0; i < 4; ++i) add_vertex((i + 3) % 4, i, /*on_box=*/true);
     for (int i = 0; i < 4; ++i) H_.push_back({i, -1, (i + 1) % 4, 0, i});
@@ -368,7 +395,9 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
     face_box_.emplace_back();
     update_box(0);
     bits_.assign(stride_, 0);
-    segments_.resize(stride_);
+    segments_.resize(std::max(segments_.size(), size_t(stride_)));  // clear, not shrink: the buffers keep their capacity
+    for (auto& s : segments_) s.clear();
+    ws.key_of.clear();
     per_layer_.assign(net.n_hidden_layers(), 0);
     ws_.level.resize(net.n_hidden_layers());
     ws_.level_faces.resize(net.n_hidden_layers());
@@ -401,22 +430,16 @@ int Arrangement::add_vertex(int line1, int line2, bool on_box) {
         err = 2 * unit_roundoff * (std::abs(x) + std::abs(y)) + DBL_TRUE_MIN;
     }
     coord_err_ = std::max(coord_err_, err);
-    vx_.push_back(x + 0.0);  // + 0.0: no -0 in the output
-    vy_.push_back(y + 0.0);
-    v_err_.push_back(err);
-    v_lines_.push_back({line1, line2});
-    v_on_box_.push_back(on_box);
-    v_sign_.push_back(0);
-    v_stamp_.push_back(-1);
-    return static_cast<int>(vx_.size()) - 1;
+    // + 0.0: no -0 in the output
+    V_.push_back({x + 0.0, y + 0.0, err, {line1, line2}, {ws_.line_fn[line1], ws_.line_fn[line2]}, -1, 0, on_box});
+    return static_cast<int>(V_.size()) - 1;
 }
 
 void Arrangement::update_box(int f) {
-    std::array<double, 4> box = {INFINITY, -INFINITY, INFINITY, -INFINITY};
+    std::array<double, 4> box = empty_box;
     int e = face_he_[f];
     do {
-        const int v = H_[e].origin;
-        box = {std::min(box[0], vx_[v]), std::max(box[1], vx_[v]), std::min(box[2], vy_[v]), std::max(box[3], vy_[v])};
+        extend_box(box, V_[H_[e].origin]);
         e = H_[e].next;
     } while (e != face_he_[f]);
     face_box_[f] = box;
@@ -436,44 +459,39 @@ bool Arrangement::certainly_one_sign(int f, const Line& a) const {
     return std::isfinite(z_mid) && std::isfinite(room) && std::abs(z_mid) > room;
 }
 
-// z: the function on the face that asks (fn.line of its map).
-int Arrangement::vertex_sign(int v, const Line& z, const FaceFunction& fn, int stamp) {
-    if (v_stamp_[v] == stamp) return v_sign_[v];
+// Sign of function g at vertex v; z: g on the face that asks (its map's line). Cached per vertex (stamp g): the
+// cache is read inline (sign_of), this decides and fills it.
+int Arrangement::vertex_sign(int v, const Line& z, int g) {
+    Vertex& p = V_[v];
     ++n_decisions_;
+    p.stamp = g;
     // A vertex made by splitting for this very function lies on its zero set (on the line of some face's map, and
     // the function is continuous): exactly zero, whichever face asks (the cache may have been overwritten since).
-    for (const int line : v_lines_[v]) {
-        const LineSource& s = lines_[line].src;
-        if (s.layer == fn.maps->layer && s.row == fn.row && s.minus == fn.minus) {
-            v_stamp_[v] = stamp;
-            v_sign_[v] = 0;
-            return 0;
-        }
-    }
-    int s = filtered_sign(z, vx_[v], vy_[v], v_err_[v]);
-    if (s == 2) s = exact_.refined_sign(z, vx_[v], vy_[v], v_err_[v]);
-    if (s == 2) s = exact_.sign_at(lines_[v_lines_[v][0]].src, lines_[v_lines_[v][1]].src, z.src);
-    v_stamp_[v] = stamp;
-    v_sign_[v] = static_cast<int8_t>(s);
+    if (p.fns[0] == g || p.fns[1] == g) return p.sign = 0;
+    int s = filtered_sign(z, p.x, p.y, p.err);
+    if (s == 2) s = exact_.refined_sign(z, p.x, p.y, p.err);
+    if (s == 2) s = exact_.sign_at(lines_[p.lines[0]].src, lines_[p.lines[1]].src, z.src);
+    p.sign = static_cast<int8_t>(s);
     return s;
 }
 
-// The line of the function being split by on face f's map, added to lines_ the first time a face of that map needs it.
-int Arrangement::line_on(int f, const FaceFunction& fn) {
+// The line of function g on face f's map, added to lines_ the first time a face of that map needs it.
+int Arrangement::line_on(int f, const FaceFunction& fn, int g) {
     int& id = ws_.map_line[face_map_[f]];
     if (id < 0) {
         id = static_cast<int>(lines_.size());
         lines_.push_back(fn.maps->line(face_map_[f], fn.row, fn.minus, /*tight=*/true));
+        ws_.line_fn.push_back(g);
     }
     return id;
 }
 
-// Splits half-edge e (a -> b, and its twin) where the function's line crosses it (a and b have strictly opposite
+// Splits half-edge e (a -> b, and its twin) where the line of function g crosses it (a and b have strictly opposite
 // signs). The new vertex is exactly on the zero set (sign 0); returns the new half-edge m -> b.
-int Arrangement::split_edge(int e, int f, const FaceFunction& fn, int stamp) {
+int Arrangement::split_edge(int e, int f, const FaceFunction& fn, int g) {
     const int t = H_[e].twin;
-    const int m = add_vertex(H_[e].line, line_on(f, fn), /*on_box=*/t < 0);
-    v_stamp_[m] = stamp;
+    const int m = add_vertex(H_[e].line, line_on(f, fn, g), /*on_box=*/t < 0);
+    V_[m].stamp = g;
     const int e2 = static_cast<int>(H_.size());
     H_.push_back({m, t, H_[e].next, H_[e].face, H_[e].line});
     H_[e].next = e2;
@@ -487,31 +505,18 @@ int Arrangement::split_edge(int e, int f, const FaceFunction& fn, int stamp) {
     return e2;
 }
 
-// The face's cycle is cyc_ with both signs present and every sign change passing through a zero vertex. Cuts it
-// along the chord from u (the zero before the negative run) to w (the zero before the positive run); the part
-// with the positive run keeps index f and gets bit g = 1, the new face gets bit g = 0.
-void Arrangement::split_face(int f, const std::vector<int>& cyc, int g, int line) {
-    const int k = static_cast<int>(cyc.size());
-    auto sign_at = [&](int i) { return v_sign_[H_[cyc[((i % k) + k) % k]].origin]; };
-    int p = 0;
-    while (sign_at(p) <= 0) ++p;
-    int iu = p;
-    while (sign_at(iu) >= 0) ++iu;
-    --iu;  // the zero just before the negative run
-    int iw = iu + 1;
-    while (sign_at(iw) <= 0) ++iw;
-    --iw;  // the zero just before the positive run
-    iu %= k;
-    iw %= k;
-    GINN_ASSERT(sign_at(iu) == 0 && sign_at(iw) == 0 && iu != iw);
-    const int eu = cyc[iu], ew = cyc[iw], pu = cyc[(iu + k - 1) % k], pw = cyc[(iw + k - 1) % k];
-    const int u = H_[eu].origin, w = H_[ew].origin;
+// Cuts face f, whose boundary walk found both signs of function g (so exactly two zero vertices: the face is convex),
+// along the chord from u (the zero before the negative run) to w (the zero before the positive run); the part with
+// the positive run keeps index f and gets bit g = 1, the new face gets bit g = 0.
+void Arrangement::split_face(int f, int g, int line, const Cut& cut) {
+    GINN_ASSERT(cut.n_zero == 2 && cut.eu >= 0 && cut.ew >= 0);
+    const int u = H_[cut.eu].origin, w = H_[cut.ew].origin;
     const int c1 = static_cast<int>(H_.size()), c2 = c1 + 1, nf = static_cast<int>(face_he_.size());
-    H_.push_back({u, c2, ew, f, line});   // u -> w, closes the positive side (w ... u)
-    H_.push_back({w, c1, eu, nf, line});  // w -> u, closes the negative side (u ... w)
-    H_[pu].next = c1;
-    H_[pw].next = c2;
-    for (int e = eu; e != c2; e = H_[e].next) H_[e].face = nf;
+    H_.push_back({u, c2, cut.ew, f, line});   // u -> w, closes the positive side (w ... u)
+    H_.push_back({w, c1, cut.eu, nf, line});  // w -> u, closes the negative side (u ... w)
+    H_[cut.pu].next = c1;
+    H_[cut.pw].next = c2;
+    for (int e = cut.eu; e != c2; e = H_[e].next) H_[e].face = nf;
     face_he_[f] = c1;
     face_he_.push_back(c2);
     face_map_.push_back(face_map_[f]);
@@ -520,9 +525,8 @@ void Arrangement::split_face(int f, const std::vector<int>& cyc, int g, int line
     std::copy_n(bits_.begin() + size_t(f) * stride_, stride_, bits_.end() - stride_);
     bits_[size_t(f) * stride_ + g] = 1;
     bits_[size_t(nf) * stride_ + g] = 0;
-    face_box_.emplace_back();
-    update_box(f);
-    update_box(nf);
+    face_box_[f] = cut.box_pos;
+    face_box_.push_back(cut.box_neg);
 }
 
 // Refines `faces` by one function (a hidden neuron, or an output tie): bit g of each face becomes 1 where the
@@ -531,40 +535,59 @@ void Arrangement::split_face(int f, const std::vector<int>& cyc, int g, int line
 void Arrangement::split_by(const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces) {
     ws_.map_line.assign(fn.maps->n_maps, -1);
     const size_t n_faces = faces.size();
-    for (size_t k = 0; k < n_faces; ++k) split_one(faces[k], fn, g, zero_bit, faces);
+    for (size_t k = 0; k < n_faces; ++k) split_one(faces[k], fn, fn.line(face_map_[faces[k]]), g, zero_bit, faces);
 }
 
 // Decides function g on face f (splitting it in two when the function takes both signs there; the new face is
 // appended to `faces`). Appends to segments_[g] the set where the bit changes: the new chord, and the existing edges
 // on the zero set whose two faces' bits differ (each emitted by the second of its two faces to decide g, so once,
-// whichever block either face belongs to).
-void Arrangement::split_one(int f, const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces) {
-    std::vector<KeySegment>& segments = segments_[g];
+// whichever block either face belongs to). a: the function on f's map (fn.line(face_map_[f])).
+void Arrangement::split_one(int f, const FaceFunction& fn, const Line& a, int g, uint8_t zero_bit,
+                            std::vector<int>& faces) {
+    std::vector<MeshSegment>& segments = segments_[g];
     auto bit = [&](int face) -> uint8_t& { return bits_[size_t(face) * stride_ + g]; };
     done_[f] = g + 1;
-    const Line a = fn.line(face_map_[f]);
     if (certainly_one_sign(f, a)) {  // most faces: the zero line misses the face's bounding box
         bit(f) = a.a * 0.5 * (face_box_[f][0] + face_box_[f][1]) + a.b * 0.5 * (face_box_[f][2] + face_box_[f][3]) +
                  a.c > 0;
         return;
     }
-    cyc_.clear();
+    // Walk the boundary once: each vertex's sign is decided once (the last edge's end is the first vertex), and an
+    // edge split in two continues from its new middle vertex, whose sign is 0. The walk also finds where a chord
+    // would go (the zero vertices, the half-edges ending there) and the two sides' bounding boxes.
     ws_.zero_edges.clear();
+    Cut cut;
     bool pos = false, neg = false;
     const int first = face_he_[f];
-    int e = first;
+    const int s_first = sign_of(H_[first].origin, a, g);
+    int e = first, sa = s_first, prev = -1;
     do {
         int next = H_[e].next;
-        const int sa = vertex_sign(H_[e].origin, a, fn, g), sb = vertex_sign(H_[next].origin, a, fn, g);
-        if (sa * sb < 0) next = split_edge(e, f, fn, g);
-        else if (sa == 0 && sb == 0 && H_[e].twin >= 0) ws_.zero_edges.push_back(e);
-        cyc_.push_back(e);
+        int sb = next == first ? s_first : sign_of(H_[next].origin, a, g);
+        if (sa * sb < 0) {
+            next = split_edge(e, f, fn, g);
+            sb = 0;
+        } else if (sa == 0 && sb == 0 && H_[e].twin >= 0) {
+            ws_.zero_edges.push_back(e);
+        }
+        const Vertex& p = V_[H_[e].origin];
+        if (sa >= 0) extend_box(cut.box_pos, p);
+        if (sa <= 0) extend_box(cut.box_neg, p);
+        if (sa == 0) {
+            ++cut.n_zero;
+            (sb < 0 ? cut.eu : cut.ew) = e;  // (sb = 0 only on a face that is not cut)
+            (sb < 0 ? cut.pu : cut.pw) = prev;
+        }
         pos |= sa > 0;
         neg |= sa < 0;
+        prev = e;
         e = next;
+        sa = sb;
     } while (e != first);
+    if (cut.eu == first) cut.pu = prev;  // the half-edge before the first is the last one walked
+    if (cut.ew == first) cut.pw = prev;
     if (pos && neg) {
-        split_face(f, cyc_, g, line_on(f, fn));
+        split_face(f, g, line_on(f, fn, g), cut);
         const int c1 = face_he_[f];
         segments.emplace_back(H_[c1].origin, H_[H_[c1].twin].origin);
         faces.push_back(static_cast<int>(face_he_.size()) - 1);
@@ -598,25 +621,59 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
     const double* margin = ws_.margin.data();
     filter_margins(n, gx, gy, h, gx_err, gy_err, h_err, {cx, cy, hw, hh}, ws_.z_mid.data(), ws_.margin.data());
     uint8_t* bits = &bits_[size_t(f) * stride_ + layer_offset_[l]];
-    ws_.maybe.resize(n);
-    uint8_t* maybe = ws_.maybe.data();
+    // Bits of all neurons, and the candidates compacted without branches (most neurons are not candidates).
+    ws_.candidates.resize(n + 1);
+    int* candidates = ws_.candidates.data();
+    int n_candidates = 0;
     for (int j = 0; j < n; ++j) {
-        maybe[j] = !(margin[j] > 0 && std::abs(z_mid[j]) < INFINITY);  // NaN and infinite values: candidates
         bits[j] = z_mid[j] > 0;
+        candidates[n_candidates] = j;
+        n_candidates += !(margin[j] > 0 && std::abs(z_mid[j]) < INFINITY);  // NaN and infinite values: candidates
     }
     std::vector<int>& family = ws_.family;  // f and the faces split from it
     family.assign(1, f);
-    for (int j = 0; j < n; ++j) {
-        if (!maybe[j]) continue;
+    for (int c = 0; c < n_candidates; ++c) {
+        const int j = candidates[c];
         ws_.map_line[m] = -1;
+        const FaceFunction fn = {&maps, j, -1};
+        const Line a = fn.line(m);  // every face of the family has map m
         const size_t n_family = family.size();
-        for (size_t q = 0; q < n_family; ++q) split_one(family[q], {&maps, j, -1}, layer_offset_[l] + j, 0, family);
+        for (size_t q = 0; q < n_family; ++q) split_one(family[q], fn, a, layer_offset_[l] + j, 0, family);
     }
     faces.insert(faces.end(), family.begin() + 1, family.end());
 }
 
-std::vector<Polyline> Arrangement::polylines(const std::vector<KeySegment>& segments) const {
-    return chain_segments(segments, [&](int64_t v) { return std::array<double, 2>{vx_[v], vy_[v]}; });
+std::vector<Polyline> Arrangement::polylines(const std::vector<MeshSegment>& segments) {
+    // Keys numbered by first appearance through a per-vertex table (no sort, no search); chains start in vertex order.
+    std::vector<int>&key_of = ws_.key_of, &vertex = ws_.key_vertex;
+    if (key_of.size() < V_.size()) key_of.resize(V_.size(), -1);
+    vertex.clear();
+    ws_.key_segments.clear();
+    auto key = [&](int v) {
+        int& k = key_of[v];
+        if (k < 0) {
+            k = static_cast<int>(vertex.size());
+            vertex.push_back(v);
+        }
+        return k;
+    };
+    for (const auto& [a, b] : segments)
+        if (a != b) ws_.key_segments.emplace_back(key(a), key(b));
+    for (const int v : vertex) key_of[v] = -1;
+    KeyChains& chains = ws_.chains;
+    chains.build(static_cast<int>(vertex.size()), ws_.key_segments, vertex.data());
+    std::vector<Polyline> out(chains.size());
+    for (int c = 0; c < chains.size(); ++c) {
+        const int* k = chains.keys().data() + chains.begin(c);
+        Polyline& P = out[c];
+        P.resize(chains.begin(c + 1) - chains.begin(c), 2);
+        for (Eigen::Index i = 0; i < P.rows(); ++i) {
+            const Vertex& v = V_[vertex[k[i]]];
+            P(i, 0) = v.x;
+            P(i, 1) = v.y;
+        }
+    }
+    return out;
 }
 
 // Maps of layer L's pre-activations on `faces`, from the previous hidden layer's maps (ws_.level[prev_layer], map
@@ -953,7 +1010,8 @@ std::vector<Polyline> Arrangement::decision_boundary() {
     };
     std::vector<int> cls(face_he_.size());
     for (size_t f = 0; f < cls.size(); ++f) cls[f] = predicted(static_cast<int>(f));
-    std::vector<KeySegment> segments;
+    std::vector<MeshSegment>& segments = ws_.segments_tie;
+    segments.clear();
     for (int e = 0; e < static_cast<int>(H_.size()); ++e) {
         const int t = H_[e].twin;
         if (t > e && cls[H_[e].face] != cls[H_[t].face]) segments.emplace_back(H_[e].origin, H_[t].origin);
@@ -962,34 +1020,37 @@ std::vector<Polyline> Arrangement::decision_boundary() {
 }
 
 // Union-find over interior edges whose two faces have exactly equal output maps: certainly different when some
-// coefficient differs by more than both error bounds, else compared in rationals.
+// coefficient differs by more than both error bounds (tested first: most edges, without touching the union-find),
+// else compared in rationals when the faces are not yet in one set.
 void Arrangement::linear_regions(std::vector<int>& linear_id, int64_t& n_linear) {
     const int n_faces = static_cast<int>(face_he_.size()), k = out_.n;
-    std::vector<int> parent(n_faces);
+    std::vector<int>& parent = ws_.parent;
+    parent.resize(n_faces);
     for (int f = 0; f < n_faces; ++f) parent[f] = f;
     auto find = [&](int f) {
         while (parent[f] != f) f = parent[f] = parent[parent[f]];
         return f;
     };
-    auto same_map = [&](int f1, int f2) {
+    auto certainly_different = [&](int f1, int f2) {
         ++n_decisions_;
-        for (int r = 0; r < k; ++r)
-            for (int c = 0; c < 3; ++c) {
-                const double diff = std::abs(out_.z(f1, r, c) - out_.z(f2, r, c));
-                const double bound = out_.z_err(f1, r, c) + out_.z_err(f2, r, c);
-                if (diff > bound * (1 + 8 * unit_roundoff) + unit_roundoff * diff) return false;
-            }
-        return exact_.equal_output_maps(f1, f2);
+        const double *z1 = &out_.Z[out_.at(f1, 0, 0)], *z2 = &out_.Z[out_.at(f2, 0, 0)];
+        const double *e1 = &out_.Z_err[out_.at(f1, 0, 0)], *e2 = &out_.Z_err[out_.at(f2, 0, 0)];
+        for (int q = 0; q < 3 * k; ++q) {
+            const double diff = std::abs(z1[q] - z2[q]);
+            if (diff > (e1[q] + e2[q]) * (1 + 8 * unit_roundoff) + unit_roundoff * diff) return true;
+        }
+        return false;
     };
     for (int e = 0; e < static_cast<int>(H_.size()); ++e) {
         const int t = H_[e].twin;
-        if (t < e) continue;
+        if (t < e || certainly_different(H_[e].face, H_[t].face)) continue;
         const int a = find(H_[e].face), b = find(H_[t].face);
-        if (a != b && same_map(H_[e].face, H_[t].face)) parent[a] = b;
+        if (a != b && exact_.equal_output_maps(H_[e].face, H_[t].face)) parent[a] = b;
     }
     linear_id.assign(n_faces, -1);
     n_linear = 0;
-    std::vector<int> root_id(n_faces, -1);
+    std::vector<int>& root_id = ws_.root_id;
+    root_id.assign(n_faces, -1);
     for (int f = 0; f < n_faces; ++f) {
         int& id = root_id[find(f)];
         if (id < 0) id = static_cast<int>(n_linear++);
@@ -1007,19 +1068,21 @@ Geometry Arrangement::result(const GeometryOptions& options) {
     linear_regions(linear_id, g.counts.linear);
     g.counts.per_layer = per_layer_;
     // Vertices where boundaries meet or bend: interior vertices with three or more edges.
-    std::vector<int> degree(vx_.size(), 0);
+    std::vector<int>& degree = ws_.degree;
+    degree.assign(V_.size(), 0);
     for (const auto& he : H_) ++degree[he.origin];
     std::vector<int> meet;
-    for (size_t v = 0; v < vx_.size(); ++v)
-        if (!v_on_box_[v] && degree[v] >= 3) meet.push_back(static_cast<int>(v));
+    for (size_t v = 0; v < V_.size(); ++v)
+        if (!V_[v].on_box && degree[v] >= 3) meet.push_back(static_cast<int>(v));
     g.vertices.resize(static_cast<Eigen::Index>(meet.size()), 2);
-    for (size_t i = 0; i < meet.size(); ++i) g.vertices.row(static_cast<Eigen::Index>(i)) << vx_[meet[i]], vy_[meet[i]];
+    for (size_t i = 0; i < meet.size(); ++i) g.vertices.row(static_cast<Eigen::Index>(i)) << V_[meet[i]].x, V_[meet[i]].y;
     if (options.regions) {
         const int k = out_.n;
         g.regions.resize(n_faces);
         for (int f = 0; f < n_faces; ++f) {
             Region& r = g.regions[f];
-            std::vector<int> cycle;
+            std::vector<int>& cycle = cyc_;
+            cycle.clear();
             int e = face_he_[f];
             do {
                 cycle.push_back(H_[e].origin);
@@ -1029,8 +1092,8 @@ Geometry Arrangement::result(const GeometryOptions& options) {
             double area2 = 0;  // shoelace
             for (size_t i = 0; i < cycle.size(); ++i) {
                 const int a = cycle[i], b = cycle[(i + 1) % cycle.size()];
-                r.polygon.row(static_cast<Eigen::Index>(i)) << vx_[a], vy_[a];
-                area2 += vx_[a] * vy_[b] - vx_[b] * vy_[a];
+                r.polygon.row(static_cast<Eigen::Index>(i)) << V_[a].x, V_[a].y;
+                area2 += V_[a].x * V_[b].y - V_[b].x * V_[a].y;
             }
             r.area = 0.5 * area2;
             r.pattern.assign(bits_.begin() + size_t(f) * stride_, bits_.begin() + size_t(f) * stride_ + n_neurons_);

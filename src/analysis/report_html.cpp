@@ -527,7 +527,11 @@ std::string analysis_html(const AnalysisReport& report) {
          "svg .frame{fill:none;stroke:#ddd}svg .mark{stroke:#f3c;stroke-width:.5;stroke-dasharray:2 2}"
          "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;font-size:13px}"
          ".bad{color:#b00}</style></head><body>";
-    h << "<h1>ginn analysis</h1><p class='meta'>" << report.runs.size() << " run(s). Definitions and thresholds: "
+    const auto n_networks = std::count_if(report.runs.begin(), report.runs.end(), [](const RunAnalysis& r) { return r.imported; });
+    h << "<h1>ginn analysis</h1><p class='meta'>";
+    if (n_networks < static_cast<long>(report.runs.size())) h << report.runs.size() - n_networks << " run(s)" << (n_networks ? ", " : "");
+    if (n_networks > 0) h << n_networks << " network(s) without a run";
+    h << ". Definitions and thresholds: "
          "docs/analysis.md. Links open " << html_escape(report.options.viewer) << " at the moment and neurons named.</p>";
     if (report.runs.size() > 1) {
         const auto cmp = detail::comparison_json(report);

@@ -311,7 +311,9 @@ def test_view_of_networks_holds_their_geometry_and_saves(tmp_path):
     v.save(tmp_path / "v.html")
     assert (tmp_path / "v.html").read_text(encoding="utf-8") == v.html
     one = page_data(ginn.view(relu, analysis=False).html)["runs"]
-    assert len(one) == 1 and one[0]["name"] == "network 1" and "findings" not in one[0]
+    assert len(one) == 1 and one[0]["name"] == "residual.onnx" and "findings" not in one[0], "the file's name"
+    numpy_net = ginn.Network.from_numpy([np.eye(2), np.ones((2, 2))], [np.zeros(2), np.zeros(2)])
+    assert page_data(ginn.view(numpy_net).html)["runs"][0]["name"] == "network 1"
 
 
 def six_layer_model():

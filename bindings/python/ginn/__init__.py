@@ -11,6 +11,7 @@ in PyTorch (or with ginn.train) and hand the network over.
 import html as _html
 import io as _io
 import json as _json
+import os as _os
 import sys as _sys
 import time as _time
 
@@ -32,8 +33,9 @@ def _domain(domain):
 class Network:
     """A network in ginn's evaluation form: dense float64 layers, batch norm folded, inputs (x, y) on `domain`."""
 
-    def __init__(self, native):
+    def __init__(self, native, name=None):
         self._net = native
+        self.name = name  # the file or model it came from (ginn.view's default name for it), or None
 
     # ---- constructors
     @staticmethod
@@ -62,17 +64,17 @@ class Network:
         text = str(path_or_text)
         if text.lstrip().startswith("{"):
             return Network(_ginn.Network.from_json_text(text))
-        return Network(_ginn.Network.from_json_file(text))
+        return Network(_ginn.Network.from_json_file(text), _os.path.basename(text))
 
     @staticmethod
     def from_onnx(path_or_bytes, domain=None, head=None):
         """An ONNX file (or its bytes) of an MLP with a 2-D input (docs/onnx.md); domain defaults to [-1, 1]^2.
         `head` overrides the head read from the graph, e.g. 'regression' for a 1-output regressor."""
         if isinstance(path_or_bytes, (bytes, bytearray)):
-            net = _ginn.Network.from_onnx_bytes(bytes(path_or_bytes), _domain(domain), "onnx")
+            net, name = _ginn.Network.from_onnx_bytes(bytes(path_or_bytes), _domain(domain), "onnx"), None
         else:
-            net = _ginn.Network.from_onnx_file(str(path_or_bytes), _domain(domain))
-        return Network(net if head is None else net.with_head(head))
+            net, name = _ginn.Network.from_onnx_file(str(path_or_bytes), _domain(domain)), _os.path.basename(str(path_or_bytes))
+        return Network(net if head is None else net.with_head(head), name)
 
     @staticmethod
     def from_torch(model, domain=None, head=None, sample=None):
@@ -97,7 +99,7 @@ class Network:
         finally:
             model.train(was_training)
         net = _ginn.Network.from_onnx_bytes(buffer.getvalue(), _domain(domain), type(model).__name__)
-        return Network(net if head is None else net.with_head(head))
+        return Network(net if head is None else net.with_head(head), type(model).__name__)
 
     # ---- evaluation
     def forward(self, X):
@@ -346,12 +348,13 @@ def view(runs_or_networks, title="", height=640, analysis=True, names=None):
     from_onnx), shown inline in a notebook (an iframe of the self-contained page); .save(path) writes the page.
     A network is one snapshot: its exact geometry (smooth activations: approximate, labelled so), prediction, neurons,
     regions and 3-D view, without the training panels. `analysis` adds the findings (as `ginn view`); `names` names
-    the networks on the page (default: network 1, network 2, ...). Runs and networks are not mixed on one page."""
+    the networks on the page (default: each network's name, its file's or model's, else network 1, network 2, ...).
+    Runs and networks are not mixed on one page."""
     items = [runs_or_networks] if isinstance(runs_or_networks, (Run, Network, str)) else list(runs_or_networks)
     if not items:
         raise Error("ginn.view: nothing to show (expected runs or networks)")
     if all(isinstance(x, Network) for x in items):
-        names = [f"network {i + 1}" for i in range(len(items))] if names is None else [str(n) for n in names]
+        names = [n.name or f"network {i + 1}" for i, n in enumerate(items)] if names is None else [str(n) for n in names]
         if len(names) != len(items):
             raise Error(f"ginn.view: {len(names)} names for {len(items)} networks (expected one name per network)")
         return Viewer(_ginn.network_viewer_html([(n._net, name) for n, name in zip(items, names)], title, bool(analysis)),

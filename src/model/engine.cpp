@@ -212,16 +212,12 @@ struct ActivationEpilogue {
     float* out;
     float* d;
     const float* mask;  // null without dropout
-    template <int NV>
-    void operator()(int64_t at, const vf (&z)[NV]) const {
-        vf a[NV], dz[NV];
-        for (int v = 0; v < NV; ++v) a[v] = act_v<Act>(z[v], &dz[v]);
-        for (int v = 0; v < NV; ++v) {
-            const int64_t k = at + v * n_lanes;
-            store(out + k, mask ? a[v] * load(mask + k) : a[v]);
-            if constexpr (Act != Activation::relu)
-                if (d) store(d + k, dz[v]);
-        }
+    void operator()(int64_t k, vf z) const {
+        vf dz;
+        const vf a = act_v<Act>(z, &dz);
+        store(out + k, mask ? a * load(mask + k) : a);
+        if constexpr (Act != Activation::relu)
+            if (d) store(d + k, dz);
     }
 };
 
@@ -232,15 +228,11 @@ struct DerivativeEpilogue {
     float* dZ;
     const float* d;
     const float* mask;  // null without dropout
-    template <int NV>
-    void operator()(int64_t at, const vf (&y)[NV]) const {
-        for (int v = 0; v < NV; ++v) {
-            const int64_t k = at + v * n_lanes;
-            vf g = mask ? y[v] * load(mask + k) : y[v];
-            if constexpr (Act == Activation::relu) g = load(d + k) > 0.0f ? g : vf{};
-            else g = g * load(d + k);
-            store(dZ + k, g);
-        }
+    void operator()(int64_t k, vf y) const {
+        vf g = mask ? y * load(mask + k) : y;
+        if constexpr (Act == Activation::relu) g = load(d + k) > 0.0f ? g : vf{};
+        else g = g * load(d + k);
+        store(dZ + k, g);
     }
 };
 
@@ -467,9 +459,9 @@ double Engine::loss_and_dlogits(int n) {
             const bool two = spec_.head == Head::softmax2;
             vf hinge = {}, bad = {};
             double log_sum = 0.0;
+            using vd = double __attribute__((vector_size(64)));  // 8 lanes
             for (int s0 = 0; s0 < S; s0 += 256) {
-                double prod[n_lanes];
-                std::fill_n(prod, n_lanes, 1.0);
+                vd prod_lo = {1, 1, 1, 1, 1, 1, 1, 1}, prod_hi = prod_lo;  // lanes 0..7 and 8..15, in double
                 for (int s = s0; s < std::min(S, s0 + 256); s += n_lanes) {
                     const vf d = two ? load(Z + S + s) - load(Z + s) : load(Z + s);
                     const vf ys = load(y + s), ws = load(w + s);
@@ -485,12 +477,11 @@ double Engine::loss_and_dlogits(int n) {
                     } else {
                         store(dZ + s, dd);
                     }
-                    float ef[n_lanes];
-                    store(ef, e);
-                    for (int k = 0; k < n_lanes; ++k) prod[k] *= 1.0 + static_cast<double>(ef[k]);
+                    prod_lo *= 1.0 + __builtin_convertvector(__builtin_shufflevector(e, e, 0, 1, 2, 3, 4, 5, 6, 7), vd);
+                    prod_hi *= 1.0 + __builtin_convertvector(__builtin_shufflevector(e, e, 8, 9, 10, 11, 12, 13, 14, 15), vd);
                 }
                 double total = 1.0;
-                for (int k = 0; k < n_lanes; ++k) total *= prod[k];
+                for (int k = 0; k < n_lanes; ++k) total *= k < 8 ? prod_lo[k] : prod_hi[k - 8];
                 log_sum += std::log(total);
             }
             return static_cast<double>(hsum(hinge)) + log_sum / n + static_cast<double>(hsum(bad));

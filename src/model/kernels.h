@@ -42,15 +42,13 @@ inline vf sqrt(vf x) {
 #endif
 }
 
-/// What a matmul does with its results: an epilogue is called once per row of a block with the block's NV registers
-/// of that row (independent chains, which a long epilogue such as tanh can interleave) and the offset `at` of the
-/// first into the (R, S) result array. StoreEpilogue stores them; engine.cpp's add activations and derivatives.
+/// What a matmul does with its results: an epilogue is called once per register of a block's results, with the 16
+/// results and the offset `at` of the first into the (R, S) result array (by value, so that the accumulators stay in
+/// registers: an array passed by reference went through the stack). StoreEpilogue stores them; engine.cpp's add
+/// activations and derivatives.
 struct StoreEpilogue {
     float* Y;
-    template <int NV>
-    void operator()(int64_t at, const vf (&y)[NV]) const {
-        for (int v = 0; v < NV; ++v) store(Y + at + v * n_lanes, y[v]);
-    }
+    void operator()(int64_t at, vf y) const { store(Y + at, y); }
 };
 
 /// epilogue(M X + bias) for one block of Y (R, S), with M(r, c) = M[r * rs + c * cs], X (C, S), S a multiple of 16;
@@ -58,19 +56,33 @@ struct StoreEpilogue {
 template <int RB, int NV, typename Epi>
 inline void matmul_block(const float* M, int64_t rs, int64_t cs, const float* bias, const float* X, int C, int S,
                          const Epi& epilogue, int r0, int s0) {
+    // The loops over r and v are unrolled before GCC decides where arrays live (#pragma GCC unroll): otherwise acc
+    // stayed a stack array, stored and reloaded around the c loop of every block.
     vf acc[RB][NV];
-    for (int r = 0; r < RB; ++r)
-        for (int v = 0; v < NV; ++v) acc[r][v] = splat(bias ? bias[r0 + r] : 0.0f);
+#pragma GCC unroll 8
+    for (int r = 0; r < RB; ++r) {
+        const vf b = splat(bias ? bias[r0 + r] : 0.0f);
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v) acc[r][v] = b;
+    }
     for (int c = 0; c < C; ++c) {
         vf x[NV];
+#pragma GCC unroll 8
         for (int v = 0; v < NV; ++v) x[v] = load(X + int64_t{c} * S + s0 + v * n_lanes);
+#pragma GCC unroll 8
         for (int v = 0; v < NV; ++v) in_register(x[v]);
+#pragma GCC unroll 8
         for (int r = 0; r < RB; ++r) {
             const vf m = splat(M[(r0 + r) * rs + c * cs]);
+#pragma GCC unroll 8
             for (int v = 0; v < NV; ++v) acc[r][v] += m * x[v];
         }
     }
-    for (int r = 0; r < RB; ++r) epilogue(int64_t{r0 + r} * S + s0, acc[r]);
+    const Epi epi = epilogue;  // a local copy: its pointers stay in registers across the stores
+#pragma GCC unroll 8
+    for (int r = 0; r < RB; ++r)
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v) epi(int64_t{r0 + r} * S + s0 + v * n_lanes, acc[r][v]);
 }
 
 /// Register blocking of matmul: rows by registers of columns. 4 x 4 fills AVX-512's 32 registers; WebAssembly's
@@ -98,6 +110,12 @@ inline void matmul(const float* M, int64_t rs, int64_t cs, const float* bias, co
                    const Epi& epilogue) {
     int r0 = 0;
     constexpr int RB = matmul_row_block;
+    if constexpr (RB == 4) {  // rows in fives where that leaves no remainder and fours would (10, 30, ...: 5 x 4 = 20
+        if (R % 4 != 0 && R % 5 == 0) {  // accumulators, 25 registers with the loads; no 2-row block at the end)
+            for (; r0 < R; r0 += 5) matmul_rows<5>(M, rs, cs, bias, X, C, S, epilogue, r0);
+            return;
+        }
+    }
     for (; r0 + RB <= R; r0 += RB) matmul_rows<RB>(M, rs, cs, bias, X, C, S, epilogue, r0);
     switch (R - r0) {
         case 3: matmul_rows<3>(M, rs, cs, bias, X, C, S, epilogue, r0); break;
@@ -186,7 +204,7 @@ void grad_tiles(const float* dZ, const float* A, int C, int S, float* dW, int r_
 
 /// dW (R, C) row-major = dZ (R, S) A (C, S)^T, a reduction over the examples, every partial sum in registers: 4 x 4
 /// tiles over the largest multiple-of-4 block (Rt, Ct), the right strip (cw = C - Ct < 4 columns) in tiles of 16 / cw
-/// rows, the bottom strip (rh = R - Rt < 4 rows, all columns) in tiles of 16 / rh columns.
+/// rows, the bottom strip (rh = R - Rt < 4 rows, all columns) in tiles of 16 / rh columns (or fewer, below).
 [[gnu::noinline]] inline void grad_weights(const float* dZ, const float* A, int R, int C, int S, float* dW) {
     const int Rt = R / 4 * 4, Ct = C / 4 * 4;
     grad_tiles<4, 4>(dZ, A, C, S, dW, 0, Rt, 0, Ct);
@@ -196,9 +214,14 @@ void grad_tiles(const float* dZ, const float* A, int C, int S, float* dW, int r_
         case 3: grad_tiles<5, 3>(dZ, A, C, S, dW, 0, Rt, Ct, C); break;
         default: break;
     }
+    // the bottom strip's tiles as wide as 16 accumulators allow, or narrower where that splits C evenly (C = 10: two
+    // 2 x 5 tiles, not 2 x 8 and a 2 x 2 padded to 2 x 8)
     switch (R - Rt) {
         case 1: grad_tiles<1, 16>(dZ, A, C, S, dW, Rt, R, 0, C); break;
-        case 2: grad_tiles<2, 8>(dZ, A, C, S, dW, Rt, R, 0, C); break;
+        case 2:
+            if (C % 8 != 0 && C % 5 == 0) grad_tiles<2, 5>(dZ, A, C, S, dW, Rt, R, 0, C);
+            else grad_tiles<2, 8>(dZ, A, C, S, dW, Rt, R, 0, C);
+            break;
         case 3: grad_tiles<3, 5>(dZ, A, C, S, dW, Rt, R, 0, C); break;
         default: break;
     }

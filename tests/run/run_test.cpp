@@ -58,6 +58,10 @@ TEST(run_test, round_trip_of_a_trained_run) {
     EXPECT_EQ(run.dataset().size(), 32 * 32);
     EXPECT_EQ(run.snapshot_at_iteration(500), 2);
     EXPECT_EQ(run.resolve_snapshot(-1, -1), 12);
+    // the updates' own time (format 3) is part of the whole training time, which adds the 13 evaluations and writes
+    const double train_seconds = run.manifest().at("train_seconds").get<double>();
+    EXPECT_GT(train_seconds, 0.0);
+    EXPECT_LT(train_seconds, run.seconds());
     EXPECT_NE(test::error_message([&] { run.snapshot_at_iteration(260); }).find("nearest recorded: 250 500"), std::string::npos);
 
     // The stored parameters reproduce the recorded loss through an independent path: the double-precision network.
@@ -262,6 +266,8 @@ TEST(run_test, manifest_values_are_range_checked_and_files_confined_to_the_run) 
     };
     expect_refused("version_0", [](auto& m) { m["format_version"] = 0; }, {"format_version 0"});
     expect_refused("version_neg", [](auto& m) { m["format_version"] = -3; }, {"format_version -3"});
+    expect_refused("train_seconds_neg", [](auto& m) { m["train_seconds"] = -1; }, {"train_seconds is -1"});
+    expect_refused("train_seconds_text", [](auto& m) { m["train_seconds"] = "fast"; }, {"train_seconds is \"fast\""});
     expect_refused("state_outside", [](auto& m) { m["state_file"] = "/etc/hostname"; }, {"state_file", "/etc/hostname"});
     expect_refused("state_dotdot", [](auto& m) { m["state_file"] = "../x/state.a.bin"; }, {"state_file"});
     expect_refused("absurd_widths", [](auto& m) { m["config"]["model"]["widths"] = {8, 4294967304ll}; },

@@ -701,9 +701,10 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
 
 // Whether hidden layer `layer`'s dense maps get row bounds (LayerMaps::Q): the last hidden layer only, whose
 // bounds reach no deeper hidden layer (a bound's slack would grow layer by layer: at 128 x 6, row bounds on every
-// layer sent 7 times as many lines to the double-double refinement).
+// layer sent 7 times as many lines to the double-double refinement), and only from 64 inputs on (at 16 and 32 the
+// |W| Q product costs less than the lines' tight bounds: 6 % and 2 % of the geometry, loaded machine).
 bool Arrangement::row_bounds_at(int layer) const {
-    return layer + 1 == net_.n_hidden_layers();
+    return layer + 1 == net_.n_hidden_layers() && net_.layers[layer].n_in() >= 64;
 }
 
 // Z_err = a certified upper bound on |W| Q (layer's |W|, (n, n_in); Q (n_in, 3 #maps), non-negative) from row

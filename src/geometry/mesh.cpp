@@ -740,15 +740,15 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
         for (int c = 0; c < 3; ++c) {
             double *t = &out.Z[out.at(k, 0, c)], *t_err = &out.Z_err[out.at(k, 0, c)];
             const double *t_r = &out.Z[out.at(r, 0, c)], *t_r_err = &out.Z_err[out.at(r, 0, c)];
-            for (int q = 0; q <= n_terms; ++q) {  // q = 0: z_r alone when there is no term
-                if (q == n_terms && q > 0) break;
+            const int n_passes = std::max(1, n_terms);  // without a term: z_r alone
+            for (int q = 0; q < n_passes; ++q) {
                 RankOneTerm term;
-                if (n_terms > 0) {
+                if (q < n_terms) {
                     const auto [i, s] = terms[q];
                     term = {L.W.col(i).data(), W_abs.col(i).data(), s * prev.z(m, i, c), 0};
                     term.e = std::abs(s) * prev.z_err(m, i, c) + (u + g) * std::abs(term.v);
                 }
-                const bool last = q + 1 >= n_terms;
+                const bool last = q + 1 == n_passes;
                 if (q == 0) rank_one_first(n, t_r, t_r_err, g, term, last ? scale : 1, last ? floor : 0, t, t_err);
                 else rank_one_add(n, term, last ? scale : 1, last ? floor : 0, t, t_err);
             }
@@ -758,16 +758,17 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
 
 // Whether hidden layer `layer`'s dense maps get row bounds (LayerMaps::Q): the last hidden layer only, whose
 // bounds reach no deeper hidden layer (a bound's slack would grow layer by layer: at 128 x 6, row bounds on every
-// layer sent 8 times as many lines to the double-double refinement).
+// layer sent 7 times as many lines to the double-double refinement), and only from 64 inputs on (at 16 and 32 the
+// |W| Q product costs less than the lines' tight bounds: 6 % and 2 % of the geometry, loaded machine).
 bool Arrangement::row_bounds_at(int layer) const {
-    return layer + 1 == net_.n_hidden_layers();
+    return layer + 1 == net_.n_hidden_layers() && net_.layers[layer].n_in() >= 64;
 }
 
 // Z_err = a certified upper bound on |W| Q (layer's |W|, (n, n_in); Q (n_in, 3 #maps), non-negative) from row
 // sums and row norms instead of the product: (|W| q)_j <= min(rowsum_j max(q), ||W_j||_2 ||q||_2) (Hoelder,
-// Cauchy-Schwarz). ||q||_2 is computed on q / max(q) (exact powers of two would be tidier; the division's and the
-// squares' rounding is within the factor applied, and squares that underflow are covered by n_in DBL_MIN). O(n_in
-// + n) per column instead of O(n n_in); the products' rounding is covered by dense_maps' final factor.
+// Cauchy-Schwarz). ||q||_2 is computed on q / max(q): the division's and the squares' rounding is within the factor
+// applied, and squares that underflow are covered by n_in DBL_MIN. O(n_in + n) per column instead of O(n n_in);
+// the products' rounding is covered by dense_maps' final factor.
 void Arrangement::row_bound_product(int layer, const Eigen::Map<Eigen::MatrixXd>& Q,
                                     Eigen::Map<Eigen::MatrixXd>& Z_err) const {
     const Eigen::VectorXd &R = W_row_sum_[layer], &N = W_row_norm_[layer];

@@ -473,6 +473,32 @@ TEST(exact_reference_test, deep_cancelling_networks_equal_the_rational_reference
     }
 }
 
+/// The network with hidden layer l's rows repeated up to `width` rows, each copy scaled by +-2^k (identical,
+/// proportional and opposite neurons: still a few lines), and layer l + 1 given quantised weights for them; or,
+/// `keep`, copies scaled by 2^k and layer l + 1's columns shared among them (about the same function: a
+/// cancelling network keeps cancelling).
+Network widened(Network net, int l, int width, std::mt19937& rng, bool keep = false) {
+    DenseLayer &L = net.layers[size_t(l)], &next = net.layers[size_t(l + 1)];
+    const int n = L.n_out();
+    Eigen::MatrixXd W(width, L.n_in()), W_next(next.n_out(), width);
+    Eigen::VectorXd b(width);
+    for (int i = 0; i < width; ++i) {
+        const double s = std::ldexp(keep || rng() % 2 ? 1.0 : -1.0, int(rng() % 5u) - 2);
+        W.row(i) = s * L.W.row(i % n);
+        b(i) = s * L.b(i % n);
+        const int copies = width / n + (i % n < width % n);
+        for (Eigen::Index k = 0; k < W_next.rows(); ++k)
+            W_next(k, i) = keep ? next.W(k, i % n) / (s * copies) : 0.25 * (int(rng() % 9u) - 4);
+    }
+    L.negative_slope.resize(0);  // the default leaky slope (the networks widened here have no PReLU)
+    L.W = W;
+    L.b = b;
+    next.W = W_next;
+    L.residual = next.residual = false;
+    if (!keep && L.activation == Activation::leaky_relu) L.activation = Activation::relu;  // -2^k copies: relu
+    return net;
+}
+
 /// Last hidden layers wider than 4 neurons get their maps' error bounds from row sums and norms of |W| (a cheap
 /// bound for the filter) and each line's tight bound recomputed from the layer's inputs (mesh.cpp, LayerMaps):
 /// quantised networks with 5 to 12 neurons there (exact ties, zero and duplicate rows), and cancelling ones whose
@@ -490,8 +516,20 @@ TEST(exact_reference_test, wide_last_layers_equal_the_rational_reference) {
             return;
         }
     }
+    // Row bounds need a last hidden layer of 64 inputs or more: 64 copies of a few neurons before it.
+    for (int i = 0; i < 20;) {
+        Network net = quantised_net(fixed, /*extra_last=*/4 + int(fixed() % 5u));
+        if (net.n_hidden_layers() < 2) continue;
+        net = widened(net, net.n_hidden_layers() - 2, /*width=*/64, fixed);
+        expect_matches_reference(net, "network with 64 copies " + std::to_string(i++));
+        if (HasFailure()) {
+            ADD_FAILURE() << network_to_json(net).dump();
+            return;
+        }
+    }
     for (int i = 0; i < 6; ++i) {
-        const Network net = cancelling_net(fixed, /*width=*/5 + i % 3, /*depth=*/2 + i % 2, /*M=*/1e4);
+        Network net = cancelling_net(fixed, /*width=*/5 + i % 3, /*depth=*/2 + i % 2, /*M=*/1e4);
+        net = widened(net, net.n_hidden_layers() - 2, /*width=*/64, fixed, /*keep=*/true);
         expect_matches_reference(net, "wide cancelling network " + std::to_string(i), 1e-9);
         if (HasFailure()) {
             ADD_FAILURE() << network_to_json(net).dump();

@@ -94,6 +94,19 @@ void check_flags_take_effect(CLI::App* cmd, const RunConfig& c) {
     for (const char* flag : {"--step-size", "--gamma"})
         if (given(flag) && c.optim.schedule != LrSchedule::step)
             throw Error(flag, "has no effect with the " + std::string(lr_schedule_name(c.optim.schedule)) + " schedule", "--schedule step", "drop the flag or add --schedule step");
+    // Task settings the target's kind does not read (--noise with an image, --resolution with a formula, ...).
+    const TaskKind kind = task_kind(c.task.target);
+    for (const auto& [flag, field] : {std::pair{"--resolution", "resolution"}, {"--n-points", "n_points"},
+                                      {"--noise", "noise"}, {"--margin", "margin"}, {"--threshold", "threshold"},
+                                      {"--resize", "resize"}, {"--answers", "answers"}}) {
+        if (!given(flag) || std::find(kind.fields.begin(), kind.fields.end(), field) != kind.fields.end()) continue;
+        std::string reads;
+        for (const std::string& f : kind.fields) reads += (reads.empty() ? "" : ", ") + std::string("--") + f;
+        std::replace(reads.begin(), reads.end(), '_', '-');
+        throw Error(flag, std::string("has no effect on --target ") + c.task.target + " (a " + kind.name + " task)",
+                    reads.empty() ? "no task flags besides --test-fraction" : "its task flags: " + reads + ", --test-fraction",
+                    "drop the flag");
+    }
     if (given("--momentum") && c.optim.kind != OptimizerKind::momentum)
         throw Error("--momentum", "has no effect with optimizer " + std::string(optimizer_name(c.optim.kind)),
                     "--optimizer momentum", "Adam's betas are fixed at PyTorch's 0.9 and 0.999");

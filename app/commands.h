@@ -44,6 +44,9 @@ struct NetworkSource {
     std::string run_dir, weights, model, domain;
     SnapshotChoice choice;
     void add_to(CLI::App* cmd);
+    /// Only --weights, --model and --domain, for commands whose RUN arguments are their own (view, analyze).
+    void add_file_options(CLI::App* cmd);
+    bool names_file() const { return !weights.empty() || !model.empty(); }
 };
 /// The network a source names, with its run when it came from one.
 struct LoadedNetwork {

@@ -76,22 +76,24 @@ std::optional<Box> parse_domain(const std::string& text) {
 }
 }  // namespace
 
-void NetworkSource::add_to(CLI::App* cmd) {
-    auto* run = cmd->add_option("RUN", run_dir, "Run directory");
+void NetworkSource::add_file_options(CLI::App* cmd) {
     auto* w = cmd->add_option("--weights", weights, "A weights JSON file (docs/weights-format.md) instead of a run");
-    run->excludes(w);
-    choice.add_to(cmd);
-    w->excludes("--snapshot")->excludes("--iteration");  // a weights file holds one network
     auto* m = cmd->add_option("--model", model, "An ONNX file of an MLP with a 2-D input (docs/onnx.md) instead of a run");
     auto* d = cmd->add_option("--domain", domain, "The box an ONNX model is drawn on: xmin,xmax,ymin,ymax (default -1,1,-1,1)")
                   ->check(CLI::Validator([](std::string& text) { return parse_domain(text) ? "" : "'" + text +
                       "' is not xmin,xmax,ymin,ymax with xmin < xmax, ymin < ymax, all within +-1e6"; }, "BOX"));
-    run->excludes(m);
     w->excludes(m);
-    m->excludes("--snapshot")->excludes("--iteration");
     d->needs(m);
 }
 
+void NetworkSource::add_to(CLI::App* cmd) {
+    auto* run = cmd->add_option("RUN", run_dir, "Run directory");
+    add_file_options(cmd);
+    run->excludes("--weights")->excludes("--model");
+    choice.add_to(cmd);
+    for (const char* file : {"--weights", "--model"})  // a weights or ONNX file holds one network
+        cmd->get_option(file)->excludes("--snapshot")->excludes("--iteration");
+}
 
 LoadedNetwork load_network(const NetworkSource& source) {
     LoadedNetwork loaded;

@@ -5,7 +5,7 @@ geometry of a trained net. Prints both medians and the ratio Python / C++ (issue
 is also turned into Python values (made on first access).
 Checks first that both sides count the same linear regions.
 
-Usage: PYTHONPATH=build/python /usr/bin/python3 bench/python_geometry_bench.py [--repeats 50] [--iterations 100000]
+Usage: PYTHONPATH=build/bindings/python /usr/bin/python3 bench/python_geometry_bench.py [--repeats 50] [--iterations 100000]
 """
 import argparse
 import os

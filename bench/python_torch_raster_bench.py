@@ -9,7 +9,7 @@ Prints both times (medians) and what the raster gets wrong, measured against the
               and the largest such distance in pixels.
 Checks first that ginn's forward equals torch's on the grid (float64, 1e-6).
 
-Usage: PYTHONPATH=build/python /usr/bin/python3 bench/python_torch_raster_bench.py [--repeats 5] [--pixels 1000]
+Usage: PYTHONPATH=build/bindings/python /usr/bin/python3 bench/python_torch_raster_bench.py [--repeats 5] [--pixels 1000]
 """
 import argparse
 import os

@@ -6,8 +6,8 @@
 # task of tanh, 8 layers, very wide, keep 0.5, batch norm on, residual with 10k points), each trained alone by
 # `ginn train --config` and by PyTorch, REPEATS times each (medians), two ratios side by side:
 #   (a) training vs training, the issue's ratio (target 30x): PyTorch's training loop (timed inside the script) against
-#       the training time ginn records for the run (manifest "seconds": the updates plus the snapshots' full-data
-#       evaluations and their writes, so ginn's side holds more work than PyTorch's);
+#       the time ginn records for the run's updates (manifest "train_seconds": the update loop alone, like PyTorch's
+#       side; the manifest's "seconds" adds the snapshots' full-data evaluations and their writes);
 #   (b) whole process vs whole process, both timed from outside: `python3 peer_torch_study.py` (interpreter start,
 #       import torch, data, model, loop, two full-data loss checks) against the whole `ginn train --config` command
 #       (process start, data, training, snapshots, files).
@@ -70,7 +70,7 @@ PY
         s=$(now)
         "$ginn" train --config "$work/$e.toml" -o "$work/single" --quiet >/dev/null
         g_whole="$g_whole $(echo "$(now) - $s" | bc)"
-        g_train="$g_train $("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["seconds"])' "$work/single/manifest.json")"
+        g_train="$g_train $("$python" -c 'import json, sys; m = json.load(open(sys.argv[1])); print(m["train_seconds"])' "$work/single/manifest.json")"
         s=$(now)
         out=$(OMP_NUM_THREADS=1 "$python" "$here/peer_torch_study.py" "$run/manifest.json" --repeats 1)
         t_whole="$t_whole $(echo "$(now) - $s" | bc)"

@@ -23,36 +23,13 @@
 #include "ginn/train/schedule.h"
 #include "ginn/train/trainer.h"
 #include "timing.h"
+#include "train_counts.h"
 
 namespace {
 
-/// Multiply-adds of one iteration, counted as 2 FLOPs each: forward W A, backward dW = dZ A^T and dA = W^T dZ.
-double flops_per_iteration(const ginn::ModelSpec& spec, int batch) {
-    double forward = 0, input_grad = 0;
-    int n_in = 2;
-    std::vector<int> outs = spec.widths;
-    outs.push_back(spec.n_outputs());
-    for (size_t l = 0; l < outs.size(); ++l) {
-        forward += double(n_in) * outs[l];
-        if (l > 0) input_grad += double(n_in) * outs[l];
-        n_in = outs[l];
-    }
-    return 2.0 * batch * (2 * forward + input_grad);
-}
-
-/// CPU time of this thread in seconds: on a machine shared with other jobs it counts only the time we ran.
-double thread_seconds() {
-    timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-}
-
-std::string cpu_name() {
-    std::ifstream in("/proc/cpuinfo");
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-    return "unknown CPU";
-}
+using ginn::bench::cpu_name;
+using ginn::bench::flops_per_iteration;
+using ginn::bench::thread_seconds;
 
 /// A config file's training, R times from fresh trainers: microseconds per iteration, wall and thread CPU time.
 int run_config(const std::string& path, int repeats) {

@@ -30,7 +30,7 @@ if(ONNX_FOUND AND Protobuf_FOUND AND TARGET onnx_proto)
 else()
   message(STATUS "ONNX import: disabled; `apt-get install libonnx-dev libprotobuf-dev` enables --model FILE.onnx")
 endif()
-# Optional: the Python module (python/, docs/python.md) with python3-dev + pybind11-dev; Debian's python3 (which has
+# Optional: the Python module (bindings/python/, docs/python.md) with python3-dev + pybind11-dev; Debian's python3 (which has
 # python3-numpy, python3-torch, python3-onnx) unless -DPython3_EXECUTABLE says otherwise.
 option(GINN_PYTHON "Build the Python module when python3-dev and pybind11-dev are found" ON)
 if(GINN_PYTHON)
@@ -42,7 +42,7 @@ if(GINN_PYTHON)
     find_package(pybind11 CONFIG QUIET)
   endif()
   if(Python3_FOUND AND pybind11_FOUND)
-    message(STATUS "Python module: enabled (${Python3_EXECUTABLE}); import with PYTHONPATH=${CMAKE_BINARY_DIR}/python")
+    message(STATUS "Python module: enabled (${Python3_EXECUTABLE}); import with PYTHONPATH=${CMAKE_BINARY_DIR}/bindings/python")
   else()
     message(STATUS "Python module: disabled; `apt-get install python3-dev pybind11-dev python3-numpy` enables it")
   endif()

@@ -1,5 +1,5 @@
 # The live page's engine (`ginn play`): the library's model, trainer, tasks and geometry built to WebAssembly by
-# Debian's emscripten (wasm/CMakeLists.txt, into build/wasm/ginn_play.js and .wasm) and embedded into the library. Optional:
+# Debian's emscripten (bindings/wasm/CMakeLists.txt, into build/wasm/ginn_play.js and .wasm) and embedded into the library. Optional:
 # without em++ the build goes on and `ginn play` says how to get it. Emscripten's tools run on Node.js; a Node that
 # is not Debian's needs NODE_PATH=/usr/share/nodejs to find the packages emscripten uses.
 option(GINN_WASM "Build the WebAssembly engine of `ginn play` when emscripten is installed" ON)
@@ -17,9 +17,9 @@ if(GINN_WASM)
     set(GINN_PLAY_JS ${CMAKE_BINARY_DIR}/wasm/ginn_play.js)
     set(GINN_PLAY_WASM ${CMAKE_BINARY_DIR}/wasm/ginn_play.wasm)
     ExternalProject_Add(ginn_wasm
-      SOURCE_DIR ${CMAKE_SOURCE_DIR}/wasm
+      SOURCE_DIR ${CMAKE_SOURCE_DIR}/bindings/wasm
       BINARY_DIR ${CMAKE_BINARY_DIR}/wasm
-      CONFIGURE_COMMAND ${wasm_env} ${GINN_EMCMAKE} ${CMAKE_COMMAND} -S ${CMAKE_SOURCE_DIR}/wasm -B ${CMAKE_BINARY_DIR}/wasm
+      CONFIGURE_COMMAND ${wasm_env} ${GINN_EMCMAKE} ${CMAKE_COMMAND} -S ${CMAKE_SOURCE_DIR}/bindings/wasm -B ${CMAKE_BINARY_DIR}/wasm
                         -G Ninja -DCMAKE_BUILD_TYPE=Release -DGINN_VERSION=${PROJECT_VERSION} ${wasm_launcher}
       BUILD_COMMAND ${wasm_env} ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR}/wasm
       INSTALL_COMMAND ""

@@ -20,8 +20,8 @@ bash scripts/build.sh
 step "GoogleTest suite (Release)"
 ctest --test-dir build --output-on-failure -j "$(nproc)"
 step "Python module (its pytest suite, tests/python, ran in the suite above as python_pytest)"
-compgen -G "build/python/ginn/_ginn*.so" >/dev/null ||
-  { echo "ginn test: no Python module in build/python (expected python3-dev and pybind11-dev; hint: bash scripts/install-deps.sh)" >&2; exit 1; }
+compgen -G "build/bindings/python/ginn/_ginn*.so" >/dev/null ||
+  { echo "ginn test: no Python module in build/bindings/python (expected python3-dev and pybind11-dev; hint: bash scripts/install-deps.sh)" >&2; exit 1; }
 step "browser tests"
 bash tests/e2e/run.sh build
 step "sanitizer build (clang, ASan + UBSan)"

@@ -42,7 +42,7 @@ function findingsTipHtml(r, id, k) {
   const it = r.snapshots.iteration, label = neuronLabel(r.neuronLayer[id], r.neuronIndex[id]);
   return (neuronFindings(r).get(label) || []).map(b => {
     const [, cls, glyph] = badgeStyle(b.label), now = b.spans.find(([a, e]) => a <= k && k <= e);
-    let text = now ? (now[0] === 0 ? `${b.label} from the start` : `${b.label} since iteration ${it[now[0]].toLocaleString('en')}`)
+    let text = r.imported ? b.label : now ? (now[0] === 0 ? `${b.label} from the start` : `${b.label} since iteration ${it[now[0]].toLocaleString('en')}`)
       : `${b.label} at iterations ` + b.spans.slice(0, 3).map(([a, e]) => a === e ? it[a].toLocaleString('en')
         : `${it[a].toLocaleString('en')}–${it[e].toLocaleString('en')}`).join(', ') + (b.spans.length > 3 ? ', …' : '');
     if (b.label === 'indecisive') {

@@ -1,4 +1,4 @@
-// ginn play, part 2 of 2: the live page. Trains with ginn's engine in WebAssembly (wasm/play_module.cpp) and draws
+// ginn play, part 2 of 2: the live page. Trains with ginn's engine in WebAssembly (bindings/wasm/play_module.cpp) and draws
 // every frame with the viewer's modules (decode.js RunData, draw.js drawPicture, diagram.js): the live network is a
 // one-snapshot run whose snapshot is replaced each frame. Not the engine and not the drawing code.
 'use strict';

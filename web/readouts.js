@@ -3,13 +3,13 @@
 
 /** The picture's caption: run, iteration, loss, and the approximation note for smooth networks. */
 function captionText(r, k) {
-  const s = r.snapshots;
-  return `${r.name} · iteration ${s.iteration[k].toLocaleString('en')} · loss ${formatNumber(s.loss[k])}` +
-    (r.exact[k] ? '' : ` · approximate boundaries (grid ${r.approx_grid || 256})`);
+  const s = r.snapshots, approx = r.exact[k] ? '' : ` · approximate boundaries (grid ${r.approx_grid || 256})`;
+  if (r.imported) return `${r.name} · ${r.summary.model} · no training run${approx}`;
+  return `${r.name} · iteration ${s.iteration[k].toLocaleString('en')} · loss ${formatNumber(s.loss[k])}${approx}`;
 }
 
 function renderReadout(r, k) {
-  const s = r.snapshots, c = r.counts, rows = [
+  const s = r.snapshots, c = r.counts, rows = r.imported ? [['network', r.summary.model], ['training', 'none recorded']] : [
     ['iteration', s.iteration[k].toLocaleString('en')],
     ['learning rate', formatNumber(s.lr[k])],
     ['loss', formatNumber(s.loss[k])],

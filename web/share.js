@@ -107,7 +107,7 @@ function exportGrid(n, S, gap, capH) {
   const cols = n <= 2 ? n : Math.ceil(Math.sqrt(n)), rows = Math.ceil(n / cols);
   return { cols, rows, w: cols * S + (cols - 1) * gap, h: rows * (S + capH), at: i => [(i % cols) * (S + gap), Math.floor(i / cols) * (S + capH)] };
 }
-const exportName = ext => `ginn-${run().name}-it${run().snapshots.iteration[state.k]}.${ext}`;
+const exportName = ext => run().imported ? `ginn-${run().name}.${ext}` : `ginn-${run().name}-it${run().snapshots.iteration[state.k]}.${ext}`;
 
 /** PNG: each panel redrawn at EXPORT_SCALE x its on-screen size, its caption under it and the legend at the bottom. */
 function exportPng() {

@@ -91,7 +91,8 @@ function drawSurface(ctx, w, f) {
   }
   ctx.fillStyle = '#222'; ctx.textAlign = 'center'; ctx.textBaseline = 'alphabetic';
   const hint = f.exported ? '' : ' · drag to turn';  // an export has its own caption; nothing to drag there
-  ctx.fillText(`${v.title} · iteration ${f.run.snapshots.iteration[f.k].toLocaleString('en')}${hint}`, w / 2, font * 1.2);
+  const when = f.run.imported ? '' : ` · iteration ${f.run.snapshots.iteration[f.k].toLocaleString('en')}`;
+  ctx.fillText(`${v.title}${when}${hint}`, w / 2, font * 1.2);
 }
 
 /** The legend while the 3-D view is on: what height and colour mean, and what the view leaves out. */

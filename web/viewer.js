@@ -265,8 +265,13 @@ function layout() {
   // the event strip and the region-count curve, when the run has them (before measuring: they take height)
   document.body.classList.toggle('findings', hasFindings(run()));
   document.body.classList.toggle('region-curve', hasRegionCurve(run()));
-  $('#timeline-box').hidden = !hasFindings(run());
-  $('#regions-box').hidden = !hasRegionCurve(run());
+  // a network without a run (imported): no training to chart or scrub, one line says so instead
+  const imported = !!run().imported;
+  document.body.classList.toggle('imported', imported);
+  for (const box of ['#loss-box', '#transport', '#event-key']) $(box).hidden = imported;
+  $('#no-training').hidden = !imported;
+  $('#timeline-box').hidden = !hasFindings(run()) || imported;
+  $('#regions-box').hidden = !hasRegionCurve(run()) || imported;
   const stage = $('#panels').getBoundingClientRect(), caption = 28, gap = 12;
   const n = panelIds().length;
   const narrow = window.matchMedia('(max-width: 820px)').matches;  // one column: the picture takes the width, panels stack

@@ -208,6 +208,10 @@ json run_json(const RunAnalysis& r) {
     j["class_names"] = r.class_names;
 
     j["events"] = events_json(r.events);
+    if (r.imported) {
+        j["imported"] = true;
+        j["needs_run"] = r.needs_run;
+    }
     return j;
 }
 

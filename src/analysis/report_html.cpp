@@ -442,7 +442,80 @@ std::string run_section(const AnalysisReport& rep, int ri) {
     return h.str();
 }
 
+/// A network without a run (analyze_network): what applies to one network, and plainly what needs a run.
+std::string network_section(const AnalysisReport& rep, int ri) {
+    const RunAnalysis& r = rep.runs[ri];
+    const AnalysisOptions& o = rep.options;
+    std::ostringstream h;
+    h << "<section><h2 id='run" << ri << "'>Network " << ri << ": " << html_escape(r.name) << "</h2>";
+    h << "<p class='meta'>a network without a training run · geometry " << (r.exact ? "exact" : "approximate (smooth activations)")
+      << " · analysed in " << num(r.seconds) << " s</p><ul class='findings'>";
+    std::vector<NeuronId> dead, always;
+    for (const auto& d : r.dead.neurons) {
+        if (d.final_state == NeuronState::dead) dead.push_back(d.id);
+        if (d.final_state == NeuronState::always_on) always.push_back(d.id);
+    }
+    h << "<li><b>" << (r.dead.can_die ? "Dead neurons" : "Neurons without a sign change") << "</b> (never active in the domain): "
+      << dead.size() << (dead.empty() ? "" : " (" + html_escape(labels(dead)) + ")") << "; always active: " << always.size()
+      << (always.empty() ? "" : " (" + html_escape(labels(always)) + ")") << ".</li>";
+    h << "<li><b>Copies</b> (neurons tracing one boundary with the same active side): ";
+    if (r.copycat.groups.empty()) h << "none";
+    for (size_t g = 0; g < r.copycat.groups.size(); ++g)
+        h << (g ? "; " : "") << link(o, ri, 0, r.copycat.groups[g].neurons, labels(r.copycat.groups[g].neurons));
+    h << ". Complementary pairs (same line, opposite sides): " << r.copycat.complementary.size() << ".</li>";
+    if (r.exact && !r.regions.activation.empty()) {
+        h << "<li><b>Regions</b>: " << r.regions.activation[0] << " activation regions, " << r.regions.linear[0]
+          << " linear regions; by layer";
+        for (int64_t c : r.regions.per_layer[0]) h << " " << c;
+        if (!r.regions.density_near.empty())
+            h << "; " << num(r.regions.density_near[0]) << " regions per unit area near the decision boundary against "
+              << num(r.regions.density_far[0]) << " elsewhere";
+        h << ".</li>";
+    }
+    if (r.fragile.checked)
+        h << "<li><b>Fragile points</b>: " << r.fragile.n_fragile << " integer inputs flip class when one coordinate "
+          << "changes by 1 (" << r.fragile.n_candidates << " checked).</li>";
+    if (r.dormant.checked) {
+        h << "<li><b>Dormant outputs</b> (predicted on less than " << num(100 * r.dormant.threshold) << "% of the domain): ";
+        int n_dormant = 0;
+        for (const DormantOutput& d : r.dormant.classes)
+            if (d.dormant_at_end) h << (n_dormant++ ? ", " : "") << html_escape(d.name) << " (" << num(100 * d.share[0]) << "%)";
+        h << (n_dormant ? "" : "none") << ".</li>";
+    }
+    h << "</ul><h3>Needs a training run</h3><ul>";
+    for (const std::string& n : r.needs_run) h << "<li>" << html_escape(n) << "</li>";
+    h << "</ul><p class='meta'>Train it with ginn (ginn train) or analyse a run directory to get these.</p></section>";
+    return h.str();
+}
+
 }  // namespace
+
+std::string network_findings_text(const RunAnalysis& r) {
+    std::ostringstream t;
+    std::vector<NeuronId> dead, always;
+    for (const auto& d : r.dead.neurons) {
+        if (d.final_state == NeuronState::dead) dead.push_back(d.id);
+        if (d.final_state == NeuronState::always_on) always.push_back(d.id);
+    }
+    t << "geometry:   " << (r.exact ? "exact" : "approximate (smooth activations)");
+    if (r.exact && !r.regions.activation.empty())
+        t << "; " << r.regions.activation[0] << " activation regions, " << r.regions.linear[0] << " linear";
+    t << "\n" << (r.dead.can_die ? "dead:       " : "no sign change: ") << (dead.empty() ? "none" : labels(dead))
+      << "; always active: " << (always.empty() ? "none" : labels(always)) << "\n";
+    t << "copies:     ";
+    if (r.copycat.groups.empty()) t << "none";
+    for (size_t g = 0; g < r.copycat.groups.size(); ++g) t << (g ? "; " : "") << labels(r.copycat.groups[g].neurons);
+    t << "; complementary pairs: " << r.copycat.complementary.size() << "\n";
+    if (r.dormant.checked) {
+        t << "dormant:    ";
+        int n = 0;
+        for (const DormantOutput& d : r.dormant.classes)
+            if (d.dormant_at_end) t << (n++ ? ", " : "") << d.name << " (" << num(100 * d.share[0]) << "% of the domain)";
+        t << (n ? "" : "none") << "\n";
+    }
+    for (const std::string& need : r.needs_run) t << "needs a run: " << need << "\n";
+    return t.str();
+}
 
 std::string analysis_html(const AnalysisReport& report) {
     std::ostringstream h;
@@ -482,7 +555,8 @@ std::string analysis_html(const AnalysisReport& report) {
             h << "</table>";
         }
     }
-    for (size_t i = 0; i < report.runs.size(); ++i) h << run_section(report, static_cast<int>(i));
+    for (size_t i = 0; i < report.runs.size(); ++i)
+        h << (report.runs[i].imported ? network_section(report, static_cast<int>(i)) : run_section(report, static_cast<int>(i)));
     h << "</body></html>\n";
     return h.str();
 }

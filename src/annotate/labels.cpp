@@ -28,11 +28,6 @@ constexpr int64_t max_answers = 10'000'000;
 /// A well-mixed 64-bit hash of a counter: one SplitMix64 step from it.
 uint64_t mix(uint64_t z) { return detail::splitmix64(z); }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.back() == '\r' || s.back() == ' ')) s.remove_suffix(1);
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    return s;
-}
 
 bool parse_level(std::string_view s, int& out) {
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -47,14 +42,10 @@ bool is_database_path(const std::string& path) {
 std::vector<LabelAnswer> read_labels_csv(const std::string& path) {
     const std::string text = read_file(path, max_labels_csv_bytes);
     std::vector<LabelAnswer> out;
-    size_t start = 0;
-    int64_t line_no = 0;
-    while (start < text.size()) {
-        size_t end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        const std::string_view line = trim(std::string_view(text).substr(start, end - start));
-        start = end + 1;
-        ++line_no;
+    TextLines lines(text);
+    while (lines.next()) {
+        const std::string_view line = lines.line();
+        const int64_t line_no = lines.number();
         const std::string where = path + ":" + std::to_string(line_no);
         if (line_no == 1) {
             if (line != csv_magic)
@@ -97,7 +88,7 @@ std::vector<LabelAnswer> read_labels_csv(const std::string& path) {
             throw Error(path, "has more than 10000000 answers", "at most 10000000", "split the file");
         out.push_back(std::move(a));
     }
-    if (line_no < 2)
+    if (lines.number() < 2)
         throw Error(path, "has no header", std::string(csv_magic) + " and " + csv_header, "export it again");
     return out;
 }

@@ -68,6 +68,22 @@ std::string lower_extension(const std::string& path) {
     return ext;
 }
 
+std::string_view trim(std::string_view s) {
+    const auto first = s.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos) return {};
+    return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
+}
+
+bool TextLines::next() {
+    if (start_ >= text_.size()) return false;
+    size_t end = text_.find('\n', start_);
+    if (end == std::string_view::npos) end = text_.size();
+    line_ = trim(text_.substr(start_, end - start_));
+    start_ = end + 1;
+    ++number_;
+    return true;
+}
+
 std::string read_file(const std::string& path, uint64_t max_bytes) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw Error(path, std::string("cannot open file: ") + std::strerror(errno), "a readable file",

@@ -62,11 +62,6 @@ std::string valid_task_list() {
 
 // ---------------------------------------------------------------------------------------------- CSV files
 
-std::string_view trim(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos) return {};
-    return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
-}
 
 std::vector<std::string_view> split_fields(std::string_view line) {
     std::vector<std::string_view> fields;
@@ -100,15 +95,11 @@ Dataset load_csv(const std::string& path) {
     const std::string text = read_file(path, max_csv_bytes);
     std::vector<double> xs, ys;
     std::vector<int32_t> labels;
-    int line_no = 0;
     bool first_line = true;
-    size_t start = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;  // a UTF-8 byte-order mark
-    while (start < text.size()) {
-        size_t end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        const std::string_view line = trim(std::string_view(text).substr(start, end - start));
-        start = end + 1;
-        ++line_no;
+    TextLines lines(text);
+    while (lines.next()) {
+        const std::string_view line = lines.line();
+        const int64_t line_no = lines.number();
         if (line.empty()) continue;
         const std::string where = path + ":" + std::to_string(line_no);
         const auto fields = split_fields(line);
@@ -207,6 +198,17 @@ void check_class_names(const std::vector<std::string>& names, int n_classes, con
             throw Error(where, "class name '" + name.substr(0, max_class_name) + "'",
                         "1..64 printable ASCII characters without quotes or backslashes", "e.g. white, black, grey");
     }
+}
+
+TaskKind task_kind(const std::string& target) {
+    const std::string& t = target;
+    if (t == "bottle") return {"image", {"resolution", "threshold"}};  // drawn at the resolution, no resize
+    if (t == "circle" || t == "xor" || t == "gauss" || t == "spiral") return {"point cloud", {"n_points", "noise"}};
+    if (t == "y-x" || t == "y-|x|" || t == "1-x^2/4-y^2" || t == "y-sin(pi*x)") return {"formula", {"n_points"}};
+    if (detail::is_pixel_pair_task(t)) return {"pixel pairs", {"n_points", "margin"}};
+    if (is_labels_file(t)) return {"labels", {"answers"}};
+    if (lower_extension(t) == ".csv") return {"CSV", {}};
+    return {"image", {"resolution", "threshold", "resize"}};
 }
 
 Dataset make_dataset(const TaskSpec& spec) {

@@ -201,7 +201,7 @@ std::array<double, 2> ExactLines::point(const LineSource& p, const LineSource& q
 // Row `row` (minus row `minus`) of the map of layer s.layer on face s.map, as a row functional r carried from that
 // layer down to the input: r^T z_l = (W_l^T r)^T a_{l-1} + b_l^T r (+ r^T a_{l-1} when residual), a_{l-1} =
 // D z_{l-1} with the face's slopes D. Every value is a double-double with |error| <= theta |magnitude| + eta, the
-// magnitude being the same sums over |terms| in double: a dot product of K terms adds (4K + 24) u^2 to theta (the
+// magnitude being the same sums over |terms| in double: a dot product of K terms adds (4K^2 + 24) u^2 to theta (the
 // (K + 2) u of the magnitude's own rounding as a factor), the slopes 4 u^2, and eta grows like the errors.
 Line ExactLines::refined(const Line& line) {
     const LineSource& s = line.src;
@@ -249,18 +249,28 @@ Line ExactLines::refined(const Line& line) {
         double* __restrict acc_hi = next_hi_.data();
         double* __restrict acc_lo = next_lo_.data();
         double* __restrict acc_mag = next_mag_.data();
+        // Compensated (Ogita, Rump and Oishi's Dot2): the high parts' products exactly (the FMA's error) and summed
+        // by TwoSum; every error, and the low parts' products, summed in the plain double acc_lo; normalised once
+        // at the end by a TwoSum. The sum is exact but for acc_lo's rounding, at most gamma_{3K} times the sum of
+        // its |terms| (each at most about K u of the magnitude), and the low products' (u^2 of the magnitude):
+        // within 4 K^2 u^2 of the magnitude.
         for (const int j : nonzero_) {
-            const DoubleDouble r = {hi_[size_t(j)], lo_[size_t(j)]};
-            const double r_mag = mag_[size_t(j)];
+            const double r_hi = hi_[size_t(j)], r_lo = lo_[size_t(j)], r_mag = mag_[size_t(j)];
             const double* __restrict w = &Wt_[size_t(l)][size_t(j) * n_in];
             for (int i = 0; i < n_in; ++i) {
-                const DoubleDouble sum = add({acc_hi[i], acc_lo[i]}, mul(r, w[i]));
-                acc_hi[i] = sum.hi;
-                acc_lo[i] = sum.lo;
+                const double p = r_hi * w[i], e = std::fma(r_hi, w[i], -p);
+                const double a = acc_hi[i], sum = a + p, bb = sum - a;
+                acc_hi[i] = sum;
+                acc_lo[i] += ((a - (sum - bb)) + (p - bb)) + (e + r_lo * w[i]);
                 acc_mag[i] += std::abs(w[i]) * r_mag;
             }
         }
-        theta = (theta + (4 * K + 24) * u2) * (1 + 4 * (K + 2) * u);
+        for (int i = 0; i < n_in; ++i) {
+            const DoubleDouble v = two_sum(acc_hi[i], acc_lo[i]);
+            acc_hi[i] = v.hi;
+            acc_lo[i] = v.lo;
+        }
+        theta = (theta + (4.0 * K * K + 24) * u2) * (1 + 4 * (K + 2) * u);
         eta = (eta * (1 + b_sum + max_col_[size_t(l)]) + 16 * K * DBL_TRUE_MIN) * (1 + 4 * (K + 2) * u);
         if (l > 0) {  // times the slopes of layer l - 1 on the face
             const DenseLayer& prev = net_.layers[size_t(l - 1)];

@@ -10,6 +10,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "geometry/exact.h"
 #include "geometry/internal.h"
@@ -49,20 +50,48 @@ struct LayerMaps {
     int layer = 0;                 // which layer of the network (n_hidden for the output layer)
     std::vector<double> Z, Z_err;  // (n, 3 #maps) column-major; |computed - exact| <= Z_err for each coefficient
     std::vector<int> map_face;     // #maps: the face whose bits of earlier layers fix map m (empty: face m itself)
+    // Row bounds (dense_maps): Z_err of a dense map is a cheap bound on |W| Q (row sums and norms of |W| against
+    // Q's largest entry and norm, O(n) per map instead of the O(n n_in) product), enough for the filter; line()
+    // recomputes the tight bound of the one row it is asked for from Q. Empty Q: Z_err is the tight bound.
+    std::vector<double> Q;         // (n_in, 3 #dense maps) column-major: the dense maps' input errors
+    std::vector<int> root;         // #maps: the dense map whose bound a map's rank-1 chain starts from
+    const Eigen::MatrixXd* W_abs_t = nullptr;  // (n_in, n): |W| transposed, a row of |W| per column
+    const Eigen::VectorXd* b = nullptr;        // (n) the layer's biases
+    double gamma = 0;              // gamma_{n_in + 2} of the dense product
     size_t at(int m, int j, int c) const { return (size_t(m) * 3 + c) * n + j; }
     double z(int m, int j, int c) const { return Z[at(m, j, c)]; }
     double z_err(int m, int j, int c) const { return Z_err[at(m, j, c)]; }
-    /// Row j minus row `minus` (-1 none, -2 the constant 0.5) of map m as a certified line.
-    Line line(int m, int j, int minus = -1) const {
+    /// The tight bound of coefficient c of row j of map m (z_err when it is the tight one): for a dense map L,
+    /// (|W| Q)_j + gamma |b_j|, as dense_maps would have computed it; for a map corrected from L by a rank-1 chain,
+    /// its bound minus the slack of L's (every step of the chain adds L's bound times a factor >= 1 and terms
+    /// that do not depend on it), rounded upwards.
+    double tight_err(int m, int j, int c) const {
+        constexpr double u = unit_roundoff;
+        if (Q.empty()) return z_err(m, j, c);
+        const int L = root[m], n_in = static_cast<int>(W_abs_t->rows());
+        // Any order of the sum: the factor below covers it.
+        double t = W_abs_t->col(j).dot(Eigen::Map<const Eigen::VectorXd>(&Q[(size_t(L) * 3 + c) * n_in], n_in));
+        if (c == 2) t += gamma * std::abs((*b)(j));
+        t = t * (1 + 4 * (n_in + 4) * u) + 2 * (n_in + 8) * DBL_TRUE_MIN;
+        t = std::min(t, z_err(L, j, c));
+        if (L == m) return t;
+        const double slack = std::max(0.0, z_err(L, j, c) - t) * (1 - 2 * u);
+        return std::min(z_err(m, j, c), (z_err(m, j, c) - slack) * (1 + 4 * u));
+    }
+    /// Row j minus row `minus` (-1 none, -2 the constant 0.5) of map m as a certified line; `tight`: with the
+    /// tight bounds (tight_err) where Z_err holds row bounds, for the lines of the mesh (vertex placement).
+    Line line(int m, int j, int minus = -1, bool tight = false) const {
         Line L;
         double* v[3] = {&L.a, &L.b, &L.c};
         double* e[3] = {&L.ea, &L.eb, &L.ec};
+        tight = tight && !Q.empty();
+        auto err = [&](int row, int c) { return tight ? tight_err(m, row, c) : z_err(m, row, c); };
         for (int c = 0; c < 3; ++c) {
             *v[c] = z(m, j, c);
-            *e[c] = z_err(m, j, c);
+            *e[c] = err(j, c);
             if (minus >= 0) {  // both errors, and the subtraction's rounding
                 *v[c] -= z(m, minus, c);
-                *e[c] = (*e[c] + z_err(m, minus, c) + unit_roundoff * std::abs(*v[c])) * (1 + 2 * unit_roundoff);
+                *e[c] = (*e[c] + err(minus, c) + unit_roundoff * std::abs(*v[c])) * (1 + 2 * unit_roundoff);
             }
         }
         if (minus == -2) {
@@ -109,6 +138,9 @@ struct Workspace {
     std::vector<double> P, P_err;    // (n_in, 3 #faces in a block), column-major: a layer's input maps, their errors
     std::vector<int> map_line;       // #maps: line index of the function being split by on each map, -1 not yet
     std::vector<int> face_pos, order, chain_terms, ref_pos;  // block scratch: places, rank-1 chains
+    std::vector<int> differ, differ_at, differ_of;  // rank_one_faces: the previous-layer neurons in which each face
+                                                    // and its reference differ, where they start, by place
+    std::vector<std::pair<int, double>> terms;  // next_maps: their slope changes
     std::vector<double> slopes;      // n_in: one face's slopes of the previous layer
     std::vector<int> cyc, zero_edges;  // a face's half-edges (result); those of the face being split with both ends on the zero set
     std::vector<int> family;         // the face being refined by a layer and the faces split from it
@@ -147,6 +179,70 @@ void filter_margins(int n, const double* gx, const double* gy, const double* h, 
                       4 * unit_roundoff * (std::abs(gx[j] * cx) + std::abs(gy[j] * cy) + std::abs(h[j]));
         room = room * (1 + 16 * unit_roundoff) + 16 * DBL_TRUE_MIN;
         margin[j] = std::abs(z_mid[j]) - room;
+    }
+}
+
+/// Appends to `out` the indices i < n where a[i] != b[i], comparing eight bytes at a time (most are equal).
+void differing(const uint8_t* a, const uint8_t* b, int n, std::vector<int>& out) {
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x = 0, y = 0;
+        std::memcpy(&x, a + i, 8);
+        std::memcpy(&y, b + i, 8);
+        if (x != y)
+            for (int k = i; k < i + 8; ++k)
+                if (a[k] != b[k]) out.push_back(k);
+    }
+    for (; i < n; ++i)
+        if (a[i] != b[i]) out.push_back(i);
+}
+
+/// One rank-1 term of next_maps' corrections for one coefficient: W[:, i] and |W[:, i]| (n), the value v added
+/// along them and its error e (w null: no term).
+struct RankOneTerm {
+    const double *w = nullptr, *w_abs = nullptr;
+    double v = 0, e = 0;
+};
+
+/// t = t_r + w v, t_err = ((t_r_err + g |t_r|) + |w| e) scale + floor over n entries.
+void rank_one_first(int n, const double* __restrict t_r, const double* __restrict t_r_err, double g,
+                    const RankOneTerm& term, double scale, double floor, double* __restrict t,
+                    double* __restrict t_err) {
+    if (!term.w) {
+        for (int j = 0; j < n; ++j) {
+            t[j] = t_r[j];
+            t_err[j] = (t_r_err[j] + g * std::abs(t_r[j])) * scale + floor;
+        }
+        return;
+    }
+    const double* __restrict w = term.w;
+    const double* __restrict w_abs = term.w_abs;
+    const double v = term.v, e = term.e;
+    for (int j = 0; j < n; ++j) {
+        t[j] = t_r[j] + w[j] * v;
+        t_err[j] = (t_r_err[j] + g * std::abs(t_r[j]) + w_abs[j] * e) * scale + floor;
+    }
+}
+
+/// t += w v, t_err = (t_err + |w| e) scale + floor over n entries.
+void rank_one_add(int n, const RankOneTerm& term, double scale, double floor, double* __restrict t,
+                  double* __restrict t_err) {
+    const double* __restrict w = term.w;
+    const double* __restrict w_abs = term.w_abs;
+    const double v = term.v, e = term.e;
+    for (int j = 0; j < n; ++j) {
+        t[j] += w[j] * v;
+        t_err[j] = (t_err[j] + w_abs[j] * e) * scale + floor;
+    }
+}
+
+/// One coefficient of a face's layer input, the previous layer's maps times the face's slopes (n_in): p = s z and
+/// its error q = |s| (z_err + g |z|) (g: the next product's gamma and the slope's rounding).
+void masked_input(int n_in, const double* __restrict slopes, const double* __restrict z,
+                  const double* __restrict z_err, double g, double* __restrict p, double* __restrict q) {
+    for (int i = 0; i < n_in; ++i) {
+        p[i] = slopes[i] * z[i];
+        q[i] = std::abs(slopes[i]) * (z_err[i] + g * std::abs(z[i]));
     }
 }
 
@@ -206,10 +302,13 @@ private:
     void update_box(int f);
     void next_maps(const DenseLayer& L, int prev_layer, std::vector<int>& faces, LayerMaps& out);
     void dense_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense, double gamma,
-                    LayerMaps& out);
+                    bool row_bounds, LayerMaps& out);
     void small_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense, double gamma,
                     LayerMaps& out);
     int rank_one_faces(int prev_layer, std::vector<int>& faces);
+    bool row_bounds_at(int layer) const;
+    const double* face_slopes(int layer, int f);
+    void row_bound_product(int layer, const Eigen::Map<Eigen::MatrixXd>& Q, Eigen::Map<Eigen::MatrixXd>& Z_err) const;
     void group_by_map(std::vector<int>& faces);
     void append_output_maps(std::vector<int>& faces);
     std::vector<Polyline> decision_boundary();
@@ -218,6 +317,9 @@ private:
 
     const Network& net_;
     std::vector<Eigen::MatrixXd> W_abs_;  // per layer: |W|
+    std::vector<Eigen::MatrixXd> W_abs_t_;  // per layer: |W| transposed (LayerMaps::tight_err's rows)
+    std::vector<Eigen::VectorXd> W_row_sum_, W_row_norm_;  // per layer (n): upper bounds on |W| 1 and ||W_j||_2
+    std::vector<Eigen::VectorXd> below_;  // per layer (n): each neuron's slope below zero (slope_below)
     std::vector<int> layer_offset_;  // global index of each hidden layer's first neuron
     int n_neurons_ = 0;
     int stride_ = 0;                 // bits per face: n_neurons_ hidden neurons, then one per output tie function
@@ -254,7 +356,17 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
       bits_(ws.bits), face_he_(ws.face_he), face_map_(ws.face_map),
       done_(ws.done), cyc_(ws.cyc), H_(ws.H), lines_(ws.lines), face_box_(ws.face_box), out_(ws.out),
       exact_(net, ws.bits, stride_, layer_offset_), segments_(ws.segments) {
-    for (const DenseLayer& L : net.layers) W_abs_.push_back(L.W.cwiseAbs());
+    for (const DenseLayer& L : net.layers) {
+        W_abs_.push_back(L.W.cwiseAbs());
+        W_abs_t_.push_back(W_abs_.back().transpose());
+        below_.emplace_back(L.n_out());
+        for (int i = 0; i < L.n_out(); ++i) below_.back()(i) = L.slope_below(i);
+        // Sums of non-negative terms and a square root, each within 2 (n_in + 2) u of the exact value; + n_in
+        // DBL_MIN for squares that underflow.
+        const double up = 1 + 4 * (L.n_in() + 2) * unit_roundoff;
+        W_row_sum_.push_back(W_abs_.back().rowwise().sum() * up);
+        W_row_norm_.push_back(((W_abs_.back().rowwise().squaredNorm() * up).array() + L.n_in() * DBL_MIN).sqrt() * up);
+    }
     bits_.clear();
     for (auto* v : {&face_he_, &face_map_, &done_, &ws.line_fn}) v->clear();
     V_.clear();
@@ -368,7 +480,7 @@ int Arrangement::line_on(int f, const FaceFunction& fn, int g) {
     int& id = ws_.map_line[face_map_[f]];
     if (id < 0) {
         id = static_cast<int>(lines_.size());
-        lines_.push_back(fn.line(face_map_[f]));
+        lines_.push_back(fn.maps->line(face_map_[f], fn.row, fn.minus, /*tight=*/true));
         ws_.line_fn.push_back(g);
     }
     return id;
@@ -586,86 +698,136 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     out.map_face = faces;
     grow(out.Z, size_t(3) * nb * n);
     grow(out.Z_err, size_t(3) * nb * n);
+    // Row bounds for the dense maps of the last hidden layer: its bounds feed only the filter, the lines (tight,
+    // LayerMaps::tight_err) and the output maps; a deeper hidden layer would carry their slack into its own.
+    const bool row_bounds = prev_layer >= 0 && !L.residual && n > small_layer && row_bounds_at(prev_layer + 1);
+    out.Q.clear();
+    out.W_abs_t = &W_abs_t_[prev_layer + 1];
+    out.b = &L.b;
+    out.gamma = gamma;
     if (prev_layer >= 0 && n <= small_layer && !L.residual) small_maps(L, prev_layer, faces, n_dense, gamma, out);
-    else dense_maps(L, prev_layer, faces, n_dense, gamma, out);
+    else dense_maps(L, prev_layer, faces, n_dense, gamma, row_bounds, out);
+    if (row_bounds) {
+        out.root.resize(nb);
+        for (int k = 0; k < nb; ++k) out.root[k] = k < n_dense ? k : out.root[ws_.ref_pos[k]];
+    }
     if (n_dense == nb) return;
     // Face k differs from its reference r (the face before it, same map) only in the slopes of a few neurons i of
     // the previous layer: z_k = z_r + W[:, i] (s_k(i) - s_r(i)) M_i for each, added as T terms. Error: z_r's, each
     // term's input error through |W[:, i]| (and the leaky slope's rounding), and the sum's rounding, at most
     // gamma_{T+1} (|z_r| + sum |W[:, i]| |v|) (Higham, ch. 3); times 1 + 4 (T + 2) u for the bound's own rounding.
+    // One fused pass per term over each coefficient's n values and bounds (the first also copies z_r, the last
+    // also scales), contiguous and without aliasing, so that it vectorises.
     const LayerMaps& prev = ws_.level[prev_layer];
     const DenseLayer& act = net_.layers[prev_layer];
     const Eigen::MatrixXd& W_abs = W_abs_[prev_layer + 1];
+    std::vector<std::pair<int, double>>& terms = ws_.terms;  // (neuron i, slope change s)
     for (int k = n_dense; k < nb; ++k) {
         const int r = ws_.ref_pos[k];
         const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
         const uint8_t* br = &bits_[size_t(faces[r]) * stride_ + layer_offset_[prev_layer]];
-        int n_terms = 0;
-        for (int i = 0; i < n_in; ++i)
-            if (bk[i] != br[i]) n_terms += (slope(act, i, bk[i]) != 0) + (slope(act, i, br[i]) != 0);
-        const double g = (n_terms + 1) * u / (1 - (n_terms + 1) * u);
-        double *t = &out.Z[out.at(k, 0, 0)], *t_err = &out.Z_err[out.at(k, 0, 0)];
-        const double *t_r = &out.Z[out.at(r, 0, 0)], *t_r_err = &out.Z_err[out.at(r, 0, 0)];
-        for (int q = 0; q < 3 * n; ++q) {
-            t[q] = t_r[q];
-            t_err[q] = t_r_err[q] + g * std::abs(t_r[q]);
+        const int from = ws_.differ_at[ws_.differ_of[k]], to = ws_.differ_at[ws_.differ_of[k] + 1];
+        terms.clear();
+        for (int d = from; d < to; ++d) {
+            const int i = ws_.differ[d];
+            for (const double s : {slope(act, i, bk[i]), -slope(act, i, br[i])})
+                if (s != 0) terms.emplace_back(i, s);
         }
+        const int n_terms = static_cast<int>(terms.size());
+        const double g = (n_terms + 1) * u / (1 - (n_terms + 1) * u);
+        const double scale = 1 + 4 * (n_terms + 2) * u, floor = 2 * (n_terms + 1) * DBL_TRUE_MIN;
         const int m = face_map_[faces[k]];
-        for (int i = 0; i < n_in; ++i) {
-            if (bk[i] == br[i]) continue;
-            const double *w = L.W.col(i).data(), *w_abs = W_abs.col(i).data();
-            for (const double s : {slope(act, i, bk[i]), -slope(act, i, br[i])}) {
-                if (s == 0) continue;
-                for (int c = 0; c < 3; ++c) {
-                    const double v = s * prev.z(m, i, c);
-                    const double e = std::abs(s) * prev.z_err(m, i, c) + (u + g) * std::abs(v);
-                    double *tc = t + c * n, *tc_err = t_err + c * n;
-                    for (int j = 0; j < n; ++j) {
-                        tc[j] += w[j] * v;
-                        tc_err[j] += w_abs[j] * e;
-                    }
+        for (int c = 0; c < 3; ++c) {
+            double *t = &out.Z[out.at(k, 0, c)], *t_err = &out.Z_err[out.at(k, 0, c)];
+            const double *t_r = &out.Z[out.at(r, 0, c)], *t_r_err = &out.Z_err[out.at(r, 0, c)];
+            for (int q = 0; q <= n_terms; ++q) {  // q = 0: z_r alone when there is no term
+                if (q == n_terms && q > 0) break;
+                RankOneTerm term;
+                if (n_terms > 0) {
+                    const auto [i, s] = terms[q];
+                    term = {L.W.col(i).data(), W_abs.col(i).data(), s * prev.z(m, i, c), 0};
+                    term.e = std::abs(s) * prev.z_err(m, i, c) + (u + g) * std::abs(term.v);
                 }
+                const bool last = q + 1 >= n_terms;
+                if (q == 0) rank_one_first(n, t_r, t_r_err, g, term, last ? scale : 1, last ? floor : 0, t, t_err);
+                else rank_one_add(n, term, last ? scale : 1, last ? floor : 0, t, t_err);
             }
         }
-        const double scale = 1 + 4 * (n_terms + 2) * u, floor = 2 * (n_terms + 1) * DBL_TRUE_MIN;
-        for (int q = 0; q < 3 * n; ++q) t_err[q] = t_err[q] * scale + floor;
     }
+}
+
+// Whether hidden layer `layer`'s dense maps get row bounds (LayerMaps::Q): the last hidden layer only, whose
+// bounds reach no deeper hidden layer (a bound's slack would grow layer by layer: at 128 x 6, row bounds on every
+// layer sent 8 times as many lines to the double-double refinement).
+bool Arrangement::row_bounds_at(int layer) const {
+    return layer + 1 == net_.n_hidden_layers();
+}
+
+// Z_err = a certified upper bound on |W| Q (layer's |W|, (n, n_in); Q (n_in, 3 #maps), non-negative) from row
+// sums and row norms instead of the product: (|W| q)_j <= min(rowsum_j max(q), ||W_j||_2 ||q||_2) (Hoelder,
+// Cauchy-Schwarz). ||q||_2 is computed on q / max(q) (exact powers of two would be tidier; the division's and the
+// squares' rounding is within the factor applied, and squares that underflow are covered by n_in DBL_MIN). O(n_in
+// + n) per column instead of O(n n_in); the products' rounding is covered by dense_maps' final factor.
+void Arrangement::row_bound_product(int layer, const Eigen::Map<Eigen::MatrixXd>& Q,
+                                    Eigen::Map<Eigen::MatrixXd>& Z_err) const {
+    const Eigen::VectorXd &R = W_row_sum_[layer], &N = W_row_norm_[layer];
+    const int n_in = static_cast<int>(Q.rows()), n = static_cast<int>(Z_err.rows());
+    const double up = 1 + 4 * (n_in + 4) * unit_roundoff;
+    for (Eigen::Index col = 0; col < Q.cols(); ++col) {
+        const double q_max = Q.col(col).maxCoeff();  // (Q >= 0 and finite: check_scale)
+        double q_norm = INFINITY;  // an upper bound on ||q||_2
+        if (q_max > 1e-280) {
+            const double ss = (Q.col(col) * (1 / q_max)).squaredNorm();  // in any order
+            q_norm = std::sqrt(ss * up * up + n_in * DBL_MIN) * q_max * up;
+        }
+        double* z = Z_err.col(col).data();
+        for (int j = 0; j < n; ++j) z[j] = std::min(R(j) * q_max, N(j) * q_norm);
+    }
+}
+
+// The slopes of hidden layer `layer`'s neurons on face f (its bits), in ws_.slopes: 1 when active, else the slope
+// below zero. A branch-free select, so that it vectorises.
+const double* Arrangement::face_slopes(int layer, int f) {
+    const int n = net_.layers[layer].n_out();
+    const uint8_t* on = &bits_[size_t(f) * stride_ + layer_offset_[layer]];
+    const double* below = below_[layer].data();
+    ws_.slopes.resize(n);
+    double* __restrict s = ws_.slopes.data();
+    for (int i = 0; i < n; ++i) s[i] = on[i] ? 1.0 : below[i];
+    return s;
 }
 
 // Maps of faces [0, n_dense) by one matrix product: P (n_in, 3 n_dense) holds each face's input maps, each neuron's
 // map times its slope there (the identity for the first layer), and Z = W P + [0 0 b] (+ P when residual). Their
 // errors (next_maps): Z_err = |W| Q + gamma |b| (+ Q), Q = P_err + gamma |P| carrying the previous layer's errors.
 void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense,
-                             double gamma, LayerMaps& out) {
+                             double gamma, bool row_bounds, LayerMaps& out) {
     constexpr double u = unit_roundoff;
     const int n_in = L.n_in(), n = L.n_out();
     Eigen::Map<Eigen::MatrixXd> Z(out.Z.data(), n, 3 * n_dense), Z_err(out.Z_err.data(), n, 3 * n_dense);
+    std::vector<double>& q_store = row_bounds ? out.Q : ws_.P_err;  // kept with the maps for tight_err
+    if (row_bounds) q_store.resize(size_t(3) * n_dense * n_in);
     grow(ws_.P, size_t(3) * n_dense * n_in);
-    grow(ws_.P_err, size_t(3) * n_dense * n_in);
-    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), n_in, 3 * n_dense), Q(ws_.P_err.data(), n_in, 3 * n_dense);
+    grow(q_store, size_t(3) * n_dense * n_in);
+    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), n_in, 3 * n_dense), Q(q_store.data(), n_in, 3 * n_dense);
     if (prev_layer < 0) {  // the input (x, y) exactly
         P.setZero();
         for (int k = 0; k < n_dense; ++k) P(0, 3 * k) = P(1, 3 * k + 1) = 1;
         Q = gamma * P;
     } else {
         const LayerMaps& prev = ws_.level[prev_layer];
-        const DenseLayer& act = net_.layers[prev_layer];
         const double g = gamma + u;  // and the slope's rounding (leaky)
-        ws_.slopes.resize(n_in);
         for (int k = 0; k < n_dense; ++k) {
-            const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
-            for (int i = 0; i < n_in; ++i) ws_.slopes[i] = slope(act, i, bk[i]);
+            const double* slopes = face_slopes(prev_layer, faces[k]);
             const size_t from = prev.at(face_map_[faces[k]], 0, 0), to = size_t(3) * k * n_in;
             for (size_t c = 0; c < 3 * size_t(n_in); c += n_in)
-                for (int i = 0; i < n_in; ++i) {
-                    const double s = ws_.slopes[i], z = prev.Z[from + c + i];
-                    ws_.P[to + c + i] = s * z;
-                    ws_.P_err[to + c + i] = std::abs(s) * (prev.Z_err[from + c + i] + g * std::abs(z));
-                }
+                masked_input(n_in, slopes, &prev.Z[from + c], &prev.Z_err[from + c], g, &ws_.P[to + c],
+                             &q_store[to + c]);
         }
     }
     Z.noalias() = L.W * P;
-    Z_err.noalias() = W_abs_[prev_layer + 1] * Q;
+    if (row_bounds) row_bound_product(prev_layer + 1, Q, Z_err);
+    else Z_err.noalias() = W_abs_[prev_layer + 1] * Q;
     for (int k = 0; k < n_dense; ++k) {
         Z.col(3 * k + 2) += L.b;
         Z_err.col(3 * k + 2) += gamma * L.b.cwiseAbs();
@@ -685,23 +847,18 @@ void Arrangement::small_maps(const DenseLayer& L, int prev_layer, const std::vec
     constexpr double u = unit_roundoff;
     const int n_in = L.n_in(), n = L.n_out();
     const LayerMaps& prev = ws_.level[prev_layer];
-    const DenseLayer& act = net_.layers[prev_layer];
-    const Eigen::MatrixXd Wt = L.W.transpose(), Wt_abs = W_abs_[prev_layer + 1].transpose();  // (n_in, n)
+    const Eigen::MatrixXd Wt = L.W.transpose();  // (n_in, n)
+    const Eigen::MatrixXd& Wt_abs = W_abs_t_[prev_layer + 1];
     const double g = gamma + u, scale = 1 + 4 * (n_in + 4) * u, floor = 2 * (n_in + 8) * DBL_TRUE_MIN;
     grow(ws_.P, size_t(3) * n_in);
     grow(ws_.P_err, size_t(3) * n_in);
     Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), n_in, 3), Q(ws_.P_err.data(), n_in, 3);
     for (int k = 0; k < n_dense; ++k) {
-        const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
         const size_t from = prev.at(face_map_[faces[k]], 0, 0);
-        ws_.slopes.resize(n_in);
-        for (int i = 0; i < n_in; ++i) ws_.slopes[i] = slope(act, i, bk[i]);
+        const double* slopes = face_slopes(prev_layer, faces[k]);
         for (int c = 0; c < 3; ++c)
-            for (int i = 0; i < n_in; ++i) {
-                const double s = ws_.slopes[i], z = prev.Z[from + size_t(c) * n_in + i];
-                P(i, c) = s * z;
-                Q(i, c) = std::abs(s) * (prev.Z_err[from + size_t(c) * n_in + i] + g * std::abs(z));
-            }
+            masked_input(n_in, slopes, &prev.Z[from + size_t(c) * n_in], &prev.Z_err[from + size_t(c) * n_in],
+                         g, &P(0, c), &Q(0, c));
         double *t = &out.Z[out.at(k, 0, 0)], *t_err = &out.Z_err[out.at(k, 0, 0)];
         for (int c = 0; c < 3; ++c)
             for (int j = 0; j < n; ++j) {
@@ -719,18 +876,23 @@ void Arrangement::small_maps(const DenseLayer& L, int prev_layer, const std::vec
 int Arrangement::rank_one_faces(int prev_layer, std::vector<int>& faces) {
     const int nb = static_cast<int>(faces.size()), n_in = net_.layers[prev_layer].n_out();
     const int max_terms = 2 * n_in + 2;
+    // The neurons in which face k and face k - 1 differ: differ[differ_at[k] ...), kept for next_maps.
+    std::vector<int>&diff = ws_.differ, &diff_at = ws_.differ_at;
+    diff.clear();
+    diff_at.assign(nb + 1, 0);
     auto n_differ = [&](int f, int r) {
         const uint8_t* a = &bits_[size_t(f) * stride_ + layer_offset_[prev_layer]];
         const uint8_t* b = &bits_[size_t(r) * stride_ + layer_offset_[prev_layer]];
-        int d = 0;
-        for (int i = 0; i < n_in; ++i) d += a[i] != b[i];
-        return d;
+        const size_t before = diff.size();
+        differing(a, b, n_in, diff);
+        return static_cast<int>(diff.size() - before);
     };
     std::vector<int>&terms = ws_.chain_terms, &pos = ws_.face_pos;  // per face in the sorted order; -1: dense
     terms.assign(nb, -1);
     pos.resize(nb);
     int n_dense = 0;
     for (int k = 0; k < nb; ++k) {
+        diff_at[k] = static_cast<int>(diff.size());
         if (k > 0 && face_map_[faces[k]] == face_map_[faces[k - 1]]) {
             const int d = n_differ(faces[k], faces[k - 1]);
             const int chain = terms[k - 1] < 0 ? n_in + 2 : terms[k - 1];
@@ -738,13 +900,18 @@ int Arrangement::rank_one_faces(int prev_layer, std::vector<int>& faces) {
         }
         n_dense += terms[k] < 0;
     }
+    diff_at[nb] = static_cast<int>(diff.size());
     std::vector<int>& order = ws_.order;
     order.resize(nb);
     ws_.ref_pos.assign(nb, -1);
+    ws_.differ_of.assign(nb, -1);
     for (int k = 0, next_dense = 0, next_rank_one = n_dense; k < nb; ++k) {
         pos[k] = terms[k] < 0 ? next_dense++ : next_rank_one++;
         order[pos[k]] = faces[k];
-        if (terms[k] >= 0) ws_.ref_pos[pos[k]] = pos[k - 1];
+        if (terms[k] >= 0) {
+            ws_.ref_pos[pos[k]] = pos[k - 1];
+            ws_.differ_of[pos[k]] = k;
+        }
     }
     faces.swap(order);
     return n_dense;

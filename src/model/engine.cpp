@@ -3,6 +3,7 @@
 #include "ginn/model/detail/engine.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <type_traits>
@@ -161,6 +162,49 @@ bool with_fused_activation(Activation a, F&& f) {
     }
 }
 
+/// The activation 16 lanes at a time for the unfused layers: value(z) and grad(z, g) = g act'(z) with the same float
+/// operations as the fused epilogues (so the two paths give the same bits).
+template <Activation A>
+struct LaneActivation {
+    vf value(vf z) const {
+        vf d;
+        return act_v<A>(z, &d);
+    }
+    vf grad(vf z, vf g) const {
+        if constexpr (A == Activation::relu) {
+            return z > 0.0f ? g : vf{};
+        } else {
+            vf d;
+            act_v<A>(z, &d);
+            return g * d;
+        }
+    }
+};
+
+/// The same for the activations without act_v (GELU), through the scalar activate_inplace and activation_backward.
+struct ScalarActivation {
+    Activation a;
+    vf value(vf z) const {
+        float in[n_lanes], out[n_lanes];
+        store(in, z);
+        activate_inplace(a, in, out, n_lanes);
+        return load(out);
+    }
+    vf grad(vf z, vf g) const {
+        float zs[n_lanes], gs[n_lanes], out[n_lanes];
+        store(zs, z);
+        store(gs, g);
+        activation_backward(a, zs, gs, out, n_lanes);
+        return load(out);
+    }
+};
+
+/// Calls f(LaneActivation<a>{}) or, for GELU, f(ScalarActivation{a}).
+template <typename F>
+void with_lane_activation(Activation a, F&& f) {
+    if (!with_fused_activation(a, [&](auto act) { f(LaneActivation<decltype(act)::value>{}); })) f(ScalarActivation{a});
+}
+
 /// Forward epilogue of a fused layer: A = act(W A_in + b) (* dropout mask), D = act'(W A_in + b) (none for ReLU, nor
 /// when d is null: evaluation).
 template <Activation Act>
@@ -199,6 +243,26 @@ struct DerivativeEpilogue {
         }
     }
 };
+
+/// Adds the wall seconds of its scope to *slot; does nothing (but test a pointer) when slot is null.
+class PhaseTimer {
+public:
+    explicit PhaseTimer(double* slot) : slot_(slot) {
+        if (slot_) t0_ = std::chrono::steady_clock::now();
+    }
+    ~PhaseTimer() {
+        if (slot_) *slot_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+    }
+    PhaseTimer(const PhaseTimer&) = delete;
+    PhaseTimer& operator=(const PhaseTimer&) = delete;
+
+private:
+    double* slot_;
+    std::chrono::steady_clock::time_point t0_;
+};
+
+/// The profile's field, or null when not profiling.
+double* phase(EngineProfile* profile, double EngineProfile::*field) { return profile ? &(profile->*field) : nullptr; }
 
 /// log(1 + exp(s)) in double, without overflow.
 double softplus(double s) { return std::max(s, 0.0) + std::log1p(std::exp(-std::abs(s))); }
@@ -252,127 +316,131 @@ void Engine::forward(const float* params, int n, bool train, Rng* dropout_rng) {
     std::fill(A_[0].get() + S + n, A_[0].get() + 2 * S, 0.0f);
     const bool drop = train && dropout_rng && spec_.dropout > 0;
     masked_ = drop;
+    const uint64_t key = drop ? dropout_rng->next() : 0;  // one draw per pass keys every layer's mask
     for (size_t l = 0; l < layers_.size(); ++l) {
         const LayerLayout& L = layers_[l];
         float* Z = Z_[l].get();
-        const int64_t size = int64_t{L.n_out} * S;
         if (L.hidden && fused_) {  // A_{l+1} = act(W A + b) (* mask) and D_l = act'(...) in the matmul's epilogue
-            if (drop) draw_dropout_mask(l, dropout_rng);
+            if (drop) {
+                const PhaseTimer timer(phase(profile_, &EngineProfile::dropout_mask));
+                draw_dropout_mask(l, key);
+            }
             const float* mask = drop ? mask_[l].get() : nullptr;
+            const PhaseTimer timer(phase(profile_, &EngineProfile::gemm_forward));
             with_fused_activation(spec_.activation, [&](auto act) {
                 const ActivationEpilogue<decltype(act)::value> epilogue{A_[l + 1].get(), train ? D_[l].get() : nullptr, mask};
                 matmul(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, epilogue);
             });
             continue;
         }
-        matmul(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, StoreEpilogue{Z});  // Z = W A + b
-        if (!L.hidden) break;
-        if (drop) draw_dropout_mask(l, dropout_rng);
-        else if (mask_[l].size) std::fill_n(mask_[l].get(), size, 1.0f);
-        for (int o = 0; o < L.n_out; ++o) {  // one row (unit) at a time, while it is in L1
-            const int64_t row = int64_t{o} * S;
-            if (L.gamma >= 0) batch_norm_row(params, l, o, n, train);
-            if (L.residual)
-                for (int s = 0; s < S; ++s) Z[row + s] += A_[l].get()[row + s];
-            float* out = A_[l + 1].get() + row;
-            activate_inplace(spec_.activation, Z + row, out, S);
-            if (drop)
-                for (int s = 0; s < S; ++s) out[s] *= mask_[l].get()[row + s];
+        {
+            const PhaseTimer timer(phase(profile_, &EngineProfile::gemm_forward));
+            matmul(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, StoreEpilogue{Z});  // Z = W A + b
         }
+        if (!L.hidden) break;
+        if (drop) {
+            const PhaseTimer timer(phase(profile_, &EngineProfile::dropout_mask));
+            draw_dropout_mask(l, key);
+        }
+        const PhaseTimer timer(phase(profile_, &EngineProfile::rows));
+        with_lane_activation(spec_.activation, [&](const auto& act) { rows_forward(params, l, n, train, drop, act); });
     }
 }
 
-void Engine::batch_norm_row(const float* params, size_t l, int o, int n, bool train) {
-    // batch norm (Ioffe and Szegedy 2015) of unit o: batch statistics in training, running in eval; sums in double
+template <typename Act>
+void Engine::rows_forward(const float* params, size_t l, int n, bool train, bool drop, const Act& act) {
+    // Per unit o, once batch norm's statistics are known (Ioffe and Szegedy 2015: the batch's in training, the
+    // running ones in evaluation), one pass over its row: normalise, residual add, activation, dropout mask.
     const LayerLayout& L = layers_[l];
     const int S = stride_;
-    float* z = Z_[l].get() + int64_t{o} * S;
-    double mean, var;
-    if (train) {
-        mean = sum_columns<1>(n, [&](int s, vd* lo, vd* hi) { widen(load(z + s), lo, hi); })[0] / n;
-        var = sum_columns<1>(n, [&](int s, vd* lo, vd* hi) {
-                  widen(load(z + s), lo, hi);
-                  *lo = (*lo - mean) * (*lo - mean);
-                  *hi = (*hi - mean) * (*hi - mean);
-              })[0] / n;  // biased, as used for normalising
-        bn_mean_[l][o] = mean;
-        bn_var_[l][o] = var;
-    } else {
-        mean = params[L.running_mean + o];
-        var = params[L.running_var + o];
-    }
-    const float inv = static_cast<float>(1.0 / std::sqrt(var + spec_.bn_eps));
-    const float m = static_cast<float>(mean), gamma = params[L.gamma + o], beta = params[L.beta + o];
-    if (train) bn_invstd_[l][o] = inv;
-    float* xh = xhat_[l].get() + int64_t{o} * S;
-    for (int s = 0; s < S; s += n_lanes) {
-        const vf x = (load(z + s) - m) * inv;
-        store(xh + s, x);
-        store(z + s, gamma * x + beta);
-    }
-}
-
-void Engine::batch_norm_backward_row(const float* params, size_t l, int o, float* grad) {
-    // dx = invstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = dy gamma; sums in double
-    const LayerLayout& L = layers_[l];
-    const int S = stride_, n = n_;
-    const float* valid = valid_.get();  // > 0 in the batch's columns
-    const float* dy = dZ_[l].get() + int64_t{o} * S;
-    const float* xh = xhat_[l].get() + int64_t{o} * S;
-    const auto [sum_dy, sum_dy_xh] = sum_columns<2>(n, [&](int s, vd* lo, vd* hi) {
-        vd x_lo, x_hi;
-        widen(load(dy + s), &lo[0], &hi[0]);
-        widen(load(xh + s), &x_lo, &x_hi);
-        lo[1] = lo[0] * x_lo;
-        hi[1] = hi[0] * x_hi;
-    });
-    grad[L.gamma + o] = static_cast<float>(sum_dy_xh);
-    grad[L.beta + o] = static_cast<float>(sum_dy);
-    grad[L.running_mean + o] = 0.0f;
-    grad[L.running_var + o] = 0.0f;
-    const float gamma = params[L.gamma + o], inv = bn_invstd_[l][o];
-    const float mean_dy = static_cast<float>(sum_dy / n), mean_dy_xh = static_cast<float>(sum_dy_xh / n);
-    float* out = dlin_[l].get() + int64_t{o} * S;  // separate from dZ, which the residual path still needs
-    for (int s = 0; s < S; s += n_lanes) {
-        const vf x = gamma * inv * (load(dy + s) - mean_dy - load(xh + s) * mean_dy_xh);
-        store(out + s, load(valid + s) > 0.0f ? x : vf{});
-    }
-}
-
-void Engine::draw_dropout_mask(size_t l, Rng* dropout_rng) {
-    // inverted dropout: keep with probability 1-p and scale by 1/(1-p)
-    const int64_t size = int64_t{layers_[l].n_out} * stride_;  // a multiple of 16
-    const float p = static_cast<float>(spec_.dropout), keep_scale = static_cast<float>(1.0 / (1.0 - spec_.dropout));
-    float* mask = mask_[l].get();
-    // uniform_float() = r 2^-24 with r the top 24 bits of a draw, so "u >= p" is "r >= ceil(p 2^24)": integer masks
-    // without a branch. The generator's state steps one draw at a time (a serial chain of xors), its words are
-    // scrambled 8 at a time in SIMD lanes (Rng::scramble, rotl(w 5, 7) 9): the same draws and values as Rng::next.
-    const uint64_t threshold = static_cast<uint64_t>(std::ceil(static_cast<double>(p) * 0x1.0p24));
-    uint32_t keep_bits;
-    std::memcpy(&keep_bits, &keep_scale, sizeof keep_bits);
-    using vu64 = uint64_t __attribute__((vector_size(64)));  // 8 lanes
-    using vu32 = uint32_t __attribute__((vector_size(32)));  // 8 lanes
-    constexpr int chunk = 256;
-    alignas(64) uint64_t words[chunk];
-    Rng rng = *dropout_rng;
-    for (int64_t k0 = 0; k0 < size; k0 += chunk) {
-        const int m = static_cast<int>(std::min<int64_t>(chunk, size - k0));
-        for (int j = 0; j < m; ++j) words[j] = rng.step();
-        for (int j = 0; j < m; j += 8) {
-            vu64 w;
-            std::memcpy(&w, words + j, sizeof w);
-            w = w * 5;
-            w = (w << 7 | w >> 57) * 9;
-            const vu64 keep = (w >> 40) >= threshold;  // all ones where kept
-            const vu32 bits = __builtin_convertvector(keep, vu32) & keep_bits;
-            std::memcpy(mask + k0 + j, &bits, sizeof bits);
+    const bool bn = L.gamma >= 0;
+    for (int o = 0; o < L.n_out; ++o) {  // one row (unit) at a time, while it is in L1
+        const int64_t row = int64_t{o} * S;
+        float* z = Z_[l].get() + row;
+        float mean = 0, inv = 1, gamma = 1, beta = 0;
+        if (bn && train) {  // float sums in a fixed order; the variance is the biased one, as used for normalising
+            mean = row_sum(z, n, [](vf x) { return x; }) / static_cast<float>(n);
+            const float var = row_sum(z, n, [mean](vf x) { return (x - mean) * (x - mean); }) / static_cast<float>(n);
+            bn_mean_[l][o] = mean;
+            bn_var_[l][o] = var;
+            inv = bn_invstd_[l][o] = static_cast<float>(1.0 / std::sqrt(double{var} + spec_.bn_eps));
+        } else if (bn) {
+            mean = params[L.running_mean + o];
+            inv = static_cast<float>(1.0 / std::sqrt(double{params[L.running_var + o]} + spec_.bn_eps));
+        }
+        if (bn) {
+            gamma = params[L.gamma + o];
+            beta = params[L.beta + o];
+        }
+        float* xh = bn ? xhat_[l].get() + row : nullptr;
+        const float* residual = L.residual ? A_[l].get() + row : nullptr;
+        const float* mask = drop ? mask_[l].get() + row : nullptr;
+        float* out = A_[l + 1].get() + row;
+        for (int s = 0; s < S; s += n_lanes) {
+            vf y = load(z + s);
+            if (bn) {
+                const vf x = (y - mean) * inv;
+                store(xh + s, x);
+                y = gamma * x + beta;
+            }
+            if (residual) y += load(residual + s);
+            store(z + s, y);  // the pre-activation, for the derivative in backward
+            const vf a = act.value(y);
+            store(out + s, mask ? a * load(mask + s) : a);
         }
     }
-    *dropout_rng = rng;
+}
+
+template <typename Act>
+void Engine::rows_backward(const float* params, size_t l, float* grad, const Act& act) {
+    // Per unit o: dZ = act'(Z) (mask dA_{l+1}); through batch norm, with dxhat = dZ gamma,
+    // dlin = invstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)) in the batch's columns and 0 in the padding.
+    const LayerLayout& L = layers_[l];
+    const int S = stride_, n = n_;
+    const bool bn = L.gamma >= 0;
+    const float* valid = valid_.get();  // > 0 in the batch's columns
+    for (int o = 0; o < L.n_out; ++o) {  // one row (unit) at a time, while it is in L1
+        const int64_t row = int64_t{o} * S;
+        const float* g = dA_[l + 1].get() + row;  // gradient with respect to this layer's output
+        const float* z = Z_[l].get() + row;
+        const float* mask = masked_ ? mask_[l].get() + row : nullptr;
+        const float* xh = bn ? xhat_[l].get() + row : nullptr;
+        float* dz = dZ_[l].get() + row;
+        vf sum_dy = {}, sum_dy_xh = {};
+        for (int s = 0; s < S; s += n_lanes) {
+            const vf dy = act.grad(load(z + s), mask ? load(g + s) * load(mask + s) : load(g + s));
+            store(dz + s, dy);
+            if (bn) {
+                const vf dy_valid = s + n_lanes <= n ? dy : load(valid + s) > 0.0f ? dy : vf{};
+                sum_dy += dy_valid;
+                sum_dy_xh += dy_valid * load(xh + s);
+            }
+        }
+        if (!bn) continue;
+        grad[L.gamma + o] = hsum(sum_dy_xh);
+        grad[L.beta + o] = hsum(sum_dy);
+        grad[L.running_mean + o] = 0.0f;
+        grad[L.running_var + o] = 0.0f;
+        const float gamma = params[L.gamma + o], inv = bn_invstd_[l][o];
+        const float mean_dy = hsum(sum_dy) / static_cast<float>(n), mean_dy_xh = hsum(sum_dy_xh) / static_cast<float>(n);
+        float* out = dlin_[l].get() + row;  // separate from dZ, which the residual path still needs
+        for (int s = 0; s < S; s += n_lanes) {
+            const vf x = gamma * inv * (load(dz + s) - mean_dy - load(xh + s) * mean_dy_xh);
+            store(out + s, load(valid + s) > 0.0f ? x : vf{});
+        }
+    }
+}
+
+void Engine::draw_dropout_mask(size_t l, uint64_t key) {
+    // inverted dropout: keep with probability 1-p and scale by 1/(1-p); u >= p with u = r 2^-24 is r >= ceil(p 2^24)
+    const float p = static_cast<float>(spec_.dropout), keep_scale = static_cast<float>(1.0 / (1.0 - spec_.dropout));
+    const auto threshold = static_cast<uint32_t>(std::ceil(static_cast<double>(p) * 0x1.0p24));
+    dropout_mask(key, /*stream=*/l, threshold, keep_scale, mask_[l].get(), int64_t{layers_[l].n_out} * stride_);
 }
 
 double Engine::forward_train(const float* params, int n, Rng* dropout_rng) {
     forward(params, n, /*train=*/true, dropout_rng);
+    const PhaseTimer timer(phase(profile_, &EngineProfile::loss));
     return loss_and_dlogits(n);
 }
 
@@ -465,23 +533,17 @@ void Engine::backward(const float* params, float* grad) {
         const int64_t size = int64_t{L.n_out} * S;
         float* dlin = dZ;  // gradient with respect to the linear output W A + b
         if (L.hidden && !fused_) {  // (fused layers got dZ from the layer above, in its matmul's epilogue)
-            const float* mask = mask_[l].size ? mask_[l].get() : nullptr;
-            for (int o = 0; o < L.n_out; ++o) {  // one row (unit) at a time, while it is in L1
-                const int64_t row = int64_t{o} * S;
-                const float* g = dA_[l + 1].get() + row;  // gradient with respect to this layer's output
-                if (mask) {
-                    for (int s = 0; s < S; ++s) dZ[row + s] = g[s] * mask[row + s];
-                    activation_backward(spec_.activation, Z_[l].get() + row, dZ + row, dZ + row, S);
-                } else {
-                    activation_backward(spec_.activation, Z_[l].get() + row, g, dZ + row, S);
-                }
-                if (L.gamma >= 0) batch_norm_backward_row(params, l, o, grad);
-            }
+            const PhaseTimer timer(phase(profile_, &EngineProfile::rows_backward));
+            with_lane_activation(spec_.activation, [&](const auto& act) { rows_backward(params, l, grad, act); });
             if (L.gamma >= 0) dlin = dlin_[l].get();
         }
-        grad_weights(dlin, A_[l].get(), L.n_out, L.n_in, S, grad + L.W);
-        grad_bias(dlin, L.n_out, S, grad + L.b);
+        {
+            const PhaseTimer timer(phase(profile_, &EngineProfile::weight_grad));
+            grad_weights(dlin, A_[l].get(), L.n_out, L.n_in, S, grad + L.W);
+            grad_bias(dlin, L.n_out, S, grad + L.b);
+        }
         if (l == 0) break;
+        const PhaseTimer timer(phase(profile_, &EngineProfile::gemm_backward));
         if (fused_) {  // dZ_{l-1} = act'(Z_{l-1}) * (mask * W^T dlin), the derivative as the matmul's epilogue
             const float* mask = masked_ ? mask_[l - 1].get() : nullptr;
             with_fused_activation(spec_.activation, [&](auto act) {

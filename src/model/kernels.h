@@ -116,34 +116,20 @@ inline float hsum(vf v) {
     return (q[0] + q[2]) + (q[1] + q[3]);
 }
 
-/// K sums over s < n of 16 double terms at a time: term(s0, lo, hi) gives, for each k < K, the terms of columns
-/// s0..s0+15 as two 8-lane double halves lo[k], hi[k] (terms at or beyond n count 0). Batch norm's statistics, in
-/// double as the scalar sums were, with a fixed order of additions (deterministic).
-using vd = double __attribute__((vector_size(64)));  // 8 lanes
-/// The 16 lanes of x as two 8-lane double halves.
-inline void widen(vf x, vd* lo, vd* hi) {
-    *lo = __builtin_convertvector(__builtin_shufflevector(x, x, 0, 1, 2, 3, 4, 5, 6, 7), vd);
-    *hi = __builtin_convertvector(__builtin_shufflevector(x, x, 8, 9, 10, 11, 12, 13, 14, 15), vd);
-}
-template <int K, typename Term>
-inline std::array<double, K> sum_columns(int n, Term term) {
-    const vd lane_lo = {0, 1, 2, 3, 4, 5, 6, 7}, lane_hi = {8, 9, 10, 11, 12, 13, 14, 15};
-    vd acc_lo[K] = {}, acc_hi[K] = {};
-    for (int s0 = 0; s0 < n; s0 += n_lanes) {
-        vd lo[K], hi[K];
-        term(s0, lo, hi);
-        const double left = n - s0;
-        for (int k = 0; k < K; ++k) {
-            acc_lo[k] += lane_lo < left ? lo[k] : vd{};
-            acc_hi[k] += lane_hi < left ? hi[k] : vd{};
-        }
+/// Sum over the first n floats of p of f(16 floats) (lanes at or beyond n count 0), in float: four accumulators
+/// added in a fixed order (deterministic).
+template <typename F>
+inline float row_sum(const float* p, int n, F f) {
+    vf acc[4] = {};
+    int s = 0;
+    for (; s + 4 * n_lanes <= n; s += 4 * n_lanes)
+        for (int j = 0; j < 4; ++j) acc[j] += f(load(p + s + j * n_lanes));
+    for (; s + n_lanes <= n; s += n_lanes) acc[0] += f(load(p + s));
+    if (s < n) {
+        const vf lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+        acc[1] += lane < static_cast<float>(n - s) ? f(load(p + s)) : vf{};
     }
-    std::array<double, K> sums;
-    for (int k = 0; k < K; ++k) {
-        const vd a = acc_lo[k] + acc_hi[k];
-        sums[k] = ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
-    }
-    return sums;
+    return hsum((acc[0] + acc[1]) + (acc[2] + acc[3]));
 }
 
 /// Lane j of the result is the sum of the lanes of a[j]: sixteen horizontal sums in 15 adds and 30 shuffles.
@@ -257,33 +243,49 @@ inline vf exp_nonpositive(vf x) {
     return exp_reduced(x, x * 1.44269504088896341f - 0.5f);  // round to nearest for t <= 0 via truncation of t - 0.5
 }
 
-/// exp(x) in float for any x, about 1 ulp: 0 below -87, and x above 88 is treated as 88 (about 1.7e38).
-inline vf exp_any(vf x) {
-    const vf xc = x > 88.0f ? splat(88.0f) : x < -87.0f ? splat(-87.0f) : x;
-    const vf e = exp_reduced(xc, xc * 1.44269504088896341f + (xc > 0.0f ? splat(0.5f) : splat(-0.5f)));
-    return x < -87.0f ? vf{} : e;
+/// x clamped to [lo, hi] lane by lane (vmaxps/vminps); a NaN stays NaN.
+inline vf clamp(vf x, float lo, float hi) {
+#ifdef __AVX512F__
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"  // _mm512_undefined_ps inside the intrinsics
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+    const __m512 above = _mm512_max_ps(_mm512_set1_ps(lo), reinterpret_cast<__m512>(x));  // the second operand if NaN
+    return reinterpret_cast<vf>(_mm512_min_ps(_mm512_set1_ps(hi), above));
+#pragma GCC diagnostic pop
+#else
+    x = x < lo ? splat(lo) : x;
+    return x > hi ? splat(hi) : x;
+#endif
 }
 
-/// exp(x) for x >= 0 in float, the same bits as exp_any there (its rounding offset for x = 0, -0.5, gives n = 0 as
-/// +0.5 does), without exp_any's checks for negative x.
-inline vf exp_nonnegative(vf x) {
-    const vf xc = x > 88.0f ? splat(88.0f) : x;
-    return exp_reduced(xc, xc * 1.44269504088896341f + 0.5f);
-}
-
-/// tanh in float, about 2 ulp (Cephes tanhf): an odd polynomial below |x| = 0.625, else 1 - 2 / (exp(2|x|) + 1).
-inline vf tanh_v(vf x) {
-    const vf ax = x < 0.0f ? -x : x, s = x * x;
+/// tanh for |x| < 0.625 in float, about 1 ulp (Cephes tanhf's odd polynomial).
+inline vf tanh_small(vf x) {
+    const vf s = x * x;
     vf p = splat(-5.70498872745e-3f);
     p = p * s + 2.06390887954e-2f;
     p = p * s - 5.37397155531e-2f;
     p = p * s + 1.33314422036e-1f;
     p = p * s - 3.33332819422e-1f;
-    const vf small = p * s * x + x;
-    const vf e = exp_nonnegative(ax + ax);
-    const vf big = 1.0f - 2.0f / (e + 1.0f);
-    const vf signed_big = x < 0.0f ? -big : big;
-    return ax < 0.625f ? small : signed_big;
+    return p * s * x + x;
+}
+
+/// tanh in float within 6 ulp of the rounded value (measured; kernels_test samples the float range): x P(u) / Q(u),
+/// u = x^2, a rational fit of degree 4 over 4 in u to tanh on [0, 9.02] (least squares reweighted towards the minimax
+/// relative error, 2.1e-8 in exact arithmetic; beyond 9.02 tanh rounds to +-1 in float), clamped to [-1, 1]. About 12
+/// vector operations and one division: half the cost of an exp-based tanh.
+inline vf tanh_v(vf x) {
+    const vf xc = clamp(x, -9.02f, 9.02f), u = xc * xc;
+    vf p = splat(1.3319535095080734e-08f);
+    p = p * u + 2.0583836521668266e-05f;
+    p = p * u + 0.003494057034068194f;
+    p = p * u + 0.13379737183114015f;
+    p = p * u + 0.9999999791047304f;
+    vf q = splat(7.762215274982981e-07f);
+    q = q * u + 0.00032831289698681456f;
+    q = q * u + 0.025871159657370645f;
+    q = q * u + 0.46713052450155856f;
+    q = q * u + 1.0f;
+    return clamp(xc * p / q, -1.0f, 1.0f);
 }
 
 /// 1 / (1 + exp(-x)) in float, a few ulp, without overflow (exp of -|x| only).
@@ -293,9 +295,9 @@ inline vf sigmoid_v(vf x) {
 }
 
 /// exp(x) - 1 for x <= 0 in float, a few ulp relative: exp(x) - 1 below -0.5, else 2 t / (1 - t) with t = tanh(x/2)
-/// (the polynomial branch of tanh_v, accurate near 0 where exp(x) - 1 would cancel).
+/// (tanh_small, accurate near 0 where exp(x) - 1 would cancel).
 inline vf expm1_nonpositive(vf x) {
-    const vf t = tanh_v(0.5f * x);
+    const vf t = tanh_small(0.5f * x);
     const vf near0 = 2.0f * t / (1.0f - t);
     return x < -0.5f ? exp_nonpositive(x) - 1.0f : near0;
 }
@@ -303,6 +305,33 @@ inline vf expm1_nonpositive(vf x) {
 }  // namespace ginn::detail
 
 namespace ginn::detail {
+
+/// Inverted-dropout multipliers of one layer: mask[k] for k < size (a multiple of 16, below 2^33) is `keep`
+/// (1 / (1 - p)) where a 24-bit uniform r_k >= threshold (ceil(p 2^24)), else 0. Counter-based, so any element depends
+/// only on (key, stream, k): r_{2j} and r_{2j+1} are bits 40..63 and 16..39 of SplitMix64's output (rng.h) at position
+/// stream 2^32 + j of the sequence started at `key`, eight outputs (16 elements) per step in SIMD lanes. The engine
+/// draws one key per training pass and gives each layer its own stream.
+inline void dropout_mask(uint64_t key, uint64_t stream, uint32_t threshold, float keep, float* mask, int64_t size) {
+    using vu64 = uint64_t __attribute__((vector_size(64)));  // 8 lanes
+    using vu32 = uint32_t __attribute__((vector_size(32)));  // 8 lanes
+    constexpr uint64_t gamma = 0x9e3779b97f4a7c15ULL;  // SplitMix64's increment
+    uint32_t keep_bits;
+    std::memcpy(&keep_bits, &keep, sizeof keep_bits);
+    const vu64 lane = {0, 1, 2, 3, 4, 5, 6, 7};
+    vu64 z = key + (stream * (uint64_t{1} << 32) + 1 + lane) * gamma;  // positions j = 0..7 (splitmix64 adds first)
+    const uint64_t step = 8 * gamma;
+    for (int64_t k = 0; k < size; k += n_lanes, z += step) {
+        vu64 w = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        w = (w ^ (w >> 27)) * 0x94d049bb133111ebULL;
+        w ^= w >> 31;
+        const vu64 high = (w >> 40) >= threshold, low = ((w >> 16) & 0xffffff) >= threshold;  // all ones where kept
+        const vu32 even = __builtin_convertvector(high, vu32) & keep_bits, odd = __builtin_convertvector(low, vu32) & keep_bits;
+        const vu32 lo = __builtin_shufflevector(even, odd, 0, 8, 1, 9, 2, 10, 3, 11);
+        const vu32 hi = __builtin_shufflevector(even, odd, 4, 12, 5, 13, 6, 14, 7, 15);
+        std::memcpy(mask + k, &lo, sizeof lo);
+        std::memcpy(mask + k + 8, &hi, sizeof hi);
+    }
+}
 
 /// True when every one of the n floats is finite (x - x is NaN exactly for infinities and NaNs).
 inline bool all_finite(const float* p, int64_t n) {

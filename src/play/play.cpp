@@ -1,5 +1,5 @@
 // The live page's assembly (play.h): web/play.html with the viewer's CSS and drawing modules, the play front end,
-// the WebAssembly engine (glue script, and the module zlib-compressed in base64) and the replay viewer's template. Not the engine (wasm/) and not the page's logic
+// the WebAssembly engine (glue script, and the module zlib-compressed in base64) and the replay viewer's template. Not the engine (bindings/wasm/) and not the page's logic
 // (web/play.js).
 #include "ginn/play/play.h"
 

@@ -166,7 +166,9 @@ void read_manifest(const nlohmann::json& m, const std::string& path, RunConfig& 
                 if (m.at("task").contains(key) && !m.at("task").at(key).is_number_integer())
                     damaged(path, std::string("task.") + key + " is " + m.at("task").at(key).dump(), "an integer");
         if (m.contains("message") && !m.at("message").is_string()) damaged(path, "message is not a string", "a string");
-        if (m.contains("seconds") && !m.at("seconds").is_number()) damaged(path, "seconds is not a number", "a number");
+        for (const char* key : {"seconds", "train_seconds"})
+            if (m.contains(key) && !(m.at(key).is_number() && m.at(key).get<double>() >= 0))
+                damaged(path, std::string(key) + " is " + m.at(key).dump(), "a number of seconds >= 0");
         const std::string state = m.value("state_file", std::string());
         if (!state.empty() && !detail::is_state_file_name(state))
             damaged(path, "state_file is '" + state + "'", "state.a.bin or state.b.bin, inside the run directory");

@@ -128,6 +128,7 @@ public:
         const auto& m = run.manifest();
         snapshots_ = run.snapshots();
         seconds_before_ = run.seconds();
+        train_seconds_before_ = m.value("train_seconds", 0.0);  // absent before format version 3
         state_slot_ = m.value("state_file", std::string());
         if (state_slot_.empty() || snapshots_.empty())
             throw Error(path("manifest.json"), "no saved trainer state", "state_file in the manifest",
@@ -169,7 +170,9 @@ private:
                schedule_[next] <= snapshots_.back().iteration)
             ++next;
         for (; next < schedule_.size(); ++next) {
+            const auto t_steps = Clock::now();
             const StepResult step = trainer_.run_until(schedule_[next], options_.stop);
+            train_seconds_ += seconds_since(t_steps);
             if (step.non_finite) {
                 status = RunStatus::diverged;
                 message = "loss became non-finite at iteration " + std::to_string(trainer_.iteration()) +
@@ -240,6 +243,7 @@ private:
         m["status"] = run_status_name(status);
         m["message"] = message;
         m["seconds"] = seconds_before_ + seconds;
+        m["train_seconds"] = train_seconds_before_ + train_seconds_;  // the updates alone (version 3)
         m["state_file"] = state_slot_;
         write_file_atomic(path("manifest.json"), m.dump(1));
     }
@@ -254,6 +258,7 @@ private:
     std::vector<SnapshotInfo> snapshots_;
     std::string pending_params_, last_state_, state_slot_;
     double seconds_before_ = 0;
+    double train_seconds_ = 0, train_seconds_before_ = 0;  ///< time inside the updates (run_until), this process and before
 };
 
 /// The dataset of a config, with the model's class count taken from it.

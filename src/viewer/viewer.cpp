@@ -3,6 +3,7 @@
 // The encoding is documented in docs/viewer.md; keep the two in step.
 #include "ginn/viewer/viewer.h"
 #include "viewer/page.h"
+#include "viewer/source.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,10 +14,9 @@
 #include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string_view>
 #ifdef __EMSCRIPTEN__
-// The WebAssembly build (ginn play) has no zlib: stb's deflate and PNG writer instead (wasm/stb_impl.cpp), declared
+// The WebAssembly build (ginn play) has no zlib: stb's deflate and PNG writer instead (bindings/wasm/stb_impl.cpp), declared
 // here because the header declares them only in its implementation section.
 extern "C" unsigned char* stbi_write_png_to_mem(const unsigned char* pixels, int stride_bytes, int x, int y, int n,
                                                 int* out_len);
@@ -25,7 +25,6 @@ extern "C" unsigned char* stbi_zlib_compress(unsigned char* data, int data_len, 
 #include <zlib.h>
 #endif
 
-#include "ginn/train/config.h"
 #include "ginn/data/dataset.h"
 #include "ginn/core/detail/html.h"
 #include "ginn/core/error.h"
@@ -33,7 +32,6 @@ extern "C" unsigned char* stbi_zlib_compress(unsigned char* data, int data_len, 
 #include "ginn/geometry/geometry.h"
 #include "ginn/core/io.h"
 #include "ginn/model/network.h"
-#include "../data/internal.h"  // formula_value: the formula tasks' target, defined everywhere in the domain
 
 
 namespace ginn::detail {
@@ -46,13 +44,10 @@ using detail::html_escape;
 namespace {
 
 using nlohmann::json;
+using detail::OutputSpec;
+using detail::PageSource;
 
 inline constexpr int viewer_format_version = 3;
-
-bool is_formula_task(const std::string& name) {
-    return name == "y-x" || name == "y-|x|" || name == "1-x^2/4-y^2" || name == "y-sin(pi*x)";
-}
-int32_t formula_label(const std::string& name, double x, double y) { return detail::formula_value(name, x, y) > 0 ? 1 : 0; }
 
 /// Counts encoded snapshots over all runs for ViewerOptions::on_progress (called from worker threads).
 struct ProgressCounter {
@@ -289,28 +284,6 @@ std::string encode_geometry(const Geometry& g, const Box& d) {
     return out;
 }
 
-/// What the prediction images hold (docs/viewer.md): P(class 1) for two-class heads, P(class c) per class for k >= 3
-/// classes (one tile per class), the output scaled from the label range [lo, hi] for regression.
-struct OutputSpec {
-    Head head = Head::softmax2;
-    int n_classes = 2;
-    double lo = 0, hi = 1;  // regression: the labels' range, widened by 1 around a constant label
-    int tiles() const { return n_classes > 2 ? n_classes : 1; }
-};
-
-OutputSpec output_spec(const Run& run, const Network& net) {
-    OutputSpec o{.head = net.head, .n_classes = std::max(2, run.dataset().n_classes)};
-    if (net.head == Head::regression) {
-        const std::vector<int32_t>& y = run.dataset().label;
-        if (!y.empty()) {
-            o.lo = *std::min_element(y.begin(), y.end());
-            o.hi = *std::max_element(y.begin(), y.end());
-        }
-        if (o.hi - o.lo < 1e-12) o.lo -= 0.5, o.hi += 0.5;
-    }
-    return o;
-}
-
 uint8_t unit_byte(double v) { return uint8_t(std::lround((std::isfinite(v) ? std::clamp(v, 0.0, 1.0) : 0.5) * 255.0)); }
 
 /// The network's logits at the pixel centres X (#pixels by 2) in single precision, into per-thread buffers reused from
@@ -396,102 +369,6 @@ SnapshotData encode_snapshot(const Network& net, const Eigen::MatrixXd& X, const
     return s;
 }
 
-// ---- per-run JSON
-
-std::string model_summary(const Run& run, const Network& net) {
-    std::ostringstream s;
-    s << net.layers.front().n_in();
-    for (const DenseLayer& L : net.layers) s << "-" << L.n_out();
-    const ModelSpec& m = run.config().model;
-    s << " " << activation_name(m.activation) << ", " << head_name(m.head);
-    if (m.batch_norm) s << ", batch norm";
-    if (m.residual) s << ", residual";
-    if (m.dropout > 0) s << ", dropout " << m.dropout;
-    return s.str();
-}
-
-json run_summary_json(const Run& run, const Network& net) {
-    const RunConfig& c = run.config();
-    std::ostringstream optim, train, task;
-    optim << optimizer_name(c.optim.kind) << ", lr " << c.optim.lr << ", " << lr_schedule_name(c.optim.schedule);
-    if (c.optim.weight_decay > 0) optim << ", weight decay " << c.optim.weight_decay;
-    train << c.train.iterations << " iterations, batch " << c.train.batch << ", seed " << c.train.seed;
-    task << c.task.target;
-    if (c.task.test_fraction > 0) task << ", test " << c.task.test_fraction;
-    return {{"task", task.str()},
-            {"model", model_summary(run, net)},
-            {"optim", optim.str()},
-            {"train", train.str()},
-            {"status", std::string(run_status_name(run.status()))}};
-}
-
-json snapshot_metrics_json(const Run& run) {
-    json m = {{"iteration", json::array()}, {"lr", json::array()},       {"loss", json::array()},
-              {"accuracy", json::array()},  {"loss_batch", json::array()}};
-    bool has_test = false;
-    for (const SnapshotInfo& s : run.snapshots()) has_test = has_test || s.loss_test >= 0;
-    if (has_test) m["loss_test"] = m["accuracy_test"] = json::array();
-    auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
-    for (const SnapshotInfo& s : run.snapshots()) {
-        m["iteration"].push_back(s.iteration);
-        m["lr"].push_back(num(s.lr));
-        m["loss"].push_back(num(s.loss));
-        m["accuracy"].push_back(num(s.accuracy));
-        m["loss_batch"].push_back(num(s.loss_batch));
-        if (has_test) {
-            m["loss_test"].push_back(s.loss_test >= 0 ? num(s.loss_test) : json(nullptr));
-            m["accuracy_test"].push_back(s.accuracy_test >= 0 ? num(s.accuracy_test) : json(nullptr));
-        }
-    }
-    return m;
-}
-
-/// The task's own target as a raster of class labels (one byte each), where the task defines one everywhere: image
-/// targets (their pixels) and formula tasks (the formula's sign at 256 x 256 pixel centres). Point clouds and CSV files
-/// define labels only at their points: null (the page draws the points instead).
-json target_json(const Run& run) {
-    const Dataset& data = run.dataset();
-    int w = 256, h = 256;
-    std::vector<int32_t> labels;
-    if (data.is_grid() && data.grid_w <= 1024 && data.grid_h <= 1024) {
-        w = data.grid_w, h = data.grid_h;
-        labels = target_raster(data, w, h);
-    } else if (is_formula_task(data.name)) {
-        const Eigen::MatrixXd X = pixel_centres(data.domain, w, h);  // (w h, 2)
-        labels.resize(size_t(X.rows()));
-        for (Eigen::Index i = 0; i < X.rows(); ++i) labels[size_t(i)] = formula_label(data.name, X(i, 0), X(i, 1));
-    } else {
-        return nullptr;
-    }
-    std::vector<uint8_t> px(labels.size());
-    for (size_t i = 0; i < labels.size(); ++i) px[i] = uint8_t(std::clamp(labels[i], 0, 255));
-    return {{"width", w}, {"height", h}, {"png", png_data_url(px, w, h, run.dir())}};
-}
-
-inline constexpr int64_t max_points = 20000;  // points embedded per run; more are thinned evenly (the page says so)
-
-/// The dataset's points for point and CSV tasks (image targets show their raster instead): at most max_points,
-/// evenly thinned, quantised to 16 bits across the domain: "xy" base64 of little-endian uint16 (x, y) pairs, "label"
-/// one byte per point (clamped to 255), "test" one byte per point (1: held out).
-json points_json(const Dataset& data) {
-    if (data.is_grid() || data.size() == 0) return nullptr;
-    const int64_t n_all = data.size(), n = std::min(n_all, max_points);
-    std::string xy, label, test;
-    xy.reserve(size_t(n) * 4);
-    const Box& d = data.domain;
-    for (int64_t j = 0; j < n; ++j) {
-        const int64_t i = j * n_all / n;
-        for (double t : {(data.X(i, 0) - d.x0) / d.width(), (data.X(i, 1) - d.y0) / d.height()}) {
-            const auto q = uint16_t(std::lround((std::isfinite(t) ? std::clamp(t, 0.0, 1.0) : 0.0) * 65535.0));
-            xy += char(q & 255);
-            xy += char(q >> 8);
-        }
-        label += char(uint8_t(std::clamp(data.label[size_t(i)], 0, 255)));
-        test += char(data.is_test.empty() ? 0 : data.is_test[size_t(i)] ? 1 : 0);
-    }
-    return {{"n", n}, {"n_total", n_all}, {"xy", base64(xy)}, {"label", base64(label)}, {"test", base64(test)}};
-}
-
 /// Every snapshot's tiles (one, or one per class), each delta-coded against the same tile of the previous snapshot
 /// (mod 256), in one grey PNG atlas: tile t = snapshot * tiles + class, row-major in `cols` columns.
 json prediction_json(const std::vector<SnapshotData>& snaps, int n, int tiles, const std::string& where) {
@@ -520,23 +397,22 @@ json output_json(const OutputSpec& o) {
     return {{"kind", "probability"}};
 }
 
-json run_json(const Run& run, const ViewerOptions& options, const std::vector<Geometry>* known, int threads,
+json run_json(const PageSource& src, const ViewerOptions& options, const std::vector<Geometry>* known, int threads,
               ProgressCounter& progress) {
-    const int n_snap = run.n_snapshots();
-    if (n_snap == 0) throw Error(run.dir(), "run has no snapshots", "at least one recorded snapshot",
-                                 "train it first (ginn train) or resume it");
-    Network net0 = run.network(0);
+    const int n_snap = src.n_snapshots;
+    const Network net0 = src.network(0);
     if (net0.layers.empty() || net0.layers.front().n_in() != 2)
-        throw Error(run.dir(), "network does not have 2 inputs", "a network on (x, y)", "the viewer shows 2-D tasks");
-    const OutputSpec output = output_spec(run, net0);
+        throw Error(src.where, "network has " + std::to_string(net0.layers.empty() ? 0 : net0.layers.front().n_in()) + " inputs",
+                    "a network on (x, y): 2 inputs", "the viewer shows networks of a 2-D input");
+    const OutputSpec& output = src.output;
     const Eigen::MatrixXd X = pixel_centres(net0.domain, options.image_size, options.image_size);
 
     if (known != nullptr && known->size() != size_t(n_snap))
-        throw Error(run.dir(), "geometry of " + std::to_string(known->size()) + " snapshots for " + std::to_string(n_snap),
-                    "one Geometry per snapshot of the run", "analyze(runs, options, &geometry) in analysis.h");
+        throw Error(src.where, "geometry of " + std::to_string(known->size()) + " snapshots for " + std::to_string(n_snap),
+                    "one Geometry per snapshot", "analyze(runs, options, &geometry) or analyze_network in analysis.h");
     std::vector<SnapshotData> snaps(static_cast<size_t>(n_snap));
     parallel_for(n_snap, threads, [&](int k) {
-        snaps[size_t(k)] = encode_snapshot(run.network(k), X, output, options.approx_grid,
+        snaps[size_t(k)] = encode_snapshot(src.network(k), X, output, options.approx_grid,
                                            known != nullptr ? &(*known)[size_t(k)] : nullptr);
         progress.step();
     });
@@ -559,45 +435,44 @@ json run_json(const Run& run, const ViewerOptions& options, const std::vector<Ge
         linear.push_back(s.counts.linear);
         per_layer.push_back(s.counts.per_layer);
     }
-    std::string name = run.dir();
-    while (name.size() > 1 && name.back() == '/') name.pop_back();
-    if (auto slash = name.find_last_of('/'); slash != std::string::npos) name = name.substr(slash + 1);
     const Box& d = net0.domain;
-    return {{"name", name},
-            {"summary", run_summary_json(run, net0)},
-            {"config", config_to_json(run.config())},
-            {"domain", {d.x0, d.x1, d.y0, d.y1}},
-            {"head", std::string(head_name(net0.head))},
-            {"n_classes", output.n_classes},
-            {"class_names", run.dataset().class_names},
-            {"output", output_json(output)},
-            {"batch_norm", run.config().model.batch_norm},
-            {"approx_grid", options.approx_grid},
-            {"layers", layers},
-            {"snapshots", snapshot_metrics_json(run)},
-            {"weights", base64(pack_weights(weights, weights.size() / size_t(n_snap), run.dir()))},
-            {"weights_packing", "xor-planes-zlib"},
-            {"geometry", base64(zlib_pack(geometry, run.dir(), "boundaries"))},
-            {"geometry_sizes", geometry_sizes},
-            {"geometry_packing", "zlib"},
-            {"geometry_scale", geometry_scale},
-            {"exact", exact},
-            {"counts", {{"activation", activation}, {"linear", linear}, {"per_layer", per_layer}}},
-            {"prediction", prediction_json(snaps, options.image_size, output.tiles(), run.dir())},
-            {"target", target_json(run)},
-            {"points", points_json(run.dataset())}};
+    json j = {{"name", src.name},
+              {"summary", src.summary},
+              {"config", src.config},
+              {"domain", {d.x0, d.x1, d.y0, d.y1}},
+              {"head", std::string(head_name(net0.head))},
+              {"n_classes", output.n_classes},
+              {"class_names", src.class_names},
+              {"output", output_json(output)},
+              {"batch_norm", src.batch_norm},
+              {"approx_grid", options.approx_grid},
+              {"layers", layers},
+              {"snapshots", src.metrics},
+              {"weights", base64(pack_weights(weights, weights.size() / size_t(n_snap), src.where))},
+              {"weights_packing", "xor-planes-zlib"},
+              {"geometry", base64(zlib_pack(geometry, src.where, "boundaries"))},
+              {"geometry_sizes", geometry_sizes},
+              {"geometry_packing", "zlib"},
+              {"geometry_scale", geometry_scale},
+              {"exact", exact},
+              {"counts", {{"activation", activation}, {"linear", linear}, {"per_layer", per_layer}}},
+              {"prediction", prediction_json(snaps, options.image_size, output.tiles(), src.where)},
+              {"target", src.target},
+              {"points", src.points}};
+    if (src.imported) j["imported"] = true;
+    return j;
 }
 
-/// The run's findings (analysis.h, format "ginn-findings"), after checking that they belong to a run of this length.
-const json& checked_findings(const json& f, const Run& run) {
+/// An entry's findings (analysis.h, format "ginn-findings"), after checking that they belong to its snapshots.
+const json& checked_findings(const json& f, const PageSource& src) {
     const bool ok_format = f.is_object() && f.value("format", "") == "ginn-findings";
-    if (!ok_format) throw Error(run.dir(), "findings are not a \"ginn-findings\" object", "viewer_findings(...) output");
+    if (!ok_format) throw Error(src.where, "findings are not a \"ginn-findings\" object", "viewer_findings(...) output");
     const json its = f.value(json::json_pointer("/regions/iterations"), json());
-    bool same = its.is_array() && its.size() == size_t(run.n_snapshots());
-    for (int k = 0; same && k < run.n_snapshots(); ++k) same = its[size_t(k)] == run.snapshot(k).iteration;
+    bool same = its.is_array() && its.size() == src.iterations.size();
+    for (size_t k = 0; same && k < src.iterations.size(); ++k) same = its[k] == src.iterations[k];
     if (!same)
-        throw Error(run.dir(), "findings do not match the run's " + std::to_string(run.n_snapshots()) + " snapshot iterations",
-                    "findings of this run, in the runs' order");
+        throw Error(src.where, "findings do not match the " + std::to_string(src.n_snapshots) + " snapshot iterations",
+                    "findings of this run or network, in the list's order");
     return f;
 }
 
@@ -618,37 +493,33 @@ void replace_marker(std::string& page, std::string_view marker, const std::strin
 /// JSON inside <script>: no '<' at all, so "</script>" or "<!--" in a name cannot end or comment out the element.
 std::string script_safe(const std::string& s) { return detail::json_for_script(s); }
 
-}  // namespace
-
-json viewer_data(const std::vector<const Run*>& runs, const ViewerOptions& options) {
-    if (runs.empty()) throw Error("ginn view", "no runs given", "one or more run directories", "ginn view RUN -o FILE.html");
+/// The page's data from one source per entry (`make(i)` builds entry i's, after the options are checked).
+json page_data(size_t n, const std::function<PageSource(size_t)>& make, const std::function<int(size_t)>& n_snapshots,
+               const ViewerOptions& options) {
     if (options.image_size < 16 || options.image_size > 512)
         throw Error("viewer", "image size " + std::to_string(options.image_size) + " out of range", "16..512");
-    const int threads = options.threads;  // 0: every core (parallel_for)
-
-    if (!options.findings.empty() && options.findings.size() != runs.size())
-        throw Error("viewer", std::to_string(options.findings.size()) + " findings for " + std::to_string(runs.size()) + " runs",
-                    "one findings object per run, in the runs' order", "run_findings(runs) in analysis.h");
-    if (!options.geometry.empty() && options.geometry.size() != runs.size())
-        throw Error("viewer", std::to_string(options.geometry.size()) + " geometry lists for " + std::to_string(runs.size()) + " runs",
-                    "one per run, in the runs' order", "run_findings(runs, options, &geometry) in analysis.h");
-
+    if (!options.findings.empty() && options.findings.size() != n)
+        throw Error("viewer", std::to_string(options.findings.size()) + " findings for " + std::to_string(n) + " entries",
+                    "one findings object per run or network, in the list's order", "run_findings(runs) in analysis.h");
+    if (!options.geometry.empty() && options.geometry.size() != n)
+        throw Error("viewer", std::to_string(options.geometry.size()) + " geometry lists for " + std::to_string(n) + " entries",
+                    "one per run or network, in the list's order", "run_findings(runs, options, &geometry) in analysis.h");
     json data = {{"format", "ginn-viewer"}, {"format_version", viewer_format_version}, {"ginn_version", GINN_VERSION},
                  {"runs", json::array()}};
     ProgressCounter progress{.report = options.on_progress};
-    for (const Run* run : runs) progress.total += run ? run->n_snapshots() : 0;
-    for (size_t i = 0; i < runs.size(); ++i) {
-        const Run* run = runs[i];
-        if (!run) throw Error("viewer", "null run in the run list", "a list of opened runs");
-        data["runs"].push_back(run_json(*run, options, options.geometry.empty() ? nullptr : options.geometry[i], threads, progress));
-        if (!options.findings.empty()) data["runs"].back()["findings"] = checked_findings(options.findings[i], *run);
+    for (size_t i = 0; i < n; ++i) progress.total += n_snapshots(i);
+    for (size_t i = 0; i < n; ++i) {
+        const PageSource src = make(i);
+        data["runs"].push_back(run_json(src, options, options.geometry.empty() ? nullptr : options.geometry[i],
+                                        options.threads, progress));  // threads 0: every core (parallel_for)
+        if (!options.findings.empty()) data["runs"].back()["findings"] = checked_findings(options.findings[i], src);
     }
     return data;
 }
 
-std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions& options) {
-    const json data = viewer_data(runs, options);
-    std::string title = options.title;
+/// The whole page around its data.
+std::string page_html(const json& data, const std::string& title_option) {
+    std::string title = title_option;
     if (title.empty())
         for (const json& r : data["runs"]) title += (title.empty() ? "ginn: " : ", ") + r["name"].get<std::string>();
     std::string page = detail::viewer_page(title);
@@ -656,6 +527,43 @@ std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions
     return page;
 }
 
+/// Fails before the minutes of encoding a large run set, not after, when the file's directory is missing.
+void check_output_directory(const std::string& path) {
+    const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+    if (!dir.empty() && !std::filesystem::is_directory(dir))
+        throw Error(path, "cannot write file: directory " + dir.string() + " does not exist", "a writable location",
+                    "create the directory first or choose another -o");
+}
+
+}  // namespace
+
+json viewer_data(const std::vector<const Run*>& runs, const ViewerOptions& options) {
+    if (runs.empty()) throw Error("ginn view", "no runs given", "one or more run directories", "ginn view RUN -o FILE.html");
+    for (const Run* run : runs)
+        if (!run) throw Error("viewer", "null run in the run list", "a list of opened runs");
+    return page_data(
+        runs.size(), [&](size_t i) { return detail::run_page_source(*runs[i]); },
+        [&](size_t i) { return runs[i]->n_snapshots(); }, options);
+}
+
+json network_viewer_data(const std::vector<ViewerNetwork>& nets, const ViewerOptions& options) {
+    if (nets.empty()) throw Error("viewer", "no networks given", "one or more networks", "ginn view --model FILE.onnx -o FILE.html");
+    return page_data(
+        nets.size(), [&](size_t i) { return detail::network_page_source(nets[i], options.image_size); },
+        [](size_t) { return 1; }, options);
+}
+
+std::string viewer_html(const std::vector<const Run*>& runs, const ViewerOptions& options) {
+    return page_html(viewer_data(runs, options), options.title);
+}
+
+std::string network_viewer_html(const std::vector<ViewerNetwork>& nets, const ViewerOptions& options) {
+    return page_html(network_viewer_data(nets, options), options.title);
+}
+
+std::string detail::png_grey_data_url(const std::vector<uint8_t>& pixels, int w, int h, const std::string& where) {
+    return png_data_url(pixels, w, h, where);
+}
 std::string detail::web_file(std::string_view file_name) { return asset(file_name); }
 std::string detail::base64_text(std::string_view bytes) { return base64(bytes); }
 std::string detail::zlib_bytes(std::string bytes, const std::string& where) { return zlib_pack(bytes, where, "data"); }
@@ -676,12 +584,13 @@ std::string detail::viewer_page(const std::string& title) {
 }
 
 void write_viewer(const std::vector<const Run*>& runs, const std::string& path, const ViewerOptions& options) {
-    // fail before the minutes of encoding a large run set, not after
-    const std::filesystem::path dir = std::filesystem::path(path).parent_path();
-    if (!dir.empty() && !std::filesystem::is_directory(dir))
-        throw Error(path, "cannot write file: directory " + dir.string() + " does not exist", "a writable location",
-                    "create the directory first or choose another -o");
+    check_output_directory(path);
     write_file_atomic(path, viewer_html(runs, options));
+}
+
+void write_network_viewer(const std::vector<ViewerNetwork>& nets, const std::string& path, const ViewerOptions& options) {
+    check_output_directory(path);
+    write_file_atomic(path, network_viewer_html(nets, options));
 }
 
 }  // namespace ginn

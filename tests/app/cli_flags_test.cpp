@@ -18,13 +18,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string tiny = " --resolution 16 --widths 4 --iterations 20 --snapshots every:10 -q";
+const std::string tiny_net = " --widths 4 --iterations 20 --snapshots every:10 -q";
+const std::string tiny = " --resolution 16" + tiny_net;  // the default task is the bottle image
 
 /// Trains a tiny run into a fresh directory and returns its path.
-std::string tiny_run(const std::string& name, const std::string& extra = "") {
+std::string tiny_run(const std::string& name, const std::string& extra = "", const std::string& base = tiny) {
     const std::string dir = temp(name);
     fs::remove_all(dir);
-    const Result r = ginn("train -o " + dir + tiny + extra);
+    const Result r = ginn("train -o " + dir + base + extra);
     EXPECT_EQ(r.code, 0) << r.err;
     return dir;
 }
@@ -189,7 +190,7 @@ TEST(cli_flags_test, numbers_in_messages_are_short) {
 
 TEST(cli_flags_test, summaries_print_losses_with_significant_digits) {
     // A regression head: its loss is small, and %.5f would have printed 0.00000.
-    const std::string run = tiny_run("regression", " --target y-x --n-points 200 --head regression");
+    const std::string run = tiny_run("regression", " --target y-x --n-points 200 --head regression", tiny_net);
     const double loss = manifest(run).at("snapshots").back().at("loss").get<double>();
     ASSERT_GT(loss, 0);
     const Result info = ginn("info " + run);

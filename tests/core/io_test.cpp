@@ -74,6 +74,17 @@ TEST(io_test, json_depth_is_bounded_and_errors_name_the_file_without_library_cod
     EXPECT_EQ(message.find("json.exception"), std::string::npos) << message;
 }
 
+TEST(io_test, text_lines_skip_a_byte_order_mark_trim_and_number_every_line) {
+    std::vector<std::pair<int64_t, std::string>> seen;
+    TextLines lines("\xEF\xBB\xBF x,y \r\n\n\t1,2\n\xEF\xBB\xBF");
+    while (lines.next()) seen.emplace_back(lines.number(), std::string(lines.line()));
+    const std::vector<std::pair<int64_t, std::string>> expected{{1, "x,y"}, {2, ""}, {3, "1,2"}, {4, "\xEF\xBB\xBF"}};
+    EXPECT_EQ(seen, expected);  // a mark is skipped only at the start of the text
+    TextLines empty("");
+    EXPECT_FALSE(empty.next());
+    EXPECT_EQ(trim(" \t\r "), "");
+}
+
 TEST(io_test, checksum_changes_with_any_single_byte) {
     std::string bytes(1000, '\0');
     for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7);

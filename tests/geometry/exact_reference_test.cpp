@@ -276,8 +276,9 @@ void expect_matches_reference(const Network& net, const std::string& what, doubl
 }
 
 /// A random small network whose weights are multiples of 1/4 or 1/2 in [-1, 1], with zero biases, zero rows,
-/// duplicate output rows, every head and piecewise-linear activation, and residual layers.
-Network quantised_net(std::mt19937& rng) {
+/// duplicate output rows, every head and piecewise-linear activation, and residual layers. `extra_last` neurons
+/// more in the last hidden layer.
+Network quantised_net(std::mt19937& rng, int extra_last = 0) {
     auto pick = [&](int n) { return int(rng() % uint32_t(n)); };
     Network net;
     net.domain = pick(4) == 0 ? Box{0, 1, -0.5, 1.5} : Box{-1, 1, -1, 1};
@@ -288,7 +289,7 @@ Network quantised_net(std::mt19937& rng) {
     int n_in = 2;
     for (int l = 0; l <= n_hidden; ++l) {
         const bool output = l == n_hidden;
-        const int n = output ? n_out : 1 + pick(4);
+        const int n = output ? n_out : 1 + pick(4) + (l + 1 == n_hidden ? extra_last : 0);
         DenseLayer L;
         L.W.resize(n, n_in);
         L.b.resize(n);
@@ -465,6 +466,33 @@ TEST(exact_reference_test, deep_cancelling_networks_equal_the_rational_reference
         // Weights of 1e4 that cancel: the vertices' certified accuracy (1e-9 of the domain), not double precision
         // (the sanitizer build's rounding put one length 2e-12 off).
         expect_matches_reference(net, "cancelling network " + std::to_string(i), 1e-9);
+        if (HasFailure()) {
+            ADD_FAILURE() << network_to_json(net).dump();
+            return;
+        }
+    }
+}
+
+/// Last hidden layers wider than 4 neurons get their maps' error bounds from row sums and norms of |W| (a cheap
+/// bound for the filter) and each line's tight bound recomputed from the layer's inputs (mesh.cpp, LayerMaps):
+/// quantised networks with 5 to 12 neurons there (exact ties, zero and duplicate rows), and cancelling ones whose
+/// lines need the tight bound, or the double-double refinement, to place their vertices.
+TEST(exact_reference_test, wide_last_layers_equal_the_rational_reference) {
+    const char* soak = std::getenv("GINN_GEOMETRY_SOAK");  // N: N / 4 more from a time-based seed
+    const int n_soak = soak ? std::max(0, std::atoi(soak)) / 4 : 0;
+    std::mt19937 fixed(59), timed(uint32_t(std::time(nullptr)) + 1);
+    for (int i = 0; i < 80 + n_soak; ++i) {
+        std::mt19937& rng = i < 80 ? fixed : timed;
+        const Network net = quantised_net(rng, /*extra_last=*/4 + int(rng() % 5u));
+        expect_matches_reference(net, "wide quantised network " + std::to_string(i));
+        if (HasFailure()) {
+            ADD_FAILURE() << network_to_json(net).dump();
+            return;
+        }
+    }
+    for (int i = 0; i < 6; ++i) {
+        const Network net = cancelling_net(fixed, /*width=*/5 + i % 3, /*depth=*/2 + i % 2, /*M=*/1e4);
+        expect_matches_reference(net, "wide cancelling network " + std::to_string(i), 1e-9);
         if (HasFailure()) {
             ADD_FAILURE() << network_to_json(net).dump();
             return;

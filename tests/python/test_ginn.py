@@ -1,6 +1,7 @@
 """pytest suite of the Python module ginn (docs/python.md): PyTorch -> ginn forward equal to torch to 1e-6, ONNX
 round trips, bad ONNX files, geometry fields against brute force, render, runs, training and the notebook.
-Run: PYTHONPATH=build/python /usr/bin/python3 -m pytest tests/python (ctest runs it as python_pytest)."""
+Run: PYTHONPATH=build/bindings/python /usr/bin/python3 -m pytest tests/python (ctest runs it as python_pytest)."""
+import base64
 import copy
 import json
 import os
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 
 import numpy as np
 import pytest
@@ -248,6 +250,85 @@ def test_train_run_metrics_network_view(tmp_path, capsys):
         ginn.train(tmp_path / "bad", iterations=-1)
     with pytest.raises(ginn.Error):
         ginn.Run(tmp_path / "missing")
+
+
+def page_data(html):
+    """The data a viewer page inlines (docs/viewer.md)."""
+    start = html.index('<script id="ginn-data" type="application/json">') + len('<script id="ginn-data" type="application/json">')
+    return json.loads(html[start:html.index("</script>", start)])
+
+
+def polyline_counts(run):
+    """Decodes the page's boundary stream (zlib, then zigzag varints; docs/viewer.md): polylines per neuron, then of
+    the decision boundary."""
+    data = zlib.decompress(base64.b64decode(run["geometry"]))
+    at = 0
+
+    def varint():
+        nonlocal at
+        v, shift = 0, 0
+        while True:
+            b = data[at]
+            at += 1
+            v |= (b & 127) << shift
+            shift += 7
+            if not b & 128:
+                return v
+
+    counts = []
+    for _ in range(sum(layer["n_out"] for layer in run["layers"][:-1]) + 1):
+        n = varint()
+        counts.append(n)
+        for _ in range(n):
+            for _ in range(2 * varint()):
+                varint()
+    assert at == len(data), "the whole stream is decoded"
+    return counts
+
+
+def test_view_of_networks_holds_their_geometry_and_saves(tmp_path):
+    fixtures = os.path.join(HERE, "fixtures")
+    relu = ginn.Network.from_onnx(os.path.join(fixtures, "residual.onnx"), domain=DOMAIN)
+    tanh = ginn.Network.from_onnx(os.path.join(fixtures, "tanh.onnx"), domain=DOMAIN)  # 3 classes, approximate
+    deep = ginn.Network.from_torch(six_layer_model(), domain=DOMAIN)  # 6 layers, 3 classes
+    v = ginn.view([relu, tanh, deep], names=["residual.onnx", "tanh.onnx", "deep"])
+    data = page_data(v.html)
+    assert [r["name"] for r in data["runs"]] == ["residual.onnx", "tanh.onnx", "deep"]
+    for r, net in zip(data["runs"], [relu, tanh, deep]):
+        g = ginn.geometry(net)
+        assert r["imported"] and r["snapshots"]["iteration"] == [0] and "findings" in r
+        assert r["exact"] == [g.exact]
+        if g.exact:
+            assert r["counts"]["activation"] == [g.regions.activation] and r["counts"]["linear"] == [g.regions.linear]
+            assert r["counts"]["per_layer"] == [list(g.regions.per_layer)]
+        assert polyline_counts(r) == [len(n.polylines) for n in g.neurons] + [len(g.decision_boundary)]
+        planes = np.frombuffer(zlib.decompress(base64.b64decode(r["weights"])), dtype=np.uint8)
+        weights = planes.reshape(4, -1).T.copy().view("<f4").reshape(-1)  # one snapshot: byte b of float j in plane b
+        W0 = net.layers[0]["W"]
+        np.testing.assert_allclose(weights[:W0.size], W0.reshape(-1), rtol=1e-4)
+    assert data["runs"][1]["n_classes"] == 3 and data["runs"][1]["exact"] == [False]
+    assert "<iframe srcdoc=" in v._repr_html_()
+    v.save(tmp_path / "v.html")
+    assert (tmp_path / "v.html").read_text(encoding="utf-8") == v.html
+    one = page_data(ginn.view(relu, analysis=False).html)["runs"]
+    assert len(one) == 1 and one[0]["name"] == "network 1" and "findings" not in one[0]
+
+
+def six_layer_model():
+    torch.manual_seed(6)
+    return nn.Sequential(*[m for i in range(6) for m in (nn.Linear(2 if i == 0 else 8, 8), nn.ReLU())], nn.Linear(8, 3))
+
+
+def test_view_refuses_what_cannot_be_shown():
+    net = ginn.Network.from_numpy([np.ones((4, 2)), np.ones((2, 4))], [np.zeros(4), np.zeros(2)])
+    with pytest.raises(ginn.Error, match="runs and networks"):
+        ginn.view([net, "some-run"])
+    with pytest.raises(ginn.Error, match="nothing to show"):
+        ginn.view([])
+    with pytest.raises(ginn.Error, match="2 names for 1 networks"):
+        ginn.view(net, names=["a", "b"])
+    with pytest.raises(ginn.Error, match="3 columns"):  # a network of 3 inputs is refused before it can be viewed
+        ginn.Network.from_numpy([np.ones((4, 3)), np.ones((2, 4))], [np.zeros(4), np.zeros(2)])
 
 
 def test_notebook_runs(tmp_path):

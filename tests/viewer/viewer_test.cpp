@@ -20,12 +20,18 @@
 #include "ginn/core/io.h"
 #include "ginn/model/model.h"
 #include "ginn/train/trainer.h"
+#include "viewer/page_decode.h"
 
 namespace ginn {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using test::decode_geometry;
+using test::geometry_stream;
+using test::inflate;
+using test::page_data;
+using test::unbase64;
 
 /// A small real training run held in memory of config `c` on `data`, trained with Adam for c.train.iterations,
 /// snapshots spaced quadratically (dense early, as GINN's schedule).
@@ -101,80 +107,6 @@ Run with_dead_neuron(const Run& run, int index, int from) {
         params.back()[2 * n1 + i] = -1.0f;
     }
     return Run::in_memory(run.config(), run.snapshots(), params, run.dataset(), run.dir());
-}
-
-/// The data JSON inlined in a page.
-json page_data(const std::string& html) {
-    const std::string open = "<script id=\"ginn-data\" type=\"application/json\">";
-    const size_t a = html.find(open);
-    EXPECT_NE(a, std::string::npos) << "no data element";
-    const size_t b = html.find("</script>", a);
-    return json::parse(html.substr(a + open.size(), b - a - open.size()));
-}
-
-std::string unbase64(const std::string& s) {
-    std::string out;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (char ch : s) {
-        int v = ch >= 'A' && ch <= 'Z' ? ch - 'A' : ch >= 'a' && ch <= 'z' ? ch - 'a' + 26
-              : ch >= '0' && ch <= '9' ? ch - '0' + 52 : ch == '+' ? 62 : ch == '/' ? 63 : -1;
-        if (v < 0) continue;
-        acc = (acc << 6) | uint32_t(v);
-        bits += 6;
-        if (bits >= 8) out += char((acc >> (bits -= 8)) & 255);
-    }
-    return out;
-}
-
-/// zlib data -> bytes (stb_image's inflater: independent of the zlib that packed them).
-std::string inflate(const std::string& z) {
-    int n = 0;
-    char* raw = stbi_zlib_decode_malloc(z.data(), int(z.size()), &n);
-    EXPECT_NE(raw, nullptr) << "not zlib data";
-    if (!raw) return {};
-    std::string out(raw, size_t(n));
-    std::free(raw);
-    return out;
-}
-
-/// Snapshot k's geometry stream of a run's page data: the inflated streams cut at the sizes (docs/viewer.md).
-std::string geometry_stream(const json& run, int k) {
-    EXPECT_EQ(run["geometry_packing"], "zlib");
-    const std::string all = inflate(unbase64(run["geometry"]));
-    size_t at = 0;
-    for (int j = 0; j < k; ++j) at += run["geometry_sizes"][size_t(j)].get<size_t>();
-    return all.substr(at, run["geometry_sizes"][size_t(k)].get<size_t>());
-}
-
-/// Decodes one snapshot's geometry stream (docs/viewer.md) into unit-square polylines per neuron, decision last.
-std::vector<std::vector<std::vector<std::pair<double, double>>>> decode_geometry(const std::string& bytes, int n_neurons,
-                                                                                 double scale) {
-    size_t p = 0;
-    auto varint = [&] {
-        uint64_t v = 0;
-        for (int s = 0;; s += 7) {
-            uint8_t b = uint8_t(bytes.at(p++));
-            v |= uint64_t(b & 127) << s;
-            if (!(b & 128)) return v;
-        }
-    };
-    auto zigzag = [&] { uint64_t v = varint(); return int64_t(v >> 1) ^ -int64_t(v & 1); };
-    int64_t x = 0, y = 0;
-    std::vector<std::vector<std::vector<std::pair<double, double>>>> items(size_t(n_neurons) + 1);
-    for (auto& lines : items) {
-        lines.resize(varint());
-        for (auto& line : lines) {
-            line.resize(varint());
-            for (auto& pt : line) {
-                x += zigzag();
-                y += zigzag();
-                pt = {x / scale, y / scale};
-            }
-        }
-    }
-    EXPECT_EQ(p, bytes.size()) << "trailing bytes in the geometry stream";
-    return items;
 }
 
 /// Two small trained runs (the second with a test split) and their page, built once for the tests below.
@@ -562,6 +494,15 @@ TEST(viewer_test, write_e2e_fixture) {
     marked.model.batch_norm = true;
     const ginn::Run res = trained_on("residual-bn", marked, make_dataset(marked.task), /*n_snapshots=*/5);
     write_viewer({&res}, stem + "-residual.html", {.title = "ginn viewer fixture: residual and batch norm", .image_size = 48});
+
+    // Networks without a run (as --model/--weights give them): a 6-layer net, a 3-class net, a tanh net.
+    const Network deep_net = deep.network(deep.n_snapshots() - 1), three_net = classes.network(classes.n_snapshots() - 1),
+                  tanh_net = tanh_run.network(tanh_run.n_snapshots() - 1);
+    std::vector<json> net_findings;
+    for (const Network* net : {&deep_net, &three_net, &tanh_net}) net_findings.push_back(viewer_findings(analyze_network(*net)));
+    write_network_viewer({{&deep_net, "deep-6.onnx"}, {&three_net, "three.json"}, {&tanh_net, "tanh.onnx"}},
+                         stem + "-network.html", {.title = "ginn viewer fixture: networks", .image_size = 48,
+                                                  .findings = net_findings});
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Unit tests of the WebAssembly engine of `ginn play` (wasm/play_module.cpp) under Node.js, against the native ginn:
+// Unit tests of the WebAssembly engine of `ginn play` (bindings/wasm/play_module.cpp) under Node.js, against the native ginn:
 // the same config and seed give the same parameters and losses, the same exact geometry, clear errors for bad input,
 // and a recording that native ginn opens. Run by ctest (cmake/wasm.cmake) with GINN_PLAY_JS and GINN_BINARY set.
 import { test } from 'node:test';

@@ -7,6 +7,7 @@
 //   2. AnalysisReport rep = analyze({&r}, AnalysisOptions{});     // geometry once per snapshot, shared by detectors
 //   3. write analysis_to_json(rep) and analysis_html(rep); hand viewer_findings(rep) to the viewer
 //      (ViewerOptions::findings), or let run_findings({&r}) analyse and summarise in one call.
+//   4. a network without a run (ONNX, weights JSON): rep.runs.push_back(analyze_network(net)), then as in 3.
 // Every detector is also a plain function of networks, geometry and rasters (the "building blocks" below), so a
 // hand-built case needs no Run. docs/analysis.md defines each detector, its thresholds and the JSON schema.
 #pragma once
@@ -43,6 +44,27 @@ RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector
                              const std::vector<double>& loss, const std::vector<double>& accuracy,
                              const Dataset& data, const AnalysisOptions& options, const std::string& name = "run",
                              std::vector<Geometry>* geometry = nullptr);
+
+/// One network without a training run (imported from ONNX or a weights file, or built in Python): the detectors that
+/// need neither training history nor a task, over the network's domain: dead and always-on neurons ("no sign change"
+/// for smooth activations), copies and complementary pairs, dormant outputs (a class predicted on less than
+/// dormant.threshold of the domain: without data every output counts), region counts (and densities near the
+/// decision boundary, regions.every > 0), fragile integer points (fragile.mode on). RunAnalysis::needs_run lists the
+/// others and why. One snapshot at iteration 0; with `geometry` not null it receives the network's geometry
+/// (GeometryOptions{} without region polygons: the same counts as `ginn geometry`) for the viewer.
+/// Example: `RunAnalysis a = analyze_network(net, {}, "mlp.onnx");
+///           write_network_viewer({{&net, "mlp.onnx"}}, "v.html", {.findings = {viewer_findings(a)}});`
+RunAnalysis analyze_network(const Network& net, const AnalysisOptions& options = {}, const std::string& name = "network",
+                            Geometry* geometry = nullptr);
+
+/// Analyses each network once (analyze_network, region polygons skipped: the findings carry no densities) and returns
+/// their viewer findings; with `geometry` not null, (*geometry)[i] receives network i's geometry as its one snapshot,
+/// to share with the viewer (ViewerOptions::geometry). Names in errors: "network 1", ...
+/// Example: `write_network_viewer({{&net, "mlp"}}, "v.html", {.findings = network_findings({&net})});`
+std::vector<nlohmann::json> network_findings(const std::vector<const Network*>& nets, const AnalysisOptions& options = {},
+                                             std::vector<std::vector<Geometry>>* geometry = nullptr);
+/// A few plain lines of what analyze_network found and of what needs a run (the command line prints them).
+std::string network_findings_text(const RunAnalysis& r);
 
 /// The report as JSON: {"format": "ginn-analysis", "format_version": 2, "options", "runs": [...], "comparison"}.
 nlohmann::json analysis_to_json(const AnalysisReport& report);

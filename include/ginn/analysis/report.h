@@ -300,6 +300,10 @@ struct RunAnalysis {
     std::vector<TargetFeature> features; ///< the target's named edges, then its corners (critical.corners' order)
     std::vector<Event> events;           ///< sorted by snapshot
     double seconds = 0;                  ///< time spent analysing this run
+    /// A network without a training run (analyze_network): one snapshot at iteration 0, no task; only the detectors
+    /// that need neither training history nor the task's data are filled, and `needs_run` says what the others need.
+    bool imported = false;
+    std::vector<std::string> needs_run;  ///< per detector not run: "bias shifts: need training history", ...
 };
 
 struct AnalysisReport {

@@ -26,6 +26,28 @@ std::string read_file(const std::string& path, uint64_t max_bytes = max_file_byt
 /// The file name's extension ("." included) in lower case: "data/Labels.CSV" -> ".csv"; "" when there is none.
 std::string lower_extension(const std::string& path);
 
+/// `s` without spaces, tabs and carriage returns at either end.
+std::string_view trim(std::string_view s);
+
+/// The lines of a text file's contents, trimmed (trim), numbered from 1, after a UTF-8 byte-order mark if there is
+/// one. Shared by the CSV readers so that they agree on line numbers, "\r\n" endings and the mark:
+///   TextLines lines(text);
+///   while (lines.next()) use(lines.number(), lines.line());
+class TextLines {
+public:
+    explicit TextLines(std::string_view text)
+        : text_(text), start_(text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0) {}
+    /// Moves to the next line; false after the last one.
+    bool next();
+    std::string_view line() const { return line_; }
+    int64_t number() const { return number_; }
+
+private:
+    std::string_view text_, line_;
+    size_t start_;
+    int64_t number_ = 0;
+};
+
 /// JSON nested deeper than this is refused before parsing (deep nesting would exhaust the stack).
 inline constexpr int max_json_depth = 64;
 /// Parses JSON text; throws Error naming `where` (with the parser's position, without its internal codes) for

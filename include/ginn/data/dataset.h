@@ -58,6 +58,15 @@ struct TaskSpec {
 /// n_points distinct pairs drawn with `seed`; classes 0 white, 1 black, 2 grey (pixel_pair_class).
 const std::vector<std::string>& task_names();
 
+/// The kind of task `target` names ("image", "point cloud", "formula", "pixel pairs", "labels", "CSV") and the
+/// TaskSpec fields that kind reads besides test_fraction and seed (e.g. an image reads resolution, threshold and
+/// resize; a formula reads n_points). Lets a front end refuse a setting that would do nothing. Does not open files.
+struct TaskKind {
+    const char* name;
+    std::vector<std::string> fields;
+};
+TaskKind task_kind(const std::string& target);
+
 /// Classes of the pixel-pair tasks, on the screen's grey scale (0 black, 255 white).
 inline constexpr int pixel_white = 0, pixel_black = 1, pixel_grey = 2;
 /// {"white", "black", "grey"}, by class index.

@@ -1,5 +1,5 @@
 // The live page (`ginn play`): one self-contained HTML file that trains a network in the browser with ginn's own
-// engine and exact geometry built to WebAssembly (wasm/), drawn by the viewer's web modules. Not a server and not a
+// engine and exact geometry built to WebAssembly (bindings/wasm/), drawn by the viewer's web modules. Not a server and not a
 // second engine: the page runs the same C++ as `ginn train`, and the file needs no network.
 //
 // Intended usage:

@@ -31,7 +31,8 @@
 
 namespace ginn {
 
-inline constexpr int run_format_version = 2;  // 2: params.bin records and trainer states carry checksums; 1 is still read
+inline constexpr int run_format_version = 3;  // 2: params.bin records and trainer states carry checksums; 3: the
+                                              // manifest's train_seconds; 1 and 2 are still read
 
 /// One recorded snapshot's metadata (the parameters are in params.bin).
 struct SnapshotInfo {

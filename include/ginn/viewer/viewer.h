@@ -7,6 +7,8 @@
 //   3. or std::string html = viewer_html({&a}, {});      // the same bytes, for tests and tools
 //   4. with the analysis' findings (badges, event timeline): write_viewer({&a}, "ginn.html",
 //      {.findings = run_findings({&a})});                  // run_findings and viewer_findings: analysis.h
+//   5. a network without a training run (ONNX, weights JSON, Python): write_network_viewer({{&net, "mlp.onnx"}}, "n.html");
+//      one page entry per network, its weights exactly as given; training-only panels are hidden.
 //
 // The data encoding (weights, quantised delta-encoded polylines, prediction-image atlas) is described in
 // docs/viewer.md; the page decodes it once on load.
@@ -39,6 +41,14 @@ struct ViewerOptions {
     std::function<void(int, int)> on_progress{};
 };
 
+/// A network without a training run (imported from ONNX or a weights file, or built in Python) for the page: shown
+/// as one snapshot with its exact geometry (smooth activations: the approximate path, labelled so), prediction,
+/// neurons, regions, 3-D view and exports; no loss curve, slider or target (there is no training and no task).
+struct ViewerNetwork {
+    const Network* net = nullptr;  ///< not owned: it must outlive the call
+    std::string name{};            ///< the page's name for it (e.g. the file name)
+};
+
 /// The whole page as one HTML string: CSS, JS and every run's data inlined, no external references.
 /// Throws Error for an empty run list, a null run, a run without snapshots, or a network without 2 inputs, and for
 /// findings that are not one "ginn-findings" object per run with one region count per snapshot, and for geometry
@@ -53,5 +63,13 @@ nlohmann::json viewer_data(const std::vector<const Run*>& runs, const ViewerOpti
 /// Writes viewer_html(runs, options) to `path` atomically (io.h). Throws Error naming the path if it is unwritable.
 /// Example: `write_viewer({&a, &b}, "ginn.html");`
 void write_viewer(const std::vector<const Run*>& runs, const std::string& path, const ViewerOptions& options = {});
+
+/// The page of networks without a run, one entry each (switcher and compare mode as for runs). `options.findings`
+/// and `options.geometry` hold one entry per network (analyze_network in analysis.h; geometry: one Geometry each).
+/// Throws Error for an empty list, a null network, or a network without 2 inputs.
+/// Example: `std::string html = network_viewer_html({{&net, "mlp.onnx"}}, {.findings = {viewer_findings(analysis)}});`
+std::string network_viewer_html(const std::vector<ViewerNetwork>& nets, const ViewerOptions& options = {});
+nlohmann::json network_viewer_data(const std::vector<ViewerNetwork>& nets, const ViewerOptions& options = {});
+void write_network_viewer(const std::vector<ViewerNetwork>& nets, const std::string& path, const ViewerOptions& options = {});
 
 }  // namespace ginn

@@ -31,6 +31,19 @@ struct AlignedFloats {
     float* get() const { return data.get(); }
 };
 
+/// Seconds spent in each phase of the passes, summed while attached to an Engine (set_profile; benchmarks only).
+/// Fused layers (no batch norm or residual) compute the activation and its derivative inside the matmuls' epilogues:
+/// there the GEMM phases include them and `rows` stays 0.
+struct EngineProfile {
+    double gemm_forward = 0;   ///< Z = W A + b (fused: A' = act(Z) * mask, D = act'(Z))
+    double dropout_mask = 0;   ///< drawing the masks
+    double rows = 0;           ///< unfused layers, forward: batch norm, residual add, activation, mask, row by row
+    double loss = 0;           ///< the head's loss and its gradient with respect to the logits
+    double rows_backward = 0;  ///< unfused layers, backward: mask, activation derivative, batch norm, row by row
+    double weight_grad = 0;    ///< dW = dZ A^T and db
+    double gemm_backward = 0;  ///< dA = W^T dZ (fused: times act'(Z) * mask) and the residual add
+};
+
 class Engine {
 public:
     Engine(const ModelSpec& spec, int max_batch);
@@ -42,7 +55,7 @@ public:
     int32_t* labels() { return labels_.data(); }         ///< (stride) class of each example
 
     /// Training-mode forward pass over the first n columns: batch-norm batch statistics and, when `dropout_rng` is not
-    /// null and the spec has dropout, a fresh inverted-dropout mask. Returns the mean loss over the batch (non-finite
+    /// null and the spec has dropout, fresh inverted-dropout masks (one draw from dropout_rng keys them all). Returns the mean loss over the batch (non-finite
     /// when a logit is non-finite).
     double forward_train(const float* params, int n, Rng* dropout_rng);
     /// Gradient of the mean loss of the last forward_train with respect to every parameter (n_params floats;
@@ -58,12 +71,18 @@ public:
     void loss_sums(int n, double* loss_sum, int64_t* n_correct) const;
 
     const std::vector<LayerLayout>& layers() const { return layers_; }
+    /// Attaches a profile that every later pass adds its phases' seconds to (null detaches; the default).
+    void set_profile(EngineProfile* profile) { profile_ = profile; }
 
 private:
     void forward(const float* params, int n, bool train, Rng* dropout_rng);
-    void draw_dropout_mask(size_t l, Rng* dropout_rng);
-    void batch_norm_row(const float* params, size_t l, int o, int n, bool train);
-    void batch_norm_backward_row(const float* params, size_t l, int o, float* grad);
+    void draw_dropout_mask(size_t l, uint64_t key);
+    /// Unfused hidden layer l after its matmul: batch norm, residual add, activation (Act: engine.cpp's lane functors)
+    /// and dropout, row by row; and the way back to the gradient with respect to its linear output.
+    template <typename Act>
+    void rows_forward(const float* params, size_t l, int n, bool train, bool drop, const Act& act);
+    template <typename Act>
+    void rows_backward(const float* params, size_t l, float* grad, const Act& act);
     double loss_and_dlogits(int n);
 
     ModelSpec spec_;
@@ -84,6 +103,7 @@ private:
     std::vector<int32_t> labels_;      ///< (stride)
     AlignedFloats target_;             ///< labels as floats, 0 in padding columns, (stride)
     AlignedFloats valid_;              ///< 1/n in the batch's columns, 0 in padding, (stride)
+    EngineProfile* profile_ = nullptr;
 };
 
 }  // namespace ginn::detail

@@ -341,8 +341,23 @@ class Viewer:
             f.write(self.html)
 
 
-def view(runs, title="", height=640):
-    """The viewer of one or more runs (Run objects or directories), shown inline in a notebook."""
-    runs = [runs] if isinstance(runs, (Run, str)) else list(runs)
-    runs = [r if isinstance(r, Run) else Run(r) for r in runs]
-    return Viewer(_ginn.viewer_html([r._run for r in runs], title), height)
+def view(runs_or_networks, title="", height=640, analysis=True, names=None):
+    """The viewer of one or more runs (Run objects or directories) or networks (Network objects, e.g. from_torch or
+    from_onnx), shown inline in a notebook (an iframe of the self-contained page); .save(path) writes the page.
+    A network is one snapshot: its exact geometry (smooth activations: approximate, labelled so), prediction, neurons,
+    regions and 3-D view, without the training panels. `analysis` adds the findings (as `ginn view`); `names` names
+    the networks on the page (default: network 1, network 2, ...). Runs and networks are not mixed on one page."""
+    items = [runs_or_networks] if isinstance(runs_or_networks, (Run, Network, str)) else list(runs_or_networks)
+    if not items:
+        raise Error("ginn.view: nothing to show (expected runs or networks)")
+    if all(isinstance(x, Network) for x in items):
+        names = [f"network {i + 1}" for i in range(len(items))] if names is None else [str(n) for n in names]
+        if len(names) != len(items):
+            raise Error(f"ginn.view: {len(names)} names for {len(items)} networks (expected one name per network)")
+        return Viewer(_ginn.network_viewer_html([(n._net, name) for n, name in zip(items, names)], title, bool(analysis)),
+                      height)
+    if any(isinstance(x, Network) for x in items):
+        raise Error("ginn.view: runs and networks in one call (expected only runs or only networks; "
+                    "hint: call ginn.view once for each)")
+    runs = [r if isinstance(r, Run) else Run(r) for r in items]
+    return Viewer(_ginn.viewer_html([r._run for r in runs], title, bool(analysis)), height)

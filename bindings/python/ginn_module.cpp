@@ -1,5 +1,5 @@
 // The pybind11 extension ginn._ginn: thin bindings of the library (network, ONNX import, geometry, render, runs,
-// training, viewer) for the Python package in python/ginn. No logic of its own, like app/; the GIL is released
+// training, viewer) for the Python package in bindings/python/ginn. No logic of its own, like app/; the GIL is released
 // while the library computes, and geometry arrays view the C++ result without copies.
 #include <pybind11/eigen.h>
 #include <pybind11/functional.h>
@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "ginn/analysis/analysis.h"
 #include "ginn/core/error.h"
 #include "ginn/core/io.h"
 #include "ginn/geometry/geometry.h"
@@ -301,10 +302,26 @@ PYBIND11_MODULE(_ginn, m) {
     m.def("render_run", [](const Run& r, int k, const RenderArgs& a) { return render_figure(r.network(k), &r, snapshot_label(r.snapshot(k).iteration, r.snapshot(k).loss), a); });
     m.def("train", &train, py::arg("config_json"), py::arg("out"), py::arg("force"), py::arg("init_from"), py::arg("progress"));
     m.def("default_config_json", &default_config_json);
-    m.def("viewer_html", [](const std::vector<const Run*>& runs, const std::string& title) {
+    m.def("viewer_html", [](const std::vector<const Run*>& runs, const std::string& title, bool analysis) {
         py::gil_scoped_release release;
-        return viewer_html(runs, {.title = title});
-    }, py::arg("runs"), py::arg("title") = "");
+        ViewerOptions options{.title = title};
+        std::vector<std::vector<Geometry>> geometry;  // computed once, for the findings and the page
+        if (analysis) options.findings = run_findings(runs, {}, &geometry);
+        for (const auto& g : geometry) options.geometry.push_back(&g);
+        return viewer_html(runs, options);
+    }, py::arg("runs"), py::arg("title") = "", py::arg("analysis") = false);
+    m.def("network_viewer_html", [](const std::vector<std::pair<const Network*, std::string>>& named, const std::string& title,
+                                    bool analysis) {
+        py::gil_scoped_release release;
+        std::vector<ViewerNetwork> nets;
+        std::vector<const Network*> pointers;
+        for (const auto& [net, name] : named) nets.push_back({net, name}), pointers.push_back(net);
+        ViewerOptions options{.title = title};
+        std::vector<std::vector<Geometry>> geometry;
+        if (analysis) options.findings = network_findings(pointers, {}, &geometry);
+        for (const auto& g : geometry) options.geometry.push_back(&g);
+        return network_viewer_html(nets, options);
+    }, py::arg("networks"), py::arg("title") = "", py::arg("analysis") = true);
     m.def("onnx_available", &onnx_import_available);
     m.attr("default_onnx_domain") = box_tuple(default_onnx_domain);
 }

@@ -122,6 +122,12 @@ void extend_box(std::array<double, 4>& box, const Vertex& v) {
     box = {std::min(box[0], v.x), std::max(box[1], v.x), std::min(box[2], v.y), std::max(box[3], v.y)};
 }
 
+// The smallest float >= w (w >= 0; FLT_MAX < w gives infinity).
+float round_up_float(double w) {
+    const float f = static_cast<float>(w);
+    return static_cast<double>(f) < w ? std::nextafter(f, INFINITY) : f;
+}
+
 struct Workspace {
     std::vector<Vertex> V;           // #V
     std::vector<HalfEdge> H;         // #H
@@ -136,6 +142,7 @@ struct Workspace {
     std::vector<std::vector<int>> level_faces;  // per hidden layer: that block's faces (grows as they split)
     LayerMaps out, out_block;        // output maps of every face; of one block before they are appended
     std::vector<double> P, P_err;    // (n_in, 3 #faces in a block), column-major: a layer's input maps, their errors
+    std::vector<float> Q_f, Z_err_f;  // dense_maps in float: Q, |W| Q
     std::vector<int> map_line;       // #maps: line index of the function being split by on each map, -1 not yet
     std::vector<int> face_pos, order, chain_terms, ref_pos;  // block scratch: places, rank-1 chains
     std::vector<int> differ, differ_at, differ_of;  // rank_one_faces: the previous-layer neurons in which each face
@@ -156,7 +163,8 @@ struct Workspace {
 
 /// Makes v at least `size` long without shrinking it: a block's buffers are sized by the largest block so far, and
 /// are neither zero-filled again nor reallocated from block to block.
-void grow(std::vector<double>& v, size_t size) {
+template <typename T>
+void grow(std::vector<T>& v, size_t size) {
     if (v.size() < size) v.resize(size);
 }
 
@@ -246,6 +254,15 @@ void masked_input(int n_in, const double* __restrict slopes, const double* __res
     }
 }
 
+/// masked_input with q in float, raised to at least FLT_MIN and rounded to nearest: at least (1 - 2^-24) q.
+void masked_input_float(int n_in, const double* __restrict slopes, const double* __restrict z,
+                        const double* __restrict z_err, double g, double* __restrict p, float* __restrict q) {
+    for (int i = 0; i < n_in; ++i) {
+        p[i] = slopes[i] * z[i];
+        q[i] = static_cast<float>(std::max(std::abs(slopes[i]) * (z_err[i] + g * std::abs(z[i])), double(FLT_MIN)));
+    }
+}
+
 /// Refuses networks whose pre-activation terms could overflow the filters: the magnitude of every term, bounded
 /// layer by layer over the box (|W| m + |b|), must stay below max_magnitude.
 void check_scale(const Network& net) {
@@ -318,6 +335,7 @@ private:
     const Network& net_;
     std::vector<Eigen::MatrixXd> W_abs_;  // per layer: |W|
     std::vector<Eigen::MatrixXd> W_abs_t_;  // per layer: |W| transposed (LayerMaps::tight_err's rows)
+    std::vector<Eigen::MatrixXf> W_abs_up_;  // per layer: |W| rounded up to float (dense_maps)
     std::vector<Eigen::VectorXd> W_row_sum_, W_row_norm_;  // per layer (n): upper bounds on |W| 1 and ||W_j||_2
     std::vector<Eigen::VectorXd> below_;  // per layer (n): each neuron's slope below zero (slope_below)
     std::vector<int> layer_offset_;  // global index of each hidden layer's first neuron
@@ -359,6 +377,7 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
     for (const DenseLayer& L : net.layers) {
         W_abs_.push_back(L.W.cwiseAbs());
         W_abs_t_.push_back(W_abs_.back().transpose());
+        W_abs_up_.emplace_back();  // when first needed
         below_.emplace_back(L.n_out());
         for (int i = 0; i < L.n_out(); ++i) below_.back()(i) = L.slope_below(i);
         // Sums of non-negative terms and a square root, each within 2 (n_in + 2) u of the exact value; + n_in
@@ -801,30 +820,69 @@ const double* Arrangement::face_slopes(int layer, int f) {
 // Maps of faces [0, n_dense) by one matrix product: P (n_in, 3 n_dense) holds each face's input maps, each neuron's
 // map times its slope there (the identity for the first layer), and Z = W P + [0 0 b] (+ P when residual). Their
 // errors (next_maps): Z_err = |W| Q + gamma |b| (+ Q), Q = P_err + gamma |P| carrying the previous layer's errors.
+// |W| Q in float where it can be (below), at twice double's rate.
 void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense,
                              double gamma, bool row_bounds, LayerMaps& out) {
     constexpr double u = unit_roundoff;
-    const int n_in = L.n_in(), n = L.n_out();
-    Eigen::Map<Eigen::MatrixXd> Z(out.Z.data(), n, 3 * n_dense), Z_err(out.Z_err.data(), n, 3 * n_dense);
+    const int n_in = L.n_in(), n = L.n_out(), cols = 3 * n_dense;
+    const double up = 1 + 4 * (n_in + 4) * u, floor = 2 * (n_in + 8) * DBL_TRUE_MIN;  // the products' rounding
+    Eigen::Map<Eigen::MatrixXd> Z(out.Z.data(), n, cols), Z_err(out.Z_err.data(), n, cols);
+    grow(ws_.P, size_t(cols) * n_in);
+    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), n_in, cols);
+    const LayerMaps* prev = prev_layer >= 0 ? &ws_.level[prev_layer] : nullptr;
+    const double g = gamma + u;  // and the slope's rounding (leaky)
+    auto fill = [&](auto* q_store, auto masked) {  // P and Q from the previous layer's maps
+        for (int k = 0; k < n_dense; ++k) {
+            const double* slopes = face_slopes(prev_layer, faces[k]);
+            const size_t from = prev->at(face_map_[faces[k]], 0, 0), to = size_t(3) * k * n_in;
+            for (size_t c = 0; c < 3 * size_t(n_in); c += n_in)
+                masked(n_in, slopes, &prev->Z[from + c], &prev->Z_err[from + c], g, &ws_.P[to + c], &q_store[to + c]);
+        }
+    };
+    // |W| Q in float: |W| rounded up (W_abs_up_), Q raised to FLT_MIN and rounded to nearest (masked_input_float),
+    // so every factor is normal and at least (1 - u_f) times its value (u_f = 2^-24). The terms are non-negative,
+    // so in any summation order, with or without FMA, the exact product of the float factors is at most
+    // (1 + gamma_{n_in}) times the computed one plus n_in 2^-149 for products and sums below float's normal range
+    // (Higham, ch. 3): a factor 1 + 4 (n_in + 6) u_f covers the roundings and the conversion back to double (the
+    // bound is looser by about n_in u_f, 1e-5 at width 128), an absolute term the underflow. Not when Q is kept
+    // for row bounds or added (residual); in double where |W| or Q is outside float's range (above 1e18), or every
+    // Q below 1e-24 (the FLT_MIN floor would dominate). From 128 inputs on: at 16 and 64 the conversions cost what
+    // the product saves (1-2 % slower, loaded machine).
+    if (prev && n_in >= 128 && !row_bounds && !L.residual && W_row_sum_[prev_layer + 1].maxCoeff() < 1e18) {
+        grow(ws_.Q_f, size_t(cols) * n_in);
+        grow(ws_.Z_err_f, size_t(cols) * n);
+        fill(ws_.Q_f.data(), masked_input_float);
+        Eigen::Map<Eigen::MatrixXf> Q(ws_.Q_f.data(), n_in, cols), Z_err_f(ws_.Z_err_f.data(), n, cols);
+        const float q_max = Q.maxCoeff();
+        if (q_max < 1e18f && q_max > 1e-24f) {
+            Z.noalias() = L.W * P;
+            Eigen::MatrixXf& W_up = W_abs_up_[prev_layer + 1];
+            if (W_up.size() == 0) W_up = W_abs_[prev_layer + 1].unaryExpr([](double w) { return round_up_float(w); });
+            Z_err_f.noalias() = W_up * Q;
+            const double up_f = (1 + 4 * (n_in + 6) * 0x1p-24) * up, floor_f = 2 * (n_in + 2) * 0x1p-149 * up + floor;
+            const Eigen::VectorXd b_err = gamma * up * L.b.cwiseAbs();
+            for (int col = 0; col < cols; ++col) {
+                const float* __restrict zf = Z_err_f.col(col).data();
+                double* __restrict z_err = Z_err.col(col).data();
+                for (int j = 0; j < n; ++j) z_err[j] = double(zf[j]) * up_f + floor_f;
+                if (col % 3 == 2) {
+                    Z.col(col) += L.b;
+                    Z_err.col(col) += b_err;
+                }
+            }
+            return;
+        }
+    }
     std::vector<double>& q_store = row_bounds ? out.Q : ws_.P_err;  // kept with the maps for tight_err
-    if (row_bounds) q_store.resize(size_t(3) * n_dense * n_in);
-    grow(ws_.P, size_t(3) * n_dense * n_in);
-    grow(q_store, size_t(3) * n_dense * n_in);
-    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), n_in, 3 * n_dense), Q(q_store.data(), n_in, 3 * n_dense);
-    if (prev_layer < 0) {  // the input (x, y) exactly
+    if (row_bounds) q_store.resize(size_t(cols) * n_in);
+    grow(q_store, size_t(cols) * n_in);
+    Eigen::Map<Eigen::MatrixXd> Q(q_store.data(), n_in, cols);
+    if (!prev) {  // the input (x, y) exactly
         P.setZero();
         for (int k = 0; k < n_dense; ++k) P(0, 3 * k) = P(1, 3 * k + 1) = 1;
         Q = gamma * P;
     } else {
-        const LayerMaps& prev = ws_.level[prev_layer];
-        const double g = gamma + u;  // and the slope's rounding (leaky)
-        for (int k = 0; k < n_dense; ++k) {
-            const double* slopes = face_slopes(prev_layer, faces[k]);
-            const size_t from = prev.at(face_map_[faces[k]], 0, 0), to = size_t(3) * k * n_in;
-            for (size_t c = 0; c < 3 * size_t(n_in); c += n_in)
-                masked_input(n_in, slopes, &prev.Z[from + c], &prev.Z_err[from + c], g, &ws_.P[to + c],
-                             &q_store[to + c]);
-        }
+        fill(q_store.data(), masked_input);
     }
     Z.noalias() = L.W * P;
     if (row_bounds) row_bound_product(prev_layer + 1, Q, Z_err);
@@ -837,7 +895,7 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
         Z += P;
         Z_err += Q;
     }
-    Z_err.array() = Z_err.array() * (1 + 4 * (n_in + 4) * u) + 2 * (n_in + 8) * DBL_TRUE_MIN;
+    Z_err.array() = Z_err.array() * up + floor;
 }
 
 // The same maps for a layer of at most small_layer neurons (the output layer), where building P and a product

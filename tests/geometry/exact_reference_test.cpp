@@ -538,6 +538,34 @@ TEST(exact_reference_test, wide_last_layers_equal_the_rational_reference) {
     }
 }
 
+/// Hidden layers with 128 inputs or more that feed another hidden layer get |W| Q, their maps' error bounds, from a
+/// product in float (mesh.cpp, dense_maps): 128 copies of a layer's few neurons, then 8 of the next, before the
+/// last hidden layer; quantised networks (exact ties: a bound too small decides a zero's sign) and cancelling ones.
+TEST(exact_reference_test, bounds_from_float_products_equal_the_rational_reference) {
+    std::mt19937 fixed(131);
+    for (int i = 0; i < 16;) {
+        Network net = quantised_net(fixed, /*extra_last=*/int(fixed() % 5u));
+        const int l = net.n_hidden_layers() - 3;
+        if (l < 0) continue;
+        net = widened(widened(net, l, /*width=*/128, fixed), l + 1, /*width=*/8, fixed);
+        expect_matches_reference(net, "network with 128 copies " + std::to_string(i++));
+        if (HasFailure()) {
+            ADD_FAILURE() << network_to_json(net).dump();
+            return;
+        }
+    }
+    for (int i = 0; i < 4; ++i) {
+        Network net = cancelling_net(fixed, /*width=*/4 + i % 2, /*depth=*/3 + i % 2, /*M=*/1e4);
+        const int l = net.n_hidden_layers() - 3;
+        net = widened(widened(net, l, /*width=*/128, fixed, /*keep=*/true), l + 1, /*width=*/8, fixed, /*keep=*/true);
+        expect_matches_reference(net, "cancelling network with 128 copies " + std::to_string(i), 1e-9);
+        if (HasFailure()) {
+            ADD_FAILURE() << network_to_json(net).dump();
+            return;
+        }
+    }
+}
+
 /// The refined line of (layer, row, minus) on a face with the given bits, against the rational map.
 void expect_refined_certified_and_tight(const Network& net, detail::ExactLines& lines, const std::vector<uint8_t>& bits,
                                         int layer, int row, int minus, bool tight, const std::string& what) {

@@ -103,7 +103,7 @@ void check_flags_take_effect(CLI::App* cmd, const RunConfig& c) {
         std::string reads;
         for (const std::string& f : kind.fields) reads += (reads.empty() ? "" : ", ") + std::string("--") + f;
         std::replace(reads.begin(), reads.end(), '_', '-');
-        throw Error(flag, std::string("has no effect on --target ") + c.task.target + " (a " + kind.name + " task)",
+        throw Error(flag, std::string("has no effect on --target ") + c.task.target + " (task kind: " + kind.name + ")",
                     reads.empty() ? "no task flags besides --test-fraction" : "its task flags: " + reads + ", --test-fraction",
                     "drop the flag");
     }

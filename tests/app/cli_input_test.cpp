@@ -82,7 +82,7 @@ TEST(cli_input_test, ginn_preprocessing_flags_and_a_config_directory) {
     expect_one_error_line(ginn("train -o " + dir + "/r --target " + dir + quick), "is a directory");
     // A task flag the target does not read is refused, naming the flag, the task's kind and the flags it reads.
     const std::string net = " --widths 4 --iterations 10 -q";
-    expect_one_error_line(ginn("train -o " + dir + "/r --target y-x --resolution 16" + net), "a formula task");
+    expect_one_error_line(ginn("train -o " + dir + "/r --target y-x --resolution 16" + net), "(task kind: formula)");
     expect_one_error_line(ginn("train -o " + dir + "/r --target circle --margin 5" + net), "--noise");
     expect_one_error_line(ginn("train -o " + dir + "/r --n-points 50" + net), "--resolution, --threshold");
     expect_one_error_line(ginn("train -o " + dir + "/r --target " + dir + "/t.csv --threshold 0.2" + net),

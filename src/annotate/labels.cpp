@@ -28,7 +28,6 @@ constexpr int64_t max_answers = 10'000'000;
 /// A well-mixed 64-bit hash of a counter: one SplitMix64 step from it.
 uint64_t mix(uint64_t z) { return detail::splitmix64(z); }
 
-
 bool parse_level(std::string_view s, int& out) {
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     return !s.empty() && ec == std::errc() && end == s.data() + s.size() && out >= 0 && out <= 255;

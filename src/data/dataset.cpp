@@ -62,7 +62,6 @@ std::string valid_task_list() {
 
 // ---------------------------------------------------------------------------------------------- CSV files
 
-
 std::vector<std::string_view> split_fields(std::string_view line) {
     std::vector<std::string_view> fields;
     size_t start = 0;

@@ -60,7 +60,8 @@ const std::vector<std::string>& task_names();
 
 /// The kind of task `target` names ("image", "point cloud", "formula", "pixel pairs", "labels", "CSV") and the
 /// TaskSpec fields that kind reads besides test_fraction and seed (e.g. an image reads resolution, threshold and
-/// resize; a formula reads n_points). Lets a front end refuse a setting that would do nothing. Does not open files.
+/// resize; a formula reads n_points). Lets a front end refuse a setting that would do nothing. Reads at most the
+/// first line of a CSV file (a labels export starts with "# ginn-labels").
 struct TaskKind {
     const char* name;
     std::vector<std::string> fields;

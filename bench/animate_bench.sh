@@ -7,6 +7,7 @@
 # usage: bench/animate_bench.sh RUN [N] [BUILD_DIR]   (default N 3, build; ginn must be built; needs ffmpeg)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 run=${1:?usage: bench/animate_bench.sh RUN [N] [BUILD_DIR]}
 n=${2:-3}
 build=${3:-"$here/../build"}
@@ -22,7 +23,6 @@ snapshots=$("$ginn" info "$run" | sed -n 's/^snapshots *\([0-9][0-9]*\) recorded
 frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$out/check.mp4")
 [ "$frames" = "$snapshots" ] || { echo "FAILED: $frames frames for $snapshots snapshots" >&2; exit 1; }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 time_runs() {  # threads -> median wall seconds of n runs
     i=0
     while [ "$i" -lt "$n" ]; do

@@ -11,13 +11,13 @@ build=${2:?usage: bench/network_view_bench.sh N BUILD_DIR DOMAIN MODEL.onnx [MOD
 domain=${3:?usage: bench/network_view_bench.sh N BUILD_DIR DOMAIN MODEL.onnx [MODEL.onnx ...]}
 shift 3
 ginn="$build/ginn"
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 [ -x "$ginn" ] || { echo "build ginn first: cmake --build $build --target ginn" >&2; exit 1; }
 out=$(mktemp -d /tmp/ginn-network-view-bench.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 echo "command: bench/network_view_bench.sh $n $build $domain $*"
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
+machine_line
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 time_cmd() {  # command words... -> median wall seconds of n runs
     i=0
     while [ "$i" -lt "$n" ]; do

@@ -9,6 +9,7 @@
 #   runs: ginn train --activation tanh --iterations 100000 -o TANH_RUN; the same with --activation relu
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 tanh_run=${1:?usage: bench/smooth_view_bench.sh TANH_RUN RELU_RUN [N] [BUILD_DIR]}
 relu_run=${2:?usage: bench/smooth_view_bench.sh TANH_RUN RELU_RUN [N] [BUILD_DIR]}
 n=${3:-3}
@@ -18,9 +19,8 @@ ginn="$build/ginn"
 out=$(mktemp -d /tmp/ginn-smooth-view-bench.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 echo "command: bench/smooth_view_bench.sh $tanh_run $relu_run $n"
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
+machine_line
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 time_cmd() {  # command words... -> median wall seconds of n runs
     i=0
     while [ "$i" -lt "$n" ]; do

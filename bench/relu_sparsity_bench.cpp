@@ -42,7 +42,7 @@ inline vf8 load8(const float* p) { vf8 v; std::memcpy(&v, p, sizeof v); return v
 inline void store8(float* p, vf8 v) { std::memcpy(p, &v, sizeof v); }
 inline vf8 splat8(float x) { return vf8{x, x, x, x, x, x, x, x}; }
 /// a b + c rounded once where the target has FMA (as kernels.h's matmul, whose `acc += m * x` the compiler contracts;
-/// here the contraction is not left to the compiler, which skipped it in some loops), a b + c elsewhere (WebAssembly).
+/// here the contraction is not left to the compiler, which skipped it in some loops), a b + c without FMA.
 inline vf8 fmadd8(vf8 a, vf8 b, vf8 c) {
 #ifdef __FMA__
     return reinterpret_cast<vf8>(_mm256_fmadd_ps(reinterpret_cast<__m256>(a), reinterpret_cast<__m256>(b), reinterpret_cast<__m256>(c)));

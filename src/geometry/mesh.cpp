@@ -8,6 +8,7 @@
 // every edge whose ends have strictly opposite signs, then every face that has both signs along the chord between
 // its two zero vertices (faces are convex, so there are exactly two).
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -58,6 +59,16 @@ struct LayerMaps {
     const Eigen::MatrixXd* W_abs_t = nullptr;  // (n_in, n): |W| transposed, a row of |W| per column
     const Eigen::VectorXd* b = nullptr;        // (n) the layer's biases
     double gamma = 0;              // gamma_{n_in + 2} of the dense product
+    /// Map m is map ref[m] (-1: none) plus W[:, i] v over its steps (the previous layer's neurons i in which the two
+    /// faces' states differ, with v = s z_i, the slope change times the previous map's row, within e of the exact
+    /// one): what next_maps uses to correct the next layer's group leaders across groups. -1 for dense maps and
+    /// maps corrected across groups, whose difference from their reference is not along columns of W.
+    struct Step {
+        int i;
+        std::array<double, 3> v, e;
+    };
+    std::vector<int> ref, step_at;  // #maps, #maps + 1: map m's steps are steps[step_at[m] .. step_at[m + 1])
+    std::vector<Step> steps;
     size_t at(int m, int j, int c) const { return (size_t(m) * 3 + c) * n + j; }
     double z(int m, int j, int c) const { return Z[at(m, j, c)]; }
     double z_err(int m, int j, int c) const { return Z_err[at(m, j, c)]; }
@@ -145,6 +156,10 @@ struct Workspace {
     std::vector<float> Q_f, Z_err_f;  // dense_maps in float: Q, |W| Q
     std::vector<int> map_line;       // #maps: line index of the function being split by on each map, -1 not yet
     std::vector<int> face_pos, order, chain_terms, ref_pos;  // block scratch: places, rank-1 chains
+    std::vector<int> ref_sorted, group_at;  // rank_one_faces: each face's reference, each map's first face (sorted)
+    std::vector<uint8_t> across;     // #faces in a block, by place: corrected from a face of another map
+    std::vector<double> X, Y;        // (n_in, #columns), (n, #columns): next_maps' columns across groups
+    std::vector<std::array<double, 2>> X_bound;  // #columns: max and 2-norm of each X column, rounded upwards
     std::vector<int> differ, differ_at, differ_of;  // rank_one_faces: the previous-layer neurons in which each face
                                                     // and its reference differ, where they start, by place
     std::vector<std::pair<int, double>> terms;  // next_maps: their slope changes
@@ -244,6 +259,38 @@ void rank_one_add(int n, const RankOneTerm& term, double scale, double floor, do
     }
 }
 
+/// One column term of next_maps' corrections across groups: y = W x (n, computed), the row bound of |W| |x| (x's
+/// largest entry and 2-norm, against |W|'s row sums R and row norms N, times gamma_y), and the value a added along
+/// y with its error e and a_mag = |a| + its error.
+struct ColumnTerm {
+    const double *y = nullptr, *R = nullptr, *N = nullptr;
+    double x_max = 0, x_norm = 0, gamma_y = 0, floor_y = 0, a = 0, e = 0, a_mag = 0;
+};
+
+/// t += y a, t_err = (t_err + |y| e + eps a_mag) scale + floor over n entries, eps = gamma_y min(R x_max, N x_norm)
+/// + floor_y: y's own error (|W y - W y_exact| <= gamma |W| |x|, Hoelder and Cauchy-Schwarz as row_bound_product).
+void rank_one_add_column(int n, const ColumnTerm& term, double scale, double floor, double* __restrict t,
+                         double* __restrict t_err) {
+    const double* __restrict y = term.y;
+    const double* __restrict R = term.R;
+    const double* __restrict N = term.N;
+    const double a = term.a, e = term.e, a_mag = term.a_mag, x_max = term.x_max, x_norm = term.x_norm;
+    for (int j = 0; j < n; ++j) {
+        const double eps = term.gamma_y * std::min(R[j] * x_max, N[j] * x_norm) + term.floor_y;
+        t[j] += y[j] * a;
+        t_err[j] = (t_err[j] + std::abs(y[j]) * e + eps * a_mag) * scale + floor;
+    }
+}
+
+// An upper bound on ||q||_2 (n_in entries, largest magnitude q_max, finite), computed on q / q_max: the division's
+// and the squares' rounding is within the factor `up` (1 + 4 (n_in + 4) u) applied, and squares that underflow are
+// covered by n_in DBL_MIN; infinity when q_max is too small to divide by.
+double norm_bound(const Eigen::Ref<const Eigen::VectorXd>& q, double q_max, double up) {
+    if (!(q_max > 1e-280)) return INFINITY;
+    const double ss = (q * (1 / q_max)).squaredNorm();  // in any order
+    return std::sqrt(ss * up * up + double(q.size()) * DBL_MIN) * q_max * up;
+}
+
 /// One coefficient of a face's layer input, the previous layer's maps times the face's slopes (n_in): p = s z and
 /// its error q = |s| (z_err + g |z|) (g: the next product's gamma and the slope's rounding).
 void masked_input(int n_in, const double* __restrict slopes, const double* __restrict z,
@@ -322,7 +369,8 @@ private:
                     bool row_bounds, LayerMaps& out);
     void small_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense, double gamma,
                     LayerMaps& out);
-    int rank_one_faces(int prev_layer, std::vector<int>& faces);
+    int rank_one_faces(int prev_layer, std::vector<int>& faces, bool across);
+    void across_columns(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense);
     bool row_bounds_at(int layer) const;
     const double* face_slopes(int layer, int f);
     void row_bound_product(int layer, const Eigen::Map<Eigen::MatrixXd>& Q, Eigen::Map<Eigen::MatrixXd>& Z_err) const;
@@ -709,7 +757,8 @@ std::vector<Polyline> Arrangement::polylines(const std::vector<MeshSegment>& seg
 void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int>& faces, LayerMaps& out) {
     const int nb = static_cast<int>(faces.size()), n_in = L.n_in(), n = L.n_out();
     // Faces [0, n_dense) by one matrix product; the rest from their reference face by rank-1 corrections.
-    const int n_dense = prev_layer >= 0 && !L.residual ? rank_one_faces(prev_layer, faces) : nb;
+    const int n_dense =
+        prev_layer >= 0 && !L.residual ? rank_one_faces(prev_layer, faces, /*across=*/n > small_layer) : nb;
     constexpr double u = unit_roundoff;
     const double gamma = (n_in + 2) * u / (1 - (n_in + 2) * u);
     out.n = n;
@@ -730,19 +779,34 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
         out.root.resize(nb);
         for (int k = 0; k < nb; ++k) out.root[k] = k < n_dense ? k : out.root[ws_.ref_pos[k]];
     }
+    out.ref.assign(nb, -1);
+    out.step_at.assign(nb + 1, 0);
+    out.steps.clear();
     if (n_dense == nb) return;
     // Face k differs from its reference r (the face before it, same map) only in the slopes of a few neurons i of
     // the previous layer: z_k = z_r + W[:, i] (s_k(i) - s_r(i)) M_i for each, added as T terms. Error: z_r's, each
     // term's input error through |W[:, i]| (and the leaky slope's rounding), and the sum's rounding, at most
     // gamma_{T+1} (|z_r| + sum |W[:, i]| |v|) (Higham, ch. 3); times 1 + 4 (T + 2) u for the bound's own rounding.
+    // A group leader corrected across groups (rank_one_faces) has a reference r of map M_r, its own map being
+    // M_m = M_r + W'[:, i'] v' over the previous layer's steps (LayerMaps::ref): it also adds y v' for each step,
+    // y = W D_k W'[:, i'] from one matrix product over the block (across_columns), whose error gamma |W| |D_k W'[:, i']|
+    // is bounded by row sums and norms; 4 u more per such term for the bound's rounding.
     // One fused pass per term over each coefficient's n values and bounds (the first also copies z_r, the last
     // also scales), contiguous and without aliasing, so that it vectorises.
+    across_columns(L, prev_layer, faces, n_dense);
     const LayerMaps& prev = ws_.level[prev_layer];
     const DenseLayer& act = net_.layers[prev_layer];
     const Eigen::MatrixXd& W_abs = W_abs_[prev_layer + 1];
     std::vector<std::pair<int, double>>& terms = ws_.terms;  // (neuron i, slope change s)
+    ColumnTerm column;
+    column.R = W_row_sum_[prev_layer + 1].data();
+    column.N = W_row_norm_[prev_layer + 1].data();
+    column.gamma_y = gamma + u;  // and the leaky slopes' rounding in x
+    column.floor_y = 2 * (n_in + 8) * DBL_TRUE_MIN;
+    int col = 0;  // the next column of across_columns
     for (int k = n_dense; k < nb; ++k) {
         const int r = ws_.ref_pos[k];
+        const bool across = ws_.across[k];
         const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
         const uint8_t* br = &bits_[size_t(faces[r]) * stride_ + layer_offset_[prev_layer]];
         const int from = ws_.differ_at[ws_.differ_of[k]], to = ws_.differ_at[ws_.differ_of[k] + 1];
@@ -752,27 +816,88 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
             for (const double s : {slope(act, i, bk[i]), -slope(act, i, br[i])})
                 if (s != 0) terms.emplace_back(i, s);
         }
-        const int n_terms = static_cast<int>(terms.size());
+        const int m_r = face_map_[faces[r]], m = face_map_[faces[k]];
+        const int n_a = static_cast<int>(terms.size());
+        const int step0 = across ? prev.step_at[m] : 0, n_b = across ? prev.step_at[m + 1] - step0 : 0;
+        const int n_terms = n_a + n_b;
         const double g = (n_terms + 1) * u / (1 - (n_terms + 1) * u);
-        const double scale = 1 + 4 * (n_terms + 2) * u, floor = 2 * (n_terms + 1) * DBL_TRUE_MIN;
-        const int m = face_map_[faces[k]];
+        const double scale = 1 + 4 * (n_terms + 2 + 4 * n_b) * u, floor = 2 * (n_terms + 1) * DBL_TRUE_MIN;
+        out.step_at[k] = static_cast<int>(out.steps.size());
+        if (!across) {  // the steps of this map for the next layer's leaders
+            out.ref[k] = r;
+            for (const auto& [i, s] : terms) {
+                LayerMaps::Step step{i, {}, {}};
+                for (int c = 0; c < 3; ++c) {
+                    step.v[c] = s * prev.z(m_r, i, c);
+                    step.e[c] = std::abs(s) * prev.z_err(m_r, i, c) + u * std::abs(step.v[c]);
+                }
+                out.steps.push_back(step);
+            }
+        }
+        const int n_pass_a = std::max(1, n_a), n_passes = n_pass_a + n_b;  // without a term: z_r alone
         for (int c = 0; c < 3; ++c) {
             double *t = &out.Z[out.at(k, 0, c)], *t_err = &out.Z_err[out.at(k, 0, c)];
             const double *t_r = &out.Z[out.at(r, 0, c)], *t_r_err = &out.Z_err[out.at(r, 0, c)];
-            const int n_passes = std::max(1, n_terms);  // without a term: z_r alone
             for (int q = 0; q < n_passes; ++q) {
-                RankOneTerm term;
-                if (q < n_terms) {
-                    const auto [i, s] = terms[q];
-                    term = {L.W.col(i).data(), W_abs.col(i).data(), s * prev.z(m, i, c), 0};
-                    term.e = std::abs(s) * prev.z_err(m, i, c) + (u + g) * std::abs(term.v);
-                }
                 const bool last = q + 1 == n_passes;
+                if (q >= n_pass_a) {
+                    const LayerMaps::Step& step = prev.steps[size_t(step0 + q - n_pass_a)];
+                    const int y = col + q - n_pass_a;
+                    column.y = &ws_.Y[size_t(y) * n];
+                    column.x_max = ws_.X_bound[y][0];
+                    column.x_norm = ws_.X_bound[y][1];
+                    column.a = step.v[c];
+                    column.e = step.e[c] + (u + g) * std::abs(step.v[c]);
+                    column.a_mag = std::abs(step.v[c]) + step.e[c];
+                    rank_one_add_column(n, column, last ? scale : 1, last ? floor : 0, t, t_err);
+                    continue;
+                }
+                RankOneTerm term;
+                if (q < n_a) {
+                    const auto [i, s] = terms[q];
+                    term = {L.W.col(i).data(), W_abs.col(i).data(), s * prev.z(m_r, i, c), 0};
+                    term.e = std::abs(s) * prev.z_err(m_r, i, c) + (u + g) * std::abs(term.v);
+                }
                 if (q == 0) rank_one_first(n, t_r, t_r_err, g, term, last ? scale : 1, last ? floor : 0, t, t_err);
                 else rank_one_add(n, term, last ? scale : 1, last ? floor : 0, t, t_err);
             }
         }
+        col += n_b;
     }
+    out.step_at[nb] = static_cast<int>(out.steps.size());
+}
+
+// The columns y = W D_k W'[:, i] of the block's faces corrected across groups (ws_.across, in place order; i over
+// the steps of the face's map in the previous layer, W' that layer's weights, D_k the face's slopes there), by one
+// matrix product W X into ws_.Y, with each X column's largest entry and an upper bound on its 2-norm (as
+// row_bound_product) for their error bounds.
+void Arrangement::across_columns(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense) {
+    const int nb = static_cast<int>(faces.size()), n_in = L.n_in(), n = L.n_out();
+    const LayerMaps& prev = ws_.level[prev_layer];
+    const Eigen::MatrixXd& W_prev = net_.layers[prev_layer].W;  // (n_in, previous layer's inputs)
+    int n_cols = 0;
+    for (int k = n_dense; k < nb; ++k)
+        if (ws_.across[k]) n_cols += prev.step_at[face_map_[faces[k]] + 1] - prev.step_at[face_map_[faces[k]]];
+    if (n_cols == 0) return;
+    grow(ws_.X, size_t(n_cols) * n_in);
+    grow(ws_.Y, size_t(n_cols) * n);
+    ws_.X_bound.resize(n_cols);
+    const double up = 1 + 4 * (n_in + 4) * unit_roundoff;
+    for (int k = n_dense, col = 0; k < nb; ++k) {
+        if (!ws_.across[k]) continue;
+        const int m = face_map_[faces[k]];
+        const double* __restrict slopes = face_slopes(prev_layer, faces[k]);
+        for (int st = prev.step_at[m]; st < prev.step_at[m + 1]; ++st, ++col) {
+            double* __restrict x = &ws_.X[size_t(col) * n_in];
+            const double* __restrict w = W_prev.col(prev.steps[size_t(st)].i).data();
+            for (int i = 0; i < n_in; ++i) x[i] = slopes[i] * w[i];
+            const Eigen::Map<const Eigen::VectorXd> xv(x, n_in);
+            const double x_max = xv.cwiseAbs().maxCoeff();
+            ws_.X_bound[size_t(col)] = {x_max, norm_bound(xv, x_max, up)};
+        }
+    }
+    Eigen::Map<Eigen::MatrixXd>(ws_.Y.data(), n, n_cols).noalias() =
+        L.W * Eigen::Map<const Eigen::MatrixXd>(ws_.X.data(), n_in, n_cols);
 }
 
 // Whether hidden layer `layer`'s dense maps get row bounds (LayerMaps::Q): the last hidden layer only, whose
@@ -795,11 +920,7 @@ void Arrangement::row_bound_product(int layer, const Eigen::Map<Eigen::MatrixXd>
     const double up = 1 + 4 * (n_in + 4) * unit_roundoff;
     for (Eigen::Index col = 0; col < Q.cols(); ++col) {
         const double q_max = Q.col(col).maxCoeff();  // (Q >= 0 and finite: check_scale)
-        double q_norm = INFINITY;  // an upper bound on ||q||_2
-        if (q_max > 1e-280) {
-            const double ss = (Q.col(col) * (1 / q_max)).squaredNorm();  // in any order
-            q_norm = std::sqrt(ss * up * up + n_in * DBL_MIN) * q_max * up;
-        }
+        const double q_norm = norm_bound(Q.col(col), q_max, up);
         double* z = Z_err.col(col).data();
         for (int j = 0; j < n; ++j) z[j] = std::min(R(j) * q_max, N(j) * q_norm);
     }
@@ -932,30 +1053,65 @@ void Arrangement::small_maps(const DenseLayer& L, int prev_layer, const std::vec
 // first, and returns how many. Each other face is corrected from the face before it in the sorted order (same map,
 // at most n_in / 8 neurons of the previous layer in another state, ws_.ref_pos: its new place), as long as the
 // chain of corrections keeps the sum within 2 n_in + 2 terms (the error bound's budget); else it starts a new chain.
-int Arrangement::rank_one_faces(int prev_layer, std::vector<int>& faces) {
+// `across`: a group's first face whose map M_m is another map M_r of the block plus at most two rank-1 steps
+// (LayerMaps::ref) is corrected from the face of map r nearest in states (at most n_in / 8 apart), within the same
+// budget, counting its steps twice: one matrix-vector product each instead of three columns (ws_.across).
+int Arrangement::rank_one_faces(int prev_layer, std::vector<int>& faces, bool across) {
     const int nb = static_cast<int>(faces.size()), n_in = net_.layers[prev_layer].n_out();
-    const int max_terms = 2 * n_in + 2;
-    // The neurons in which face k and face k - 1 differ: differ[differ_at[k] ...), kept for next_maps.
+    const int max_terms = 2 * n_in + 2, max_differ = n_in / 8;
+    const LayerMaps& prev = ws_.level[prev_layer];
+    // The neurons in which face k and its reference differ: differ[differ_at[k] ...), kept for next_maps.
     std::vector<int>&diff = ws_.differ, &diff_at = ws_.differ_at;
     diff.clear();
     diff_at.assign(nb + 1, 0);
+    auto states = [&](int f) { return &bits_[size_t(f) * stride_ + layer_offset_[prev_layer]]; };
     auto n_differ = [&](int f, int r) {
-        const uint8_t* a = &bits_[size_t(f) * stride_ + layer_offset_[prev_layer]];
-        const uint8_t* b = &bits_[size_t(r) * stride_ + layer_offset_[prev_layer]];
         const size_t before = diff.size();
-        differing(a, b, n_in, diff);
+        differing(states(f), states(r), n_in, diff);
         return static_cast<int>(diff.size() - before);
     };
+    auto count_differ = [&](int f, int r) {  // bits are 0 or 1: a byte differs exactly when its xor has one bit
+        const uint8_t *a = states(f), *b = states(r);
+        int d = 0, i = 0;
+        for (uint64_t x = 0, y = 0; i + 8 <= n_in; i += 8) {
+            std::memcpy(&x, a + i, 8);
+            std::memcpy(&y, b + i, 8);
+            d += std::popcount(x ^ y);
+        }
+        for (; i < n_in; ++i) d += a[i] != b[i];
+        return d;
+    };
     std::vector<int>&terms = ws_.chain_terms, &pos = ws_.face_pos;  // per face in the sorted order; -1: dense
+    std::vector<int>&ref = ws_.ref_sorted, &group_at = ws_.group_at;
     terms.assign(nb, -1);
+    ref.assign(nb, -1);
     pos.resize(nb);
+    if (across) group_at.assign(prev.n_maps, -1);
+    auto chain = [&](int r) { return terms[r] < 0 ? n_in + 2 : terms[r]; };
     int n_dense = 0;
     for (int k = 0; k < nb; ++k) {
         diff_at[k] = static_cast<int>(diff.size());
-        if (k > 0 && face_map_[faces[k]] == face_map_[faces[k - 1]]) {
+        const int m = face_map_[faces[k]];
+        if (k > 0 && m == face_map_[faces[k - 1]]) {
             const int d = n_differ(faces[k], faces[k - 1]);
-            const int chain = terms[k - 1] < 0 ? n_in + 2 : terms[k - 1];
-            if (d <= n_in / 8 && chain + 2 * d <= max_terms) terms[k] = chain + 2 * d;
+            if (d <= max_differ && chain(k - 1) + 2 * d <= max_terms) {
+                terms[k] = chain(k - 1) + 2 * d;
+                ref[k] = k - 1;
+            }
+        } else if (across) {
+            group_at[m] = k;
+            const int r = prev.ref[m], n_steps = r < 0 ? 0 : prev.step_at[m + 1] - prev.step_at[m];
+            int best = -1, best_d = max_differ + 1;
+            if (r >= 0 && n_steps <= 2 && group_at[r] >= 0)
+                for (int q = group_at[r]; q < k && face_map_[faces[q]] == r && best_d > 0; ++q) {
+                    const int d = count_differ(faces[k], faces[q]);
+                    if (d < best_d) best_d = d, best = q;
+                }
+            if (best >= 0 && chain(best) + 2 * (best_d + n_steps) <= max_terms) {
+                n_differ(faces[k], faces[best]);
+                terms[k] = chain(best) + 2 * (best_d + n_steps);
+                ref[k] = best;
+            }
         }
         n_dense += terms[k] < 0;
     }
@@ -964,12 +1120,14 @@ int Arrangement::rank_one_faces(int prev_layer, std::vector<int>& faces) {
     order.resize(nb);
     ws_.ref_pos.assign(nb, -1);
     ws_.differ_of.assign(nb, -1);
+    ws_.across.assign(nb, 0);
     for (int k = 0, next_dense = 0, next_rank_one = n_dense; k < nb; ++k) {
         pos[k] = terms[k] < 0 ? next_dense++ : next_rank_one++;
         order[pos[k]] = faces[k];
         if (terms[k] >= 0) {
-            ws_.ref_pos[pos[k]] = pos[k - 1];
+            ws_.ref_pos[pos[k]] = pos[ref[k]];
             ws_.differ_of[pos[k]] = k;
+            ws_.across[pos[k]] = face_map_[faces[ref[k]]] != face_map_[faces[k]];
         }
     }
     faces.swap(order);

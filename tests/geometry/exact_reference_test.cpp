@@ -566,6 +566,46 @@ TEST(exact_reference_test, bounds_from_float_products_equal_the_rational_referen
     }
 }
 
+/// A group's first face whose previous-layer map is another map of the block plus one or two rank-1 steps gets its
+/// maps from a face of that map across groups (mesh.cpp, rank_one_faces and next_maps; 16 inputs or more, so
+/// that faces differing in n_in / 8 = 2 neurons are corrected): quantised networks of 16-wide hidden layers (exact
+/// ties, zero rows, every piecewise-linear activation) and cancelling ones whose lines need the tight bounds.
+TEST(exact_reference_test, maps_corrected_across_groups_equal_the_rational_reference) {
+    const char* soak = std::getenv("GINN_GEOMETRY_SOAK");  // N: N / 100 more from a time-based seed
+    const int n_soak = soak ? std::max(0, std::atoi(soak)) / 100 : 0;
+    std::mt19937 fixed(1607), timed(uint32_t(std::time(nullptr)) + 2);
+    for (int i = 0; i < 6 + n_soak; ++i) {
+        std::mt19937& rng = i < 6 ? fixed : timed;
+        Network net = quantised_net(rng);
+        const int depth = 3 + i % 2;
+        while (net.n_hidden_layers() < depth) net.layers.insert(net.layers.begin(), net.layers.front());
+        for (int l = 0; l < depth; ++l) {  // 16 neurons from 2 or 16 inputs, quantised, a few zero rows
+            DenseLayer& L = net.layers[size_t(l)];
+            L.W.resize(16, l == 0 ? 2 : 16);
+            L.b.resize(16);
+            for (Eigen::Index k = 0; k < L.W.size(); ++k) L.W(k) = 0.25 * (int(rng() % 9u) - 4);
+            for (int j = 0; j < 16; ++j) {
+                L.b(j) = rng() % 2 ? 0.0 : 0.25 * (int(rng() % 9u) - 4);
+                if (rng() % 10 == 0) L.W.row(j).setZero();
+            }
+            L.negative_slope.resize(0);
+            L.residual = false;
+            if (L.activation == Activation::linear) L.activation = Activation::relu;
+        }
+        DenseLayer& out = net.layers.back();
+        out.W.resize(out.n_out(), 16);
+        for (Eigen::Index k = 0; k < out.W.size(); ++k) out.W(k) = 0.25 * (int(rng() % 9u) - 4);
+        expect_matches_reference(net, "16-wide network " + std::to_string(i));
+        if (HasFailure()) {
+            ADD_FAILURE() << network_to_json(net).dump();
+            return;
+        }
+    }
+    const Network net = cancelling_net(fixed, /*width=*/16, /*depth=*/3, /*M=*/1e4);
+    expect_matches_reference(net, "16-wide cancelling network", 1e-9);
+    if (HasFailure()) ADD_FAILURE() << network_to_json(net).dump();
+}
+
 /// The refined line of (layer, row, minus) on a face with the given bits, against the rational map.
 void expect_refined_certified_and_tight(const Network& net, detail::ExactLines& lines, const std::vector<uint8_t>& bits,
                                         int layer, int row, int minus, bool tight, const std::string& what) {

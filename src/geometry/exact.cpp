@@ -100,7 +100,7 @@ Dyadic operator*(const Dyadic& a, const Dyadic& b) {
     return {a.m * b.m, a.e + b.e};
 }
 
-ExactLines::ExactLines(const Network& net, const std::vector<uint8_t>& bits, int stride,
+ExactLines::ExactLines(const Network& net, const ActivationBits& bits, int stride,
                        const std::vector<int>& layer_offset)
     : net_(net), bits_(bits), stride_(stride), layer_offset_(layer_offset) {}
 

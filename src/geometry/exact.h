@@ -9,13 +9,32 @@
 #include <cfloat>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ginn/model/network.h"
 
 namespace ginn::detail {
+
+/// An allocator that leaves new elements uninitialised where std::allocator would zero them (resize).
+template <typename T>
+struct UninitialisedAllocator : std::allocator<T> {
+    template <typename U>
+    void construct(U* p) noexcept {
+        ::new (static_cast<void*>(p)) U;
+    }
+    template <typename U, typename... Args>
+    void construct(U* p, Args&&... args) {
+        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+};
+
+/// The arrangement's activation bits, (#faces, stride): a row is appended per split and then copied from the split
+/// face's, so it is not zeroed first.
+using ActivationBits = std::vector<uint8_t, UninitialisedAllocator<uint8_t>>;
 
 /// Unit roundoff of double (2^-53).
 inline constexpr double unit_roundoff = DBL_EPSILON / 2;
@@ -61,7 +80,7 @@ Dyadic operator*(const Dyadic& a, const Dyadic& b);
 class ExactLines {
 public:
     /// bits: (#faces, stride) activation bits of the arrangement (read when a map is recomputed).
-    ExactLines(const Network& net, const std::vector<uint8_t>& bits, int stride, const std::vector<int>& layer_offset);
+    ExactLines(const Network& net, const ActivationBits& bits, int stride, const std::vector<int>& layer_offset);
     /// The exact coefficients (a, b, c) of a line.
     std::array<Dyadic, 3> coefficients(const LineSource& s);
     /// Sign of z at the intersection point of lines p and q (which must intersect in one point).
@@ -87,7 +106,7 @@ private:
     const std::vector<Dyadic>& layer_map(int layer, int m);  // (n_layer, 3) row-major: rows (a, b, c)
 
     const Network& net_;
-    const std::vector<uint8_t>& bits_;
+    const ActivationBits& bits_;
     int stride_;
     std::vector<int> layer_offset_;
     std::vector<std::vector<Dyadic>> W_, b_;  // exact weights, converted on first use

@@ -147,7 +147,7 @@ struct Workspace {
     std::vector<int> face_he;        // #F: one half-edge of the face
     std::vector<int> face_map;       // #F: which map of the current LayerMaps holds on the face
     std::vector<std::array<double, 4>> face_box;  // #F: bounding box x0, x1, y0, y1, to skip faces a line misses
-    std::vector<uint8_t> bits;       // #F by stride: activation pattern, then the output ties' signs
+    ActivationBits bits;             // #F by stride: activation pattern, then the output ties' signs
     std::vector<int> done;           // #F: functions (hidden neurons, then ties, by global index) decided on the face
     std::vector<LayerMaps> level;    // per hidden layer: the maps of the block of faces being refined at that depth
     std::vector<std::vector<int>> level_faces;  // per hidden layer: that block's faces (grows as they split)
@@ -167,7 +167,7 @@ struct Workspace {
     std::vector<int> cyc, zero_edges;  // a face's half-edges (result); those of the face being split with both ends on the zero set
     std::vector<int> family;         // the face being refined by a layer and the faces split from it
     std::vector<int> candidates;     // the neurons whose lines may cross that face (refine_face)
-    std::vector<double> margin, z_mid;  // n: refine_face's filter, before it becomes candidates and bits
+    std::vector<uint8_t> cand;       // n rounded up to whole words: refine_face's filter's candidate flags
     std::vector<std::vector<MeshSegment>> segments;  // per function: the edges where its bit changes
     std::vector<MeshSegment> segments_tie;            // the decision boundary's edges
     std::vector<int> key_of, key_vertex;          // polylines: vertex -> its key (-1 none), key -> vertex
@@ -186,22 +186,24 @@ void grow(std::vector<T>& v, size_t size) {
 /// Neuron i's slope on its side of zero: 1 when active, else relu 0, leaky its own slope (any double: PReLU), linear 1.
 double slope(const DenseLayer& L, int i, bool active) { return active ? 1.0 : L.slope_below(i); }
 
-/// refine_face's filter over n neurons (maps gx, gy, h and their certified errors, contiguous): the value at the centre
-/// (cx, cy) of a box of half-sizes (hw, hh) and margin = |value| - room, which is > 0 exactly when the value is
-/// certainly non-zero with one sign on the box (certainly_one_sign's bound, term for term; NaN and inf - inf: not).
-/// Doubles only and branch-free, so that it vectorises.
-void filter_margins(int n, const double* gx, const double* gy, const double* h, const double* gx_err,
+/// refine_face's filter over n neurons (maps gx, gy, h and their certified errors, contiguous): with z the value at the
+/// centre (cx, cy) of a box of half-sizes (hw, hh), bit[j] = z > 0, and cand[j] = 1 unless |z| exceeds room, the
+/// largest change across the box plus the certified error of the evaluation (certainly_one_sign's bound, term for
+/// term), i.e. unless the neuron certainly has one sign on the box (NaN and infinite values: candidates).
+/// Branch-free, in one pass, so that it vectorises.
+void filter_neurons(int n, const double* gx, const double* gy, const double* h, const double* gx_err,
                     const double* gy_err, const double* h_err, std::array<double, 4> centre_half,
-                    double* __restrict z_mid, double* __restrict margin) {
+                    uint8_t* __restrict bit, uint8_t* __restrict cand) {
     const auto [cx, cy, hw, hh] = centre_half;
     const double acx = std::abs(cx), acy = std::abs(cy);
     for (int j = 0; j < n; ++j) {
         const double ea = gx_err[j], eb = gy_err[j], ec = h_err[j];
-        z_mid[j] = gx[j] * cx + gy[j] * cy + h[j];
+        const double z = gx[j] * cx + gy[j] * cy + h[j];
         double room = (std::abs(gx[j]) + ea) * hw + (std::abs(gy[j]) + eb) * hh + ea * acx + eb * acy + ec +
                       4 * unit_roundoff * (std::abs(gx[j] * cx) + std::abs(gy[j] * cy) + std::abs(h[j]));
         room = room * (1 + 16 * unit_roundoff) + 16 * DBL_TRUE_MIN;
-        margin[j] = std::abs(z_mid[j]) - room;
+        bit[j] = z > 0;
+        cand[j] = 1 - ((std::abs(z) - room > 0) & (std::abs(z) < INFINITY));
     }
 }
 
@@ -393,7 +395,7 @@ private:
     double coord_err_ = 0;           // the largest certified coordinate error of any vertex
     Workspace& ws_;
     std::vector<Vertex>& V_;
-    std::vector<uint8_t>& bits_;
+    ActivationBits& bits_;
     std::vector<int>&face_he_, &face_map_, &done_, &cyc_;
     std::vector<HalfEdge>& H_;
     std::vector<Line>& lines_;
@@ -588,8 +590,8 @@ void Arrangement::split_face(int f, int g, int line, const Cut& cut) {
     face_he_.push_back(c2);
     face_map_.push_back(face_map_[f]);
     done_.push_back(done_[f]);
-    bits_.resize(bits_.size() + stride_);  // then copy f's row: inserting a range of the vector itself is undefined
-    std::copy_n(bits_.begin() + size_t(f) * stride_, stride_, bits_.end() - stride_);
+    bits_.resize(bits_.size() + stride_);  // not zeroed (ActivationBits): f's row is copied into it
+    std::memcpy(&bits_[size_t(nf) * stride_], &bits_[size_t(f) * stride_], size_t(stride_));
     bits_[size_t(f) * stride_ + g] = 1;
     bits_[size_t(nf) * stride_ + g] = 0;
     face_box_[f] = cut.box_pos;
@@ -682,25 +684,21 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
     const auto& box = face_box_[f];
     const double cx = 0.5 * (box[0] + box[1]), cy = 0.5 * (box[2] + box[3]);
     const double hw = 0.5 * (box[1] - box[0]) + coord_err_, hh = 0.5 * (box[3] - box[2]) + coord_err_;
-    ws_.margin.resize(n);
-    ws_.z_mid.resize(n);
-    const double* z_mid = ws_.z_mid.data();
-    const double* margin = ws_.margin.data();
-    filter_margins(n, gx, gy, h, gx_err, gy_err, h_err, {cx, cy, hw, hh}, ws_.z_mid.data(), ws_.margin.data());
     uint8_t* bits = &bits_[size_t(f) * stride_ + layer_offset_[l]];
-    // Bits of all neurons, and the candidates compacted without branches (most neurons are not candidates).
-    ws_.candidates.resize(n + 1);
-    int* candidates = ws_.candidates.data();
-    int n_candidates = 0;
-    for (int j = 0; j < n; ++j) {
-        bits[j] = z_mid[j] > 0;
-        candidates[n_candidates] = j;
-        n_candidates += !(margin[j] > 0 && std::abs(z_mid[j]) < INFINITY);  // NaN and infinite values: candidates
+    ws_.cand.resize(size_t(n + 7) / 8 * 8);
+    filter_neurons(n, gx, gy, h, gx_err, gy_err, h_err, {cx, cy, hw, hh}, bits, ws_.cand.data());
+    std::fill(ws_.cand.begin() + n, ws_.cand.end(), 0);  // padded with zeros to whole words
+    // The candidates, eight flags at a time (most neurons are not candidates).
+    std::vector<int>& candidates = ws_.candidates;
+    candidates.clear();
+    for (int j = 0; j < n; j += 8) {
+        uint64_t word = 0;
+        std::memcpy(&word, &ws_.cand[size_t(j)], 8);
+        for (; word != 0; word &= word - 1) candidates.push_back(j + std::countr_zero(word) / 8);
     }
     std::vector<int>& family = ws_.family;  // f and the faces split from it
     family.assign(1, f);
-    for (int c = 0; c < n_candidates; ++c) {
-        const int j = candidates[c];
+    for (const int j : candidates) {
         ws_.map_line[m] = -1;
         const FaceFunction fn = {&maps, j, -1};
         const Line a = fn.line(m);  // every face of the family has map m
@@ -1160,8 +1158,10 @@ void Arrangement::group_by_map(std::vector<int>& faces) {
 }
 
 void Arrangement::refine(int l, const std::vector<int>& faces) {
-    // Blocks small enough that a block's maps and inputs stay in cache (256 faces of a 128-wide layer: 1.5 MB).
-    constexpr size_t block = 256;
+    // Blocks small enough that a block's maps stay in the core's L2 cache from next_maps, which writes them, to
+    // refine_face's filter, which reads them (64 faces of a 128-wide layer: 384 KB of maps and bounds; with 256 the
+    // filter read them from L3). Smaller blocks make more, smaller products (16 and 32 were slower at width 256).
+    constexpr size_t block = 64;
     for (size_t b0 = 0; b0 < faces.size(); b0 += block) {
         std::vector<int>& mine = ws_.level_faces[l];
         mine.assign(faces.begin() + b0, faces.begin() + std::min(faces.size(), b0 + block));

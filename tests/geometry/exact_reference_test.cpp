@@ -607,13 +607,13 @@ TEST(exact_reference_test, maps_corrected_across_groups_equal_the_rational_refer
 }
 
 /// The refined line of (layer, row, minus) on a face with the given bits, against the rational map.
-void expect_refined_certified_and_tight(const Network& net, detail::ExactLines& lines, const std::vector<uint8_t>& bits,
+void expect_refined_certified_and_tight(const Network& net, detail::ExactLines& lines, const detail::ActivationBits& bits,
                                         int layer, int row, int minus, bool tight, const std::string& what) {
     detail::Line L;
     L.src = {layer, /*map=*/0, row, minus};
     const detail::Line R = lines.refined(L);
     ASSERT_TRUE(R.refined) << what;
-    const std::vector<QLine> Z = exact_maps(net, layer, bits);
+    const std::vector<QLine> Z = exact_maps(net, layer, std::vector<uint8_t>(bits.begin(), bits.end()));
     QLine exact = Z[size_t(row)];
     for (int c = 0; c < 3; ++c) {
         if (minus >= 0) exact[size_t(c)] -= Z[size_t(minus)][size_t(c)];
@@ -653,7 +653,7 @@ TEST(exact_reference_test, refined_lines_are_certified_against_the_rational_maps
         std::vector<int> offset = {0};
         for (int l = 0; l + 1 < n_hidden; ++l) offset.push_back(offset.back() + net.layers[l].n_out());
         const int stride = net.n_neurons() + 8;
-        std::vector<uint8_t> bits(static_cast<size_t>(stride), 0);
+        detail::ActivationBits bits(static_cast<size_t>(stride), 0);
         for (auto& b : bits) b = uint8_t(pick(2));
         detail::ExactLines lines(net, bits, stride, offset);
         const std::string what = "network " + std::to_string(i);
@@ -687,7 +687,7 @@ TEST(exact_reference_test, refined_lines_are_certified_against_the_rational_maps
     tiny.layers[1].W.diagonal() << 1 + e, 1, 1;
     tiny.layers[2].W.diagonal() << 1 + e, 1 + 3 * e, 3 * e * e;
     tiny.layers[3].W.row(0) << 1, -1, -1;
-    std::vector<uint8_t> on(9 + 1, 1);
+    detail::ActivationBits on(9 + 1, 1);
     detail::ExactLines tiny_lines(tiny, on, 10, {0, 3, 6});
     expect_refined_certified_and_tight(tiny, tiny_lines, on, 3, 0, -1, /*tight=*/true, "e^3");
     detail::Line cube;
@@ -696,7 +696,7 @@ TEST(exact_reference_test, refined_lines_are_certified_against_the_rational_maps
     detail::Line side;  // the box's sides are exact already
     side.src = {-1, 2, 0, -1};
     Network net = quantised_net(rng);
-    std::vector<uint8_t> bits(static_cast<size_t>(net.n_neurons()) + 8, 0);
+    detail::ActivationBits bits(static_cast<size_t>(net.n_neurons()) + 8, 0);
     detail::ExactLines lines(net, bits, int(bits.size()), {0});
     EXPECT_FALSE(lines.refined(side).refined);
 }

@@ -118,7 +118,7 @@ void activation_backward(Activation a, const float* z, const float* g, float* ou
 template <Activation A>
 vf act_v(vf z, vf* d) {
     if constexpr (A == Activation::relu) {
-        return z > 0.0f ? z : vf{};
+        return relu_v(z);
     } else if constexpr (A == Activation::linear) {
         *d = splat(1.0f);
         return z;
@@ -530,8 +530,7 @@ void Engine::backward(const float* params, float* grad) {
         }
         {
             const PhaseTimer timer(phase(profile_, &EngineProfile::weight_grad));
-            grad_weights(dlin, A_[l].get(), L.n_out, L.n_in, S, grad + L.W);
-            grad_bias(dlin, L.n_out, S, grad + L.b);
+            grad_weights_bias(dlin, A_[l].get(), L.n_out, L.n_in, S, grad + L.W, grad + L.b);
         }
         if (l == 0) break;
         const PhaseTimer timer(phase(profile_, &EngineProfile::gemm_backward));

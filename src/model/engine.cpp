@@ -280,7 +280,6 @@ Engine::Engine(const ModelSpec& spec, int max_batch)
         const LayerLayout& L = layers_[l];
         A_[l] = AlignedFloats(int64_t{L.n_in} * stride_);
         Z_[l] = AlignedFloats(int64_t{L.n_out} * stride_);
-        dZ_[l] = AlignedFloats(int64_t{L.n_out} * stride_);
         if (l > 0) dA_[l] = AlignedFloats(int64_t{L.n_in} * stride_);
         if (L.gamma >= 0) {
             xhat_[l] = AlignedFloats(int64_t{L.n_out} * stride_);
@@ -291,6 +290,14 @@ Engine::Engine(const ModelSpec& spec, int max_batch)
         }
         if (L.hidden && spec.dropout > 0) mask_[l] = AlignedFloats(int64_t{L.n_out} * stride_);
     }
+    // layer l's dZ lives from the backward pass of layer l + 1 (or the loss) to its own: layers of the same parity share
+    // one buffer (a working set of two instead of one per layer, which keeps the deep nets' arrays in L2)
+    for (int parity = 0; parity < 2; ++parity) {
+        int64_t size = 0;
+        for (size_t l = parity; l < n_layers; l += 2) size = std::max(size, int64_t{layers_[l].n_out} * stride_);
+        dZ_buffers_[parity] = AlignedFloats(size);
+    }
+    for (size_t l = 0; l < n_layers; ++l) dZ_[l] = dZ_buffers_[l % 2].get();
     fused_ = !spec.batch_norm && !spec.residual && with_fused_activation(spec.activation, [](auto) {});
     D_.resize(n_layers);
     if (fused_ && spec.activation != Activation::relu)
@@ -397,7 +404,7 @@ void Engine::rows_backward(const float* params, size_t l, float* grad, const Act
         const float* z = Z_[l].get() + row;
         const float* mask = masked_ ? mask_[l].get() + row : nullptr;
         const float* xh = bn ? xhat_[l].get() + row : nullptr;
-        float* dz = dZ_[l].get() + row;
+        float* dz = dZ_[l] + row;
         vf sum_dy = {}, sum_dy_xh = {};
         for (int s = 0; s < S; s += n_lanes) {
             const vf dy = act.grad(load(z + s), mask ? load(g + s) * load(mask + s) : load(g + s));
@@ -444,7 +451,7 @@ const float* Engine::forward_eval(const float* params, int n) {
 double Engine::loss_and_dlogits(int n) {
     const int S = stride_;
     const float* Z = Z_.back().get();
-    float* dZ = dZ_.back().get();
+    float* dZ = dZ_.back();
     float* y = target_.get();
     float* w = valid_.get();
     for (int s = 0; s < S; ++s) {
@@ -520,7 +527,7 @@ void Engine::backward(const float* params, float* grad) {
     const int S = stride_;
     for (size_t l = layers_.size(); l-- > 0;) {
         const LayerLayout& L = layers_[l];
-        float* dZ = dZ_[l].get();
+        float* dZ = dZ_[l];
         const int64_t size = int64_t{L.n_out} * S;
         float* dlin = dZ;  // gradient with respect to the linear output W A + b
         if (L.hidden && !fused_) {  // (fused layers got dZ from the layer above, in its matmul's epilogue)
@@ -538,7 +545,7 @@ void Engine::backward(const float* params, float* grad) {
             const float* mask = masked_ ? mask_[l - 1].get() : nullptr;
             with_fused_activation(spec_.activation, [&](auto act) {
                 constexpr Activation a = decltype(act)::value;
-                const DerivativeEpilogue<a> epilogue{dZ_[l - 1].get(), a == Activation::relu ? A_[l].get() : D_[l - 1].get(), mask};
+                const DerivativeEpilogue<a> epilogue{dZ_[l - 1], a == Activation::relu ? A_[l].get() : D_[l - 1].get(), mask};
                 matmul(params + L.W, 1, L.n_in, nullptr, dlin, L.n_in, L.n_out, S, epilogue);
             });
             continue;

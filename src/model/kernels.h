@@ -274,19 +274,20 @@ inline void grad_bias(const float* dZ, int R, int S, float* db) {
     }
 }
 
-/// dW (R, C) = dZ A^T and db (R) = row sums of dZ. For the 10-wide nets' shapes (R a multiple of 5 with C a multiple of
-/// 5 or C = 2; R = 2 with C a multiple of 5): tiles of 5 x 5 (10 loads per 25 FMAs, against 8 per 16 for 4 x 4),
-/// 5 x 2 or 2 x 5, the bias sums in the first column's tiles while dZ's rows are in registers; otherwise grad_weights
-/// and grad_bias. The same sums either way (grad_tile).
+/// dW (R, C) = dZ A^T and db (R) = row sums of dZ. For the narrow (below 32) shapes of the 10-wide nets (R a multiple
+/// of 5 with C a multiple of 5 or C = 2; R = 2 with C a multiple of 5): tiles of 5 x 5 (10 loads per 25 FMAs, against
+/// 8 per 16 for 4 x 4), 5 x 2 or 2 x 5, the bias sums in the first column's tiles while dZ's rows are in registers;
+/// otherwise grad_weights and grad_bias. The same sums either way (grad_tile).
 inline void grad_weights_bias(const float* dZ, const float* A, int R, int C, int S, float* dW, float* db) {
-    if (R % 5 == 0 && C == 2) {
+    const bool narrow = R < 32 && C < 32;
+    if (narrow && R % 5 == 0 && C == 2) {
         for (int r0 = 0; r0 < R; r0 += 5) grad_tile<5, 2, true>(dZ, A, C, S, dW, r0, 0, 5, 2, db);
-    } else if (R % 5 == 0 && C % 5 == 0) {
+    } else if (narrow && R % 5 == 0 && C % 5 == 0) {
         for (int r0 = 0; r0 < R; r0 += 5) {
             grad_tile<5, 5, true>(dZ, A, C, S, dW, r0, 0, 5, 5, db);
             for (int c0 = 5; c0 < C; c0 += 5) grad_tile<5, 5>(dZ, A, C, S, dW, r0, c0, 5, 5);
         }
-    } else if (R == 2 && C % 5 == 0) {
+    } else if (narrow && R == 2 && C % 5 == 0) {
         grad_tile<2, 5, true>(dZ, A, C, S, dW, 0, 0, 2, 5, db);
         for (int c0 = 5; c0 < C; c0 += 5) grad_tile<2, 5>(dZ, A, C, S, dW, 0, c0, 2, 5);
     } else {

@@ -112,13 +112,24 @@ void activation_backward(Activation a, const float* z, const float* g, float* ou
     }
 }
 
+/// Activations whose derivative is a function of their value: tanh's 1 - t^2, the sigmoid's s (1 - s).
+constexpr bool derivative_from_output(Activation a) { return a == Activation::tanh || a == Activation::sigmoid; }
+
+/// That function of the value (the one float expression that act_v and the backward epilogue both use).
+template <Activation A>
+vf derivative_of_output(vf a) {
+    static_assert(derivative_from_output(A));
+    if constexpr (A == Activation::tanh) return 1.0f - a * a;
+    else return a * (1.0f - a);
+}
+
 /// act(z) for 16 lanes and, in *d, act'(z): the fused layers' forward epilogue computes both while z is in a register
 /// (the same float operations as activate_inplace and activation_backward, so the same bits). ReLU's derivative is
 /// not stored: its gate is the layer's own output (> 0 exactly where z > 0 and the dropout mask keeps the unit).
 template <Activation A>
 vf act_v(vf z, vf* d) {
     if constexpr (A == Activation::relu) {
-        return z > 0.0f ? z : vf{};
+        return relu_v(z);
     } else if constexpr (A == Activation::linear) {
         *d = splat(1.0f);
         return z;
@@ -128,11 +139,11 @@ vf act_v(vf z, vf* d) {
         return z > 0.0f ? z : expm1_nonpositive(neg);
     } else if constexpr (A == Activation::tanh) {
         const vf t = tanh_v(z);
-        *d = 1.0f - t * t;
+        *d = derivative_of_output<A>(t);
         return t;
     } else if constexpr (A == Activation::sigmoid) {
         const vf s = sigmoid_v(z);
-        *d = s * (1.0f - s);
+        *d = derivative_of_output<A>(s);
         return s;
     } else if constexpr (A == Activation::swish) {  // d/dz z s(z) = s + z s (1 - s)
         const vf s = sigmoid_v(z);
@@ -205,9 +216,9 @@ void with_lane_activation(Activation a, F&& f) {
     if (!with_fused_activation(a, [&](auto act) { f(LaneActivation<decltype(act)::value>{}); })) f(ScalarActivation{a});
 }
 
-/// Forward epilogue of a fused layer: A = act(W A_in + b) (* dropout mask), D = act'(W A_in + b) (none for ReLU, nor
-/// when d is null: evaluation).
-template <Activation Act>
+/// Forward epilogue of a fused layer: A = act(W A_in + b) (* dropout mask) and, with Derivative, D = act'(W A_in + b)
+/// (never for ReLU; without, evaluation or a derivative the backward pass recomputes, the compiler drops its operations).
+template <Activation Act, bool Derivative>
 struct ActivationEpilogue {
     float* out;
     float* d;
@@ -216,14 +227,15 @@ struct ActivationEpilogue {
         vf dz;
         const vf a = act_v<Act>(z, &dz);
         store(out + k, mask ? a * load(mask + k) : a);
-        if constexpr (Act != Activation::relu)
-            if (d) store(d + k, dz);
+        if constexpr (Act != Activation::relu && Derivative) store(d + k, dz);
     }
 };
 
-/// Backward epilogue of a fused layer: dZ = act'(Z) * (mask * W^T dlin), D being act'(Z), or for ReLU the layer's
-/// output (the gradient passes where it is positive).
-template <Activation Act>
+/// Backward epilogue of a fused layer: dZ = act'(Z) * (mask * W^T dlin), d being act'(Z), or for ReLU the layer's
+/// output (the gradient passes where it is positive), or with FromOutput (tanh, sigmoid without dropout) the layer's
+/// output, whose derivative is recomputed here with the forward pass's float operations (the same bits, and no D
+/// array stored, then loaded).
+template <Activation Act, bool FromOutput = false>
 struct DerivativeEpilogue {
     float* dZ;
     const float* d;
@@ -231,6 +243,7 @@ struct DerivativeEpilogue {
     void operator()(int64_t k, vf y) const {
         vf g = mask ? y * load(mask + k) : y;
         if constexpr (Act == Activation::relu) g = load(d + k) > 0.0f ? g : vf{};
+        else if constexpr (FromOutput) g = g * derivative_of_output<Act>(load(d + k));
         else g = g * load(d + k);
         store(dZ + k, g);
     }
@@ -280,7 +293,6 @@ Engine::Engine(const ModelSpec& spec, int max_batch)
         const LayerLayout& L = layers_[l];
         A_[l] = AlignedFloats(int64_t{L.n_in} * stride_);
         Z_[l] = AlignedFloats(int64_t{L.n_out} * stride_);
-        dZ_[l] = AlignedFloats(int64_t{L.n_out} * stride_);
         if (l > 0) dA_[l] = AlignedFloats(int64_t{L.n_in} * stride_);
         if (L.gamma >= 0) {
             xhat_[l] = AlignedFloats(int64_t{L.n_out} * stride_);
@@ -291,9 +303,18 @@ Engine::Engine(const ModelSpec& spec, int max_batch)
         }
         if (L.hidden && spec.dropout > 0) mask_[l] = AlignedFloats(int64_t{L.n_out} * stride_);
     }
+    // layer l's dZ lives from the backward pass of layer l + 1 (or the loss) to its own: layers of the same parity share
+    // one buffer (a working set of two instead of one per layer, which keeps the deep nets' arrays in L2)
+    for (int parity = 0; parity < 2; ++parity) {
+        int64_t size = 0;
+        for (size_t l = parity; l < n_layers; l += 2) size = std::max(size, int64_t{layers_[l].n_out} * stride_);
+        dZ_buffers_[parity] = AlignedFloats(size);
+    }
+    for (size_t l = 0; l < n_layers; ++l) dZ_[l] = dZ_buffers_[l % 2].get();
     fused_ = !spec.batch_norm && !spec.residual && with_fused_activation(spec.activation, [](auto) {});
+    d_from_output_ = fused_ && derivative_from_output(spec.activation) && spec.dropout == 0;
     D_.resize(n_layers);
-    if (fused_ && spec.activation != Activation::relu)
+    if (fused_ && spec.activation != Activation::relu && !d_from_output_)
         for (size_t l = 0; l + 1 < n_layers; ++l) D_[l] = AlignedFloats(int64_t{layers_[l].n_out} * stride_);
     labels_.assign(stride_, 0);
     target_ = AlignedFloats(stride_);
@@ -320,8 +341,14 @@ void Engine::forward(const float* params, int n, bool train, Rng* dropout_rng) {
             const float* mask = drop ? mask_[l].get() : nullptr;
             const PhaseTimer timer(phase(profile_, &EngineProfile::gemm_forward));
             with_fused_activation(spec_.activation, [&](auto act) {
-                const ActivationEpilogue<decltype(act)::value> epilogue{A_[l + 1].get(), train ? D_[l].get() : nullptr, mask};
-                matmul(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, epilogue);
+                constexpr Activation a = decltype(act)::value;
+                if (train && D_[l].size > 0) {
+                    const ActivationEpilogue<a, /*Derivative=*/true> epilogue{A_[l + 1].get(), D_[l].get(), mask};
+                    matmul(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, epilogue);
+                } else {
+                    const ActivationEpilogue<a, /*Derivative=*/false> epilogue{A_[l + 1].get(), nullptr, mask};
+                    matmul(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, epilogue);
+                }
             });
             continue;
         }
@@ -397,7 +424,7 @@ void Engine::rows_backward(const float* params, size_t l, float* grad, const Act
         const float* z = Z_[l].get() + row;
         const float* mask = masked_ ? mask_[l].get() + row : nullptr;
         const float* xh = bn ? xhat_[l].get() + row : nullptr;
-        float* dz = dZ_[l].get() + row;
+        float* dz = dZ_[l] + row;
         vf sum_dy = {}, sum_dy_xh = {};
         for (int s = 0; s < S; s += n_lanes) {
             const vf dy = act.grad(load(z + s), mask ? load(g + s) * load(mask + s) : load(g + s));
@@ -444,7 +471,7 @@ const float* Engine::forward_eval(const float* params, int n) {
 double Engine::loss_and_dlogits(int n) {
     const int S = stride_;
     const float* Z = Z_.back().get();
-    float* dZ = dZ_.back().get();
+    float* dZ = dZ_.back();
     float* y = target_.get();
     float* w = valid_.get();
     for (int s = 0; s < S; ++s) {
@@ -520,7 +547,7 @@ void Engine::backward(const float* params, float* grad) {
     const int S = stride_;
     for (size_t l = layers_.size(); l-- > 0;) {
         const LayerLayout& L = layers_[l];
-        float* dZ = dZ_[l].get();
+        float* dZ = dZ_[l];
         const int64_t size = int64_t{L.n_out} * S;
         float* dlin = dZ;  // gradient with respect to the linear output W A + b
         if (L.hidden && !fused_) {  // (fused layers got dZ from the layer above, in its matmul's epilogue)
@@ -530,8 +557,7 @@ void Engine::backward(const float* params, float* grad) {
         }
         {
             const PhaseTimer timer(phase(profile_, &EngineProfile::weight_grad));
-            grad_weights(dlin, A_[l].get(), L.n_out, L.n_in, S, grad + L.W);
-            grad_bias(dlin, L.n_out, S, grad + L.b);
+            grad_weights_bias(dlin, A_[l].get(), L.n_out, L.n_in, S, grad + L.W, grad + L.b);
         }
         if (l == 0) break;
         const PhaseTimer timer(phase(profile_, &EngineProfile::gemm_backward));
@@ -539,7 +565,14 @@ void Engine::backward(const float* params, float* grad) {
             const float* mask = masked_ ? mask_[l - 1].get() : nullptr;
             with_fused_activation(spec_.activation, [&](auto act) {
                 constexpr Activation a = decltype(act)::value;
-                const DerivativeEpilogue<a> epilogue{dZ_[l - 1].get(), a == Activation::relu ? A_[l].get() : D_[l - 1].get(), mask};
+                if constexpr (derivative_from_output(a)) {
+                    if (d_from_output_) {  // the derivative from this layer's input, the layer below's output
+                        const DerivativeEpilogue<a, /*FromOutput=*/true> epilogue{dZ_[l - 1], A_[l].get(), mask};
+                        matmul(params + L.W, 1, L.n_in, nullptr, dlin, L.n_in, L.n_out, S, epilogue);
+                        return;
+                    }
+                }
+                const DerivativeEpilogue<a> epilogue{dZ_[l - 1], a == Activation::relu ? A_[l].get() : D_[l - 1].get(), mask};
                 matmul(params + L.W, 1, L.n_in, nullptr, dlin, L.n_in, L.n_out, S, epilogue);
             });
             continue;

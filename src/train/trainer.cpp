@@ -160,16 +160,25 @@ struct Trainer::Impl {
             rng = local;
             return;
         }
-        for (int s = 0; s < train.batch; ++s) {  // epochs: the next point of the shuffled pass
-            if (perm_pos == points.size()) {     // Fisher-Yates shuffle for the next pass
+        for (int s = 0; s < train.batch;) {  // epochs: the next points of the shuffled pass
+            if (perm_pos == points.size()) {  // Fisher-Yates shuffle for the next pass
+                detail::Rng local = rng;      // in registers for the loop
                 for (int64_t i = points.size() - 1; i > 0; --i)
-                    std::swap(perm[i], perm[static_cast<int64_t>(rng.below(static_cast<uint64_t>(i) + 1))]);
+                    std::swap(perm[i], perm[static_cast<int64_t>(local.below(static_cast<uint64_t>(i) + 1))]);
+                rng = local;
                 perm_pos = 0;
             }
-            const int64_t k = perm[perm_pos++];
-            xb[s] = pts[k].x;
-            yb[s] = pts[k].y;
-            lb[s] = pts[k].label;
+            // up to the end of the batch or of the pass, in a loop of its own (no pass check per point)
+            const int64_t m = std::min<int64_t>(train.batch - s, points.size() - perm_pos);
+            const int32_t* next = perm.data() + perm_pos;
+            for (int64_t k = 0; k < m; ++k) {
+                const PackedPoint& pt = pts[next[k]];
+                xb[s + k] = pt.x;
+                yb[s + k] = pt.y;
+                lb[s + k] = pt.label;
+            }
+            s += static_cast<int>(m);
+            perm_pos += m;
         }
     }
 

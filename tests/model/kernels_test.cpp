@@ -1,6 +1,8 @@
 // Tests for the training engine's SIMD kernels (src/model/kernels.h) that have a reference of their own: the
 // counter-based dropout generator against binomial statistics, the float tanh and expm1 against libm over the float
-// range. The passes built from them are tested against finite differences in trainer_test.
+// range, the matmul against a scalar loop with the same fused multiply-adds in the same order, the weight and bias
+// gradients against double sums, ReLU against its compare-and-select. The passes built from them are tested against
+// finite differences in trainer_test.
 #include "../../src/model/kernels.h"
 
 #include <gtest/gtest.h>
@@ -149,6 +151,86 @@ TEST(kernels_test, expm1_is_within_a_few_ulp_of_libm_for_negative_inputs) {
     float where = 0;
     EXPECT_LE(max_ulps(expm1_f, expm1_d, every_nth_float(61, -87.0f, 0.0f), &where), 4) << "at " << where;
     EXPECT_LE(max_ulps(expm1_f, expm1_d, evenly_spaced(-1.0f, 0.0f, 1 << 20), &where), 4) << "at " << where;
+}
+
+/// Floats of one of a few dozen magnitudes and both signs (a deterministic pattern; no two neighbours alike).
+std::vector<float> pattern(int64_t n, int seed) {
+    std::vector<float> v(n);
+    for (int64_t k = 0; k < n; ++k)
+        v[k] = static_cast<float>(((k * 7919 + seed * 104729) % 201) - 100) * 0.0137f * (1.0f + static_cast<float>(k % 5) * 0.3f);
+    return v;
+}
+
+// Every shape of the 10-wide nets (10 x 2, 10 x 10, 2 x 10; the 5- and 10-row kernels) and a few others: each of
+// matmul's results equals a scalar loop that starts from the bias and adds M(r, c) X(c, s) with fmaf over c in order,
+// bit for bit, for W A + b and for W^T dZ through strides.
+TEST(kernels_test, matmul_equals_the_ordered_scalar_sums_bit_for_bit) {
+    struct Shape { int R, C; };
+    for (const Shape sh : {Shape{10, 2}, Shape{10, 10}, Shape{2, 10}, Shape{5, 3}, Shape{16, 16}, Shape{7, 10}, Shape{40, 10}}) {
+        for (const int S : {16, 48, 1008}) {
+            const std::vector<float> M = pattern(int64_t{sh.R} * sh.C, 1), bias = pattern(sh.R, 2);
+            const std::vector<float> X = pattern(int64_t{sh.C} * S, 3);
+            std::vector<float> Y(int64_t{sh.R} * S), Yt(int64_t{sh.C} * S);
+            matmul(M.data(), sh.C, 1, bias.data(), X.data(), sh.R, sh.C, S, StoreEpilogue{Y.data()});
+            const std::vector<float> D = pattern(int64_t{sh.R} * S, 4);  // W^T D: (C, S) from (R, S)
+            matmul(M.data(), 1, sh.C, nullptr, D.data(), sh.C, sh.R, S, StoreEpilogue{Yt.data()});
+            for (int r = 0; r < sh.R; ++r)
+                for (int s = 0; s < S; ++s) {
+                    float acc = bias[r];
+                    for (int c = 0; c < sh.C; ++c) acc = std::fmaf(M[r * sh.C + c], X[int64_t{c} * S + s], acc);
+                    ASSERT_EQ(Y[int64_t{r} * S + s], acc) << sh.R << " x " << sh.C << ", S " << S << " at (" << r << ", " << s << ")";
+                }
+            for (int c = 0; c < sh.C; ++c)
+                for (int s = 0; s < S; ++s) {
+                    float acc = 0.0f;
+                    for (int r = 0; r < sh.R; ++r) acc = std::fmaf(M[r * sh.C + c], D[int64_t{r} * S + s], acc);
+                    ASSERT_EQ(Yt[int64_t{c} * S + s], acc) << "transposed " << sh.R << " x " << sh.C << ", S " << S << " at (" << c << ", " << s << ")";
+                }
+        }
+    }
+}
+
+// dW = dZ A^T and db = row sums of dZ over S examples: grad_weights_bias (5 x 5, 5 x 2 and 2 x 5 tiles with the bias
+// sums inside) gives the same bits as grad_weights then grad_bias for every shape, and both are within float rounding
+// of double-precision sums (relative to the sum of absolute terms).
+TEST(kernels_test, weight_and_bias_gradients_match_double_sums_and_each_other) {
+    struct Shape { int R, C; };
+    for (const Shape sh : {Shape{10, 2}, Shape{10, 10}, Shape{2, 10}, Shape{5, 5}, Shape{15, 10}, Shape{7, 3}, Shape{16, 16}, Shape{3, 17}}) {
+        for (const int S : {16, 64, 1008}) {
+            const std::vector<float> dZ = pattern(int64_t{sh.R} * S, 5), A = pattern(int64_t{sh.C} * S, 6);
+            std::vector<float> dW(int64_t{sh.R} * sh.C), db(sh.R), dW2(dW.size()), db2(sh.R);
+            grad_weights_bias(dZ.data(), A.data(), sh.R, sh.C, S, dW.data(), db.data());
+            grad_weights(dZ.data(), A.data(), sh.R, sh.C, S, dW2.data());
+            grad_bias(dZ.data(), sh.R, S, db2.data());
+            for (int r = 0; r < sh.R; ++r) {
+                double sum = 0, abs_sum = 0;
+                for (int s = 0; s < S; ++s) sum += dZ[int64_t{r} * S + s], abs_sum += std::abs(dZ[int64_t{r} * S + s]);
+                EXPECT_EQ(db[r], db2[r]) << sh.R << " x " << sh.C << ", S " << S << ", row " << r;
+                EXPECT_NEAR(db[r], sum, 1e-6 * abs_sum) << sh.R << " x " << sh.C << ", S " << S << ", row " << r;
+                for (int c = 0; c < sh.C; ++c) {
+                    double dot = 0, abs_dot = 0;
+                    for (int s = 0; s < S; ++s) {
+                        const double t = double{dZ[int64_t{r} * S + s]} * A[int64_t{c} * S + s];
+                        dot += t, abs_dot += std::abs(t);
+                    }
+                    EXPECT_EQ(dW[r * sh.C + c], dW2[r * sh.C + c]) << sh.R << " x " << sh.C << ", S " << S << " at (" << r << ", " << c << ")";
+                    EXPECT_NEAR(dW[r * sh.C + c], dot, 1e-6 * abs_dot) << sh.R << " x " << sh.C << ", S " << S << " at (" << r << ", " << c << ")";
+                }
+            }
+        }
+    }
+}
+
+// relu_v is z > 0 ? z : +0 bit for bit, NaN and -0 included.
+TEST(kernels_test, relu_is_the_compare_and_select_bit_for_bit) {
+    const vf z = {0.0f, -0.0f, 1e-45f, -1e-45f, 0.5f, -0.5f, INFINITY, -INFINITY, NAN, -NAN, 3e38f, -3e38f, 1.0f, -1.0f, 1e-30f, -1e-30f};
+    const vf want = z > 0.0f ? z : vf{};
+    float got_f[n_lanes], want_f[n_lanes];
+    store(got_f, relu_v(z));
+    store(want_f, want);
+    EXPECT_EQ(std::memcmp(got_f, want_f, sizeof got_f), 0);
+    EXPECT_FALSE(std::signbit(got_f[1]));
+    EXPECT_EQ(got_f[8], 0.0f);
 }
 
 }  // namespace

@@ -90,12 +90,14 @@ private:
     int max_batch_ = 0, stride_ = 0, n_ = 0;
     bool fused_ = false;   ///< no batch norm or residual: activation (and its derivative) fused into the matmuls
     bool masked_ = false;  ///< the last forward pass drew dropout masks
+    bool d_from_output_ = false;  ///< fused tanh or sigmoid without dropout: act' recomputed from A_[l + 1], no D_
     std::vector<AlignedFloats> A_;     ///< A_[l]: input of layer l, (n_in, stride); A_[0] holds x and y
     std::vector<AlignedFloats> Z_;     ///< Z_[l]: pre-activation after batch norm and residual add, (n_out, stride)
     std::vector<AlignedFloats> xhat_;  ///< normalised linear output of batch-norm layers, (n_out, stride)
     std::vector<AlignedFloats> mask_;  ///< dropout multipliers 0 or 1/(1-p), (n_out, stride)
-    std::vector<AlignedFloats> D_;     ///< act'(Z_[l]) of fused layers but ReLU, (n_out, stride)
-    std::vector<AlignedFloats> dZ_;    ///< gradient with respect to Z_[l] (then to the linear output), (n_out, stride)
+    std::vector<AlignedFloats> D_;     ///< act'(Z_[l]) of fused layers but ReLU and d_from_output_, (n_out, stride)
+    std::vector<float*> dZ_;           ///< gradient with respect to Z_[l] (then to the linear output), (n_out, stride)
+    AlignedFloats dZ_buffers_[2];      ///< dZ_[l] is dZ_buffers_[l % 2]: one layer's lives until the next's is written
     std::vector<AlignedFloats> dlin_;  ///< gradient with respect to the linear output of batch-norm layers, (n_out, stride)
     std::vector<AlignedFloats> dA_;    ///< gradient with respect to A_[l], (n_in, stride)
     std::vector<std::vector<double>> bn_mean_, bn_var_;  ///< batch statistics of the last forward_train, (n_out)

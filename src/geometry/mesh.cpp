@@ -203,7 +203,7 @@ void filter_neurons(int n, const double* gx, const double* gy, const double* h, 
                       4 * unit_roundoff * (std::abs(gx[j] * cx) + std::abs(gy[j] * cy) + std::abs(h[j]));
         room = room * (1 + 16 * unit_roundoff) + 16 * DBL_TRUE_MIN;
         bit[j] = z > 0;
-        cand[j] = 1 - ((std::abs(z) - room > 0) & (std::abs(z) < INFINITY));
+        cand[j] = uint8_t(1 - (int(std::abs(z) - room > 0) & int(std::abs(z) < INFINITY)));
     }
 }
 

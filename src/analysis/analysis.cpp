@@ -96,9 +96,7 @@ RunAnalysis analyze_networks(const std::vector<Network>& nets, const std::vector
     });
 
     // ---- 1-7: each detector's timeline, events and threshold sweep (findings.cpp)
-    bool can_die = true;  // only ReLU neurons die: every other activation passes a signal without a sign change
-    for (int l = 0; l < nets[0].n_hidden_layers(); ++l) can_die = can_die && nets[0].layers[l].activation == Activation::relu;
-    detail::find_dead(r, work, o, can_die);
+    detail::find_dead(r, work, o, detail::hidden_neurons_can_die(nets[0]));
     detail::find_bias_phases(r, nets, o);
     detail::find_corners(r, work, ctx, o);
     detail::find_copycats(r, work, o);

@@ -71,6 +71,16 @@ std::string fmt(double v, int digits) {
 
 // ---------------------------------------------------------------------------------------------- 1. dead
 
+bool hidden_neurons_can_die(const Network& net) {
+    for (int l = 0; l < net.n_hidden_layers(); ++l) {
+        const DenseLayer& L = net.layers[static_cast<size_t>(l)];
+        if (L.activation != Activation::relu && L.activation != Activation::leaky_relu) return false;
+        for (int i = 0; i < L.n_out(); ++i)
+            if (L.slope_below(i) != 0.0) return false;
+    }
+    return true;
+}
+
 void find_dead(RunAnalysis& r, const std::vector<SnapshotWork>& work, const AnalysisOptions& o, bool can_die) {
     std::vector<std::vector<NeuronState>> states;
     for (const auto& w : work) states.push_back(w.states);

@@ -108,6 +108,9 @@ ThresholdSweep named_sweep(std::string detector, std::string parameter, const st
                            const std::function<std::vector<std::string>(double)>& find);
 /// printf("%.*g"): short numbers for event texts.
 std::string fmt(double v, int digits = 3);
+/// Whether every hidden neuron outputs exactly 0 below zero (ReLU, or leaky ReLU / PReLU with slope 0), so that a
+/// neuron without a sign change in the domain is dead. Any other activation passes a signal below zero.
+bool hidden_neurons_can_die(const Network& net);
 void find_dead(RunAnalysis& r, const std::vector<SnapshotWork>& work, const AnalysisOptions& o, bool can_die);
 void find_bias_phases(RunAnalysis& r, const std::vector<Network>& nets, const AnalysisOptions& o);
 void find_corners(RunAnalysis& r, const std::vector<SnapshotWork>& work, const Context& ctx, const AnalysisOptions& o);

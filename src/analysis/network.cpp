@@ -83,8 +83,7 @@ RunAnalysis analyze_network(const Network& net, const AnalysisOptions& options, 
     SnapshotWork w = detail::analyse_snapshot(net, ctx, /*with_regions=*/options.regions.every > 0);
 
     // Dead and always-on neurons over the domain (a ReLU neuron without a zero set in it never switches).
-    bool can_die = true;
-    for (int l = 0; l < net.n_hidden_layers(); ++l) can_die = can_die && net.layers[l].activation == Activation::relu;
+    const bool can_die = detail::hidden_neurons_can_die(net);
     r.dead = dead_timeline({w.states}, r.neuron_ids, options.dead, r.iterations);
     r.dead.exact = r.exact;
     r.dead.can_die = can_die;

@@ -91,6 +91,22 @@ TEST(network_analysis_test, smooth_networks_have_no_dead_neurons_only_no_sign_ch
     EXPECT_EQ(viewer_findings(r)["badges"]["L1:1"], json::array({"no sign change"}));
 }
 
+TEST(network_analysis_test, leaky_neurons_die_only_with_slope_zero) {
+    // PReLU with slope 0 everywhere outputs exactly 0 below zero, as ReLU: a neuron negative over the domain is dead.
+    Network net = known_network();
+    net.layers[0].activation = Activation::leaky_relu;
+    net.layers[0].negative_slope = Eigen::VectorXd::Zero(net.layers[0].n_out());
+    const RunAnalysis dead = analyze_network(net, {}, "prelu0");
+    EXPECT_TRUE(dead.exact);
+    EXPECT_TRUE(dead.dead.can_die);
+    EXPECT_EQ(viewer_findings(dead)["badges"]["L1:1"], json::array({"dead"}));
+    // One neuron with a slope below zero passes a signal there: the report says "no sign change".
+    net.layers[0].negative_slope(0) = 0.25;
+    const RunAnalysis leaky = analyze_network(net, {}, "prelu");
+    EXPECT_FALSE(leaky.dead.can_die);
+    EXPECT_EQ(viewer_findings(leaky)["badges"]["L1:1"], json::array({"no sign change"}));
+}
+
 TEST(network_analysis_test, report_says_plainly_what_needs_a_run) {
     AnalysisReport rep;
     rep.runs.push_back(analyze_network(known_network(), {}, "known.onnx"));

@@ -144,7 +144,9 @@ TEST(render_test, colour_blind_palette_uses_okabe_ito_hues_with_shades) {
         const Rgb dark = neuron_colour(l, 1, 16, Palette::colour_blind), light = neuron_colour(l, 16, 16, Palette::colour_blind);
         EXPECT_LT(dark.r + dark.g + dark.b, light.r + light.g + light.b);
         for (int other = 1; other <= 3; ++other)
-            if (other != l) EXPECT_LT(distance(dark, okabe[l - 1]), distance(dark, okabe[other - 1]));
+            if (other != l) {
+                EXPECT_LT(distance(dark, okabe[l - 1]), distance(dark, okabe[other - 1]));
+            }
     }
     // Drawn figures use the palette.
     const Figure f = figure_snapshot(two_layer_net(), two_layer_geometry(), {.size = 50, .palette = Palette::colour_blind});

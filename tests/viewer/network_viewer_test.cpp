@@ -84,7 +84,9 @@ TEST(network_viewer_test, geometry_and_counts_are_the_networks_own) {
         for (int i = 0; i < net->n_neurons(); ++i)
             EXPECT_EQ(items[size_t(i)].size(), g.neurons[size_t(i)].polylines.size()) << "neuron " << i;
         EXPECT_EQ(items.back().size(), g.decision_boundary.size()) << "decision boundary";
-        if (g.exact) EXPECT_GT(g.counts.activation, 10) << "a network with something to draw";
+        if (g.exact) {
+            EXPECT_GT(g.counts.activation, 10) << "a network with something to draw";
+        }
     }
 }
 

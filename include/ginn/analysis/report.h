@@ -269,7 +269,7 @@ struct ThresholdSweep {
     std::vector<int> findings;     ///< per value: how many findings (deaths, phases, parts unmodelled, ...)
     bool stable = false;
     /// Where the detector names its findings: those made at every swept value, and those made at some only.
-    std::vector<std::string> stable_findings, unstable_findings;
+    std::vector<std::string> stable_findings{}, unstable_findings{};
 };
 
 struct RunAnalysis {

@@ -72,7 +72,7 @@ struct DenseLayer {
     bool residual = false;  // adds the layer's input to z; requires n_in == n_out
     /// leaky_relu only: each neuron's slope below zero, (n_out) or empty for leaky_relu_slope everywhere. PReLU
     /// (one slope per channel) and LeakyReLU with any slope are this; a slope of 0 behaves as ReLU, 1 as linear.
-    Eigen::VectorXd negative_slope;
+    Eigen::VectorXd negative_slope{};
     double alpha = 1.0;  // elu only: alpha (e^z - 1) below zero
     int n_in() const { return static_cast<int>(W.cols()); }
     int n_out() const { return static_cast<int>(W.rows()); }

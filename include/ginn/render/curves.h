@@ -24,7 +24,7 @@ struct ChartSeries {
 };
 
 struct Chart {
-    std::string title, x_title;  ///< the title names the y quantity; x_title goes under the bottom chart
+    std::string title{}, x_title{};  ///< the title names the y quantity; x_title goes under the bottom chart
     bool log_x = false;  ///< a log axis of 1 + x, so iteration 0 has a place
     bool log_y = false;
     std::vector<ChartSeries> series;

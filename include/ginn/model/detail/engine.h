@@ -35,7 +35,7 @@ struct AlignedFloats {
 /// Fused layers (no batch norm or residual) compute the activation and its derivative inside the matmuls' epilogues:
 /// there the GEMM phases include them and `rows` stays 0.
 struct EngineProfile {
-    double gemm_forward = 0;   ///< Z = W A + b (fused: A' = act(Z) * mask, D = act'(Z))
+    double gemm_forward = 0;   ///< Z = W A + b (fused: A' = act(Z) * mask, and D = act'(Z) where it is stored)
     double dropout_mask = 0;   ///< drawing the masks
     double rows = 0;           ///< unfused layers, forward: batch norm, residual add, activation, mask, row by row
     double loss = 0;           ///< the head's loss and its gradient with respect to the logits

@@ -275,6 +275,15 @@ void expect_matches_reference(const Network& net, const std::string& what, doubl
     EXPECT_NEAR(length(g.decision_boundary), ref.decision_length, tol * size) << what << ", decision boundary";
 }
 
+/// expect_matches_reference, then, once the test has failed, the network as JSON (to reproduce it) and false: the
+/// loops below stop at their first failing network.
+bool matches_reference(const Network& net, const std::string& what, double tol = 1e-12) {
+    expect_matches_reference(net, what, tol);
+    if (!::testing::Test::HasFailure()) return true;
+    ADD_FAILURE() << network_to_json(net).dump();
+    return false;
+}
+
 /// A random small network whose weights are multiples of 1/4 or 1/2 in [-1, 1], with zero biases, zero rows,
 /// duplicate output rows, every head and piecewise-linear activation, and residual layers. `extra_last` neurons
 /// more in the last hidden layer.
@@ -320,11 +329,7 @@ TEST(exact_reference_test, random_quantised_networks_equal_the_rational_referenc
     for (int i = 0; i < 300 + n_soak; ++i) {
         const bool is_soak = i >= 300;
         const Network net = quantised_net(is_soak ? timed : fixed);
-        expect_matches_reference(net, (is_soak ? "soak network " : "network ") + std::to_string(i));
-        if (HasFailure()) {
-            ADD_FAILURE() << network_to_json(net).dump();
-            return;
-        }
+        if (!matches_reference(net, (is_soak ? "soak network " : "network ") + std::to_string(i))) return;
     }
 }
 
@@ -343,11 +348,7 @@ TEST(exact_reference_test, random_prelu_networks_equal_the_rational_reference) {
             for (int j = 0; j < L.n_out(); ++j) L.negative_slope(j) = slopes[rng() % slopes.size()];
         }
         net.validate("prelu network");
-        expect_matches_reference(net, "prelu network " + std::to_string(i));
-        if (HasFailure()) {
-            ADD_FAILURE() << network_to_json(net).dump();
-            return;
-        }
+        if (!matches_reference(net, "prelu network " + std::to_string(i))) return;
     }
 }
 
@@ -465,11 +466,7 @@ TEST(exact_reference_test, deep_cancelling_networks_equal_the_rational_reference
         const Network net = cancelling_net(rng, /*width=*/3 + i % 2, /*depth=*/3 + i % 3, /*M=*/1e4);
         // Weights of 1e4 that cancel: the vertices' certified accuracy (1e-9 of the domain), not double precision
         // (the sanitizer build's rounding put one length 2e-12 off).
-        expect_matches_reference(net, "cancelling network " + std::to_string(i), 1e-9);
-        if (HasFailure()) {
-            ADD_FAILURE() << network_to_json(net).dump();
-            return;
-        }
+        if (!matches_reference(net, "cancelling network " + std::to_string(i), 1e-9)) return;
     }
 }
 
@@ -510,31 +507,19 @@ TEST(exact_reference_test, wide_last_layers_equal_the_rational_reference) {
     for (int i = 0; i < 80 + n_soak; ++i) {
         std::mt19937& rng = i < 80 ? fixed : timed;
         const Network net = quantised_net(rng, /*extra_last=*/4 + int(rng() % 5u));
-        expect_matches_reference(net, "wide quantised network " + std::to_string(i));
-        if (HasFailure()) {
-            ADD_FAILURE() << network_to_json(net).dump();
-            return;
-        }
+        if (!matches_reference(net, "wide quantised network " + std::to_string(i))) return;
     }
     // Row bounds need a last hidden layer of 64 inputs or more: 64 copies of a few neurons before it.
     for (int i = 0; i < 20;) {
         Network net = quantised_net(fixed, /*extra_last=*/4 + int(fixed() % 5u));
         if (net.n_hidden_layers() < 2) continue;
         net = widened(net, net.n_hidden_layers() - 2, /*width=*/64, fixed);
-        expect_matches_reference(net, "network with 64 copies " + std::to_string(i++));
-        if (HasFailure()) {
-            ADD_FAILURE() << network_to_json(net).dump();
-            return;
-        }
+        if (!matches_reference(net, "network with 64 copies " + std::to_string(i++))) return;
     }
     for (int i = 0; i < 6; ++i) {
         Network net = cancelling_net(fixed, /*width=*/5 + i % 3, /*depth=*/2 + i % 2, /*M=*/1e4);
         net = widened(net, net.n_hidden_layers() - 2, /*width=*/64, fixed, /*keep=*/true);
-        expect_matches_reference(net, "wide cancelling network " + std::to_string(i), 1e-9);
-        if (HasFailure()) {
-            ADD_FAILURE() << network_to_json(net).dump();
-            return;
-        }
+        if (!matches_reference(net, "wide cancelling network " + std::to_string(i), 1e-9)) return;
     }
 }
 
@@ -548,21 +533,13 @@ TEST(exact_reference_test, bounds_from_float_products_equal_the_rational_referen
         const int l = net.n_hidden_layers() - 3;
         if (l < 0) continue;
         net = widened(widened(net, l, /*width=*/128, fixed), l + 1, /*width=*/8, fixed);
-        expect_matches_reference(net, "network with 128 copies " + std::to_string(i++));
-        if (HasFailure()) {
-            ADD_FAILURE() << network_to_json(net).dump();
-            return;
-        }
+        if (!matches_reference(net, "network with 128 copies " + std::to_string(i++))) return;
     }
     for (int i = 0; i < 4; ++i) {
         Network net = cancelling_net(fixed, /*width=*/4 + i % 2, /*depth=*/3 + i % 2, /*M=*/1e4);
         const int l = net.n_hidden_layers() - 3;
         net = widened(widened(net, l, /*width=*/128, fixed, /*keep=*/true), l + 1, /*width=*/8, fixed, /*keep=*/true);
-        expect_matches_reference(net, "cancelling network with 128 copies " + std::to_string(i), 1e-9);
-        if (HasFailure()) {
-            ADD_FAILURE() << network_to_json(net).dump();
-            return;
-        }
+        if (!matches_reference(net, "cancelling network with 128 copies " + std::to_string(i), 1e-9)) return;
     }
 }
 
@@ -595,15 +572,10 @@ TEST(exact_reference_test, maps_corrected_across_groups_equal_the_rational_refer
         DenseLayer& out = net.layers.back();
         out.W.resize(out.n_out(), 16);
         for (Eigen::Index k = 0; k < out.W.size(); ++k) out.W(k) = 0.25 * (int(rng() % 9u) - 4);
-        expect_matches_reference(net, "16-wide network " + std::to_string(i));
-        if (HasFailure()) {
-            ADD_FAILURE() << network_to_json(net).dump();
-            return;
-        }
+        if (!matches_reference(net, "16-wide network " + std::to_string(i))) return;
     }
     const Network net = cancelling_net(fixed, /*width=*/16, /*depth=*/3, /*M=*/1e4);
-    expect_matches_reference(net, "16-wide cancelling network", 1e-9);
-    if (HasFailure()) ADD_FAILURE() << network_to_json(net).dump();
+    matches_reference(net, "16-wide cancelling network", 1e-9);
 }
 
 /// The refined line of (layer, row, minus) on a face with the given bits, against the rational map.

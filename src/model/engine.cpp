@@ -340,15 +340,15 @@ void Engine::forward(const float* params, int n, bool train, Rng* dropout_rng) {
             }
             const float* mask = drop ? mask_[l].get() : nullptr;
             const PhaseTimer timer(phase(profile_, &EngineProfile::gemm_forward));
+            const auto forward_matmul = [&](const auto& epilogue) {
+                matmul(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, epilogue);
+            };
             with_fused_activation(spec_.activation, [&](auto act) {
                 constexpr Activation a = decltype(act)::value;
-                if (train && D_[l].size > 0) {
-                    const ActivationEpilogue<a, /*Derivative=*/true> epilogue{A_[l + 1].get(), D_[l].get(), mask};
-                    matmul(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, epilogue);
-                } else {
-                    const ActivationEpilogue<a, /*Derivative=*/false> epilogue{A_[l + 1].get(), nullptr, mask};
-                    matmul(params + L.W, L.n_in, 1, params + L.b, A_[l].get(), L.n_out, L.n_in, S, epilogue);
-                }
+                if (train && D_[l].size > 0)
+                    forward_matmul(ActivationEpilogue<a, /*Derivative=*/true>{A_[l + 1].get(), D_[l].get(), mask});
+                else
+                    forward_matmul(ActivationEpilogue<a, /*Derivative=*/false>{A_[l + 1].get(), nullptr, mask});
             });
             continue;
         }
@@ -563,17 +563,16 @@ void Engine::backward(const float* params, float* grad) {
         const PhaseTimer timer(phase(profile_, &EngineProfile::gemm_backward));
         if (fused_) {  // dZ_{l-1} = act'(Z_{l-1}) * (mask * W^T dlin), the derivative as the matmul's epilogue
             const float* mask = masked_ ? mask_[l - 1].get() : nullptr;
+            const auto backward_matmul = [&](const auto& epilogue) {
+                matmul(params + L.W, 1, L.n_in, nullptr, dlin, L.n_in, L.n_out, S, epilogue);
+            };
             with_fused_activation(spec_.activation, [&](auto act) {
                 constexpr Activation a = decltype(act)::value;
                 if constexpr (derivative_from_output(a)) {
-                    if (d_from_output_) {  // the derivative from this layer's input, the layer below's output
-                        const DerivativeEpilogue<a, /*FromOutput=*/true> epilogue{dZ_[l - 1], A_[l].get(), mask};
-                        matmul(params + L.W, 1, L.n_in, nullptr, dlin, L.n_in, L.n_out, S, epilogue);
-                        return;
-                    }
+                    if (d_from_output_)  // the derivative from this layer's input, the layer below's output
+                        return backward_matmul(DerivativeEpilogue<a, /*FromOutput=*/true>{dZ_[l - 1], A_[l].get(), mask});
                 }
-                const DerivativeEpilogue<a> epilogue{dZ_[l - 1], a == Activation::relu ? A_[l].get() : D_[l - 1].get(), mask};
-                matmul(params + L.W, 1, L.n_in, nullptr, dlin, L.n_in, L.n_out, S, epilogue);
+                backward_matmul(DerivativeEpilogue<a>{dZ_[l - 1], a == Activation::relu ? A_[l].get() : D_[l - 1].get(), mask});
             });
             continue;
         }

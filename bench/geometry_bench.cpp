@@ -3,8 +3,11 @@
 // raster's time and ratio, the exact (GMP) fallback's share and peak memory against width (16 to 256) and depth
 // (3, 6), each row in its own process, with its target. Checks correctness before timing. Single-threaded.
 // Not a test: it asserts nothing about time; tests/geometry_test.cpp holds the invariants.
+// The table's rows are synthetic "trained-like" networks (below); issue 9's networks were trained, and a trained net
+// of a shape can have far fewer or more regions (at width 64, 6.9k against the synthetic net's 11.3k): `run:DIR`
+// rows take a run's final snapshot instead (bench/trained_geometry.sh trains the issue's shapes and passes them).
 //
-// Usage: geometry_bench [repeats=200] [WIDTHxDEPTH ...]   (the shapes: only those rows of the table)
+// Usage: geometry_bench [repeats=200] [WIDTHxDEPTH | run:DIR ...]   (only those rows of the table)
 //        geometry_bench profile WIDTHxDEPTH [repeats=5]    (the exact geometry alone, for perf and callgrind)
 #include <sys/resource.h>
 #include <sys/utsname.h>
@@ -17,13 +20,16 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "ginn/core/error.h"
 #include "ginn/geometry/geometry.h"
+#include "ginn/run/run.h"
 #include "raster_baseline.h"
 
 namespace {
@@ -121,6 +127,17 @@ bool check(const ginn::Network& net) {
     return ok;
 }
 
+/// The final snapshot of a run directory (a trained network), or exit with the library's error line.
+ginn::Network final_snapshot(const std::string& dir) {
+    try {
+        const ginn::Run run = ginn::Run::open(dir);
+        return run.network(run.n_snapshots() - 1);
+    } catch (const ginn::Error& e) {
+        std::fprintf(stderr, "geometry_bench: %s\n", e.what());
+        std::exit(1);
+    }
+}
+
 std::string cpu_name() {
     std::ifstream in("/proc/cpuinfo");
     for (std::string line; std::getline(in, line);)
@@ -149,9 +166,42 @@ int profile(const char* shape, int repeats) {
 int main(int argc, char** argv) {
     if (argc > 2 && std::string(argv[1]) == "profile") return profile(argv[2], argc > 3 ? std::max(1, std::atoi(argv[3])) : 5);
     const int repeats = argc > 1 ? std::max(1, std::atoi(argv[1])) : 200;
+    // The rows of issue 9's table with its targets (0: none): time of one geometry, peak memory, raster ratio.
+    struct Row {
+        int width, depth;
+        double target_ms, target_mb, target_ratio;
+        std::string run = {};  // a run directory: its final snapshot instead of the synthetic net of this shape
+    };
+    std::vector<Row> rows = {{16, 3, 0.35, 0, 0},    {32, 3, 0, 0, 0},       {64, 3, 8, 0, 0},
+                             {128, 3, 60, 0, 10},    {256, 3, 200, 300, 0},  {128, 6, 1000, 500, 0}};
+    if (argc > 2) {  // WIDTHxDEPTH arguments: only those rows (with the table's target when it has the row)
+        const std::vector<Row> table = rows;
+        rows.clear();
+        for (int a = 2; a < argc; ++a) {
+            int w = 0, d = 0;
+            std::string run;
+            if (std::string(argv[a]).rfind("run:", 0) == 0) {
+                run = argv[a] + 4;
+                const ginn::Network net = final_snapshot(run);
+                d = net.n_hidden_layers();
+                w = static_cast<int>(net.layers.front().n_out());
+                for (int l = 1; l < d; ++l) w = std::max(w, static_cast<int>(net.layers[l].n_out()));
+            } else if (std::sscanf(argv[a], "%dx%d", &w, &d) != 2 || w < 1 || w > 4096 || d < 1 || d > 64) {
+                std::fprintf(stderr, "geometry_bench: '%s' is neither WIDTHxDEPTH (e.g. 128x3) nor run:DIR\n", argv[a]);
+                return 2;
+            }
+            Row row{w, d, 0, 0, 0, {}};
+            for (const Row& t : table)
+                if (t.width == w && t.depth == d) row = t;
+            row.run = run;
+            rows.push_back(row);
+        }
+    }
     utsname u{};
     uname(&u);
-    std::printf("command: %s %d\nmachine: %s, %s %s, single thread, median of %d\n\n", argv[0], repeats,
+    std::string command = argv[0];
+    for (int a = 1; a < argc; ++a) command += std::string(" ") + argv[a];
+    std::printf("command: %s\nmachine: %s, %s %s, single thread, median of %d\n\n", command.c_str(),
                 cpu_name().c_str(), u.sysname, u.release, repeats);
 
     // 1. The default GINN network (2-16-16-16-2 relu), exact geometry vs the 200x200 grid baseline.
@@ -181,32 +231,16 @@ int main(int argc, char** argv) {
     // peak resident set is its own.
     for (int width : {16, 32, 64})
         if (!check(trained_like(width, 3, 2))) return 1;
-    // The rows of issue 9's table with its targets (0: none): time of one geometry, peak memory, raster ratio.
-    struct Row {
-        int width, depth;
-        double target_ms, target_mb, target_ratio;
-    };
-    std::vector<Row> rows = {{16, 3, 0.35, 0, 0},    {32, 3, 0, 0, 0},       {64, 3, 8, 0, 0},
-                             {128, 3, 60, 0, 10},    {256, 3, 200, 300, 0},  {128, 6, 1000, 500, 0}};
-    if (argc > 2) {  // WIDTHxDEPTH arguments: only those rows (with the table's target when it has the row)
-        const std::vector<Row> table = rows;
-        rows.clear();
-        for (int a = 2; a < argc; ++a) {
-            int w = 0, d = 0;
-            if (std::sscanf(argv[a], "%dx%d", &w, &d) != 2 || w < 1 || w > 4096 || d < 1 || d > 64) continue;
-            Row row{w, d, 0, 0, 0};
-            for (const Row& t : table)
-                if (t.width == w && t.depth == d) row = t;
-            rows.push_back(row);
-        }
-    }
-    std::printf("\n%-7s %-5s %9s %10s %10s %10s %9s %9s %10s %9s   %s\n", "width", "depth", "regions", "exact ms",
-                "us/region", "grid ms", "grid/ex", "exact %", "peak MB", "(at fork)", "target (met?)   [CPU ms: exact, grid]");
+    for (const Row& row : rows)
+        if (!row.run.empty() && !check(final_snapshot(row.run))) return 1;
+    std::printf("\n%-7s %-5s %-8s %9s %10s %10s %10s %9s %9s %10s %9s   %s\n", "width", "depth", "net", "regions",
+                "exact ms", "us/region", "grid ms", "grid/ex", "exact %", "peak MB", "(at fork)",
+                "target (met?)   [CPU ms: exact, grid]");
     std::fflush(stdout);
     for (const Row& row : rows) {
         const pid_t child = fork();
         if (child == 0) {
-            const ginn::Network w = trained_like(row.width, row.depth, 2);
+            const ginn::Network w = row.run.empty() ? trained_like(row.width, row.depth, 2) : final_snapshot(row.run);
             const int reps = std::max(3, repeats * 16 / (row.width * row.depth * row.width / 48));
             ginn::Geometry gw;
             rusage ru{};
@@ -217,13 +251,15 @@ int main(int argc, char** argv) {
             getrusage(RUSAGE_SELF, &ru);  // peak of the exact geometry alone, before the raster runs
             const double peak_mb = double(ru.ru_maxrss) / 1024.0;
             const double tg = median_ms(std::max(3, reps / 4), [&] { bench::ginn_raster_baseline(w, 200); }, &tg_cpu);
+            // Targets are judged on CPU time: the geometry is single-threaded, and on a shared machine the wall clock
+            // also counts the time other processes hold the core (the two agree on an idle one).
             std::string target;
             bool met = true;
             char part[64];
             if (row.target_ms > 0) {
                 std::snprintf(part, sizeof part, "<= %g ms", row.target_ms);
                 target += part;
-                met = met && t <= row.target_ms;
+                met = met && t_cpu <= row.target_ms;
             }
             if (row.target_mb > 0) {
                 std::snprintf(part, sizeof part, ", <= %g MB", row.target_mb);
@@ -233,10 +269,10 @@ int main(int argc, char** argv) {
             if (row.target_ratio > 0) {
                 std::snprintf(part, sizeof part, ", >= %gx the grid", row.target_ratio);
                 target += part;
-                met = met && tg / t >= row.target_ratio;
+                met = met && tg_cpu / t_cpu >= row.target_ratio;
             }
-            std::printf("%-7d %-5d %9lld %10.3f %10.3f %10.3f %9.1f %9.4f %10.1f %9.1f   %s   [%.3f, %.3f]\n", row.width,
-                        row.depth, (long long)gw.counts.activation, t, 1e3 * t / double(gw.counts.activation), tg, tg / t,
+            std::printf("%-7d %-5d %-8s %9lld %10.3f %10.3f %10.3f %9.1f %9.4f %10.1f %9.1f   %s   [%.3f, %.3f]\n",
+                        row.width, row.depth, row.run.empty() ? "synth" : "trained", (long long)gw.counts.activation, t, 1e3 * t / double(gw.counts.activation), tg, tg / t,
                         100.0 * double(gw.n_exact_decisions) / double(std::max<int64_t>(1, gw.n_decisions)),
                         peak_mb, start_mb, target.empty() ? "-" : (target + (met ? " (met)" : " (NOT met)")).c_str(),
                         t_cpu, tg_cpu);

@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
     for (const auto& net : nets) t_each.push_back(seconds([&] { ginn::compute_geometry(net); }));
     const double exact_final = median(t_final), raster_final = median(t_raster_final);
     std::printf("final snapshot (%lld regions), single thread:\n", static_cast<long long>(all.back().counts.activation));
-    std::printf("  exact geometry   %8.3f ms   (48 neuron boundaries + decision boundary + region counts)\n", 1e3 * exact_final);
+    std::printf("  exact geometry   %8.3f ms   (%d neuron boundaries + decision boundary + region counts)\n", 1e3 * exact_final,
+                nets.back().n_neurons());
     std::printf("  GINN 200x200     %8.3f ms   (neuron on/off changes on the pixel grid)\n", 1e3 * raster_final);
     std::printf("  ratio            %8.1fx faster\n", raster_final / exact_final);
     std::printf("every snapshot, single thread: median %.3f ms, max %.3f ms; %.2f M regions/s\n\n", 1e3 * median(t_each),

@@ -15,6 +15,7 @@
 
 #include "geometry/exact.h"
 #include "geometry/internal.h"
+#include "geometry/packed_matrix.h"
 #include "ginn/core/error.h"
 
 namespace ginn::detail {
@@ -375,6 +376,7 @@ private:
     void across_columns(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense);
     bool row_bounds_at(int layer) const;
     const double* face_slopes(int layer, int f);
+    const PackedMatrix& packed(int layer, bool abs);
     void row_bound_product(int layer, const Eigen::Map<Eigen::MatrixXd>& Q, Eigen::Map<Eigen::MatrixXd>& Z_err) const;
     void group_by_map(std::vector<int>& faces);
     void append_output_maps(std::vector<int>& faces);
@@ -386,6 +388,7 @@ private:
     std::vector<Eigen::MatrixXd> W_abs_;  // per layer: |W|
     std::vector<Eigen::MatrixXd> W_abs_t_;  // per layer: |W| transposed (LayerMaps::tight_err's rows)
     std::vector<Eigen::MatrixXf> W_abs_up_;  // per layer: |W| rounded up to float (dense_maps)
+    std::vector<PackedMatrix> W_packed_, W_abs_packed_;  // per layer: W and |W| packed for the maps' products
     std::vector<Eigen::VectorXd> W_row_sum_, W_row_norm_;  // per layer (n): upper bounds on |W| 1 and ||W_j||_2
     std::vector<Eigen::VectorXd> below_;  // per layer (n): each neuron's slope below zero (slope_below)
     std::vector<int> layer_offset_;  // global index of each hidden layer's first neuron
@@ -428,6 +431,8 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
         W_abs_.push_back(L.W.cwiseAbs());
         W_abs_t_.push_back(W_abs_.back().transpose());
         W_abs_up_.emplace_back();  // when first needed
+        W_packed_.emplace_back();
+        W_abs_packed_.emplace_back();
         below_.emplace_back(L.n_out());
         for (int i = 0; i < L.n_out(); ++i) below_.back()(i) = L.slope_below(i);
         // Sums of non-negative terms and a square root, each within 2 (n_in + 2) u of the exact value; + n_in
@@ -894,8 +899,7 @@ void Arrangement::across_columns(const DenseLayer& L, int prev_layer, const std:
             ws_.X_bound[size_t(col)] = {x_max, norm_bound(xv, x_max, up)};
         }
     }
-    Eigen::Map<Eigen::MatrixXd>(ws_.Y.data(), n, n_cols).noalias() =
-        L.W * Eigen::Map<const Eigen::MatrixXd>(ws_.X.data(), n_in, n_cols);
+    packed(prev_layer + 1, /*abs=*/false).times(ws_.X.data(), n_in, ws_.Y.data(), n, n_cols);
 }
 
 // Whether hidden layer `layer`'s dense maps get row bounds (LayerMaps::Q): the last hidden layer only, whose
@@ -936,6 +940,13 @@ const double* Arrangement::face_slopes(int layer, int f) {
     return s;
 }
 
+// Layer `layer`'s W (abs: |W|) packed for the maps' products, packed when first needed.
+const PackedMatrix& Arrangement::packed(int layer, bool abs) {
+    PackedMatrix& A = (abs ? W_abs_packed_ : W_packed_)[layer];
+    if (A.empty()) A.pack(abs ? W_abs_[layer] : net_.layers[layer].W);
+    return A;
+}
+
 // Maps of faces [0, n_dense) by one matrix product: P (n_in, 3 n_dense) holds each face's input maps, each neuron's
 // map times its slope there (the identity for the first layer), and Z = W P + [0 0 b] (+ P when residual). Their
 // errors (next_maps): Z_err = |W| Q + gamma |b| (+ Q), Q = P_err + gamma |P| carrying the previous layer's errors.
@@ -974,7 +985,7 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
         Eigen::Map<Eigen::MatrixXf> Q(ws_.Q_f.data(), n_in, cols), Z_err_f(ws_.Z_err_f.data(), n, cols);
         const float q_max = Q.maxCoeff();
         if (q_max < 1e18f && q_max > 1e-24f) {
-            Z.noalias() = L.W * P;
+            packed(prev_layer + 1, /*abs=*/false).times(P.data(), n_in, Z.data(), n, cols);
             Eigen::MatrixXf& W_up = W_abs_up_[prev_layer + 1];
             if (W_up.size() == 0) W_up = W_abs_[prev_layer + 1].unaryExpr([](double w) { return round_up_float(w); });
             Z_err_f.noalias() = W_up * Q;
@@ -1003,9 +1014,9 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
     } else {
         fill(q_store.data(), masked_input);
     }
-    Z.noalias() = L.W * P;
+    packed(prev_layer + 1, /*abs=*/false).times(P.data(), n_in, Z.data(), n, cols);
     if (row_bounds) row_bound_product(prev_layer + 1, Q, Z_err);
-    else Z_err.noalias() = W_abs_[prev_layer + 1] * Q;
+    else packed(prev_layer + 1, /*abs=*/true).times(Q.data(), n_in, Z_err.data(), n, cols);
     for (int k = 0; k < n_dense; ++k) {
         Z.col(3 * k + 2) += L.b;
         Z_err.col(3 * k + 2) += gamma * L.b.cwiseAbs();

@@ -1,14 +1,40 @@
-// A matrix packed once for many products with narrow right-hand sides (the maps' products, mesh.cpp). Not a general
-// matrix product: no blocking for large right-hand sides, doubles only.
+// A matrix packed once for many products with narrow right-hand sides (the maps' products, mesh.cpp), and the SIMD
+// vector types of the maps' loops. Not a general matrix product: no blocking for large right-hand sides, doubles only.
 #pragma once
 
 #include <Eigen/Dense>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
 namespace ginn::detail {
+
+#if defined(__AVX512F__)
+constexpr int simd_doubles = 8;
+#elif defined(__AVX__)
+constexpr int simd_doubles = 4;
+#else
+constexpr int simd_doubles = 2;
+#endif
+/// The native vector of doubles (GCC vector extensions: lanes combine element-wise, a scalar operand is broadcast).
+using SimdDouble = double __attribute__((vector_size(simd_doubles * sizeof(double))));
+/// The same, loadable from any double's address: load_simd(p) reads p[0 .. simd_doubles).
+using SimdDoubleUnaligned =
+    double __attribute__((vector_size(simd_doubles * sizeof(double)), aligned(sizeof(double))));
+inline SimdDouble load_simd(const double* p) { return *reinterpret_cast<const SimdDoubleUnaligned*>(p); }
+/// |x| lane by lane (clears the sign bits).
+inline SimdDouble abs_simd(SimdDouble x) {
+    using Bits = uint64_t __attribute__((vector_size(simd_doubles * sizeof(double))));
+    return (SimdDouble)((Bits)x & 0x7fffffffffffffffULL);
+}
+/// The sum of x's lanes, in some order.
+inline double sum_simd(SimdDouble x) {
+    double s = 0;
+    for (int l = 0; l < simd_doubles; ++l) s += x[l];
+    return s;
+}
 
 /// A (rows, cols) matrix A in panels of `panel_rows` rows (the last one padded with zeros), each panel stored column
 /// after column, so that times() reads A once per group of right-hand columns, in order, with no repacking. Eigen's
@@ -17,13 +43,6 @@ namespace ginn::detail {
 /// Any summation order, with or without FMA: the standard error bound of each dot product holds (Higham, ch. 3).
 class PackedMatrix {
 public:
-#if defined(__AVX512F__)
-    static constexpr int simd_doubles = 8;
-#elif defined(__AVX__)
-    static constexpr int simd_doubles = 4;
-#else
-    static constexpr int simd_doubles = 2;
-#endif
     static constexpr int panel_rows = 3 * simd_doubles;  // three vectors of rows per panel
     static constexpr int group_cols = 4;                 // right-hand columns per pass over a panel: 12 accumulators
 
@@ -62,9 +81,7 @@ public:
     }
 
 private:
-    using Simd = double __attribute__((vector_size(simd_doubles * sizeof(double))));
-
-    using SimdUnaligned = double __attribute__((vector_size(simd_doubles * sizeof(double)), aligned(sizeof(double))));
+    using Simd = SimdDouble;
     struct Acc {
         Simd v0{}, v1{}, v2{};
         void add(Simd a0, Simd a1, Simd a2, double b) {
@@ -95,9 +112,7 @@ private:
         Acc s0, s1, s2, s3;
         const double *x0 = in, *x1 = in + ld_in, *x2 = in + 2 * ld_in, *x3 = in + 3 * ld_in;
         for (int k = 0; k < cols_; ++k, a += panel_rows) {
-            Simd a0 = *reinterpret_cast<const SimdUnaligned*>(a);
-            Simd a1 = *reinterpret_cast<const SimdUnaligned*>(a + simd_doubles);
-            Simd a2 = *reinterpret_cast<const SimdUnaligned*>(a + 2 * simd_doubles);
+            Simd a0 = load_simd(a), a1 = load_simd(a + simd_doubles), a2 = load_simd(a + 2 * simd_doubles);
 #if defined(__x86_64__) && defined(__AVX__)
             // Keep the panel's column in registers: folded into each FMA it would be loaded once per column.
             asm("" : "+v"(a0), "+v"(a1), "+v"(a2));

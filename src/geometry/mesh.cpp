@@ -15,6 +15,7 @@
 
 #include "geometry/exact.h"
 #include "geometry/internal.h"
+#include "geometry/packed_matrix.h"
 #include "ginn/core/error.h"
 
 namespace ginn::detail {
@@ -153,6 +154,7 @@ struct Workspace {
     std::vector<std::vector<int>> level_faces;  // per hidden layer: that block's faces (grows as they split)
     LayerMaps out, out_block;        // output maps of every face; of one block before they are appended
     std::vector<double> P, P_err;    // (n_in, 3 #faces in a block), column-major: a layer's input maps, their errors
+    Eigen::MatrixXd Wt;              // (n_in, n): the output layer's W transposed (small_maps)
     std::vector<float> Q_f, Z_err_f;  // dense_maps in float: Q, |W| Q
     std::vector<int> map_line;       // #maps: line index of the function being split by on each map, -1 not yet
     std::vector<int> face_pos, order, chain_terms, ref_pos;  // block scratch: places, rank-1 chains
@@ -375,6 +377,7 @@ private:
     void across_columns(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense);
     bool row_bounds_at(int layer) const;
     const double* face_slopes(int layer, int f);
+    const PackedMatrix& packed(int layer, bool abs);
     void row_bound_product(int layer, const Eigen::Map<Eigen::MatrixXd>& Q, Eigen::Map<Eigen::MatrixXd>& Z_err) const;
     void group_by_map(std::vector<int>& faces);
     void append_output_maps(std::vector<int>& faces);
@@ -386,6 +389,7 @@ private:
     std::vector<Eigen::MatrixXd> W_abs_;  // per layer: |W|
     std::vector<Eigen::MatrixXd> W_abs_t_;  // per layer: |W| transposed (LayerMaps::tight_err's rows)
     std::vector<Eigen::MatrixXf> W_abs_up_;  // per layer: |W| rounded up to float (dense_maps)
+    std::vector<PackedMatrix> W_packed_, W_abs_packed_;  // per layer: W and |W| packed for the maps' products
     std::vector<Eigen::VectorXd> W_row_sum_, W_row_norm_;  // per layer (n): upper bounds on |W| 1 and ||W_j||_2
     std::vector<Eigen::VectorXd> below_;  // per layer (n): each neuron's slope below zero (slope_below)
     std::vector<int> layer_offset_;  // global index of each hidden layer's first neuron
@@ -428,6 +432,8 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
         W_abs_.push_back(L.W.cwiseAbs());
         W_abs_t_.push_back(W_abs_.back().transpose());
         W_abs_up_.emplace_back();  // when first needed
+        W_packed_.emplace_back();
+        W_abs_packed_.emplace_back();
         below_.emplace_back(L.n_out());
         for (int i = 0; i < L.n_out(); ++i) below_.back()(i) = L.slope_below(i);
         // Sums of non-negative terms and a square root, each within 2 (n_in + 2) u of the exact value; + n_in
@@ -894,8 +900,7 @@ void Arrangement::across_columns(const DenseLayer& L, int prev_layer, const std:
             ws_.X_bound[size_t(col)] = {x_max, norm_bound(xv, x_max, up)};
         }
     }
-    Eigen::Map<Eigen::MatrixXd>(ws_.Y.data(), n, n_cols).noalias() =
-        L.W * Eigen::Map<const Eigen::MatrixXd>(ws_.X.data(), n_in, n_cols);
+    packed(prev_layer + 1, /*abs=*/false).times(ws_.X.data(), n_in, ws_.Y.data(), n, n_cols);
 }
 
 // Whether hidden layer `layer`'s dense maps get row bounds (LayerMaps::Q): the last hidden layer only, whose
@@ -936,6 +941,13 @@ const double* Arrangement::face_slopes(int layer, int f) {
     return s;
 }
 
+// Layer `layer`'s W (abs: |W|) packed for the maps' products, packed when first needed.
+const PackedMatrix& Arrangement::packed(int layer, bool abs) {
+    PackedMatrix& A = (abs ? W_abs_packed_ : W_packed_)[layer];
+    if (A.empty()) A.pack(abs ? W_abs_[layer] : net_.layers[layer].W);
+    return A;
+}
+
 // Maps of faces [0, n_dense) by one matrix product: P (n_in, 3 n_dense) holds each face's input maps, each neuron's
 // map times its slope there (the identity for the first layer), and Z = W P + [0 0 b] (+ P when residual). Their
 // errors (next_maps): Z_err = |W| Q + gamma |b| (+ Q), Q = P_err + gamma |P| carrying the previous layer's errors.
@@ -974,7 +986,7 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
         Eigen::Map<Eigen::MatrixXf> Q(ws_.Q_f.data(), n_in, cols), Z_err_f(ws_.Z_err_f.data(), n, cols);
         const float q_max = Q.maxCoeff();
         if (q_max < 1e18f && q_max > 1e-24f) {
-            Z.noalias() = L.W * P;
+            packed(prev_layer + 1, /*abs=*/false).times(P.data(), n_in, Z.data(), n, cols);
             Eigen::MatrixXf& W_up = W_abs_up_[prev_layer + 1];
             if (W_up.size() == 0) W_up = W_abs_[prev_layer + 1].unaryExpr([](double w) { return round_up_float(w); });
             Z_err_f.noalias() = W_up * Q;
@@ -1003,9 +1015,9 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
     } else {
         fill(q_store.data(), masked_input);
     }
-    Z.noalias() = L.W * P;
+    packed(prev_layer + 1, /*abs=*/false).times(P.data(), n_in, Z.data(), n, cols);
     if (row_bounds) row_bound_product(prev_layer + 1, Q, Z_err);
-    else Z_err.noalias() = W_abs_[prev_layer + 1] * Q;
+    else packed(prev_layer + 1, /*abs=*/true).times(Q.data(), n_in, Z_err.data(), n, cols);
     for (int k = 0; k < n_dense; ++k) {
         Z.col(3 * k + 2) += L.b;
         Z_err.col(3 * k + 2) += gamma * L.b.cwiseAbs();
@@ -1017,33 +1029,66 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
     Z_err.array() = Z_err.array() * up + floor;
 }
 
+/// small_maps' sums for one coefficient of one face and N outputs, in one pass over the n_in inputs (vectorised
+/// across them), without storing the masked input: with p = s z and q = |s| (z_err + g |z|) (masked_input),
+/// t[j] = W[j, :] p and t_err[j] = |W|[j, :] q. W and |W| transposed: (n_in, N), a row of W per column.
+template <int N>
+void output_sums(int n_in, const double* __restrict s, const double* __restrict z, const double* __restrict z_err,
+                 double g, const double* __restrict Wt, const double* __restrict Wt_abs, double* t, double* t_err) {
+    SimdDouble acc[N] = {}, acc_err[N] = {};
+    int i = 0;
+    for (; i + simd_doubles <= n_in; i += simd_doubles) {
+        const SimdDouble s_i = load_simd(s + i), z_i = load_simd(z + i);
+        const SimdDouble p = s_i * z_i, q = abs_simd(s_i) * (load_simd(z_err + i) + g * abs_simd(z_i));
+        for (int j = 0; j < N; ++j) {
+            acc[j] += load_simd(Wt + size_t(j) * n_in + i) * p;
+            acc_err[j] += load_simd(Wt_abs + size_t(j) * n_in + i) * q;
+        }
+    }
+    for (int j = 0; j < N; ++j) {
+        t[j] = sum_simd(acc[j]);
+        t_err[j] = sum_simd(acc_err[j]);
+    }
+    for (; i < n_in; ++i) {
+        const double p = s[i] * z[i], q = std::abs(s[i]) * (z_err[i] + g * std::abs(z[i]));
+        for (int j = 0; j < N; ++j) {
+            t[j] += Wt[size_t(j) * n_in + i] * p;
+            t_err[j] += Wt_abs[size_t(j) * n_in + i] * q;
+        }
+    }
+}
+
 // The same maps for a layer of at most small_layer neurons (the output layer), where building P and a product
-// would cost more than the sums: each face's input maps, masked by its slopes, then one dot product per output and
-// coefficient. The same terms as W P + b (in another order), so the same error bound.
+// would cost more than the sums: one pass per face and coefficient over its input maps, masked by its slopes
+// (output_sums). The same terms as W P + b (in another order), so the same error bound.
 void Arrangement::small_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense,
                              double gamma, LayerMaps& out) {
+    static_assert(small_layer == 4, "output_sums is instantiated for 1 to 4 outputs");
     constexpr double u = unit_roundoff;
     const int n_in = L.n_in(), n = L.n_out();
     const LayerMaps& prev = ws_.level[prev_layer];
-    const Eigen::MatrixXd Wt = L.W.transpose();  // (n_in, n)
-    const Eigen::MatrixXd& Wt_abs = W_abs_t_[prev_layer + 1];
+    ws_.Wt = L.W.transpose();  // (n_in, n)
+    const double* Wt = ws_.Wt.data();
+    const double* Wt_abs = W_abs_t_[prev_layer + 1].data();
     const double g = gamma + u, scale = 1 + 4 * (n_in + 4) * u, floor = 2 * (n_in + 8) * DBL_TRUE_MIN;
-    grow(ws_.P, size_t(3) * n_in);
-    grow(ws_.P_err, size_t(3) * n_in);
-    Eigen::Map<Eigen::MatrixXd> P(ws_.P.data(), n_in, 3), Q(ws_.P_err.data(), n_in, 3);
     for (int k = 0; k < n_dense; ++k) {
         const size_t from = prev.at(face_map_[faces[k]], 0, 0);
         const double* slopes = face_slopes(prev_layer, faces[k]);
-        for (int c = 0; c < 3; ++c)
-            masked_input(n_in, slopes, &prev.Z[from + size_t(c) * n_in], &prev.Z_err[from + size_t(c) * n_in],
-                         g, &P(0, c), &Q(0, c));
         double *t = &out.Z[out.at(k, 0, 0)], *t_err = &out.Z_err[out.at(k, 0, 0)];
-        for (int c = 0; c < 3; ++c)
-            for (int j = 0; j < n; ++j) {
-                t[c * n + j] = Wt.col(j).dot(P.col(c)) + (c == 2 ? L.b(j) : 0.0);
-                t_err[c * n + j] =
-                    (Wt_abs.col(j).dot(Q.col(c)) + (c == 2 ? gamma * std::abs(L.b(j)) : 0.0)) * scale + floor;
+        for (int c = 0; c < 3; ++c) {
+            const double *z = &prev.Z[from + size_t(c) * n_in], *z_err = &prev.Z_err[from + size_t(c) * n_in];
+            double *tc = t + c * n, *tc_err = t_err + c * n;
+            switch (n) {
+                case 1: output_sums<1>(n_in, slopes, z, z_err, g, Wt, Wt_abs, tc, tc_err); break;
+                case 2: output_sums<2>(n_in, slopes, z, z_err, g, Wt, Wt_abs, tc, tc_err); break;
+                case 3: output_sums<3>(n_in, slopes, z, z_err, g, Wt, Wt_abs, tc, tc_err); break;
+                default: output_sums<4>(n_in, slopes, z, z_err, g, Wt, Wt_abs, tc, tc_err); break;
             }
+            for (int j = 0; j < n; ++j) {
+                if (c == 2) tc[j] += L.b(j);
+                tc_err[j] = (tc_err[j] + (c == 2 ? gamma * std::abs(L.b(j)) : 0.0)) * scale + floor;
+            }
+        }
     }
 }
 

@@ -1,0 +1,135 @@
+// A matrix packed once for many products with narrow right-hand sides (the maps' products, mesh.cpp), and the SIMD
+// vector types of the maps' loops. Not a general matrix product: no blocking for large right-hand sides, doubles only.
+#pragma once
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace ginn::detail {
+
+#if defined(__AVX512F__)
+constexpr int simd_doubles = 8;
+#elif defined(__AVX__)
+constexpr int simd_doubles = 4;
+#else
+constexpr int simd_doubles = 2;
+#endif
+/// The native vector of doubles (GCC vector extensions: lanes combine element-wise, a scalar operand is broadcast).
+using SimdDouble = double __attribute__((vector_size(simd_doubles * sizeof(double))));
+/// The same, loadable from any double's address: load_simd(p) reads p[0 .. simd_doubles).
+using SimdDoubleUnaligned =
+    double __attribute__((vector_size(simd_doubles * sizeof(double)), aligned(sizeof(double))));
+inline SimdDouble load_simd(const double* p) { return *reinterpret_cast<const SimdDoubleUnaligned*>(p); }
+/// |x| lane by lane (clears the sign bits).
+inline SimdDouble abs_simd(SimdDouble x) {
+    using Bits = uint64_t __attribute__((vector_size(simd_doubles * sizeof(double))));
+    return (SimdDouble)((Bits)x & 0x7fffffffffffffffULL);
+}
+/// The sum of x's lanes, in some order.
+inline double sum_simd(SimdDouble x) {
+    double s = 0;
+    for (int l = 0; l < simd_doubles; ++l) s += x[l];
+    return s;
+}
+
+/// A (rows, cols) matrix A in panels of `panel_rows` rows (the last one padded with zeros), each panel stored column
+/// after column, so that times() reads A once per group of right-hand columns, in order, with no repacking. Eigen's
+/// product packs its left-hand side on every call: as much work as the product itself for the maps' products, whose
+/// right-hand sides are a few columns wide (about 13 on average at width 256).
+/// Any summation order, with or without FMA: the standard error bound of each dot product holds (Higham, ch. 3).
+class PackedMatrix {
+public:
+    static constexpr int panel_rows = 3 * simd_doubles;  // three vectors of rows per panel
+    static constexpr int group_cols = 4;                 // right-hand columns per pass over a panel: 12 accumulators
+
+    int rows() const { return rows_; }
+    int cols() const { return cols_; }
+    bool empty() const { return rows_ == 0; }
+
+    void pack(const Eigen::MatrixXd& A) {
+        rows_ = static_cast<int>(A.rows());
+        cols_ = static_cast<int>(A.cols());
+        const int n_panels = (rows_ + panel_rows - 1) / panel_rows;
+        data_.assign(size_t(n_panels) * cols_ * panel_rows, 0.0);
+        for (int p = 0; p < n_panels; ++p)
+            for (int k = 0; k < cols_; ++k)
+                for (int r = 0; r < panel_rows && p * panel_rows + r < rows_; ++r)
+                    data_[(size_t(p) * cols_ + k) * panel_rows + r] = A(p * panel_rows + r, k);
+    }
+
+    /// out = A in for n columns: column c of `in` (cols() entries) at in + c ld_in, of `out` (rows() entries) at
+    /// out + c ld_out. `out` must not overlap `in`.
+    void times(const double* in, size_t ld_in, double* out, size_t ld_out, int n) const {
+        const int n_panels = (rows_ + panel_rows - 1) / panel_rows;
+        for (int p = 0; p < n_panels; ++p) {
+            const double* a = &data_[size_t(p) * cols_ * panel_rows];
+            const int r0 = p * panel_rows, n_rows = std::min(panel_rows, rows_ - r0);
+            int c = 0;
+            for (; c + group_cols <= n; c += group_cols)
+                panel_times<group_cols>(a, in + c * ld_in, ld_in, out + c * ld_out + r0, ld_out, n_rows);
+            switch (n - c) {
+                case 3: panel_times<3>(a, in + c * ld_in, ld_in, out + c * ld_out + r0, ld_out, n_rows); break;
+                case 2: panel_times<2>(a, in + c * ld_in, ld_in, out + c * ld_out + r0, ld_out, n_rows); break;
+                case 1: panel_times<1>(a, in + c * ld_in, ld_in, out + c * ld_out + r0, ld_out, n_rows); break;
+                default: break;
+            }
+        }
+    }
+
+private:
+    using Simd = SimdDouble;
+    struct Acc {
+        Simd v0{}, v1{}, v2{};
+        void add(Simd a0, Simd a1, Simd a2, double b) {
+            v0 += a0 * b;
+            v1 += a1 * b;
+            v2 += a2 * b;
+        }
+        void store(double* o, int n_rows) const {
+            if (n_rows == panel_rows) {
+                std::memcpy(o, &v0, sizeof v0);
+                std::memcpy(o + simd_doubles, &v1, sizeof v1);
+                std::memcpy(o + 2 * simd_doubles, &v2, sizeof v2);
+                return;
+            }
+            double full[panel_rows];
+            std::memcpy(full, &v0, sizeof v0);
+            std::memcpy(full + simd_doubles, &v1, sizeof v1);
+            std::memcpy(full + 2 * simd_doubles, &v2, sizeof v2);
+            std::copy_n(full, n_rows, o);
+        }
+    };
+
+    /// One panel times NR columns: NR x 3 vector accumulators (named, so that they stay in registers), the panel's
+    /// column k against each column's entry k.
+    template <int NR>
+    void panel_times(const double* __restrict a, const double* in, size_t ld_in, double* out, size_t ld_out,
+                     int n_rows) const {
+        Acc s0, s1, s2, s3;
+        const double *x0 = in, *x1 = in + ld_in, *x2 = in + 2 * ld_in, *x3 = in + 3 * ld_in;
+        for (int k = 0; k < cols_; ++k, a += panel_rows) {
+            Simd a0 = load_simd(a), a1 = load_simd(a + simd_doubles), a2 = load_simd(a + 2 * simd_doubles);
+#if defined(__x86_64__) && defined(__AVX__)
+            // Keep the panel's column in registers: folded into each FMA it would be loaded once per column.
+            asm("" : "+v"(a0), "+v"(a1), "+v"(a2));
+#endif
+            s0.add(a0, a1, a2, x0[k]);
+            if constexpr (NR > 1) s1.add(a0, a1, a2, x1[k]);
+            if constexpr (NR > 2) s2.add(a0, a1, a2, x2[k]);
+            if constexpr (NR > 3) s3.add(a0, a1, a2, x3[k]);
+        }
+        s0.store(out, n_rows);
+        if constexpr (NR > 1) s1.store(out + ld_out, n_rows);
+        if constexpr (NR > 2) s2.store(out + 2 * ld_out, n_rows);
+        if constexpr (NR > 3) s3.store(out + 3 * ld_out, n_rows);
+    }
+
+    int rows_ = 0, cols_ = 0;
+    std::vector<double> data_;  // (#panels, cols, panel_rows)
+};
+
+}  // namespace ginn::detail

@@ -1,0 +1,45 @@
+// Tests for the maps' packed matrix product (src/geometry/packed_matrix.h, internal) against a brute-force product.
+// Not a benchmark (bench/geometry_bench.cpp times the geometry that uses it).
+#include "../../src/geometry/packed_matrix.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace ginn {
+namespace {
+
+// Small integers, so that every product and sum is exact in double in any order: the packed product must equal
+// the brute-force one exactly, on shapes with partial panels and partial column groups, with strides (ld) longer
+// than the columns, and must leave the rows past each output column untouched.
+TEST(packed_matrix_test, equals_brute_force_product_on_every_shape) {
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<int> entry(-9, 9);
+    constexpr double sentinel = 12345.5;
+    for (const int rows : {1, 2, 3, 7, 23, 24, 25, 48, 64, 100, 130})
+        for (const int cols : {1, 2, 5, 64, 129})
+            for (const int n : {1, 2, 3, 4, 5, 7, 8, 13}) {
+                Eigen::MatrixXd A(rows, cols);
+                for (Eigen::Index i = 0; i < A.size(); ++i) A(i) = entry(rng);
+                detail::PackedMatrix P;
+                P.pack(A);
+                ASSERT_EQ(P.rows(), rows);
+                ASSERT_EQ(P.cols(), cols);
+                const size_t ld_in = size_t(cols) + 3, ld_out = size_t(rows) + 5;
+                std::vector<double> in(ld_in * n), out(ld_out * n, sentinel);
+                for (double& x : in) x = entry(rng);
+                P.times(in.data(), ld_in, out.data(), ld_out, n);
+                for (int c = 0; c < n; ++c) {
+                    for (int r = 0; r < rows; ++r) {
+                        double want = 0;
+                        for (int k = 0; k < cols; ++k) want += A(r, k) * in[c * ld_in + k];
+                        ASSERT_EQ(out[c * ld_out + r], want) << rows << "x" << cols << " times " << n << " columns, "
+                                                             << "entry (" << r << ", " << c << ")";
+                    }
+                    for (size_t r = rows; r < ld_out; ++r) ASSERT_EQ(out[c * ld_out + r], sentinel);
+                }
+            }
+}
+
+}  // namespace
+}  // namespace ginn

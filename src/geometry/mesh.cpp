@@ -209,16 +209,15 @@ void filter_neurons(int n, const double* gx, const double* gy, const double* h, 
     }
 }
 
-/// Appends to `out` the indices i < n where a[i] != b[i], comparing eight bytes at a time (most are equal).
+/// Appends to `out` the indices i < n where a[i] != b[i], for bytes that are 0 or 1 (activation bits): eight at a
+/// time, where a differing byte is exactly one set bit of the words' xor (most words are equal).
 void differing(const uint8_t* a, const uint8_t* b, int n, std::vector<int>& out) {
     int i = 0;
     for (; i + 8 <= n; i += 8) {
         uint64_t x = 0, y = 0;
         std::memcpy(&x, a + i, 8);
         std::memcpy(&y, b + i, 8);
-        if (x != y)
-            for (int k = i; k < i + 8; ++k)
-                if (a[k] != b[k]) out.push_back(k);
+        for (uint64_t z = x ^ y; z != 0; z &= z - 1) out.push_back(i + std::countr_zero(z) / 8);
     }
     for (; i < n; ++i)
         if (a[i] != b[i]) out.push_back(i);
@@ -388,7 +387,7 @@ private:
     const Network& net_;
     std::vector<Eigen::MatrixXd> W_abs_;  // per layer: |W|
     std::vector<Eigen::MatrixXd> W_abs_t_;  // per layer: |W| transposed (LayerMaps::tight_err's rows)
-    std::vector<Eigen::MatrixXf> W_abs_up_;  // per layer: |W| rounded up to float (dense_maps)
+    std::vector<PackedMatrixF> W_abs_up_;  // per layer: |W| rounded up to float (dense_maps), packed
     std::vector<PackedMatrix> W_packed_, W_abs_packed_;  // per layer: W and |W| packed for the maps' products
     std::vector<Eigen::VectorXd> W_row_sum_, W_row_norm_;  // per layer (n): upper bounds on |W| 1 and ||W_j||_2
     std::vector<Eigen::VectorXd> below_;  // per layer (n): each neuron's slope below zero (slope_below)
@@ -987,9 +986,9 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
         const float q_max = Q.maxCoeff();
         if (q_max < 1e18f && q_max > 1e-24f) {
             packed(prev_layer + 1, /*abs=*/false).times(P.data(), n_in, Z.data(), n, cols);
-            Eigen::MatrixXf& W_up = W_abs_up_[prev_layer + 1];
-            if (W_up.size() == 0) W_up = W_abs_[prev_layer + 1].unaryExpr([](double w) { return round_up_float(w); });
-            Z_err_f.noalias() = W_up * Q;
+            PackedMatrixF& W_up = W_abs_up_[prev_layer + 1];
+            if (W_up.empty()) W_up.pack(W_abs_[prev_layer + 1].unaryExpr([](double w) { return round_up_float(w); }));
+            W_up.times(Q.data(), n_in, Z_err_f.data(), n, cols);
             const double up_f = (1 + 4 * (n_in + 6) * 0x1p-24) * up, floor_f = 2 * (n_in + 2) * 0x1p-149 * up + floor;
             const Eigen::VectorXd b_err = gamma * up * L.b.cwiseAbs();
             for (int col = 0; col < cols; ++col) {
@@ -1134,6 +1133,9 @@ int Arrangement::rank_one_faces(int prev_layer, std::vector<int>& faces, bool ac
     int n_dense = 0;
     for (int k = 0; k < nb; ++k) {
         diff_at[k] = static_cast<int>(diff.size());
+        // The faces' bits are rows far apart in memory, each a cache miss when first read: fetch a few faces ahead.
+        if (k + 4 < nb)
+            for (int i = 0; i < n_in; i += 64) __builtin_prefetch(states(faces[k + 4]) + i);
         const int m = face_map_[faces[k]];
         if (k > 0 && m == face_map_[faces[k - 1]]) {
             const int d = n_differ(faces[k], faces[k - 1]);

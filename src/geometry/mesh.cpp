@@ -73,37 +73,55 @@ struct LayerMaps {
     size_t at(int m, int j, int c) const { return (size_t(m) * 3 + c) * n + j; }
     double z(int m, int j, int c) const { return Z[at(m, j, c)]; }
     double z_err(int m, int j, int c) const { return Z_err[at(m, j, c)]; }
-    /// The tight bound of coefficient c of row j of map m (z_err when it is the tight one): for a dense map L,
-    /// (|W| Q)_j + gamma |b_j|, as dense_maps would have computed it; for a map corrected from L by a rank-1 chain,
-    /// its bound minus the slack of L's (every step of the chain adds L's bound times a factor >= 1 and terms
-    /// that do not depend on it), rounded upwards.
-    double tight_err(int m, int j, int c) const {
+    /// The tight bounds of the three coefficients of row j of map m (z_err when it is the tight one): for a dense
+    /// map L, (|W| Q)_j + gamma |b_j|, as dense_maps would have computed it; for a map corrected from L by a rank-1
+    /// chain, its bound minus the slack of L's (every step of the chain adds L's bound times a factor >= 1 and terms
+    /// that do not depend on it), rounded upwards. The three dot products in one pass over |W|'s row.
+    std::array<double, 3> tight_errs(int m, int j) const {
         constexpr double u = unit_roundoff;
-        if (Q.empty()) return z_err(m, j, c);
+        if (Q.empty()) return {z_err(m, j, 0), z_err(m, j, 1), z_err(m, j, 2)};
         const int L = root[m], n_in = static_cast<int>(W_abs_t->rows());
-        // Any order of the sum: the factor below covers it.
-        double t = W_abs_t->col(j).dot(Eigen::Map<const Eigen::VectorXd>(&Q[(size_t(L) * 3 + c) * n_in], n_in));
-        if (c == 2) t += gamma * std::abs((*b)(j));
-        t = t * (1 + 4 * (n_in + 4) * u) + 2 * (n_in + 8) * DBL_TRUE_MIN;
-        t = std::min(t, z_err(L, j, c));
-        if (L == m) return t;
-        const double slack = std::max(0.0, z_err(L, j, c) - t) * (1 - 2 * u);
-        return std::min(z_err(m, j, c), (z_err(m, j, c) - slack) * (1 + 4 * u));
+        const double* __restrict w = W_abs_t->col(j).data();
+        const double* __restrict q = &Q[size_t(L) * 3 * n_in];
+        // Any order of the sums: the factor below covers it.
+        SimdDouble s0{}, s1{}, s2{};
+        int i = 0;
+        for (; i + simd_doubles <= n_in; i += simd_doubles) {
+            const SimdDouble w_i = load_simd(w + i);
+            s0 += w_i * load_simd(q + i);
+            s1 += w_i * load_simd(q + n_in + i);
+            s2 += w_i * load_simd(q + 2 * n_in + i);
+        }
+        std::array<double, 3> t = {sum_simd(s0), sum_simd(s1), sum_simd(s2)};
+        for (; i < n_in; ++i)
+            for (int c = 0; c < 3; ++c) t[c] += w[i] * q[c * n_in + i];
+        t[2] += gamma * std::abs((*b)(j));
+        for (int c = 0; c < 3; ++c) {
+            t[c] = std::min(t[c] * (1 + 4 * (n_in + 4) * u) + 2 * (n_in + 8) * DBL_TRUE_MIN, z_err(L, j, c));
+            if (L == m) continue;
+            const double slack = std::max(0.0, z_err(L, j, c) - t[c]) * (1 - 2 * u);
+            t[c] = std::min(z_err(m, j, c), (z_err(m, j, c) - slack) * (1 + 4 * u));
+        }
+        return t;
     }
     /// Row j minus row `minus` (-1 none, -2 the constant 0.5) of map m as a certified line; `tight`: with the
-    /// tight bounds (tight_err) where Z_err holds row bounds, for the lines of the mesh (vertex placement).
+    /// tight bounds (tight_errs) where Z_err holds row bounds, for the lines of the mesh (vertex placement).
     Line line(int m, int j, int minus = -1, bool tight = false) const {
         Line L;
         double* v[3] = {&L.a, &L.b, &L.c};
         double* e[3] = {&L.ea, &L.eb, &L.ec};
         tight = tight && !Q.empty();
-        auto err = [&](int row, int c) { return tight ? tight_err(m, row, c) : z_err(m, row, c); };
+        auto errs = [&](int row) {
+            if (tight) return tight_errs(m, row);
+            return std::array<double, 3>{z_err(m, row, 0), z_err(m, row, 1), z_err(m, row, 2)};
+        };
+        const std::array<double, 3> err_j = errs(j), err_minus = minus >= 0 ? errs(minus) : std::array<double, 3>{};
         for (int c = 0; c < 3; ++c) {
             *v[c] = z(m, j, c);
-            *e[c] = err(j, c);
+            *e[c] = err_j[c];
             if (minus >= 0) {  // both errors, and the subtraction's rounding
                 *v[c] -= z(m, minus, c);
-                *e[c] = (*e[c] + err(minus, c) + unit_roundoff * std::abs(*v[c])) * (1 + 2 * unit_roundoff);
+                *e[c] = (*e[c] + err_minus[c] + unit_roundoff * std::abs(*v[c])) * (1 + 2 * unit_roundoff);
             }
         }
         if (minus == -2) {
@@ -159,6 +177,8 @@ struct Workspace {
     std::vector<int> map_line;       // #maps: line index of the function being split by on each map, -1 not yet
     std::vector<int> face_pos, order, chain_terms, ref_pos;  // block scratch: places, rank-1 chains
     std::vector<int> ref_sorted, group_at;  // rank_one_faces: each face's reference, each map's first face (sorted)
+    std::vector<std::pair<uint32_t, int>> keyed;  // group_by_map: each face's Z-order key, by map
+    std::vector<int> map_at;         // group_by_map: where each map's faces start
     std::vector<uint8_t> across;     // #faces in a block, by place: corrected from a face of another map
     std::vector<double> X, Y;        // (n_in, #columns), (n, #columns): next_maps' columns across groups
     std::vector<std::array<double, 2>> X_bound;  // #columns: max and 2-norm of each X column, rounded upwards
@@ -209,16 +229,15 @@ void filter_neurons(int n, const double* gx, const double* gy, const double* h, 
     }
 }
 
-/// Appends to `out` the indices i < n where a[i] != b[i], comparing eight bytes at a time (most are equal).
+/// Appends to `out` the indices i < n where a[i] != b[i], for bytes that are 0 or 1 (activation bits): eight at a
+/// time, where a differing byte is exactly one set bit of the words' xor (most words are equal).
 void differing(const uint8_t* a, const uint8_t* b, int n, std::vector<int>& out) {
     int i = 0;
     for (; i + 8 <= n; i += 8) {
         uint64_t x = 0, y = 0;
         std::memcpy(&x, a + i, 8);
         std::memcpy(&y, b + i, 8);
-        if (x != y)
-            for (int k = i; k < i + 8; ++k)
-                if (a[k] != b[k]) out.push_back(k);
+        for (uint64_t z = x ^ y; z != 0; z &= z - 1) out.push_back(i + std::countr_zero(z) / 8);
     }
     for (; i < n; ++i)
         if (a[i] != b[i]) out.push_back(i);
@@ -387,8 +406,8 @@ private:
 
     const Network& net_;
     std::vector<Eigen::MatrixXd> W_abs_;  // per layer: |W|
-    std::vector<Eigen::MatrixXd> W_abs_t_;  // per layer: |W| transposed (LayerMaps::tight_err's rows)
-    std::vector<Eigen::MatrixXf> W_abs_up_;  // per layer: |W| rounded up to float (dense_maps)
+    std::vector<Eigen::MatrixXd> W_abs_t_;  // per layer: |W| transposed (LayerMaps::tight_errs' rows)
+    std::vector<PackedMatrixF> W_abs_up_;  // per layer: |W| rounded up to float (dense_maps), packed
     std::vector<PackedMatrix> W_packed_, W_abs_packed_;  // per layer: W and |W| packed for the maps' products
     std::vector<Eigen::VectorXd> W_row_sum_, W_row_norm_;  // per layer (n): upper bounds on |W| 1 and ||W_j||_2
     std::vector<Eigen::VectorXd> below_;  // per layer (n): each neuron's slope below zero (slope_below)
@@ -771,7 +790,7 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     grow(out.Z, size_t(3) * nb * n);
     grow(out.Z_err, size_t(3) * nb * n);
     // Row bounds for the dense maps of the last hidden layer: its bounds feed only the filter, the lines (tight,
-    // LayerMaps::tight_err) and the output maps; a deeper hidden layer would carry their slack into its own.
+    // LayerMaps::tight_errs) and the output maps; a deeper hidden layer would carry their slack into its own.
     const bool row_bounds = prev_layer >= 0 && !L.residual && n > small_layer && row_bounds_at(prev_layer + 1);
     out.Q.clear();
     out.W_abs_t = &W_abs_t_[prev_layer + 1];
@@ -987,9 +1006,9 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
         const float q_max = Q.maxCoeff();
         if (q_max < 1e18f && q_max > 1e-24f) {
             packed(prev_layer + 1, /*abs=*/false).times(P.data(), n_in, Z.data(), n, cols);
-            Eigen::MatrixXf& W_up = W_abs_up_[prev_layer + 1];
-            if (W_up.size() == 0) W_up = W_abs_[prev_layer + 1].unaryExpr([](double w) { return round_up_float(w); });
-            Z_err_f.noalias() = W_up * Q;
+            PackedMatrixF& W_up = W_abs_up_[prev_layer + 1];
+            if (W_up.empty()) W_up.pack(W_abs_[prev_layer + 1].unaryExpr([](double w) { return round_up_float(w); }));
+            W_up.times(Q.data(), n_in, Z_err_f.data(), n, cols);
             const double up_f = (1 + 4 * (n_in + 6) * 0x1p-24) * up, floor_f = 2 * (n_in + 2) * 0x1p-149 * up + floor;
             const Eigen::VectorXd b_err = gamma * up * L.b.cwiseAbs();
             for (int col = 0; col < cols; ++col) {
@@ -1004,7 +1023,7 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
             return;
         }
     }
-    std::vector<double>& q_store = row_bounds ? out.Q : ws_.P_err;  // kept with the maps for tight_err
+    std::vector<double>& q_store = row_bounds ? out.Q : ws_.P_err;  // kept with the maps for tight_errs
     if (row_bounds) q_store.resize(size_t(cols) * n_in);
     grow(q_store, size_t(cols) * n_in);
     Eigen::Map<Eigen::MatrixXd> Q(q_store.data(), n_in, cols);
@@ -1134,6 +1153,9 @@ int Arrangement::rank_one_faces(int prev_layer, std::vector<int>& faces, bool ac
     int n_dense = 0;
     for (int k = 0; k < nb; ++k) {
         diff_at[k] = static_cast<int>(diff.size());
+        // The faces' bits are rows far apart in memory, each a cache miss when first read: fetch a few faces ahead.
+        if (k + 4 < nb)
+            for (int i = 0; i < n_in; i += 64) __builtin_prefetch(states(faces[k + 4]) + i);
         const int m = face_map_[faces[k]];
         if (k > 0 && m == face_map_[faces[k - 1]]) {
             const int d = n_differ(faces[k], faces[k - 1]);
@@ -1178,11 +1200,12 @@ int Arrangement::rank_one_faces(int prev_layer, std::vector<int>& faces, bool ac
 }
 
 // Sorts the block's faces by the map they descend from, then along a Z-order curve of their bounding boxes'
-// centres, so that consecutive faces are near each other and differ in few neurons' states (rank-1 updates of the
-// next layer's maps, rank_one_faces).
+// centres (ties by face index), so that consecutive faces are near each other and differ in few neurons' states
+// (rank-1 updates of the next layer's maps, rank_one_faces). By map with a counting sort (maps are a block's places,
+// a few faces each but on the first layer), then each map's faces (by insertion when few).
 void Arrangement::group_by_map(std::vector<int>& faces) {
     const Box& d = net_.domain;
-    auto spread = [](uint64_t v) {  // the 16 bits of v at the even positions of 32
+    auto spread = [](uint32_t v) {  // the 16 bits of v at the even positions of 32
         v &= 0xffff;
         v = (v | (v << 8)) & 0x00ff00ff;
         v = (v | (v << 4)) & 0x0f0f0f0f;
@@ -1190,15 +1213,29 @@ void Arrangement::group_by_map(std::vector<int>& faces) {
         v = (v | (v << 1)) & 0x55555555;
         return v;
     };
-    auto cell = [](double t) { return static_cast<uint64_t>(std::clamp(t, 0.0, 1.0) * 65535.0); };
-    std::vector<std::pair<uint64_t, int>> keyed(faces.size());
-    for (size_t k = 0; k < faces.size(); ++k) {
-        const auto& box = face_box_[faces[k]];
-        const uint64_t x = cell((0.5 * (box[0] + box[1]) - d.x0) / d.width());
-        const uint64_t y = cell((0.5 * (box[2] + box[3]) - d.y0) / d.height());
-        keyed[k] = {(uint64_t(face_map_[faces[k]]) << 32) | spread(x) | (spread(y) << 1), faces[k]};
+    auto cell = [](double t) { return static_cast<uint32_t>(std::clamp(t, 0.0, 1.0) * 65535.0); };
+    int n_maps = 0;
+    for (const int f : faces) n_maps = std::max(n_maps, face_map_[f] + 1);
+    std::vector<int>& at = ws_.map_at;  // #maps + 1: the start of each map's faces, then their end
+    at.assign(n_maps + 1, 0);
+    for (const int f : faces) ++at[face_map_[f] + 1];
+    for (int m = 0; m < n_maps; ++m) at[m + 1] += at[m];
+    std::vector<std::pair<uint32_t, int>>& keyed = ws_.keyed;
+    keyed.resize(faces.size());
+    for (const int f : faces) {
+        const auto& box = face_box_[f];
+        const uint32_t x = cell((0.5 * (box[0] + box[1]) - d.x0) / d.width());
+        const uint32_t y = cell((0.5 * (box[2] + box[3]) - d.y0) / d.height());
+        keyed[size_t(at[face_map_[f]]++)] = {spread(x) | (spread(y) << 1), f};
     }
-    std::sort(keyed.begin(), keyed.end());
+    for (int m = 0, begin = 0; m < n_maps; begin = at[m++]) {
+        if (at[m] - begin > 16) {  // the first layer's one map
+            std::sort(keyed.begin() + begin, keyed.begin() + at[m]);
+            continue;
+        }
+        for (int k = begin + 1; k < at[m]; ++k)
+            for (size_t q = k; q > size_t(begin) && keyed[q] < keyed[q - 1]; --q) std::swap(keyed[q], keyed[q - 1]);
+    }
     for (size_t k = 0; k < faces.size(); ++k) faces[k] = keyed[k].second;
 }
 

@@ -1,5 +1,5 @@
 // A matrix packed once for many products with narrow right-hand sides (the maps' products, mesh.cpp), and the SIMD
-// vector types of the maps' loops. Not a general matrix product: no blocking for large right-hand sides, doubles only.
+// vector types of the maps' loops. Not a general matrix product: no blocking for large right-hand sides.
 #pragma once
 
 #include <Eigen/Dense>
@@ -36,25 +36,43 @@ inline double sum_simd(SimdDouble x) {
     return s;
 }
 
-/// A (rows, cols) matrix A in panels of `panel_rows` rows (the last one padded with zeros), each panel stored column
-/// after column, so that times() reads A once per group of right-hand columns, in order, with no repacking. Eigen's
-/// product packs its left-hand side on every call: as much work as the product itself for the maps' products, whose
-/// right-hand sides are a few columns wide (about 13 on average at width 256).
+/// The native vector of T (double or float: simd_doubles doubles, twice as many floats), and the same loadable from
+/// any T's address.
+template <typename T>
+struct SimdOf;
+template <>
+struct SimdOf<double> {
+    using Vector = SimdDouble;
+    using Unaligned = SimdDoubleUnaligned;
+};
+template <>
+struct SimdOf<float> {
+    using Vector = float __attribute__((vector_size(simd_doubles * sizeof(double))));
+    using Unaligned = float __attribute__((vector_size(simd_doubles * sizeof(double)), aligned(sizeof(float))));
+};
+
+/// A (rows, cols) matrix A of T (double or float) in panels of `panel_rows` rows (the last one padded with zeros),
+/// each panel stored column after column, so that times() reads A once per group of right-hand columns, in order,
+/// with no repacking. Eigen's product packs its left-hand side on every call: as much work as the product itself for
+/// the maps' products, whose right-hand sides are a few columns wide (about 13 on average at width 256).
 /// Any summation order, with or without FMA: the standard error bound of each dot product holds (Higham, ch. 3).
-class PackedMatrix {
+template <typename T>
+class PackedMatrixOf {
 public:
-    static constexpr int panel_rows = 3 * simd_doubles;  // three vectors of rows per panel
+    using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+    static constexpr int lanes = simd_doubles * int(sizeof(double) / sizeof(T));
+    static constexpr int panel_rows = 3 * lanes;  // three vectors of rows per panel
     static constexpr int group_cols = 4;                 // right-hand columns per pass over a panel: 12 accumulators
 
     int rows() const { return rows_; }
     int cols() const { return cols_; }
     bool empty() const { return rows_ == 0; }
 
-    void pack(const Eigen::MatrixXd& A) {
+    void pack(const Matrix& A) {
         rows_ = static_cast<int>(A.rows());
         cols_ = static_cast<int>(A.cols());
         const int n_panels = (rows_ + panel_rows - 1) / panel_rows;
-        data_.assign(size_t(n_panels) * cols_ * panel_rows, 0.0);
+        data_.assign(size_t(n_panels) * cols_ * panel_rows, T(0));
         for (int p = 0; p < n_panels; ++p)
             for (int k = 0; k < cols_; ++k)
                 for (int r = 0; r < panel_rows && p * panel_rows + r < rows_; ++r)
@@ -63,10 +81,10 @@ public:
 
     /// out = A in for n columns: column c of `in` (cols() entries) at in + c ld_in, of `out` (rows() entries) at
     /// out + c ld_out. `out` must not overlap `in`.
-    void times(const double* in, size_t ld_in, double* out, size_t ld_out, int n) const {
+    void times(const T* in, size_t ld_in, T* out, size_t ld_out, int n) const {
         const int n_panels = (rows_ + panel_rows - 1) / panel_rows;
         for (int p = 0; p < n_panels; ++p) {
-            const double* a = &data_[size_t(p) * cols_ * panel_rows];
+            const T* a = &data_[size_t(p) * cols_ * panel_rows];
             const int r0 = p * panel_rows, n_rows = std::min(panel_rows, rows_ - r0);
             int c = 0;
             for (; c + group_cols <= n; c += group_cols)
@@ -81,25 +99,26 @@ public:
     }
 
 private:
-    using Simd = SimdDouble;
+    using Simd = typename SimdOf<T>::Vector;
+    static Simd load(const T* p) { return *reinterpret_cast<const typename SimdOf<T>::Unaligned*>(p); }
     struct Acc {
         Simd v0{}, v1{}, v2{};
-        void add(Simd a0, Simd a1, Simd a2, double b) {
+        void add(Simd a0, Simd a1, Simd a2, T b) {
             v0 += a0 * b;
             v1 += a1 * b;
             v2 += a2 * b;
         }
-        void store(double* o, int n_rows) const {
+        void store(T* o, int n_rows) const {
             if (n_rows == panel_rows) {
                 std::memcpy(o, &v0, sizeof v0);
-                std::memcpy(o + simd_doubles, &v1, sizeof v1);
-                std::memcpy(o + 2 * simd_doubles, &v2, sizeof v2);
+                std::memcpy(o + lanes, &v1, sizeof v1);
+                std::memcpy(o + 2 * lanes, &v2, sizeof v2);
                 return;
             }
-            double full[panel_rows];
+            T full[panel_rows];
             std::memcpy(full, &v0, sizeof v0);
-            std::memcpy(full + simd_doubles, &v1, sizeof v1);
-            std::memcpy(full + 2 * simd_doubles, &v2, sizeof v2);
+            std::memcpy(full + lanes, &v1, sizeof v1);
+            std::memcpy(full + 2 * lanes, &v2, sizeof v2);
             std::copy_n(full, n_rows, o);
         }
     };
@@ -107,12 +126,12 @@ private:
     /// One panel times NR columns: NR x 3 vector accumulators (named, so that they stay in registers), the panel's
     /// column k against each column's entry k.
     template <int NR>
-    void panel_times(const double* __restrict a, const double* in, size_t ld_in, double* out, size_t ld_out,
+    void panel_times(const T* __restrict a, const T* in, size_t ld_in, T* out, size_t ld_out,
                      int n_rows) const {
         Acc s0, s1, s2, s3;
-        const double *x0 = in, *x1 = in + ld_in, *x2 = in + 2 * ld_in, *x3 = in + 3 * ld_in;
+        const T *x0 = in, *x1 = in + ld_in, *x2 = in + 2 * ld_in, *x3 = in + 3 * ld_in;
         for (int k = 0; k < cols_; ++k, a += panel_rows) {
-            Simd a0 = load_simd(a), a1 = load_simd(a + simd_doubles), a2 = load_simd(a + 2 * simd_doubles);
+            Simd a0 = load(a), a1 = load(a + lanes), a2 = load(a + 2 * lanes);
 #if defined(__x86_64__) && defined(__AVX__)
             // Keep the panel's column in registers: folded into each FMA it would be loaded once per column.
             asm("" : "+v"(a0), "+v"(a1), "+v"(a2));
@@ -129,7 +148,9 @@ private:
     }
 
     int rows_ = 0, cols_ = 0;
-    std::vector<double> data_;  // (#panels, cols, panel_rows)
+    std::vector<T> data_;  // (#panels, cols, panel_rows)
 };
+using PackedMatrix = PackedMatrixOf<double>;
+using PackedMatrixF = PackedMatrixOf<float>;
 
 }  // namespace ginn::detail

@@ -9,29 +9,30 @@
 namespace ginn {
 namespace {
 
-// Small integers, so that every product and sum is exact in double in any order: the packed product must equal
-// the brute-force one exactly, on shapes with partial panels and partial column groups, with strides (ld) longer
-// than the columns, and must leave the rows past each output column untouched.
-TEST(packed_matrix_test, equals_brute_force_product_on_every_shape) {
+// Small integers, so that every product and sum is exact in any order (at most 130 terms of at most 81: exact in
+// float too): the packed product must equal the brute-force one exactly, on shapes with partial panels and partial
+// column groups, with strides (ld) longer than the columns, and must leave the rows past each output column untouched.
+template <typename T>
+void expect_brute_force_product_on_every_shape() {
     std::mt19937 rng(7);
     std::uniform_int_distribution<int> entry(-9, 9);
-    constexpr double sentinel = 12345.5;
+    constexpr T sentinel = 12345.5;
     for (const int rows : {1, 2, 3, 7, 23, 24, 25, 48, 64, 100, 130})
         for (const int cols : {1, 2, 5, 64, 129})
             for (const int n : {1, 2, 3, 4, 5, 7, 8, 13}) {
-                Eigen::MatrixXd A(rows, cols);
-                for (Eigen::Index i = 0; i < A.size(); ++i) A(i) = entry(rng);
-                detail::PackedMatrix P;
+                Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> A(rows, cols);
+                for (Eigen::Index i = 0; i < A.size(); ++i) A(i) = T(entry(rng));
+                detail::PackedMatrixOf<T> P;
                 P.pack(A);
                 ASSERT_EQ(P.rows(), rows);
                 ASSERT_EQ(P.cols(), cols);
                 const size_t ld_in = size_t(cols) + 3, ld_out = size_t(rows) + 5;
-                std::vector<double> in(ld_in * n), out(ld_out * n, sentinel);
-                for (double& x : in) x = entry(rng);
+                std::vector<T> in(ld_in * n), out(ld_out * n, sentinel);
+                for (T& x : in) x = T(entry(rng));
                 P.times(in.data(), ld_in, out.data(), ld_out, n);
                 for (int c = 0; c < n; ++c) {
                     for (int r = 0; r < rows; ++r) {
-                        double want = 0;
+                        T want = 0;
                         for (int k = 0; k < cols; ++k) want += A(r, k) * in[c * ld_in + k];
                         ASSERT_EQ(out[c * ld_out + r], want) << rows << "x" << cols << " times " << n << " columns, "
                                                              << "entry (" << r << ", " << c << ")";
@@ -39,6 +40,11 @@ TEST(packed_matrix_test, equals_brute_force_product_on_every_shape) {
                     for (size_t r = rows; r < ld_out; ++r) ASSERT_EQ(out[c * ld_out + r], sentinel);
                 }
             }
+}
+
+TEST(packed_matrix_test, equals_brute_force_product_on_every_shape) {
+    expect_brute_force_product_on_every_shape<double>();
+    expect_brute_force_product_on_every_shape<float>();
 }
 
 }  // namespace

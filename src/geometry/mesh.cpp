@@ -177,6 +177,8 @@ struct Workspace {
     std::vector<std::array<double, 2>> face_key;  // #F: each face's first output-map coefficient and its bound
     std::vector<int> merge, boundary;  // lower half-edges of the edges to merge (linear_regions), to draw
     std::vector<int> tie_faces, cls;   // decision_boundary: every face, then its predicted class
+    std::vector<uint64_t> sorted;    // group_by_map: each face's Morton code and id, by map
+    std::vector<int> map_end;        // group_by_map: where each map's faces end in `sorted`
     KeyChains chains;
 };
 
@@ -1151,15 +1153,24 @@ void Arrangement::group_by_map(std::vector<int>& faces) {
         return v;
     };
     auto cell = [](double t) { return static_cast<uint64_t>(std::clamp(t, 0.0, 1.0) * 65535.0); };
-    std::vector<std::pair<uint64_t, int>> keyed(faces.size());
-    for (size_t k = 0; k < faces.size(); ++k) {
-        const auto& box = face_box_[faces[k]];
+    // A counting sort by map (the maps are the block's, at most a few hundred), then each map's few faces by one word:
+    // the Morton code above the face id (ids below 2^31), i.e. by (map, code, id) as a sort of those triples.
+    int n_maps = 0;
+    for (const int f : faces) n_maps = std::max(n_maps, face_map_[f] + 1);
+    std::vector<int>& end = ws_.map_end;
+    end.assign(n_maps + 1, 0);
+    for (const int f : faces) ++end[face_map_[f] + 1];
+    for (int m = 0; m < n_maps; ++m) end[m + 1] += end[m];
+    std::vector<uint64_t>& sorted = ws_.sorted;
+    sorted.resize(faces.size());
+    for (const int f : faces) {
+        const auto& box = face_box_[f];
         const uint64_t x = cell((0.5 * (box[0] + box[1]) - d.x0) / d.width());
         const uint64_t y = cell((0.5 * (box[2] + box[3]) - d.y0) / d.height());
-        keyed[k] = {(uint64_t(face_map_[faces[k]]) << 32) | spread(x) | (spread(y) << 1), faces[k]};
+        sorted[end[face_map_[f]]++] = ((spread(x) | (spread(y) << 1)) << 32) | uint64_t(f);
     }
-    std::sort(keyed.begin(), keyed.end());
-    for (size_t k = 0; k < faces.size(); ++k) faces[k] = keyed[k].second;
+    for (int m = 0, from = 0; m < n_maps; from = end[m++]) std::sort(sorted.begin() + from, sorted.begin() + end[m]);
+    for (size_t k = 0; k < faces.size(); ++k) faces[k] = static_cast<int>(sorted[k] & 0xffffffff);
 }
 
 void Arrangement::refine(int l, const std::vector<int>& faces) {

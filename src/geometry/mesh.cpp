@@ -386,7 +386,7 @@ private:
     void append_output_maps(std::vector<int>& faces);
     std::vector<Polyline> decision_boundary();
     void scan_edges();
-    void linear_regions(std::vector<int>& linear_id, int64_t& n_linear);
+    int64_t linear_regions(std::vector<int>* linear_id);
     std::vector<Polyline> polylines(const std::vector<MeshSegment>& segments);
 
     const Network& net_;
@@ -1298,8 +1298,9 @@ void Arrangement::scan_edges() {
 }
 
 // Union-find over the interior edges whose two faces have exactly equal output maps: those that scan_edges could
-// not tell apart, compared in rationals when the faces are not yet in one set.
-void Arrangement::linear_regions(std::vector<int>& linear_id, int64_t& n_linear) {
+// not tell apart, compared in rationals when the faces are not yet in one set. Returns the number of sets (their
+// roots); linear_id (when asked for) numbers them in the order of their first face.
+int64_t Arrangement::linear_regions(std::vector<int>* linear_id) {
     const int n_faces = static_cast<int>(face_he_.size());
     std::vector<int>& parent = ws_.parent;
     parent.resize(n_faces);
@@ -1313,15 +1314,20 @@ void Arrangement::linear_regions(std::vector<int>& linear_id, int64_t& n_linear)
         const int a = find(H_[e].face), b = find(H_[t].face);
         if (a != b && exact_.equal_output_maps(H_[e].face, H_[t].face)) parent[a] = b;
     }
-    linear_id.assign(n_faces, -1);
-    n_linear = 0;
+    int64_t n_linear = 0;
+    if (!linear_id) {
+        for (int f = 0; f < n_faces; ++f) n_linear += parent[f] == f;
+        return n_linear;
+    }
+    linear_id->resize(n_faces);
     std::vector<int>& root_id = ws_.root_id;
     root_id.assign(n_faces, -1);
     for (int f = 0; f < n_faces; ++f) {
         int& id = root_id[find(f)];
         if (id < 0) id = static_cast<int>(n_linear++);
-        linear_id[f] = id;
+        (*linear_id)[f] = id;
     }
+    return n_linear;
 }
 
 Geometry Arrangement::result(const GeometryOptions& options) {
@@ -1332,15 +1338,19 @@ Geometry Arrangement::result(const GeometryOptions& options) {
     std::vector<int> linear_id;
     g.counts.activation = n_faces;
     scan_edges();
-    linear_regions(linear_id, g.counts.linear);
+    g.counts.linear = linear_regions(options.regions ? &linear_id : nullptr);
     g.counts.per_layer = per_layer_;
     // Vertices where boundaries meet or bend: interior vertices with three or more edges.
     const std::vector<int>& degree = ws_.degree;
-    std::vector<int> meet;
-    for (size_t v = 0; v < V_.size(); ++v)
-        if (!V_[v].on_box && degree[v] >= 3) meet.push_back(static_cast<int>(v));
-    g.vertices.resize(static_cast<Eigen::Index>(meet.size()), 2);
-    for (size_t i = 0; i < meet.size(); ++i) g.vertices.row(static_cast<Eigen::Index>(i)) << V_[meet[i]].x, V_[meet[i]].y;
+    auto meets = [&](size_t v) { return !V_[v].on_box && degree[v] >= 3; };
+    Eigen::Index n_meet = 0;
+    for (size_t v = 0; v < V_.size(); ++v) n_meet += meets(v);
+    g.vertices.resize(n_meet, 2);
+    for (size_t v = 0, i = 0; v < V_.size(); ++v)
+        if (meets(v)) {
+            g.vertices(Eigen::Index(i), 0) = V_[v].x;
+            g.vertices(Eigen::Index(i++), 1) = V_[v].y;
+        }
     if (options.regions) {
         const int k = out_.n;
         g.regions.resize(n_faces);
@@ -1372,6 +1382,7 @@ Geometry Arrangement::result(const GeometryOptions& options) {
             r.linear_id = linear_id[f];
         }
     }
+    g.neurons.reserve(n_neurons_);
     for (int l = 0; l < net_.n_hidden_layers(); ++l)
         for (int j = 0; j < net_.layers[l].n_out(); ++j)
             g.neurons.push_back({l + 1, j + 1, polylines(segments_[layer_offset_[l] + j])});

@@ -195,6 +195,10 @@ struct Workspace {
     std::vector<int> key_of, key_vertex;          // polylines: vertex -> its key (-1 none), key -> vertex
     std::vector<std::pair<int, int>> key_segments;
     std::vector<int> parent, root_id, degree;      // linear_regions' union-find; result's vertex degrees
+    std::vector<int> he_face;        // #H: each half-edge's face, compact, for result's passes over the edges
+    std::vector<std::array<double, 2>> face_key;  // #F: each face's first output-map coefficient and its bound
+    std::vector<int> merge, boundary;  // lower half-edges of the edges to merge (linear_regions), to draw
+    std::vector<int> tie_faces, cls;   // decision_boundary: every face, then its predicted class
     KeyChains chains;
 };
 
@@ -401,7 +405,8 @@ private:
     void group_by_map(std::vector<int>& faces);
     void append_output_maps(std::vector<int>& faces);
     std::vector<Polyline> decision_boundary();
-    void linear_regions(std::vector<int>& linear_id, int64_t& n_linear);
+    void scan_edges();
+    int64_t linear_regions(std::vector<int>* linear_id);
     std::vector<Polyline> polylines(const std::vector<MeshSegment>& segments);
 
     const Network& net_;
@@ -1291,7 +1296,8 @@ std::vector<Polyline> Arrangement::decision_boundary() {
                                                     : std::array<int, 2>{0, -2});
     }
     constexpr uint8_t zero = 2;  // tie bits: 1 row > minus, 0 row < minus, 2 equal on the whole face
-    std::vector<int> faces(face_he_.size());
+    std::vector<int>& faces = ws_.tie_faces;
+    faces.resize(face_he_.size());
     for (size_t f = 0; f < faces.size(); ++f) faces[f] = face_map_[f] = static_cast<int>(f);
     for (size_t t = 0; t < ties.size(); ++t)
         split_by({&out_, ties[t][0], ties[t][1]}, n_neurons_ + static_cast<int>(t), zero, faces);
@@ -1307,22 +1313,66 @@ std::vector<Polyline> Arrangement::decision_boundary() {
         }
         return 0;
     };
-    std::vector<int> cls(face_he_.size());
+    std::vector<int>& cls = ws_.cls;
+    cls.resize(face_he_.size());
     for (size_t f = 0; f < cls.size(); ++f) cls[f] = predicted(static_cast<int>(f));
-    std::vector<MeshSegment>& segments = ws_.segments_tie;
-    segments.clear();
+    // Each edge between classes, by its lower half-edge t, found at its upper one e (t's face is then in the
+    // compact he_face: no second read of the half-edge far away), then in the order of t, as the edges are drawn.
+    std::vector<int>&he_face = ws_.he_face, &boundary = ws_.boundary;
+    he_face.resize(H_.size());
+    boundary.clear();
     for (int e = 0; e < static_cast<int>(H_.size()); ++e) {
         const int t = H_[e].twin;
-        if (t > e && cls[H_[e].face] != cls[H_[t].face]) segments.emplace_back(H_[e].origin, H_[t].origin);
+        he_face[e] = H_[e].face;
+        if (t >= 0 && t < e && cls[he_face[t]] != cls[he_face[e]]) boundary.push_back(t);
     }
+    std::sort(boundary.begin(), boundary.end());
+    std::vector<MeshSegment>& segments = ws_.segments_tie;
+    segments.clear();
+    for (const int t : boundary) segments.emplace_back(H_[t].origin, H_[H_[t].twin].origin);
     return polylines(segments);
 }
 
-// Union-find over interior edges whose two faces have exactly equal output maps: certainly different when some
-// coefficient differs by more than both error bounds (tested first: most edges, without touching the union-find),
-// else compared in rationals when the faces are not yet in one set.
-void Arrangement::linear_regions(std::vector<int>& linear_id, int64_t& n_linear) {
+// One pass over the half-edges: each vertex's degree (ws_.degree), and the interior edges whose two faces' output
+// maps are not certainly different (ws_.merge, by their lower half-edge, in increasing order), found at their upper
+// half-edge from the compact he_face. Certainly different: some coefficient differs by more than both error bounds,
+// tested first on each face's first coefficient alone (face_key, one small record per face), then on all of them.
+void Arrangement::scan_edges() {
     const int n_faces = static_cast<int>(face_he_.size()), k = out_.n;
+    std::vector<std::array<double, 2>>& key = ws_.face_key;
+    key.resize(n_faces);
+    for (int f = 0; f < n_faces; ++f) key[f] = {out_.z(f, 0, 0), out_.z_err(f, 0, 0)};
+    auto different = [](double z1, double z2, double e1, double e2) {
+        const double diff = std::abs(z1 - z2);
+        return diff > (e1 + e2) * (1 + 8 * unit_roundoff) + unit_roundoff * diff;
+    };
+    auto certainly_different = [&](int f1, int f2) {
+        ++n_decisions_;
+        if (different(key[f1][0], key[f2][0], key[f1][1], key[f2][1])) return true;
+        const double *z1 = &out_.Z[out_.at(f1, 0, 0)], *z2 = &out_.Z[out_.at(f2, 0, 0)];
+        const double *e1 = &out_.Z_err[out_.at(f1, 0, 0)], *e2 = &out_.Z_err[out_.at(f2, 0, 0)];
+        for (int q = 1; q < 3 * k; ++q)
+            if (different(z1[q], z2[q], e1[q], e2[q])) return true;
+        return false;
+    };
+    std::vector<int>&degree = ws_.degree, &he_face = ws_.he_face, &merge = ws_.merge;
+    degree.assign(V_.size(), 0);
+    he_face.resize(H_.size());
+    merge.clear();
+    for (int e = 0; e < static_cast<int>(H_.size()); ++e) {
+        const HalfEdge& he = H_[e];
+        ++degree[he.origin];
+        he_face[e] = he.face;
+        if (he.twin >= 0 && he.twin < e && !certainly_different(he_face[he.twin], he.face)) merge.push_back(he.twin);
+    }
+    std::sort(merge.begin(), merge.end());
+}
+
+// Union-find over the interior edges whose two faces have exactly equal output maps: those that scan_edges could
+// not tell apart, compared in rationals when the faces are not yet in one set. Returns the number of sets (their
+// roots); linear_id (when asked for) numbers them in the order of their first face.
+int64_t Arrangement::linear_regions(std::vector<int>* linear_id) {
+    const int n_faces = static_cast<int>(face_he_.size());
     std::vector<int>& parent = ws_.parent;
     parent.resize(n_faces);
     for (int f = 0; f < n_faces; ++f) parent[f] = f;
@@ -1330,31 +1380,25 @@ void Arrangement::linear_regions(std::vector<int>& linear_id, int64_t& n_linear)
         while (parent[f] != f) f = parent[f] = parent[parent[f]];
         return f;
     };
-    auto certainly_different = [&](int f1, int f2) {
-        ++n_decisions_;
-        const double *z1 = &out_.Z[out_.at(f1, 0, 0)], *z2 = &out_.Z[out_.at(f2, 0, 0)];
-        const double *e1 = &out_.Z_err[out_.at(f1, 0, 0)], *e2 = &out_.Z_err[out_.at(f2, 0, 0)];
-        for (int q = 0; q < 3 * k; ++q) {
-            const double diff = std::abs(z1[q] - z2[q]);
-            if (diff > (e1[q] + e2[q]) * (1 + 8 * unit_roundoff) + unit_roundoff * diff) return true;
-        }
-        return false;
-    };
-    for (int e = 0; e < static_cast<int>(H_.size()); ++e) {
+    for (const int e : ws_.merge) {
         const int t = H_[e].twin;
-        if (t < e || certainly_different(H_[e].face, H_[t].face)) continue;
         const int a = find(H_[e].face), b = find(H_[t].face);
         if (a != b && exact_.equal_output_maps(H_[e].face, H_[t].face)) parent[a] = b;
     }
-    linear_id.assign(n_faces, -1);
-    n_linear = 0;
+    int64_t n_linear = 0;
+    if (!linear_id) {
+        for (int f = 0; f < n_faces; ++f) n_linear += parent[f] == f;
+        return n_linear;
+    }
+    linear_id->resize(n_faces);
     std::vector<int>& root_id = ws_.root_id;
     root_id.assign(n_faces, -1);
     for (int f = 0; f < n_faces; ++f) {
         int& id = root_id[find(f)];
         if (id < 0) id = static_cast<int>(n_linear++);
-        linear_id[f] = id;
+        (*linear_id)[f] = id;
     }
+    return n_linear;
 }
 
 Geometry Arrangement::result(const GeometryOptions& options) {
@@ -1364,17 +1408,20 @@ Geometry Arrangement::result(const GeometryOptions& options) {
     const int n_faces = static_cast<int>(face_he_.size());
     std::vector<int> linear_id;
     g.counts.activation = n_faces;
-    linear_regions(linear_id, g.counts.linear);
+    scan_edges();
+    g.counts.linear = linear_regions(options.regions ? &linear_id : nullptr);
     g.counts.per_layer = per_layer_;
     // Vertices where boundaries meet or bend: interior vertices with three or more edges.
-    std::vector<int>& degree = ws_.degree;
-    degree.assign(V_.size(), 0);
-    for (const auto& he : H_) ++degree[he.origin];
-    std::vector<int> meet;
-    for (size_t v = 0; v < V_.size(); ++v)
-        if (!V_[v].on_box && degree[v] >= 3) meet.push_back(static_cast<int>(v));
-    g.vertices.resize(static_cast<Eigen::Index>(meet.size()), 2);
-    for (size_t i = 0; i < meet.size(); ++i) g.vertices.row(static_cast<Eigen::Index>(i)) << V_[meet[i]].x, V_[meet[i]].y;
+    const std::vector<int>& degree = ws_.degree;
+    auto meets = [&](size_t v) { return !V_[v].on_box && degree[v] >= 3; };
+    Eigen::Index n_meet = 0;
+    for (size_t v = 0; v < V_.size(); ++v) n_meet += meets(v);
+    g.vertices.resize(n_meet, 2);
+    for (size_t v = 0, i = 0; v < V_.size(); ++v)
+        if (meets(v)) {
+            g.vertices(Eigen::Index(i), 0) = V_[v].x;
+            g.vertices(Eigen::Index(i++), 1) = V_[v].y;
+        }
     if (options.regions) {
         const int k = out_.n;
         g.regions.resize(n_faces);
@@ -1406,6 +1453,7 @@ Geometry Arrangement::result(const GeometryOptions& options) {
             r.linear_id = linear_id[f];
         }
     }
+    g.neurons.reserve(n_neurons_);
     for (int l = 0; l < net_.n_hidden_layers(); ++l)
         for (int j = 0; j < net_.layers[l].n_out(); ++j)
             g.neurons.push_back({l + 1, j + 1, polylines(segments_[layer_offset_[l] + j])});

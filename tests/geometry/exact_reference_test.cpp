@@ -14,6 +14,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 
 #include "../../src/geometry/exact.h"  // internal: the refined lines' certified bounds
 #include "ginn/core/error.h"
@@ -265,6 +266,10 @@ void expect_matches_reference(const Network& net, const std::string& what, doubl
     ASSERT_EQ(g.counts.activation, ref.activation) << what;
     EXPECT_EQ(g.counts.per_layer, ref.per_layer) << what;
     EXPECT_EQ(g.counts.linear, ref.linear) << what;
+    std::set<int> linear_ids;  // with regions: one id per linear region
+    for (const Region& r : g.regions) linear_ids.insert(r.linear_id);
+    EXPECT_EQ(int64_t(linear_ids.size()), ref.linear) << what;
+    EXPECT_EQ(compute_geometry(net).counts.linear, ref.linear) << what << " (without regions: counted by roots)";
     for (const Region& r : g.regions) {
         const auto it = ref.area.find(r.pattern);
         ASSERT_TRUE(it != ref.area.end()) << what << ": a pattern the reference does not have";

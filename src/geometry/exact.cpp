@@ -135,12 +135,29 @@ void ActivationBits::set_states(int f, int g0, int n, const uint8_t* states) {
 
 void ActivationBits::get_states(int f, int g0, int n, uint8_t* out) const {
     const uint8_t* b = row(f);
-    for (int i = 0; i < n; ++i) out[i] = (b[(g0 + i) >> 3] >> ((g0 + i) & 7)) & 1;
+    int i = 0;
+    if (g0 % 8 == 0)  // one byte to eight: copied into each byte, bit k kept in byte k, then 1 where it is non-zero
+        for (; i + 8 <= n; i += 8) {
+            const uint64_t w = ((uint64_t{b[(g0 + i) / 8]} * 0x0101010101010101ull) & 0x8040201008040201ull) +
+                               0x7f7f7f7f7f7f7f7full;
+            const uint64_t states = (w & 0x8080808080808080ull) >> 7;
+            std::memcpy(out + i, &states, 8);
+        }
+    for (; i < n; ++i) out[i] = (b[(g0 + i) >> 3] >> ((g0 + i) & 7)) & 1;
 }
 
 void ActivationBits::differing(int f, int r, int g0, int n, std::vector<int>& out) const {
     const uint8_t *a = row(f), *b = row(r);
-    for (int k = g0 / 8; n > 0 && k <= (g0 + n - 1) / 8; ++k)
+    int k = g0 / 8;
+    const int last = (g0 + n - 1) / 8;
+    if (n > 0 && g0 % 8 == 0)  // whole bytes eight at a time (most are equal)
+        for (; k + 8 <= last; k += 8) {
+            uint64_t x = 0, y = 0;
+            std::memcpy(&x, a + k, 8);
+            std::memcpy(&y, b + k, 8);
+            for (x ^= y; x != 0; x &= x - 1) out.push_back(8 * k + std::countr_zero(x) - g0);
+        }
+    for (; n > 0 && k <= last; ++k)
         for (unsigned x = (a[k] ^ b[k]) & range_mask(k, g0, n); x != 0; x &= x - 1)
             out.push_back(8 * k + std::countr_zero(x) - g0);
 }

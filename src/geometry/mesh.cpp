@@ -340,6 +340,17 @@ private:
     int line_on(int f, const FaceFunction& fn, int g);
     int split_edge(int e, int f, const FaceFunction& fn, int g);
     void split_by(const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces);
+    /// Decides function g on face f: at once when the skip test clears the face (most faces, inline), else by
+    /// split_one's walk.
+    void decide(int f, const FaceFunction& fn, const Line& a, int g, uint8_t zero_bit, std::vector<int>& faces) {
+        done_[f] = g + 1;
+        if (certainly_one_sign(f, a)) {  // the zero line misses the face's bounding box: the sign at its centre
+            const auto& box = face_box_[f];
+            set_state(f, g, a.a * 0.5 * (box[0] + box[1]) + a.b * 0.5 * (box[2] + box[3]) + a.c > 0);
+        } else {
+            split_one(f, fn, a, g, zero_bit, faces);
+        }
+    }
     void split_one(int f, const FaceFunction& fn, const Line& a, int g, uint8_t zero_bit, std::vector<int>& faces);
     void refine_face(int f, const LayerMaps& maps, int l, std::vector<int>& faces);
     /// What split_one's boundary walk found: the zero vertices (u: before the negative run, w: before the positive
@@ -593,22 +604,16 @@ void Arrangement::split_face(int f, int g, int line, const Cut& cut) {
 void Arrangement::split_by(const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces) {
     ws_.map_line.assign(fn.maps->n_maps, -1);
     const size_t n_faces = faces.size();
-    for (size_t k = 0; k < n_faces; ++k) split_one(faces[k], fn, fn.line(face_map_[faces[k]]), g, zero_bit, faces);
+    for (size_t k = 0; k < n_faces; ++k) decide(faces[k], fn, fn.line(face_map_[faces[k]]), g, zero_bit, faces);
 }
 
-// Decides function g on face f (splitting it in two when the function takes both signs there; the new face is
-// appended to `faces`). Appends to segments_[g] the set where the bit changes: the new chord, and the existing edges
+// Decides function g on face f by walking its boundary, for a face that the skip test did not clear (decide), splitting
+// it in two when the function takes both signs there (the new face is appended to `faces`). Appends to segments_[g] the set where the bit changes: the new chord, and the existing edges
 // on the zero set whose two faces' bits differ (each emitted by the second of its two faces to decide g, so once,
 // whichever block either face belongs to). a: the function on f's map (fn.line(face_map_[f])).
 void Arrangement::split_one(int f, const FaceFunction& fn, const Line& a, int g, uint8_t zero_bit,
                             std::vector<int>& faces) {
     std::vector<MeshSegment>& segments = segments_[g];
-    done_[f] = g + 1;
-    if (certainly_one_sign(f, a)) {  // most faces: the zero line misses the face's bounding box
-        set_state(f, g, a.a * 0.5 * (face_box_[f][0] + face_box_[f][1]) + a.b * 0.5 * (face_box_[f][2] + face_box_[f][3]) +
-                            a.c > 0);
-        return;
-    }
     // Walk the boundary once: each vertex's sign is decided once (the last edge's end is the first vertex), and an
     // edge split in two continues from its new middle vertex, whose sign is 0. The walk also finds where a chord
     // would go (the zero vertices, the half-edges ending there) and the two sides' bounding boxes.
@@ -692,7 +697,7 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
         const FaceFunction fn = {&maps, j, -1};
         const Line a = fn.line(m);  // every face of the family has map m
         const size_t n_family = family.size();
-        for (size_t q = 0; q < n_family; ++q) split_one(family[q], fn, a, layer_offset_[l] + j, 0, family);
+        for (size_t q = 0; q < n_family; ++q) decide(family[q], fn, a, layer_offset_[l] + j, 0, family);
     }
     faces.insert(faces.end(), family.begin() + 1, family.end());
 }

@@ -4,7 +4,10 @@
 // Not the arrangement (mesh.cpp).
 #include "geometry/exact.h"
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstring>
 
 #include "ginn/core/error.h"
 
@@ -100,9 +103,79 @@ Dyadic operator*(const Dyadic& a, const Dyadic& b) {
     return {a.m * b.m, a.e + b.e};
 }
 
-ExactLines::ExactLines(const Network& net, const ActivationBits& bits, int stride,
-                       const std::vector<int>& layer_offset)
-    : net_(net), bits_(bits), stride_(stride), layer_offset_(layer_offset) {}
+void ActivationBits::reset(int n_neurons, int n_ties) {
+    packed_ = (n_neurons + 7) / 8;
+    row_bytes_ = std::max<size_t>(1, size_t(packed_) + size_t(n_ties));
+    data_.assign(row_bytes_, 0);
+}
+
+int ActivationBits::append_copy(int f) {
+    const size_t at = data_.size();
+    data_.resize(at + row_bytes_);  // not zeroed (UninitialisedAllocator): copied just below
+    std::memcpy(&data_[at], &data_[size_t(f) * row_bytes_], row_bytes_);
+    return static_cast<int>(at / row_bytes_);
+}
+
+uint8_t ActivationBits::range_mask(int k, int g0, int n) {
+    const int lo = std::max(g0 - 8 * k, 0), hi = std::min(g0 + n - 8 * k, 8);  // bits [lo, hi) of byte k
+    return static_cast<uint8_t>(((1u << hi) - 1) & ~((1u << lo) - 1));
+}
+
+void ActivationBits::set_states(int f, int g0, int n, const uint8_t* states) {
+    uint8_t* b = row(f);
+    int i = 0;
+    if (g0 % 8 == 0)  // eight bytes of 0 or 1 to one byte: the product gathers byte k's low bit into bit 56 + k
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w = 0;
+            std::memcpy(&w, states + i, 8);
+            b[(g0 + i) / 8] = static_cast<uint8_t>((w * 0x0102040810204080ull) >> 56);
+        }
+    for (; i < n; ++i) set(f, g0 + i, states[i] != 0);
+}
+
+void ActivationBits::get_states(int f, int g0, int n, uint8_t* out) const {
+    const uint8_t* b = row(f);
+    int i = 0;
+    if (g0 % 8 == 0)  // one byte to eight: copied into each byte, bit k kept in byte k, then 1 where it is non-zero
+        for (; i + 8 <= n; i += 8) {
+            const uint64_t w = ((uint64_t{b[(g0 + i) / 8]} * 0x0101010101010101ull) & 0x8040201008040201ull) +
+                               0x7f7f7f7f7f7f7f7full;
+            const uint64_t states = (w & 0x8080808080808080ull) >> 7;
+            std::memcpy(out + i, &states, 8);
+        }
+    for (; i < n; ++i) out[i] = (b[(g0 + i) >> 3] >> ((g0 + i) & 7)) & 1;
+}
+
+void ActivationBits::differing(int f, int r, int g0, int n, std::vector<int>& out) const {
+    const uint8_t *a = row(f), *b = row(r);
+    int k = g0 / 8;
+    const int last = (g0 + n - 1) / 8;
+    if (n > 0 && g0 % 8 == 0)  // whole bytes eight at a time (most are equal)
+        for (; k + 8 <= last; k += 8) {
+            uint64_t x = 0, y = 0;
+            std::memcpy(&x, a + k, 8);
+            std::memcpy(&y, b + k, 8);
+            for (x ^= y; x != 0; x &= x - 1) out.push_back(8 * k + std::countr_zero(x) - g0);
+        }
+    for (; n > 0 && k <= last; ++k)
+        for (unsigned x = (a[k] ^ b[k]) & range_mask(k, g0, n); x != 0; x &= x - 1)
+            out.push_back(8 * k + std::countr_zero(x) - g0);
+}
+
+int ActivationBits::count_differing(int f, int r, int g0, int n) const {
+    const uint8_t *a = row(f), *b = row(r);
+    int d = 0;
+    for (int k = g0 / 8; n > 0 && k <= (g0 + n - 1) / 8; ++k) d += std::popcount(unsigned((a[k] ^ b[k]) & range_mask(k, g0, n)));
+    return d;
+}
+
+void ActivationBits::append_key(int f, int n, std::string& key) const {
+    const uint8_t* b = row(f);
+    for (int k = 0; k < (n + 7) / 8; ++k) key.push_back(static_cast<char>(b[k] & range_mask(k, 0, n)));
+}
+
+ExactLines::ExactLines(const Network& net, const ActivationBits& bits, const std::vector<int>& layer_offset)
+    : net_(net), bits_(bits), layer_offset_(layer_offset) {}
 
 // The map of layer `layer` on face m: the composition of layers 0..layer with face m's activation states, one
 // layer at a time from the cached map of the layer before. Cached by the states it depends on (face m's bits of
@@ -110,7 +183,7 @@ ExactLines::ExactLines(const Network& net, const ActivationBits& bits, int strid
 const std::vector<Dyadic>& ExactLines::layer_map(int layer, int m) {
     const int n_before = layer == 0 ? 0 : layer_offset_[layer - 1] + net_.layers[layer - 1].n_out();
     std::string key(reinterpret_cast<const char*>(&layer), sizeof layer);
-    key.append(reinterpret_cast<const char*>(&bits_[size_t(m) * stride_]), size_t(n_before));
+    bits_.append_key(m, n_before, key);
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
     if (W_.empty()) {
         W_.resize(net_.layers.size());
@@ -131,7 +204,7 @@ const std::vector<Dyadic>& ExactLines::layer_map(int layer, int m) {
         P = layer_map(layer - 1, m);
         const DenseLayer& prev = net_.layers[layer - 1];
         for (int i = 0; i < prev.n_out(); ++i) {
-            if (prev.activation == Activation::linear || bits_[size_t(m) * stride_ + layer_offset_[layer - 1] + i])
+            if (prev.activation == Activation::linear || bits_.on(m, layer_offset_[layer - 1] + i))
                 continue;
             const Dyadic slope(prev.slope_below(i));  // 0 for relu; a leaky or PReLU slope, a double, is dyadic
             for (int c = 0; c < 3; ++c)
@@ -274,10 +347,10 @@ Line ExactLines::refined(const Line& line) {
         eta = (eta * (1 + b_sum + max_col_[size_t(l)]) + 16 * K * DBL_TRUE_MIN) * (1 + 4 * (K + 2) * u);
         if (l > 0) {  // times the slopes of layer l - 1 on the face
             const DenseLayer& prev = net_.layers[size_t(l - 1)];
-            const uint8_t* on = &bits_[size_t(s.map) * stride_ + layer_offset_[size_t(l - 1)]];
+            const int g0 = layer_offset_[size_t(l - 1)];
             double largest = 1;  // the largest |slope| applied: PReLU slopes may exceed 1 and scale the absolute error
             for (int i = 0; i < n_in; ++i) {
-                if (prev.activation == Activation::linear || on[i]) continue;
+                if (prev.activation == Activation::linear || bits_.on(s.map, g0 + i)) continue;
                 const double slope = prev.slope_below(i);  // 0 for relu; a leaky or PReLU slope
                 const DoubleDouble v = mul({next_hi_[size_t(i)], next_lo_[size_t(i)]}, slope);
                 next_hi_[size_t(i)] = v.hi;

@@ -32,9 +32,48 @@ struct UninitialisedAllocator : std::allocator<T> {
     }
 };
 
-/// The arrangement's activation bits, (#faces, stride): a row is appended per split and then copied from the split
-/// face's, so it is not zeroed first.
-using ActivationBits = std::vector<uint8_t, UninitialisedAllocator<uint8_t>>;
+/// The arrangement's activation bits, one row per face: hidden neuron g's state (1: active) at bit g % 8 of byte
+/// g / 8, eight to a byte (a byte per state took 114 MB at 256 x 3, and as much again in copies as the buffer grew),
+/// then one byte per output tie function (1, 0, or 2: equal on the whole face). A row is appended per split and then
+/// copied from the split face's, so it is not zeroed first.
+class ActivationBits {
+public:
+    ActivationBits() = default;
+    /// One row, every state and tie 0.
+    ActivationBits(int n_neurons, int n_ties) { reset(n_neurons, n_ties); }
+    void reset(int n_neurons, int n_ties);
+    int n_rows() const { return static_cast<int>(data_.size() / row_bytes_); }
+    bool on(int f, int g) const { return (row(f)[g >> 3] >> (g & 7)) & 1; }
+    void set(int f, int g, bool v) {
+        uint8_t& b = row(f)[g >> 3];
+        b = static_cast<uint8_t>((b & ~(1u << (g & 7))) | (unsigned(v) << (g & 7)));
+    }
+    /// Row f's bytes (states, then ties), e.g. to prefetch them.
+    const uint8_t* row_data(int f) const { return row(f); }
+    size_t row_bytes() const { return row_bytes_; }
+    const uint8_t* ties(int f) const { return row(f) + packed_; }
+    uint8_t* ties(int f) { return row(f) + packed_; }
+    /// Appends a copy of row f (the new face of a split); returns its index.
+    int append_copy(int f);
+    /// Sets states g0 .. g0 + n - 1 of row f from n bytes (0 or 1).
+    void set_states(int f, int g0, int n, const uint8_t* states);
+    /// States g0 .. g0 + n - 1 of row f, one byte each (0 or 1).
+    void get_states(int f, int g0, int n, uint8_t* out) const;
+    /// Appends to `out` the i < n where rows f and r differ in state g0 + i; count_differing counts them.
+    void differing(int f, int r, int g0, int n, std::vector<int>& out) const;
+    int count_differing(int f, int r, int g0, int n) const;
+    /// Appends to `key` the bytes of row f holding states 0 .. n - 1, the bits of later states cleared.
+    void append_key(int f, int n, std::string& key) const;
+
+private:
+    uint8_t* row(int f) { return &data_[size_t(f) * row_bytes_]; }
+    const uint8_t* row(int f) const { return &data_[size_t(f) * row_bytes_]; }
+    /// The bits of row f's byte k that hold states g0 .. g0 + n - 1 (a mask).
+    static uint8_t range_mask(int k, int g0, int n);
+    std::vector<uint8_t, UninitialisedAllocator<uint8_t>> data_;
+    size_t row_bytes_ = 1;
+    int packed_ = 0;  // bytes of states per row
+};
 
 /// Unit roundoff of double (2^-53).
 inline constexpr double unit_roundoff = DBL_EPSILON / 2;
@@ -79,8 +118,8 @@ Dyadic operator*(const Dyadic& a, const Dyadic& b);
 /// whose every decision the double filters settle never touches GMP.
 class ExactLines {
 public:
-    /// bits: (#faces, stride) activation bits of the arrangement (read when a map is recomputed).
-    ExactLines(const Network& net, const ActivationBits& bits, int stride, const std::vector<int>& layer_offset);
+    /// bits: the activation bits of the arrangement (read when a map is recomputed).
+    ExactLines(const Network& net, const ActivationBits& bits, const std::vector<int>& layer_offset);
     /// The exact coefficients (a, b, c) of a line.
     std::array<Dyadic, 3> coefficients(const LineSource& s);
     /// Sign of z at the intersection point of lines p and q (which must intersect in one point).
@@ -107,7 +146,6 @@ private:
 
     const Network& net_;
     const ActivationBits& bits_;
-    int stride_;
     std::vector<int> layer_offset_;
     std::vector<std::vector<Dyadic>> W_, b_;  // exact weights, converted on first use
     std::unordered_map<std::string, std::vector<Dyadic>> cache_;  // by layer and the earlier layers' states

@@ -166,7 +166,7 @@ struct Workspace {
     std::vector<int> face_he;        // #F: one half-edge of the face
     std::vector<int> face_map;       // #F: which map of the current LayerMaps holds on the face
     std::vector<std::array<double, 4>> face_box;  // #F: bounding box x0, x1, y0, y1, to skip faces a line misses
-    ActivationBits bits;             // #F by stride: activation pattern, then the output ties' signs
+    ActivationBits bits;             // #F rows: activation pattern, then the output ties' signs
     std::vector<int> done;           // #F: functions (hidden neurons, then ties, by global index) decided on the face
     std::vector<LayerMaps> level;    // per hidden layer: the maps of the block of faces being refined at that depth
     std::vector<std::vector<int>> level_faces;  // per hidden layer: that block's faces (grows as they split)
@@ -189,7 +189,7 @@ struct Workspace {
     std::vector<int> cyc, zero_edges;  // a face's half-edges (result); those of the face being split with both ends on the zero set
     std::vector<int> family;         // the face being refined by a layer and the faces split from it
     std::vector<int> candidates;     // the neurons whose lines may cross that face (refine_face)
-    std::vector<uint8_t> cand;       // n rounded up to whole words: refine_face's filter's candidate flags
+    std::vector<uint8_t> cand, on;   // n rounded up to whole words: refine_face's filter's candidate flags and bits
     std::vector<std::vector<MeshSegment>> segments;  // per function: the edges where its bit changes
     std::vector<MeshSegment> segments_tie;            // the decision boundary's edges
     std::vector<int> key_of, key_vertex;          // polylines: vertex -> its key (-1 none), key -> vertex
@@ -231,20 +231,6 @@ void filter_neurons(int n, const double* gx, const double* gy, const double* h, 
         bit[j] = z > 0;
         cand[j] = uint8_t(1 - (int(std::abs(z) - room > 0) & int(std::abs(z) < INFINITY)));
     }
-}
-
-/// Appends to `out` the indices i < n where a[i] != b[i], for bytes that are 0 or 1 (activation bits): eight at a
-/// time, where a differing byte is exactly one set bit of the words' xor (most words are equal).
-void differing(const uint8_t* a, const uint8_t* b, int n, std::vector<int>& out) {
-    int i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x = 0, y = 0;
-        std::memcpy(&x, a + i, 8);
-        std::memcpy(&y, b + i, 8);
-        for (uint64_t z = x ^ y; z != 0; z &= z - 1) out.push_back(i + std::countr_zero(z) / 8);
-    }
-    for (; i < n; ++i)
-        if (a[i] != b[i]) out.push_back(i);
 }
 
 /// One rank-1 term of next_maps' corrections for one coefficient: W[:, i] and |W[:, i]| (n), the value v added
@@ -380,6 +366,17 @@ private:
     int line_on(int f, const FaceFunction& fn, int g);
     int split_edge(int e, int f, const FaceFunction& fn, int g);
     void split_by(const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces);
+    /// Decides function g on face f: at once when the skip test clears the face (most faces, inline), else by
+    /// split_one's walk.
+    void decide(int f, const FaceFunction& fn, const Line& a, int g, uint8_t zero_bit, std::vector<int>& faces) {
+        done_[f] = g + 1;
+        if (certainly_one_sign(f, a)) {  // the zero line misses the face's bounding box: the sign at its centre
+            const auto& box = face_box_[f];
+            set_state(f, g, a.a * 0.5 * (box[0] + box[1]) + a.b * 0.5 * (box[2] + box[3]) + a.c > 0);
+        } else {
+            split_one(f, fn, a, g, zero_bit, faces);
+        }
+    }
     void split_one(int f, const FaceFunction& fn, const Line& a, int g, uint8_t zero_bit, std::vector<int>& faces);
     void refine_face(int f, const LayerMaps& maps, int l, std::vector<int>& faces);
     /// What split_one's boundary walk found: the zero vertices (u: before the negative run, w: before the positive
@@ -390,6 +387,12 @@ private:
     };
     void split_face(int f, int g, int line, const Cut& cut);
     bool certainly_one_sign(int f, const Line& a) const;
+    /// Face f's bit of function g: a hidden neuron's state, or an output tie's value (1, 0, 2 equal on the face).
+    uint8_t state(int f, int g) const { return g < n_neurons_ ? uint8_t(bits_.on(f, g)) : bits_.ties(f)[g - n_neurons_]; }
+    void set_state(int f, int g, uint8_t v) {
+        if (g < n_neurons_) bits_.set(f, g, v != 0);
+        else bits_.ties(f)[g - n_neurons_] = v;
+    }
     void update_box(int f);
     void next_maps(const DenseLayer& L, int prev_layer, std::vector<int>& faces, LayerMaps& out);
     void dense_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense, double gamma,
@@ -418,7 +421,7 @@ private:
     std::vector<Eigen::VectorXd> below_;  // per layer (n): each neuron's slope below zero (slope_below)
     std::vector<int> layer_offset_;  // global index of each hidden layer's first neuron
     int n_neurons_ = 0;
-    int stride_ = 0;                 // bits per face: n_neurons_ hidden neurons, then one per output tie function
+    int stride_ = 0;                 // functions per face: n_neurons_ hidden neurons, then the output tie functions
     double coord_tol_ = 0;           // coord_accuracy times the domain's size
     double coord_err_ = 0;           // the largest certified coordinate error of any vertex
     Workspace& ws_;
@@ -451,7 +454,7 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
       stride_(n_neurons_ + n_tie_functions(net)), ws_(ws), V_(ws.V),
       bits_(ws.bits), face_he_(ws.face_he), face_map_(ws.face_map),
       done_(ws.done), cyc_(ws.cyc), H_(ws.H), lines_(ws.lines), face_box_(ws.face_box), out_(ws.out),
-      exact_(net, ws.bits, stride_, layer_offset_), segments_(ws.segments) {
+      exact_(net, ws.bits, layer_offset_), segments_(ws.segments) {
     for (const DenseLayer& L : net.layers) {
         W_abs_.push_back(L.W.cwiseAbs());
         W_abs_t_.push_back(W_abs_.back().transpose());
@@ -466,7 +469,6 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
         W_row_sum_.push_back(W_abs_.back().rowwise().sum() * up);
         W_row_norm_.push_back(((W_abs_.back().rowwise().squaredNorm() * up).array() + L.n_in() * DBL_MIN).sqrt() * up);
     }
-    bits_.clear();
     for (auto* v : {&face_he_, &face_map_, &done_, &ws.line_fn}) v->clear();
     V_.clear();
     H_.clear();
@@ -493,7 +495,7 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
     done_.push_back(0);
     face_box_.emplace_back();
     update_box(0);
-    bits_.assign(stride_, 0);
+    bits_.reset(n_neurons_, stride_ - n_neurons_);
     segments_.resize(std::max(segments_.size(), size_t(stride_)));  // clear, not shrink: the buffers keep their capacity
     for (auto& s : segments_) s.clear();
     ws.key_of.clear();
@@ -620,10 +622,9 @@ void Arrangement::split_face(int f, int g, int line, const Cut& cut) {
     face_he_.push_back(c2);
     face_map_.push_back(face_map_[f]);
     done_.push_back(done_[f]);
-    bits_.resize(bits_.size() + stride_);  // not zeroed (ActivationBits): f's row is copied into it
-    std::memcpy(&bits_[size_t(nf) * stride_], &bits_[size_t(f) * stride_], size_t(stride_));
-    bits_[size_t(f) * stride_ + g] = 1;
-    bits_[size_t(nf) * stride_ + g] = 0;
+    bits_.append_copy(f);
+    set_state(f, g, 1);
+    set_state(nf, g, 0);
     face_box_[f] = cut.box_pos;
     face_box_.push_back(cut.box_neg);
 }
@@ -634,23 +635,16 @@ void Arrangement::split_face(int f, int g, int line, const Cut& cut) {
 void Arrangement::split_by(const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces) {
     ws_.map_line.assign(fn.maps->n_maps, -1);
     const size_t n_faces = faces.size();
-    for (size_t k = 0; k < n_faces; ++k) split_one(faces[k], fn, fn.line(face_map_[faces[k]]), g, zero_bit, faces);
+    for (size_t k = 0; k < n_faces; ++k) decide(faces[k], fn, fn.line(face_map_[faces[k]]), g, zero_bit, faces);
 }
 
-// Decides function g on face f (splitting it in two when the function takes both signs there; the new face is
-// appended to `faces`). Appends to segments_[g] the set where the bit changes: the new chord, and the existing edges
+// Decides function g on face f by walking its boundary, for a face that the skip test did not clear (decide), splitting
+// it in two when the function takes both signs there (the new face is appended to `faces`). Appends to segments_[g] the set where the bit changes: the new chord, and the existing edges
 // on the zero set whose two faces' bits differ (each emitted by the second of its two faces to decide g, so once,
 // whichever block either face belongs to). a: the function on f's map (fn.line(face_map_[f])).
 void Arrangement::split_one(int f, const FaceFunction& fn, const Line& a, int g, uint8_t zero_bit,
                             std::vector<int>& faces) {
     std::vector<MeshSegment>& segments = segments_[g];
-    auto bit = [&](int face) -> uint8_t& { return bits_[size_t(face) * stride_ + g]; };
-    done_[f] = g + 1;
-    if (certainly_one_sign(f, a)) {  // most faces: the zero line misses the face's bounding box
-        bit(f) = a.a * 0.5 * (face_box_[f][0] + face_box_[f][1]) + a.b * 0.5 * (face_box_[f][2] + face_box_[f][3]) +
-                 a.c > 0;
-        return;
-    }
     // Walk the boundary once: each vertex's sign is decided once (the last edge's end is the first vertex), and an
     // edge split in two continues from its new middle vertex, whose sign is 0. The walk also finds where a chord
     // would go (the zero vertices, the half-edges ending there) and the two sides' bounding boxes.
@@ -691,11 +685,11 @@ void Arrangement::split_one(int f, const FaceFunction& fn, const Line& a, int g,
         segments.emplace_back(H_[c1].origin, H_[H_[c1].twin].origin);
         faces.push_back(static_cast<int>(face_he_.size()) - 1);
     } else {
-        bit(f) = pos ? 1 : neg ? 0 : zero_bit;
+        set_state(f, g, pos ? 1 : neg ? 0 : zero_bit);
     }
     for (int z : ws_.zero_edges) {
         const int t = H_[z].twin;
-        if (done_[H_[t].face] > g && bit(H_[z].face) != bit(H_[t].face)) segments.emplace_back(H_[z].origin, H_[t].origin);
+        if (done_[H_[t].face] > g && state(H_[z].face, g) != state(H_[t].face, g)) segments.emplace_back(H_[z].origin, H_[t].origin);
     }
 }
 
@@ -714,9 +708,10 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
     const auto& box = face_box_[f];
     const double cx = 0.5 * (box[0] + box[1]), cy = 0.5 * (box[2] + box[3]);
     const double hw = 0.5 * (box[1] - box[0]) + coord_err_, hh = 0.5 * (box[3] - box[2]) + coord_err_;
-    uint8_t* bits = &bits_[size_t(f) * stride_ + layer_offset_[l]];
     ws_.cand.resize(size_t(n + 7) / 8 * 8);
-    filter_neurons(n, gx, gy, h, gx_err, gy_err, h_err, {cx, cy, hw, hh}, bits, ws_.cand.data());
+    ws_.on.resize(ws_.cand.size());
+    filter_neurons(n, gx, gy, h, gx_err, gy_err, h_err, {cx, cy, hw, hh}, ws_.on.data(), ws_.cand.data());
+    bits_.set_states(f, layer_offset_[l], n, ws_.on.data());
     std::fill(ws_.cand.begin() + n, ws_.cand.end(), 0);  // padded with zeros to whole words
     // The candidates, eight flags at a time (most neurons are not candidates).
     std::vector<int>& candidates = ws_.candidates;
@@ -733,7 +728,7 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
         const FaceFunction fn = {&maps, j, -1};
         const Line a = fn.line(m);  // every face of the family has map m
         const size_t n_family = family.size();
-        for (size_t q = 0; q < n_family; ++q) split_one(family[q], fn, a, layer_offset_[l] + j, 0, family);
+        for (size_t q = 0; q < n_family; ++q) decide(family[q], fn, a, layer_offset_[l] + j, 0, family);
     }
     faces.insert(faces.end(), family.begin() + 1, family.end());
 }
@@ -835,13 +830,12 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     for (int k = n_dense; k < nb; ++k) {
         const int r = ws_.ref_pos[k];
         const bool across = ws_.across[k];
-        const uint8_t* bk = &bits_[size_t(faces[k]) * stride_ + layer_offset_[prev_layer]];
-        const uint8_t* br = &bits_[size_t(faces[r]) * stride_ + layer_offset_[prev_layer]];
+        const int fk = faces[k], fr = faces[r], g0 = layer_offset_[prev_layer];
         const int from = ws_.differ_at[ws_.differ_of[k]], to = ws_.differ_at[ws_.differ_of[k] + 1];
         terms.clear();
         for (int d = from; d < to; ++d) {
             const int i = ws_.differ[d];
-            for (const double s : {slope(act, i, bk[i]), -slope(act, i, br[i])})
+            for (const double s : {slope(act, i, bits_.on(fk, g0 + i)), -slope(act, i, bits_.on(fr, g0 + i))})
                 if (s != 0) terms.emplace_back(i, s);
         }
         const int m_r = face_map_[faces[r]], m = face_map_[faces[k]];
@@ -957,7 +951,9 @@ void Arrangement::row_bound_product(int layer, const Eigen::Map<Eigen::MatrixXd>
 // below zero. A branch-free select, so that it vectorises.
 const double* Arrangement::face_slopes(int layer, int f) {
     const int n = net_.layers[layer].n_out();
-    const uint8_t* on = &bits_[size_t(f) * stride_ + layer_offset_[layer]];
+    ws_.on.resize(n);
+    bits_.get_states(f, layer_offset_[layer], n, ws_.on.data());
+    const uint8_t* on = ws_.on.data();
     const double* below = below_[layer].data();
     ws_.slopes.resize(n);
     double* __restrict s = ws_.slopes.data();
@@ -1131,23 +1127,13 @@ int Arrangement::rank_one_faces(int prev_layer, std::vector<int>& faces, bool ac
     std::vector<int>&diff = ws_.differ, &diff_at = ws_.differ_at;
     diff.clear();
     diff_at.assign(nb + 1, 0);
-    auto states = [&](int f) { return &bits_[size_t(f) * stride_ + layer_offset_[prev_layer]]; };
+    const int g0 = layer_offset_[prev_layer];
     auto n_differ = [&](int f, int r) {
         const size_t before = diff.size();
-        differing(states(f), states(r), n_in, diff);
+        bits_.differing(f, r, g0, n_in, diff);
         return static_cast<int>(diff.size() - before);
     };
-    auto count_differ = [&](int f, int r) {  // bits are 0 or 1: a byte differs exactly when its xor has one bit
-        const uint8_t *a = states(f), *b = states(r);
-        int d = 0, i = 0;
-        for (uint64_t x = 0, y = 0; i + 8 <= n_in; i += 8) {
-            std::memcpy(&x, a + i, 8);
-            std::memcpy(&y, b + i, 8);
-            d += std::popcount(x ^ y);
-        }
-        for (; i < n_in; ++i) d += a[i] != b[i];
-        return d;
-    };
+    auto count_differ = [&](int f, int r) { return bits_.count_differing(f, r, g0, n_in); };
     std::vector<int>&terms = ws_.chain_terms, &pos = ws_.face_pos;  // per face in the sorted order; -1: dense
     std::vector<int>&ref = ws_.ref_sorted, &group_at = ws_.group_at;
     terms.assign(nb, -1);
@@ -1160,7 +1146,7 @@ int Arrangement::rank_one_faces(int prev_layer, std::vector<int>& faces, bool ac
         diff_at[k] = static_cast<int>(diff.size());
         // The faces' bits are rows far apart in memory, each a cache miss when first read: fetch a few faces ahead.
         if (k + 4 < nb)
-            for (int i = 0; i < n_in; i += 64) __builtin_prefetch(states(faces[k + 4]) + i);
+            for (size_t i = 0; i < bits_.row_bytes(); i += 64) __builtin_prefetch(bits_.row_data(faces[k + 4]) + i);
         const int m = face_map_[faces[k]];
         if (k > 0 && m == face_map_[faces[k - 1]]) {
             const int d = n_differ(faces[k], faces[k - 1]);
@@ -1302,7 +1288,7 @@ std::vector<Polyline> Arrangement::decision_boundary() {
     for (size_t t = 0; t < ties.size(); ++t)
         split_by({&out_, ties[t][0], ties[t][1]}, n_neurons_ + static_cast<int>(t), zero, faces);
     auto predicted = [&](int f) {
-        const uint8_t* tie = &bits_[size_t(f) * stride_ + n_neurons_];
+        const uint8_t* tie = bits_.ties(f);
         if (net_.head != Head::softmax) return int(tie[0] == 1);
         auto index = [&](int c, int d) { return c * (2 * k - c - 1) / 2 + (d - c - 1); };  // pair (c < d)
         for (int c = 0; c < k; ++c) {
@@ -1442,7 +1428,8 @@ Geometry Arrangement::result(const GeometryOptions& options) {
                 area2 += V_[a].x * V_[b].y - V_[b].x * V_[a].y;
             }
             r.area = 0.5 * area2;
-            r.pattern.assign(bits_.begin() + size_t(f) * stride_, bits_.begin() + size_t(f) * stride_ + n_neurons_);
+            r.pattern.resize(size_t(n_neurons_));
+            bits_.get_states(f, 0, n_neurons_, r.pattern.data());
             r.A.resize(k, 2);
             r.c.resize(k);
             for (int i = 0; i < k; ++i) {

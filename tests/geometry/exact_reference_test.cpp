@@ -583,6 +583,63 @@ TEST(exact_reference_test, maps_corrected_across_groups_equal_the_rational_refer
     matches_reference(net, "16-wide cancelling network", 1e-9);
 }
 
+TEST(exact_reference_test, activation_bits_equal_a_byte_per_state) {
+    // Packed rows against plain bytes: states written in runs at every offset (aligned or not, whole bytes and
+    // tails), single states, ties, copies of rows; then every read (state by state, runs, differences, keys).
+    std::mt19937 rng(5);
+    for (const int n_neurons : {1, 7, 8, 9, 21, 64, 70}) {
+        const int n_ties = 3;
+        detail::ActivationBits bits(n_neurons, n_ties);
+        std::vector<std::vector<uint8_t>> plain(1, std::vector<uint8_t>(size_t(n_neurons + n_ties), 0));
+        for (int step = 0; step < 300; ++step) {
+            const int f = int(rng() % plain.size()), op = int(rng() % 4);
+            if (op == 0) {
+                const int g0 = int(rng() % uint32_t(n_neurons)), n = 1 + int(rng() % uint32_t(n_neurons - g0));
+                std::vector<uint8_t> run(size_t(n) + 8);
+                for (auto& s : run) s = uint8_t(rng() % 2);
+                bits.set_states(f, g0, n, run.data());
+                std::copy_n(run.begin(), n, plain[size_t(f)].begin() + g0);
+            } else if (op == 1) {
+                const int g = int(rng() % uint32_t(n_neurons));
+                const bool on = rng() % 2;
+                bits.set(f, g, on);
+                plain[size_t(f)][size_t(g)] = on;
+            } else if (op == 2) {
+                const int t = int(rng() % n_ties);
+                bits.ties(f)[t] = uint8_t(rng() % 3);
+                plain[size_t(f)][size_t(n_neurons + t)] = bits.ties(f)[t];
+            } else {
+                ASSERT_EQ(bits.append_copy(f), int(plain.size()));
+                plain.push_back(plain[size_t(f)]);
+            }
+        }
+        ASSERT_EQ(bits.n_rows(), int(plain.size()));
+        for (int f = 0; f < bits.n_rows(); ++f) {
+            const std::vector<uint8_t>& p = plain[size_t(f)];
+            std::vector<uint8_t> got(static_cast<size_t>(n_neurons));
+            bits.get_states(f, 0, n_neurons, got.data());
+            for (int g = 0; g < n_neurons; ++g) {
+                ASSERT_EQ(bits.on(f, g), p[size_t(g)] != 0) << n_neurons << " neurons, row " << f << ", state " << g;
+                ASSERT_EQ(got[size_t(g)], p[size_t(g)]) << n_neurons << " neurons, row " << f << ", state " << g;
+            }
+            for (int t = 0; t < n_ties; ++t) ASSERT_EQ(bits.ties(f)[t], p[size_t(n_neurons + t)]);
+            const int r = int(rng() % plain.size()), g0 = int(rng() % uint32_t(n_neurons));
+            const int n = int(rng() % uint32_t(n_neurons - g0 + 1));
+            std::vector<int> expected, differ;
+            for (int i = 0; i < n; ++i)
+                if (p[size_t(g0 + i)] != plain[size_t(r)][size_t(g0 + i)]) expected.push_back(i);
+            bits.differing(f, r, g0, n, differ);
+            ASSERT_EQ(differ, expected) << n_neurons << " neurons, rows " << f << " and " << r;
+            ASSERT_EQ(bits.count_differing(f, r, g0, n), int(expected.size()));
+            // Keys of the first n states: equal exactly when those states are.
+            std::string kf, kr;
+            bits.append_key(f, n, kf);
+            bits.append_key(r, n, kr);
+            ASSERT_EQ(kf == kr, std::equal(p.begin(), p.begin() + n, plain[size_t(r)].begin()));
+        }
+    }
+}
+
 /// The refined line of (layer, row, minus) on a face with the given bits, against the rational map.
 void expect_refined_certified_and_tight(const Network& net, detail::ExactLines& lines, const detail::ActivationBits& bits,
                                         int layer, int row, int minus, bool tight, const std::string& what) {
@@ -590,7 +647,9 @@ void expect_refined_certified_and_tight(const Network& net, detail::ExactLines& 
     L.src = {layer, /*map=*/0, row, minus};
     const detail::Line R = lines.refined(L);
     ASSERT_TRUE(R.refined) << what;
-    const std::vector<QLine> Z = exact_maps(net, layer, std::vector<uint8_t>(bits.begin(), bits.end()));
+    std::vector<uint8_t> states(size_t(net.n_neurons()));
+    bits.get_states(0, 0, net.n_neurons(), states.data());
+    const std::vector<QLine> Z = exact_maps(net, layer, states);
     QLine exact = Z[size_t(row)];
     for (int c = 0; c < 3; ++c) {
         if (minus >= 0) exact[size_t(c)] -= Z[size_t(minus)][size_t(c)];
@@ -629,10 +688,12 @@ TEST(exact_reference_test, refined_lines_are_certified_against_the_rational_maps
         const int n_hidden = net.n_hidden_layers();
         std::vector<int> offset = {0};
         for (int l = 0; l + 1 < n_hidden; ++l) offset.push_back(offset.back() + net.layers[l].n_out());
-        const int stride = net.n_neurons() + 8;
-        detail::ActivationBits bits(static_cast<size_t>(stride), 0);
-        for (auto& b : bits) b = uint8_t(pick(2));
-        detail::ExactLines lines(net, bits, stride, offset);
+        detail::ActivationBits bits(net.n_neurons(), 8);
+        for (int g = 0; g < net.n_neurons() + 8; ++g) {  // (random ties too, as the rng's sequence was made)
+            const bool on = pick(2);
+            if (g < net.n_neurons()) bits.set(0, g, on);
+        }
+        detail::ExactLines lines(net, bits, offset);
         const std::string what = "network " + std::to_string(i);
         for (int l = 0; l <= n_hidden; ++l)
             for (int row = 0; row < net.layers[l].n_out(); ++row) {
@@ -664,8 +725,9 @@ TEST(exact_reference_test, refined_lines_are_certified_against_the_rational_maps
     tiny.layers[1].W.diagonal() << 1 + e, 1, 1;
     tiny.layers[2].W.diagonal() << 1 + e, 1 + 3 * e, 3 * e * e;
     tiny.layers[3].W.row(0) << 1, -1, -1;
-    detail::ActivationBits on(9 + 1, 1);
-    detail::ExactLines tiny_lines(tiny, on, 10, {0, 3, 6});
+    detail::ActivationBits on(9, 1);
+    for (int g = 0; g < 9; ++g) on.set(0, g, true);
+    detail::ExactLines tiny_lines(tiny, on, {0, 3, 6});
     expect_refined_certified_and_tight(tiny, tiny_lines, on, 3, 0, -1, /*tight=*/true, "e^3");
     detail::Line cube;
     cube.src = {3, 0, 0, -1};
@@ -673,8 +735,8 @@ TEST(exact_reference_test, refined_lines_are_certified_against_the_rational_maps
     detail::Line side;  // the box's sides are exact already
     side.src = {-1, 2, 0, -1};
     Network net = quantised_net(rng);
-    detail::ActivationBits bits(static_cast<size_t>(net.n_neurons()) + 8, 0);
-    detail::ExactLines lines(net, bits, int(bits.size()), {0});
+    detail::ActivationBits bits(net.n_neurons(), 8);
+    detail::ExactLines lines(net, bits, {0});
     EXPECT_FALSE(lines.refined(side).refined);
 }
 

@@ -20,10 +20,13 @@ constexpr int simd_doubles = 2;
 #endif
 /// The native vector of doubles (GCC vector extensions: lanes combine element-wise, a scalar operand is broadcast).
 using SimdDouble = double __attribute__((vector_size(simd_doubles * sizeof(double))));
-/// The same, loadable from any double's address: load_simd(p) reads p[0 .. simd_doubles).
-using SimdDoubleUnaligned =
-    double __attribute__((vector_size(simd_doubles * sizeof(double)), aligned(sizeof(double))));
-inline SimdDouble load_simd(const double* p) { return *reinterpret_cast<const SimdDoubleUnaligned*>(p); }
+/// p[0 .. simd_doubles) from any double's address (a copy: an unaligned load; a vector type's pointer would promise
+/// the vector's alignment, which clang does not let a typedef lower).
+inline SimdDouble load_simd(const double* p) {
+    SimdDouble v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
 /// |x| lane by lane (clears the sign bits).
 inline SimdDouble abs_simd(SimdDouble x) {
     using Bits = uint64_t __attribute__((vector_size(simd_doubles * sizeof(double))));
@@ -36,19 +39,16 @@ inline double sum_simd(SimdDouble x) {
     return s;
 }
 
-/// The native vector of T (double or float: simd_doubles doubles, twice as many floats), and the same loadable from
-/// any T's address.
+/// The native vector of T (double or float: simd_doubles doubles, twice as many floats).
 template <typename T>
 struct SimdOf;
 template <>
 struct SimdOf<double> {
     using Vector = SimdDouble;
-    using Unaligned = SimdDoubleUnaligned;
 };
 template <>
 struct SimdOf<float> {
     using Vector = float __attribute__((vector_size(simd_doubles * sizeof(double))));
-    using Unaligned = float __attribute__((vector_size(simd_doubles * sizeof(double)), aligned(sizeof(float))));
 };
 
 /// A (rows, cols) matrix A of T (double or float) in panels of `panel_rows` rows (the last one padded with zeros),
@@ -100,7 +100,11 @@ public:
 
 private:
     using Simd = typename SimdOf<T>::Vector;
-    static Simd load(const T* p) { return *reinterpret_cast<const typename SimdOf<T>::Unaligned*>(p); }
+    static Simd load(const T* p) {  // unaligned (load_simd)
+        Simd v;
+        std::memcpy(&v, p, sizeof v);
+        return v;
+    }
     struct Acc {
         Simd v0{}, v1{}, v2{};
         void add(Simd a0, Simd a1, Simd a2, T b) {

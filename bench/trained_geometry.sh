@@ -3,7 +3,7 @@
 # nets of width 64, 128 and 256 and by a 6-layer net of width 128 (100,000 Adam iterations, seed 1, 8 snapshots),
 # then `geometry_bench` on each run's final snapshot: exact geometry beside the 200x200 raster, time per region,
 # peak memory and the GMP share, each row against its target. The runs are trained once into OUT_DIR and reused
-# (about 4 minutes on 2 cores). geometry_bench's own rows are synthetic "trained-like" nets of the same shapes,
+# (about 8 minutes on a loaded 2-core host). geometry_bench's own rows are synthetic "trained-like" nets of the same shapes,
 # which cut the plane into more regions at width 64 and 256 than these.
 #
 # usage: bench/trained_geometry.sh [BUILD_DIR] [OUT_DIR] [REPEATS]

@@ -326,10 +326,15 @@ Network quantised_net(std::mt19937& rng, int extra_last = 0) {
     return net;
 }
 
+/// How many soak networks a test adds: GINN_GEOMETRY_SOAK=N gives N / `per` (0 without it).
+int soak_networks(int per) {
+    const char* soak = std::getenv("GINN_GEOMETRY_SOAK");
+    return soak ? std::max(0, std::atoi(soak)) / per : 0;
+}
+
 /// 300 networks with a fixed seed on every run; GINN_GEOMETRY_SOAK=N adds N more from a time-based seed (a soak).
 TEST(exact_reference_test, random_quantised_networks_equal_the_rational_reference) {
-    const char* soak = std::getenv("GINN_GEOMETRY_SOAK");
-    const int n_soak = soak ? std::max(0, std::atoi(soak)) : 0;
+    const int n_soak = soak_networks(1);
     std::mt19937 fixed(20261127), timed(uint32_t(std::time(nullptr)));
     for (int i = 0; i < 300 + n_soak; ++i) {
         const bool is_soak = i >= 300;
@@ -577,8 +582,7 @@ Network widened(Network net, int l, int width, std::mt19937& rng, bool keep = fa
 /// quantised networks with 5 to 12 neurons there (exact ties, zero and duplicate rows), and cancelling ones whose
 /// lines need the tight bound, or the double-double refinement, to place their vertices.
 TEST(exact_reference_test, wide_last_layers_equal_the_rational_reference) {
-    const char* soak = std::getenv("GINN_GEOMETRY_SOAK");  // N: N / 4 more from a time-based seed
-    const int n_soak = soak ? std::max(0, std::atoi(soak)) / 4 : 0;
+    const int n_soak = soak_networks(4);  // from a time-based seed
     std::mt19937 fixed(59), timed(uint32_t(std::time(nullptr)) + 1);
     for (int i = 0; i < 80 + n_soak; ++i) {
         std::mt19937& rng = i < 80 ? fixed : timed;
@@ -624,8 +628,7 @@ TEST(exact_reference_test, bounds_from_float_products_equal_the_rational_referen
 /// that faces differing in n_in / 8 = 2 neurons are corrected): quantised networks of 16-wide hidden layers (exact
 /// ties, zero rows, every piecewise-linear activation) and cancelling ones whose lines need the tight bounds.
 TEST(exact_reference_test, maps_corrected_across_groups_equal_the_rational_reference) {
-    const char* soak = std::getenv("GINN_GEOMETRY_SOAK");  // N: N / 100 more from a time-based seed
-    const int n_soak = soak ? std::max(0, std::atoi(soak)) / 100 : 0;
+    const int n_soak = soak_networks(100);  // from a time-based seed
     std::mt19937 fixed(1607), timed(uint32_t(std::time(nullptr)) + 2);
     for (int i = 0; i < 6 + n_soak; ++i) {
         std::mt19937& rng = i < 6 ? fixed : timed;

@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -170,7 +171,7 @@ int main(int argc, char** argv) {
     struct Row {
         int width, depth;
         double target_ms, target_mb, target_ratio;
-        std::string run = {};  // a run directory: its final snapshot instead of the synthetic net of this shape
+        std::optional<ginn::Network> trained = {};  // a run's final snapshot instead of the synthetic net of this shape
     };
     std::vector<Row> rows = {{16, 3, 0.35, 0, 0},    {32, 3, 0, 0, 0},       {64, 3, 8, 0, 0},
                              {128, 3, 60, 0, 10},    {256, 3, 200, 300, 0},  {128, 6, 1000, 500, 0}};
@@ -179,10 +180,10 @@ int main(int argc, char** argv) {
         rows.clear();
         for (int a = 2; a < argc; ++a) {
             int w = 0, d = 0;
-            std::string run;
+            std::optional<ginn::Network> trained;
             if (std::string(argv[a]).rfind("run:", 0) == 0) {
-                run = argv[a] + 4;
-                const ginn::Network net = final_snapshot(run);
+                trained = final_snapshot(argv[a] + 4);
+                const ginn::Network& net = *trained;
                 d = net.n_hidden_layers();
                 w = static_cast<int>(net.layers.front().n_out());
                 for (int l = 1; l < d; ++l) w = std::max(w, static_cast<int>(net.layers[l].n_out()));
@@ -193,7 +194,7 @@ int main(int argc, char** argv) {
             Row row{w, d, 0, 0, 0, {}};
             for (const Row& t : table)
                 if (t.width == w && t.depth == d) row = t;
-            row.run = run;
+            row.trained = std::move(trained);
             rows.push_back(row);
         }
     }
@@ -238,7 +239,7 @@ int main(int argc, char** argv) {
     for (const Row& row : rows) {
         const pid_t child = fork();
         if (child == 0) {
-            const ginn::Network w = row.run.empty() ? trained_like(row.width, row.depth, 2) : final_snapshot(row.run);
+            const ginn::Network w = row.trained ? *row.trained : trained_like(row.width, row.depth, 2);
             const int reps = std::max(3, repeats * 16 / (row.width * row.depth * row.width / 48));
             ginn::Geometry gw;
             rusage ru{};
@@ -270,13 +271,13 @@ int main(int argc, char** argv) {
                 met = met && tg_cpu / t_cpu >= row.target_ratio;
             }
             std::printf("%-7d %-5d %-8s %9lld %10.3f %10.3f %10.3f %9.1f %9.4f %10.1f %9.1f   %s   [%.3f, %.3f]\n",
-                        row.width, row.depth, row.run.empty() ? "synth" : "trained", (long long)gw.counts.activation, t, 1e3 * t / double(gw.counts.activation), tg, tg / t,
+                        row.width, row.depth, row.trained ? "trained" : "synth", (long long)gw.counts.activation, t, 1e3 * t / double(gw.counts.activation), tg, tg / t,
                         100.0 * double(gw.n_exact_decisions) / double(std::max<int64_t>(1, gw.n_decisions)),
                         peak_mb, start_mb, target.empty() ? "-" : (target + (met ? " (met)" : " (NOT met)")).c_str(),
                         t_cpu, tg_cpu);
             std::fflush(stdout);
             // A run's network is checked here, after its peak was read (ru_maxrss is inherited across fork).
-            const bool ok = row.run.empty() || check(w);
+            const bool ok = !row.trained || check(w);
             std::fflush(stdout);
             _exit(ok ? 0 : 1);
         }

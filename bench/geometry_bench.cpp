@@ -8,7 +8,7 @@
 // rows take a run's final snapshot instead (bench/trained_geometry.sh trains the shapes and passes them).
 //
 // Usage: geometry_bench [repeats=200] [WIDTHxDEPTH | run:DIR ...]   (only those rows of the table)
-//        geometry_bench profile WIDTHxDEPTH [repeats=5]    (the exact geometry alone, for perf and callgrind)
+//        geometry_bench profile WIDTHxDEPTH|run:DIR [repeats=5]   (the exact geometry alone, for perf and callgrind)
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -146,18 +146,24 @@ std::string cpu_name() {
     return "unknown CPU";
 }
 
-/// The exact geometry of one shape alone, repeated: a clean profile, without the raster or the checks.
-int profile(const char* shape, int repeats) {
+/// The exact geometry of one shape (or a run's final snapshot) alone, repeated: a clean profile, without the raster
+/// or the checks.
+int profile(const std::string& shape, int repeats) {
     int w = 0, d = 0;
-    if (std::sscanf(shape, "%dx%d", &w, &d) != 2 || w < 1 || w > 4096 || d < 1 || d > 64) {
-        std::fprintf(stderr, "geometry_bench profile: shape '%s' is not WIDTHxDEPTH (e.g. 128x3)\n", shape);
+    ginn::Network net;
+    if (shape.rfind("run:", 0) == 0) {
+        net = final_snapshot(shape.substr(4));
+    } else if (std::sscanf(shape.c_str(), "%dx%d", &w, &d) != 2 || w < 1 || w > 4096 || d < 1 || d > 64) {
+        std::fprintf(stderr, "geometry_bench profile: '%s' is neither WIDTHxDEPTH (e.g. 128x3) nor run:DIR\n",
+                     shape.c_str());
         return 2;
+    } else {
+        net = trained_like(w, d, 2);
     }
-    const ginn::Network net = trained_like(w, d, 2);
     ginn::Geometry g;
     double t_cpu = 0;
     const double t = median_ms(repeats, [&] { g = ginn::compute_geometry(net); }, &t_cpu);
-    std::printf("%dx%d: %lld regions, median of %d: %.3f ms wall, %.3f ms CPU (%.3f us/region CPU)\n", w, d,
+    std::printf("%s: %lld regions, median of %d: %.3f ms wall, %.3f ms CPU (%.3f us/region CPU)\n", shape.c_str(),
                 (long long)g.counts.activation, repeats, t, t_cpu, 1e3 * t_cpu / double(g.counts.activation));
     return 0;
 }

@@ -314,12 +314,15 @@ void masked_input(int n_in, const double* __restrict slopes, const double* __res
     }
 }
 
-/// masked_input with q in float, raised to at least FLT_MIN and rounded to nearest: at least (1 - 2^-24) q.
+/// masked_input with q in float, raised to at least FLT_MIN and rounded to nearest: at least (1 - 2^-24) q; exactly
+/// 0 where the slope is (an inactive ReLU neuron: q is 0, and the packed product skips the row, as it skips p's).
 void masked_input_float(int n_in, const double* __restrict slopes, const double* __restrict z,
                         const double* __restrict z_err, double g, double* __restrict p, float* __restrict q) {
     for (int i = 0; i < n_in; ++i) {
         p[i] = slopes[i] * z[i];
-        q[i] = static_cast<float>(std::max(std::abs(slopes[i]) * (z_err[i] + g * std::abs(z[i])), double(FLT_MIN)));
+        const float q_i =
+            static_cast<float>(std::max(std::abs(slopes[i]) * (z_err[i] + g * std::abs(z[i])), double(FLT_MIN)));
+        q[i] = slopes[i] == 0 ? 0.0f : q_i;
     }
 }
 
@@ -991,7 +994,7 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
         }
     };
     // |W| Q in float: |W| rounded up (W_abs_up_), Q raised to FLT_MIN and rounded to nearest (masked_input_float),
-    // so every factor is normal and at least (1 - u_f) times its value (u_f = 2^-24). The terms are non-negative,
+    // so every factor is normal and at least (1 - u_f) times its value (u_f = 2^-24), or exactly 0 where Q is. The terms are non-negative,
     // so in any summation order, with or without FMA, the exact product of the float factors is at most
     // (1 + gamma_{n_in}) times the computed one plus n_in 2^-149 for products and sums below float's normal range
     // (Higham, ch. 3): a factor 1 + 4 (n_in + 6) u_f covers the roundings and the conversion back to double (the

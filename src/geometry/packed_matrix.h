@@ -8,6 +8,9 @@
 #include <cstdint>
 #include <cstring>
 #include <vector>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 namespace ginn::detail {
 
@@ -94,10 +97,18 @@ public:
         for (int g = 0; g < n_groups; ++g) {
             const int c0 = g * group_cols, nc = std::min(group_cols, n - c0);
             int* list = &idx[size_t(g) * (cols_ + 1) + 1];
-            int m = 0;
-            for (int k = 0; k < cols_; ++k) {  // branch-free: k written at the end, kept when not zero
+            const T* x = in + c0 * ld_in;
+            int m = 0, k = 0;
+#if defined(__AVX512F__)
+            for (; k + lanes <= cols_; k += lanes) {  // a mask of the lanes not zero (NaN counts as not zero)
+                uint32_t mask = nonzero_mask(x + k);
+                for (int c = 1; c < nc; ++c) mask |= nonzero_mask(x + c * ld_in + k);
+                for (; mask; mask &= mask - 1) list[m++] = k + __builtin_ctz(mask);
+            }
+#endif
+            for (; k < cols_; ++k) {  // branch-free: k written at the end, kept when not zero
                 bool nonzero = false;
-                for (int c = 0; c < nc; ++c) nonzero |= in[(c0 + c) * ld_in + k] != T(0);
+                for (int c = 0; c < nc; ++c) nonzero |= x[c * ld_in + k] != T(0);
                 list[m] = k;
                 m += nonzero;
             }
@@ -129,6 +140,12 @@ private:
         thread_local std::vector<int> v;
         return v;
     }
+#if defined(__AVX512F__)
+    static uint32_t nonzero_mask(const T* p) {  // bit l: p[l] != 0, for the `lanes` entries from p
+        if constexpr (sizeof(T) == sizeof(double)) return _mm512_cmpneq_pd_mask(_mm512_loadu_pd(p), _mm512_setzero_pd());
+        else return _mm512_cmpneq_ps_mask(_mm512_loadu_ps(p), _mm512_setzero_ps());
+    }
+#endif
     static Simd load(const T* p) {  // unaligned (load_simd)
         Simd v;
         std::memcpy(&v, p, sizeof v);

@@ -318,7 +318,20 @@ void masked_input(int n_in, const double* __restrict slopes, const double* __res
 /// 0 where the slope is (an inactive ReLU neuron: q is 0, and the packed product skips the row, as it skips p's).
 void masked_input_float(int n_in, const double* __restrict slopes, const double* __restrict z,
                         const double* __restrict z_err, double g, double* __restrict p, float* __restrict q) {
-    for (int i = 0; i < n_in; ++i) {
+    using Floats = float __attribute__((vector_size(simd_doubles * sizeof(float))));
+    using Bits = int64_t __attribute__((vector_size(sizeof(SimdDouble))));
+    const SimdDouble floor = SimdDouble{} + double(FLT_MIN);
+    int i = 0;
+    for (; i + simd_doubles <= n_in; i += simd_doubles) {  // the same values as the loop below, by vectors
+        const SimdDouble s_i = load_simd(slopes + i), z_i = load_simd(z + i), p_i = s_i * z_i;
+        std::memcpy(p + i, &p_i, sizeof p_i);
+        const SimdDouble q_d = abs_simd(s_i) * (load_simd(z_err + i) + g * abs_simd(z_i));
+        const Bits above = q_d > floor, active = s_i != SimdDouble{};  // lanes all ones or all zeros
+        const Bits raised = ((Bits)q_d & above) | ((Bits)floor & ~above);
+        const Floats q_f = __builtin_convertvector((SimdDouble)(raised & active), Floats);
+        std::memcpy(q + i, &q_f, sizeof q_f);
+    }
+    for (; i < n_in; ++i) {
         p[i] = slopes[i] * z[i];
         const float q_i =
             static_cast<float>(std::max(std::abs(slopes[i]) * (z_err[i] + g * std::abs(z[i])), double(FLT_MIN)));
@@ -945,8 +958,9 @@ void Arrangement::row_bound_product(int layer, const Eigen::Map<Eigen::MatrixXd>
     for (Eigen::Index col = 0; col < Q.cols(); ++col) {
         const double q_max = Q.col(col).maxCoeff();  // (Q >= 0 and finite: check_scale)
         const double q_norm = norm_bound(Q.col(col), q_max, up);
-        double* z = Z_err.col(col).data();
-        for (int j = 0; j < n; ++j) z[j] = std::min(R(j) * q_max, N(j) * q_norm);
+        double* __restrict z = Z_err.col(col).data();
+        const double *__restrict r = R.data(), *__restrict norm = N.data();  // (not aliasing z: vectorises)
+        for (int j = 0; j < n; ++j) z[j] = std::min(r[j] * q_max, norm[j] * q_norm);
     }
 }
 

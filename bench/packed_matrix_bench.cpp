@@ -1,9 +1,10 @@
 // Benchmark: the geometry's packed matrix product (src/geometry/packed_matrix.h) alone, at the shapes the maps use:
 // W (n x n_in) 128 x 128 and 256 x 256 times a few right-hand columns (a block's leaders: three columns each, the
-// columns across groups: one each), beside Eigen's product (which packs W on every call) and beside the core's
-// peak (a loop of independent FMAs in registers, the same vector width), on dense right-hand sides and on sparse
-// ones (25 % and 15 % of each face's rows not zero, as a trained ReLU network's maps; GFLOP/s of the dense product). Not a test: it asserts nothing about time;
-// it first checks every product against a long double one within the dot products' error bound.
+// columns across groups: one each), beside Eigen's product (which packs W on every call) and the core's peak (a
+// loop of independent FMAs in registers, the same vector width); on dense right-hand sides and on sparse ones (25 %
+// and 15 % of each face's rows not zero, as on a trained ReLU network; GFLOP/s counts the dense product's flops).
+// Not a test: it asserts nothing about time; it first checks every product against a long double one within the
+// dot products' error bound.
 //
 // usage: packed_matrix_bench [--repeats R] [--cold]   (R timings of about 2 ms each, thread CPU time, median;
 // --cold: a 4 MB buffer is read between calls, so that W comes from memory as it may in the geometry)
@@ -165,7 +166,8 @@ int main(int argc, char** argv) {
     std::printf("peak (independent FMAs in registers): %.1f GFLOP/s\n", peak_gflops(repeats));
     bool ok = true;
     for (const int size : {128, 256})
-        for (const int n : {1, 2, 3, 5, 6, 9, 12, 24, 48, 96, 192}) ok = run<double>(size, n, repeats, cold, "double") && ok;
+        for (const int n : {1, 2, 3, 5, 6, 9, 12, 24, 48, 96, 192})
+            ok = run<double>(size, n, repeats, cold, "double") && ok;
     for (const int n : {3, 12, 48}) ok = run<float>(256, n, repeats, cold, "float") && ok;
     for (const double active : {0.25, 0.15})
         for (const int size : {128, 256})

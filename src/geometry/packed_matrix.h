@@ -94,25 +94,9 @@ public:
         const int n_groups = (n + group_cols - 1) / group_cols;
         std::vector<int>& idx = scratch();  // group g's list at g (cols() + 1), its length first
         idx.resize(size_t(n_groups) * (cols_ + 1));
-        for (int g = 0; g < n_groups; ++g) {
-            const int c0 = g * group_cols, nc = std::min(group_cols, n - c0);
-            int* list = &idx[size_t(g) * (cols_ + 1) + 1];
-            const T* x = in + c0 * ld_in;
-            int m = 0, k = 0;
-#if defined(__AVX512F__)
-            for (; k + lanes <= cols_; k += lanes) {  // a mask of the lanes not zero (NaN counts as not zero)
-                uint32_t mask = nonzero_mask(x + k);
-                for (int c = 1; c < nc; ++c) mask |= nonzero_mask(x + c * ld_in + k);
-                for (; mask; mask &= mask - 1) list[m++] = k + __builtin_ctz(mask);
-            }
-#endif
-            for (; k < cols_; ++k) {  // branch-free: k written at the end, kept when not zero
-                bool nonzero = false;
-                for (int c = 0; c < nc; ++c) nonzero |= x[c * ld_in + k] != T(0);
-                list[m] = k;
-                m += nonzero;
-            }
-            list[-1] = m;
+        for (int g = 0, c = 0; g < n_groups; ++g, c += group_cols) {
+            int* list = &idx[size_t(g) * (cols_ + 1)];
+            list[0] = nonzero_rows(in + c * ld_in, ld_in, std::min(group_cols, n - c), list + 1);
         }
         const int n_panels = (rows_ + panel_rows - 1) / panel_rows;
         for (int p = 0; p < n_panels; ++p) {
@@ -136,14 +120,35 @@ public:
 
 private:
     using Simd = typename SimdOf<T>::Vector;
+    /// The rows k (in order, into list) where one of the nc columns from x (ld_in apart) is not zero (NaN counts as
+    /// not zero); returns how many.
+    int nonzero_rows(const T* x, size_t ld_in, int nc, int* list) const {
+        int m = 0, k = 0;
+#if defined(__AVX512F__)
+        for (; k + lanes <= cols_; k += lanes) {  // a mask of the lanes not zero, its bits in order
+            uint32_t mask = nonzero_mask(x + k);
+            for (int c = 1; c < nc; ++c) mask |= nonzero_mask(x + c * ld_in + k);
+            for (; mask; mask &= mask - 1) list[m++] = k + __builtin_ctz(mask);
+        }
+#endif
+        for (; k < cols_; ++k) {  // branch-free: k written at the end, kept when not zero
+            bool nonzero = false;
+            for (int c = 0; c < nc; ++c) nonzero |= x[c * ld_in + k] != T(0);
+            list[m] = k;
+            m += nonzero;
+        }
+        return m;
+    }
     static std::vector<int>& scratch() {  // times()'s row lists, kept from call to call
         thread_local std::vector<int> v;
         return v;
     }
 #if defined(__AVX512F__)
     static uint32_t nonzero_mask(const T* p) {  // bit l: p[l] != 0, for the `lanes` entries from p
-        if constexpr (sizeof(T) == sizeof(double)) return _mm512_cmpneq_pd_mask(_mm512_loadu_pd(p), _mm512_setzero_pd());
-        else return _mm512_cmpneq_ps_mask(_mm512_loadu_ps(p), _mm512_setzero_ps());
+        if constexpr (sizeof(T) == sizeof(double))
+            return _mm512_cmpneq_pd_mask(_mm512_loadu_pd(p), _mm512_setzero_pd());
+        else
+            return _mm512_cmpneq_ps_mask(_mm512_loadu_ps(p), _mm512_setzero_ps());
     }
 #endif
     static Simd load(const T* p) {  // unaligned (load_simd)

@@ -158,6 +158,13 @@ float round_up_float(double w) {
     return static_cast<double>(f) < w ? std::nextafter(f, INFINITY) : f;
 }
 
+/// One rank-1 term of next_maps' corrections for one coefficient: W[:, i] (n), the value v added along it and its
+/// error e.
+struct RankOneTerm {
+    const double* w = nullptr;
+    double v = 0, e = 0;
+};
+
 struct Workspace {
     std::vector<Vertex> V;           // #V
     std::vector<HalfEdge> H;         // #H
@@ -185,6 +192,7 @@ struct Workspace {
     std::vector<int> differ, differ_at, differ_of;  // rank_one_faces: the previous-layer neurons in which each face
                                                     // and its reference differ, where they start, by place
     std::vector<std::pair<int, double>> terms;  // next_maps: their slope changes
+    std::vector<RankOneTerm> rank_one;  // next_maps: one coefficient's terms
     std::vector<double> slopes;      // n_in: one face's slopes of the previous layer
     std::vector<int> cyc, zero_edges;  // a face's half-edges (result); those of the face being split with both ends on the zero set
     std::vector<int> family;         // the face being refined by a layer and the faces split from it
@@ -233,42 +241,55 @@ void filter_neurons(int n, const double* gx, const double* gy, const double* h, 
     }
 }
 
-/// One rank-1 term of next_maps' corrections for one coefficient: W[:, i] and |W[:, i]| (n), the value v added
-/// along them and its error e (w null: no term).
-struct RankOneTerm {
-    const double *w = nullptr, *w_abs = nullptr;
-    double v = 0, e = 0;
-};
-
-/// t = t_r + w v, t_err = ((t_r_err + g |t_r|) + |w| e) scale + floor over n entries.
-void rank_one_first(int n, const double* __restrict t_r, const double* __restrict t_r_err, double g,
-                    const RankOneTerm& term, double scale, double floor, double* __restrict t,
-                    double* __restrict t_err) {
-    if (!term.w) {
-        for (int j = 0; j < n; ++j) {
-            t[j] = t_r[j];
-            t_err[j] = (t_r_err[j] + g * std::abs(t_r[j])) * scale + floor;
-        }
-        return;
-    }
-    const double* __restrict w = term.w;
-    const double* __restrict w_abs = term.w_abs;
-    const double v = term.v, e = term.e;
+/// K rank-1 terms of one coefficient in one pass over its n entries: t = s + sum_q w_q v_q, t_err = (s_err +
+/// sum_q |w_q| e_q) scale + floor, where s = t_r and s_err = t_r_err + g |t_r| for the first pass of a face (`first`),
+/// else t and t_err themselves (a face with more than K terms). The terms are added in order, as K passes would
+/// add them, and |w_q| is taken on the fly (exact): the pass reads each W column once and the face's values and
+/// bounds once, instead of once per term.
+template <int K, bool first>
+void rank_one_pass(int n, const double* __restrict t_r, const double* __restrict t_r_err, double g,
+                   const RankOneTerm* terms, double scale, double floor, double* __restrict t,
+                   double* __restrict t_err) {
+    const double* __restrict w[K > 0 ? K : 1];
+    double v[K > 0 ? K : 1], e[K > 0 ? K : 1];
+    for (int q = 0; q < K; ++q) w[q] = terms[q].w, v[q] = terms[q].v, e[q] = terms[q].e;
     for (int j = 0; j < n; ++j) {
-        t[j] = t_r[j] + w[j] * v;
-        t_err[j] = (t_r_err[j] + g * std::abs(t_r[j]) + w_abs[j] * e) * scale + floor;
+        double z = first ? t_r[j] : t[j];
+        double z_err = first ? t_r_err[j] + g * std::abs(t_r[j]) : t_err[j];
+        for (int q = 0; q < K; ++q) {
+            z += w[q][j] * v[q];
+            z_err += std::abs(w[q][j]) * e[q];
+        }
+        t[j] = z;
+        t_err[j] = z_err * scale + floor;
     }
 }
 
-/// t += w v, t_err = (t_err + |w| e) scale + floor over n entries.
-void rank_one_add(int n, const RankOneTerm& term, double scale, double floor, double* __restrict t,
-                  double* __restrict t_err) {
-    const double* __restrict w = term.w;
-    const double* __restrict w_abs = term.w_abs;
-    const double v = term.v, e = term.e;
-    for (int j = 0; j < n; ++j) {
-        t[j] += w[j] * v;
-        t_err[j] = (t_err[j] + w_abs[j] * e) * scale + floor;
+/// rank_one_pass over any number of terms, at most four per pass.
+void rank_one_terms(int n, const double* t_r, const double* t_r_err, double g, const RankOneTerm* terms,
+                    int n_terms, double scale, double floor, double* t, double* t_err) {
+    constexpr int max_k = 4;
+    for (int q = 0; q == 0 || q < n_terms; q += max_k) {
+        const int k = std::min(max_k, n_terms - q);
+        const bool last = q + max_k >= n_terms;
+        const double sc = last ? scale : 1, fl = last ? floor : 0;
+        const RankOneTerm* tq = terms + q;
+        if (q == 0) {
+            switch (k) {
+                case 0: rank_one_pass<0, true>(n, t_r, t_r_err, g, tq, sc, fl, t, t_err); break;
+                case 1: rank_one_pass<1, true>(n, t_r, t_r_err, g, tq, sc, fl, t, t_err); break;
+                case 2: rank_one_pass<2, true>(n, t_r, t_r_err, g, tq, sc, fl, t, t_err); break;
+                case 3: rank_one_pass<3, true>(n, t_r, t_r_err, g, tq, sc, fl, t, t_err); break;
+                default: rank_one_pass<4, true>(n, t_r, t_r_err, g, tq, sc, fl, t, t_err); break;
+            }
+        } else {
+            switch (k) {
+                case 1: rank_one_pass<1, false>(n, nullptr, nullptr, 0, tq, sc, fl, t, t_err); break;
+                case 2: rank_one_pass<2, false>(n, nullptr, nullptr, 0, tq, sc, fl, t, t_err); break;
+                case 3: rank_one_pass<3, false>(n, nullptr, nullptr, 0, tq, sc, fl, t, t_err); break;
+                default: rank_one_pass<4, false>(n, nullptr, nullptr, 0, tq, sc, fl, t, t_err); break;
+            }
+        }
     }
 }
 
@@ -814,12 +835,12 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     // M_m = M_r + W'[:, i'] v' over the previous layer's steps (LayerMaps::ref): it also adds y v' for each step,
     // y = W D_k W'[:, i'] from one matrix product over the block (across_columns), whose error gamma |W| |D_k W'[:, i']|
     // is bounded by row sums and norms; 4 u more per such term for the bound's rounding.
-    // One fused pass per term over each coefficient's n values and bounds (the first also copies z_r, the last
-    // also scales), contiguous and without aliasing, so that it vectorises.
+    // One pass per coefficient over its n values and bounds for up to four terms (rank_one_terms: the first also
+    // copies z_r, the last also scales), contiguous and without aliasing, so that it vectorises; then one pass per
+    // column term.
     across_columns(L, prev_layer, faces, n_dense);
     const LayerMaps& prev = ws_.level[prev_layer];
     const DenseLayer& act = net_.layers[prev_layer];
-    const Eigen::MatrixXd& W_abs = W_abs_[prev_layer + 1];
     std::vector<std::pair<int, double>>& terms = ws_.terms;  // (neuron i, slope change s)
     ColumnTerm column;
     column.R = W_row_sum_[prev_layer + 1].data();
@@ -856,32 +877,30 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
                 out.steps.push_back(step);
             }
         }
-        const int n_pass_a = std::max(1, n_a), n_passes = n_pass_a + n_b;  // without a term: z_r alone
         for (int c = 0; c < 3; ++c) {
             double *t = &out.Z[out.at(k, 0, c)], *t_err = &out.Z_err[out.at(k, 0, c)];
             const double *t_r = &out.Z[out.at(r, 0, c)], *t_r_err = &out.Z_err[out.at(r, 0, c)];
-            for (int q = 0; q < n_passes; ++q) {
-                const bool last = q + 1 == n_passes;
-                if (q >= n_pass_a) {
-                    const LayerMaps::Step& step = prev.steps[size_t(step0 + q - n_pass_a)];
-                    const int y = col + q - n_pass_a;
-                    column.y = &ws_.Y[size_t(y) * n];
-                    column.x_max = ws_.X_bound[y][0];
-                    column.x_norm = ws_.X_bound[y][1];
-                    column.a = step.v[c];
-                    column.e = step.e[c] + (u + g) * std::abs(step.v[c]);
-                    column.a_mag = std::abs(step.v[c]) + step.e[c];
-                    rank_one_add_column(n, column, last ? scale : 1, last ? floor : 0, t, t_err);
-                    continue;
-                }
-                RankOneTerm term;
-                if (q < n_a) {
-                    const auto [i, s] = terms[q];
-                    term = {L.W.col(i).data(), W_abs.col(i).data(), s * prev.z(m_r, i, c), 0};
-                    term.e = std::abs(s) * prev.z_err(m_r, i, c) + (u + g) * std::abs(term.v);
-                }
-                if (q == 0) rank_one_first(n, t_r, t_r_err, g, term, last ? scale : 1, last ? floor : 0, t, t_err);
-                else rank_one_add(n, term, last ? scale : 1, last ? floor : 0, t, t_err);
+            ws_.rank_one.resize(n_a);
+            for (int q = 0; q < n_a; ++q) {
+                const auto [i, s] = terms[q];
+                RankOneTerm& term = ws_.rank_one[q];
+                term = {L.W.col(i).data(), s * prev.z(m_r, i, c), 0};
+                term.e = std::abs(s) * prev.z_err(m_r, i, c) + (u + g) * std::abs(term.v);
+            }
+            const bool last_a = n_b == 0;
+            rank_one_terms(n, t_r, t_r_err, g, ws_.rank_one.data(), n_a, last_a ? scale : 1, last_a ? floor : 0, t,
+                           t_err);
+            for (int q = 0; q < n_b; ++q) {
+                const bool last = q + 1 == n_b;
+                const LayerMaps::Step& step = prev.steps[size_t(step0 + q)];
+                const int y = col + q;
+                column.y = &ws_.Y[size_t(y) * n];
+                column.x_max = ws_.X_bound[y][0];
+                column.x_norm = ws_.X_bound[y][1];
+                column.a = step.v[c];
+                column.e = step.e[c] + (u + g) * std::abs(step.v[c]);
+                column.a_mag = std::abs(step.v[c]) + step.e[c];
+                rank_one_add_column(n, column, last ? scale : 1, last ? floor : 0, t, t_err);
             }
         }
         col += n_b;

@@ -848,6 +848,10 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     column.gamma_y = gamma + u;  // and the leaky slopes' rounding in x
     column.floor_y = 2 * (n_in + 8) * DBL_TRUE_MIN;
     int col = 0;  // the next column of across_columns
+    // Only a next layer wider than small_layer corrects its leaders across groups (rank_one_faces): the output
+    // layer's maps and, before an output layer of at most small_layer classes, the last hidden layer's keep no steps.
+    const bool keep_steps =
+        prev_layer + 2 < int(net_.layers.size()) && net_.layers[prev_layer + 2].n_out() > small_layer;
     for (int k = n_dense; k < nb; ++k) {
         const int r = ws_.ref_pos[k];
         const bool across = ws_.across[k];
@@ -866,7 +870,7 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
         const double g = (n_terms + 1) * u / (1 - (n_terms + 1) * u);
         const double scale = 1 + 4 * (n_terms + 2 + 4 * n_b) * u, floor = 2 * (n_terms + 1) * DBL_TRUE_MIN;
         out.step_at[k] = static_cast<int>(out.steps.size());
-        if (!across) {  // the steps of this map for the next layer's leaders
+        if (!across && keep_steps) {  // the steps of this map for the next layer's leaders
             out.ref[k] = r;
             for (const auto& [i, s] : terms) {
                 LayerMaps::Step step{i, {}, {}};

@@ -217,9 +217,6 @@ void grow(std::vector<T>& v, size_t size) {
     if (v.size() < size) v.resize(size);
 }
 
-/// Neuron i's slope on its side of zero: 1 when active, else relu 0, leaky its own slope (any double: PReLU), linear 1.
-double slope(const DenseLayer& L, int i, bool active) { return active ? 1.0 : L.slope_below(i); }
-
 /// refine_face's filter over n neurons (maps gx, gy, h and their certified errors, contiguous): with z the value at the
 /// centre (cx, cy) of a box of half-sizes (hw, hh), bit[j] = z > 0, and cand[j] = 1 unless |z| exceeds room, the
 /// largest change across the box plus the certified error of the evaluation (certainly_one_sign's bound, term for
@@ -416,6 +413,8 @@ private:
     }
     void update_box(int f);
     void next_maps(const DenseLayer& L, int prev_layer, std::vector<int>& faces, LayerMaps& out);
+    void rank_one_small(int n, const double* t_r, const double* t_r_err, double g, const Eigen::MatrixXd& W,
+                        const LayerMaps& prev, int m_r, double scale, double floor, double* t, double* t_err) const;
     void dense_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense, double gamma,
                     bool row_bounds, LayerMaps& out);
     void small_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense, double gamma,
@@ -840,7 +839,7 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     // column term.
     across_columns(L, prev_layer, faces, n_dense);
     const LayerMaps& prev = ws_.level[prev_layer];
-    const DenseLayer& act = net_.layers[prev_layer];
+    const double* below = below_[prev_layer].data();  // the previous layer's slopes below zero
     std::vector<std::pair<int, double>>& terms = ws_.terms;  // (neuron i, slope change s)
     ColumnTerm column;
     column.R = W_row_sum_[prev_layer + 1].data();
@@ -860,7 +859,8 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
         terms.clear();
         for (int d = from; d < to; ++d) {
             const int i = ws_.differ[d];
-            for (const double s : {slope(act, i, bits_.on(fk, g0 + i)), -slope(act, i, bits_.on(fr, g0 + i))})
+            // Neuron i's slope on each face: 1 when active, else its slope below zero.
+            for (const double s : {bits_.on(fk, g0 + i) ? 1.0 : below[i], -(bits_.on(fr, g0 + i) ? 1.0 : below[i])})
                 if (s != 0) terms.emplace_back(i, s);
         }
         const int m_r = face_map_[faces[r]], m = face_map_[faces[k]];
@@ -880,6 +880,11 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
                 }
                 out.steps.push_back(step);
             }
+        }
+        if (n <= small_layer) {  // the output layer (no columns): a few entries per coefficient, one loop per face
+            rank_one_small(n, &out.Z[out.at(r, 0, 0)], &out.Z_err[out.at(r, 0, 0)], g, L.W, prev, m_r, scale, floor,
+                           &out.Z[out.at(k, 0, 0)], &out.Z_err[out.at(k, 0, 0)]);
+            continue;
         }
         for (int c = 0; c < 3; ++c) {
             double *t = &out.Z[out.at(k, 0, c)], *t_err = &out.Z_err[out.at(k, 0, c)];
@@ -910,6 +915,31 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
         col += n_b;
     }
     out.step_at[nb] = static_cast<int>(out.steps.size());
+}
+
+// next_maps' rank-1 terms (ws_.terms) of one face of a layer of at most small_layer neurons (the output layer) in
+// one loop over its three coefficients (3 n entries, contiguous: t_r, t_r_err of its reference, t, t_err its own),
+// instead of a pass per coefficient: the same sums in the same order as rank_one_terms (so the same values and
+// bounds), without its per-pass overhead on n entries.
+void Arrangement::rank_one_small(int n, const double* t_r, const double* t_r_err, double g, const Eigen::MatrixXd& W,
+                                 const LayerMaps& prev, int m_r, double scale, double floor, double* t,
+                                 double* t_err) const {
+    constexpr double u = unit_roundoff;
+    for (int j = 0; j < 3 * n; ++j) {
+        t[j] = t_r[j];
+        t_err[j] = t_r_err[j] + g * std::abs(t_r[j]);
+    }
+    for (const auto& [i, s] : ws_.terms) {
+        const double* w = W.col(i).data();
+        for (int c = 0; c < 3; ++c) {
+            const double v = s * prev.z(m_r, i, c), e = std::abs(s) * prev.z_err(m_r, i, c) + (u + g) * std::abs(v);
+            for (int j = 0; j < n; ++j) {
+                t[c * n + j] += w[j] * v;
+                t_err[c * n + j] += std::abs(w[j]) * e;
+            }
+        }
+    }
+    for (int j = 0; j < 3 * n; ++j) t_err[j] = t_err[j] * scale + floor;
 }
 
 // The columns y = W D_k W'[:, i] of the block's faces corrected across groups (ws_.across, in place order; i over

@@ -192,7 +192,6 @@ struct Workspace {
     std::vector<int> differ, differ_at, differ_of;  // rank_one_faces: the previous-layer neurons in which each face
                                                     // and its reference differ, where they start, by place
     std::vector<std::pair<int, double>> terms;  // next_maps: their slope changes
-    std::vector<RankOneTerm> rank_one;  // next_maps: one coefficient's terms
     std::vector<double> slopes;      // n_in: one face's slopes of the previous layer
     std::vector<int> cyc, zero_edges;  // a face's half-edges (result); those of the face being split with both ends on the zero set
     std::vector<int> family;         // the face being refined by a layer and the faces split from it
@@ -262,31 +261,54 @@ void rank_one_pass(int n, const double* __restrict t_r, const double* __restrict
     }
 }
 
-/// rank_one_pass over any number of terms, at most four per pass.
-void rank_one_terms(int n, const double* t_r, const double* t_r_err, double g, const RankOneTerm* terms,
-                    int n_terms, double scale, double floor, double* t, double* t_err) {
-    constexpr int max_k = 4;
-    for (int q = 0; q == 0 || q < n_terms; q += max_k) {
-        const int k = std::min(max_k, n_terms - q);
-        const bool last = q + max_k >= n_terms;
-        const double sc = last ? scale : 1, fl = last ? floor : 0;
-        const RankOneTerm* tq = terms + q;
-        if (q == 0) {
-            switch (k) {
-                case 0: rank_one_pass<0, true>(n, t_r, t_r_err, g, tq, sc, fl, t, t_err); break;
-                case 1: rank_one_pass<1, true>(n, t_r, t_r_err, g, tq, sc, fl, t, t_err); break;
-                case 2: rank_one_pass<2, true>(n, t_r, t_r_err, g, tq, sc, fl, t, t_err); break;
-                case 3: rank_one_pass<3, true>(n, t_r, t_r_err, g, tq, sc, fl, t, t_err); break;
-                default: rank_one_pass<4, true>(n, t_r, t_r_err, g, tq, sc, fl, t, t_err); break;
-            }
-        } else {
-            switch (k) {
-                case 1: rank_one_pass<1, false>(n, nullptr, nullptr, 0, tq, sc, fl, t, t_err); break;
-                case 2: rank_one_pass<2, false>(n, nullptr, nullptr, 0, tq, sc, fl, t, t_err); break;
-                case 3: rank_one_pass<3, false>(n, nullptr, nullptr, 0, tq, sc, fl, t, t_err); break;
-                default: rank_one_pass<4, false>(n, nullptr, nullptr, 0, tq, sc, fl, t, t_err); break;
+/// rank_one_pass for k <= 4 terms (k = 0 only for the first pass).
+void rank_one_pass_of(int k, bool first, int n, const double* t_r, const double* t_r_err, double g,
+                      const RankOneTerm* terms, double scale, double floor, double* t, double* t_err) {
+    if (first) {
+        switch (k) {
+            case 0: rank_one_pass<0, true>(n, t_r, t_r_err, g, terms, scale, floor, t, t_err); break;
+            case 1: rank_one_pass<1, true>(n, t_r, t_r_err, g, terms, scale, floor, t, t_err); break;
+            case 2: rank_one_pass<2, true>(n, t_r, t_r_err, g, terms, scale, floor, t, t_err); break;
+            case 3: rank_one_pass<3, true>(n, t_r, t_r_err, g, terms, scale, floor, t, t_err); break;
+            default: rank_one_pass<4, true>(n, t_r, t_r_err, g, terms, scale, floor, t, t_err); break;
+        }
+        return;
+    }
+    switch (k) {
+        case 1: rank_one_pass<1, false>(n, nullptr, nullptr, 0, terms, scale, floor, t, t_err); break;
+        case 2: rank_one_pass<2, false>(n, nullptr, nullptr, 0, terms, scale, floor, t, t_err); break;
+        case 3: rank_one_pass<3, false>(n, nullptr, nullptr, 0, terms, scale, floor, t, t_err); break;
+        default: rank_one_pass<4, false>(n, nullptr, nullptr, 0, terms, scale, floor, t, t_err); break;
+    }
+}
+
+/// next_maps' rank-1 terms (i, s) of one face of a layer of N <= small_layer neurons (the output layer) in one loop
+/// over its three coefficients (3 N entries, contiguous: t_r, t_r_err of its reference, t, t_err its own; W
+/// (N, n_in) column-major), in registers, instead of a pass per coefficient: the same sums in the same order as
+/// rank_one_pass (so the same values and bounds), without its per-pass overhead on N entries.
+template <int N>
+void rank_one_small(const double* t_r, const double* t_r_err, double g, const std::vector<std::pair<int, double>>& terms,
+                    const double* W, const LayerMaps& prev, int m_r, double scale, double floor, double* t,
+                    double* t_err) {
+    constexpr double u = unit_roundoff;
+    double z[3 * N], z_err[3 * N];
+    for (int j = 0; j < 3 * N; ++j) {
+        z[j] = t_r[j];
+        z_err[j] = t_r_err[j] + g * std::abs(t_r[j]);
+    }
+    for (const auto& [i, s] : terms) {
+        const double* w = W + size_t(i) * N;
+        for (int c = 0; c < 3; ++c) {
+            const double v = s * prev.z(m_r, i, c), e = std::abs(s) * prev.z_err(m_r, i, c) + (u + g) * std::abs(v);
+            for (int j = 0; j < N; ++j) {
+                z[c * N + j] += w[j] * v;
+                z_err[c * N + j] += std::abs(w[j]) * e;
             }
         }
+    }
+    for (int j = 0; j < 3 * N; ++j) {
+        t[j] = z[j];
+        t_err[j] = z_err[j] * scale + floor;
     }
 }
 
@@ -413,8 +435,6 @@ private:
     }
     void update_box(int f);
     void next_maps(const DenseLayer& L, int prev_layer, std::vector<int>& faces, LayerMaps& out);
-    void rank_one_small(int n, const double* t_r, const double* t_r_err, double g, const Eigen::MatrixXd& W,
-                        const LayerMaps& prev, int m_r, double scale, double floor, double* t, double* t_err) const;
     void dense_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense, double gamma,
                     bool row_bounds, LayerMaps& out);
     void small_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense, double gamma,
@@ -882,23 +902,31 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
             }
         }
         if (n <= small_layer) {  // the output layer (no columns): a few entries per coefficient, one loop per face
-            rank_one_small(n, &out.Z[out.at(r, 0, 0)], &out.Z_err[out.at(r, 0, 0)], g, L.W, prev, m_r, scale, floor,
-                           &out.Z[out.at(k, 0, 0)], &out.Z_err[out.at(k, 0, 0)]);
+            const double *t_r = &out.Z[out.at(r, 0, 0)], *t_r_err = &out.Z_err[out.at(r, 0, 0)];
+            double *t = &out.Z[out.at(k, 0, 0)], *t_err = &out.Z_err[out.at(k, 0, 0)];
+            switch (n) {
+                case 1: rank_one_small<1>(t_r, t_r_err, g, terms, L.W.data(), prev, m_r, scale, floor, t, t_err); break;
+                case 2: rank_one_small<2>(t_r, t_r_err, g, terms, L.W.data(), prev, m_r, scale, floor, t, t_err); break;
+                case 3: rank_one_small<3>(t_r, t_r_err, g, terms, L.W.data(), prev, m_r, scale, floor, t, t_err); break;
+                default: rank_one_small<4>(t_r, t_r_err, g, terms, L.W.data(), prev, m_r, scale, floor, t, t_err); break;
+            }
             continue;
         }
         for (int c = 0; c < 3; ++c) {
             double *t = &out.Z[out.at(k, 0, c)], *t_err = &out.Z_err[out.at(k, 0, c)];
             const double *t_r = &out.Z[out.at(r, 0, c)], *t_r_err = &out.Z_err[out.at(r, 0, c)];
-            ws_.rank_one.resize(n_a);
-            for (int q = 0; q < n_a; ++q) {
-                const auto [i, s] = terms[q];
-                RankOneTerm& term = ws_.rank_one[q];
-                term = {L.W.col(i).data(), s * prev.z(m_r, i, c), 0};
-                term.e = std::abs(s) * prev.z_err(m_r, i, c) + (u + g) * std::abs(term.v);
+            RankOneTerm chunk[4];  // up to four terms per pass (rank_one_pass)
+            for (int q = 0; q == 0 || q < n_a; q += 4) {
+                const int n_chunk = std::min(4, n_a - q);
+                for (int p = 0; p < n_chunk; ++p) {
+                    const auto [i, s] = terms[size_t(q + p)];
+                    chunk[p] = {L.W.col(i).data(), s * prev.z(m_r, i, c), 0};
+                    chunk[p].e = std::abs(s) * prev.z_err(m_r, i, c) + (u + g) * std::abs(chunk[p].v);
+                }
+                const bool last = q + 4 >= n_a && n_b == 0;
+                rank_one_pass_of(n_chunk, q == 0, n, t_r, t_r_err, g, chunk, last ? scale : 1, last ? floor : 0, t,
+                                 t_err);
             }
-            const bool last_a = n_b == 0;
-            rank_one_terms(n, t_r, t_r_err, g, ws_.rank_one.data(), n_a, last_a ? scale : 1, last_a ? floor : 0, t,
-                           t_err);
             for (int q = 0; q < n_b; ++q) {
                 const bool last = q + 1 == n_b;
                 const LayerMaps::Step& step = prev.steps[size_t(step0 + q)];
@@ -915,31 +943,6 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
         col += n_b;
     }
     out.step_at[nb] = static_cast<int>(out.steps.size());
-}
-
-// next_maps' rank-1 terms (ws_.terms) of one face of a layer of at most small_layer neurons (the output layer) in
-// one loop over its three coefficients (3 n entries, contiguous: t_r, t_r_err of its reference, t, t_err its own),
-// instead of a pass per coefficient: the same sums in the same order as rank_one_terms (so the same values and
-// bounds), without its per-pass overhead on n entries.
-void Arrangement::rank_one_small(int n, const double* t_r, const double* t_r_err, double g, const Eigen::MatrixXd& W,
-                                 const LayerMaps& prev, int m_r, double scale, double floor, double* t,
-                                 double* t_err) const {
-    constexpr double u = unit_roundoff;
-    for (int j = 0; j < 3 * n; ++j) {
-        t[j] = t_r[j];
-        t_err[j] = t_r_err[j] + g * std::abs(t_r[j]);
-    }
-    for (const auto& [i, s] : ws_.terms) {
-        const double* w = W.col(i).data();
-        for (int c = 0; c < 3; ++c) {
-            const double v = s * prev.z(m_r, i, c), e = std::abs(s) * prev.z_err(m_r, i, c) + (u + g) * std::abs(v);
-            for (int j = 0; j < n; ++j) {
-                t[c * n + j] += w[j] * v;
-                t_err[c * n + j] += std::abs(w[j]) * e;
-            }
-        }
-    }
-    for (int j = 0; j < 3 * n; ++j) t_err[j] = t_err[j] * scale + floor;
 }
 
 // The columns y = W D_k W'[:, i] of the block's faces corrected across groups (ws_.across, in place order; i over

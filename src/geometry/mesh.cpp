@@ -854,9 +854,9 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     // M_m = M_r + W'[:, i'] v' over the previous layer's steps (LayerMaps::ref): it also adds y v' for each step,
     // y = W D_k W'[:, i'] from one matrix product over the block (across_columns), whose error gamma |W| |D_k W'[:, i']|
     // is bounded by row sums and norms; 4 u more per such term for the bound's rounding.
-    // One pass per coefficient over its n values and bounds for up to four terms (rank_one_terms: the first also
+    // One pass per coefficient over its n values and bounds for up to four terms (rank_one_pass: the first also
     // copies z_r, the last also scales), contiguous and without aliasing, so that it vectorises; then one pass per
-    // column term.
+    // column term. The output layer's few entries: one loop per face (rank_one_small).
     across_columns(L, prev_layer, faces, n_dense);
     const LayerMaps& prev = ws_.level[prev_layer];
     const double* below = below_[prev_layer].data();  // the previous layer's slopes below zero

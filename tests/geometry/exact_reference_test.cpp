@@ -327,6 +327,11 @@ Network quantised_net(std::mt19937& rng, int extra_last = 0) {
 }
 
 /// How many soak networks a test adds: GINN_GEOMETRY_SOAK=N gives N / `per` (0 without it).
+/// Soak networks' areas and lengths are held to the documented accuracy, 1e-9 of the domain's size per vertex
+/// coordinate (docs/geometry.md), not the 1e-12 that the fixed networks meet: a random network can place a vertex
+/// of a sliver between nearly parallel lines within its certified error of 1e-13..1e-9 (a soak found a decision
+/// boundary 8.7e-12 longer than the rational one, counts and patterns equal). Counts and patterns stay exact.
+constexpr double soak_tol = 1e-9;
 int soak_networks(int per) {
     const char* soak = std::getenv("GINN_GEOMETRY_SOAK");
     return soak ? std::max(0, std::atoi(soak)) / per : 0;
@@ -339,8 +344,25 @@ TEST(exact_reference_test, random_quantised_networks_equal_the_rational_referenc
     for (int i = 0; i < 300 + n_soak; ++i) {
         const bool is_soak = i >= 300;
         const Network net = quantised_net(is_soak ? timed : fixed);
-        if (!matches_reference(net, (is_soak ? "soak network " : "network ") + std::to_string(i))) return;
+        if (!matches_reference(net, (is_soak ? "soak network " : "network ") + std::to_string(i), is_soak ? soak_tol : 1e-12))
+            return;
     }
+}
+
+/// The soak's network whose decision boundary came out 8.7e-12 longer than the rational one (soak_tol): leaky
+/// slopes of 0.01 make its maps inexact, and a sliver's vertices between nearly parallel lines carry certified errors
+/// near 1e-13. Counts, patterns and linear regions exact; areas and lengths to the documented accuracy.
+TEST(exact_reference_test, a_sliver_between_nearly_parallel_lines_is_within_the_documented_accuracy) {
+    const Network net = network_from_json(nlohmann::json::parse(R"({"domain":{"x":[-1.0,1.0],"y":[-1.0,1.0]},
+        "format":"ginn-weights","format_version":2,"head":"softmax2","layers":[
+        {"W":[[-1.0,0.0],[-0.5,-0.5],[0.0,0.0]],"activation":"leaky_relu","b":[-0.5,0.0,-0.5],"residual":false},
+        {"W":[[1.0,0.5,0.5],[0.5,1.0,1.0],[1.0,-0.5,0.0]],"activation":"leaky_relu","b":[0.0,0.0,0.0],"residual":false},
+        {"W":[[-0.5,-0.5,1.0],[0.0,0.0,0.0],[0.0,0.5,-0.5],[-0.5,-1.0,0.5],[-1.0,-1.0,0.5],[0.5,-0.5,0.0],[-0.5,0.0,0.0],
+              [-1.0,0.0,-0.5],[-0.5,0.0,0.0],[-0.5,0.0,-0.5],[1.0,1.0,-0.5]],
+         "activation":"relu","b":[0.5,0.0,-0.5,0.5,0.0,1.0,1.0,0.0,0.0,0.5,1.0],"residual":false},
+        {"W":[[1.0,0.0,0.0,1.0,0.0,1.0,0.5,-1.0,1.0,0.5,-0.5],[1.0,0.0,-0.5,1.0,0.5,-1.0,1.0,0.0,-0.5,0.5,0.0]],
+         "activation":"linear","b":[-1.0,0.0],"residual":false}]})"), "soak network");
+    expect_matches_reference(net, "soak network", soak_tol);
 }
 
 /// PReLU networks: quantised networks whose hidden layers get one slope per neuron below zero, from slopes that
@@ -666,7 +688,7 @@ TEST(exact_reference_test, wide_last_layers_equal_the_rational_reference) {
     for (int i = 0; i < 80 + n_soak; ++i) {
         std::mt19937& rng = i < 80 ? fixed : timed;
         const Network net = quantised_net(rng, /*extra_last=*/4 + int(rng() % 5u));
-        if (!matches_reference(net, "wide quantised network " + std::to_string(i))) return;
+        if (!matches_reference(net, "wide quantised network " + std::to_string(i), i < 80 ? 1e-12 : soak_tol)) return;
     }
     // Row bounds need a last hidden layer of 64 inputs or more: 64 copies of a few neurons before it.
     for (int i = 0; i < 20;) {
@@ -730,7 +752,7 @@ TEST(exact_reference_test, maps_corrected_across_groups_equal_the_rational_refer
         DenseLayer& out = net.layers.back();
         out.W.resize(out.n_out(), 16);
         for (Eigen::Index k = 0; k < out.W.size(); ++k) out.W(k) = 0.25 * (int(rng() % 9u) - 4);
-        if (!matches_reference(net, "16-wide network " + std::to_string(i))) return;
+        if (!matches_reference(net, "16-wide network " + std::to_string(i), i < 6 ? 1e-12 : soak_tol)) return;
     }
     const Network net = cancelling_net(fixed, /*width=*/16, /*depth=*/3, /*M=*/1e4);
     matches_reference(net, "16-wide cancelling network", 1e-9);

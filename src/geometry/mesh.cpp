@@ -639,21 +639,11 @@ inline int Arrangement::face_sign(int f, const Line& a) {
 // exact z(p*) = z(c) + a*(p*x - cx) + b*(p*y - cy), so |z(p*) - computed| <= (z_mid's error: ea |cx| + eb |cy| + ec
 // and its rounding) + ea (w + 2 Ex) + eb (h + 2 Ey) + |a| Ex + |b| Ey + (the rounding of z_mid + a dx + b dy).
 int Arrangement::corner_sign(int f, const Line& a, double z_mid) {
-    constexpr double u = unit_roundoff;
-    const auto& box = face_box_[f];
-    const double cx = 0.5 * (box[0] + box[1]), cy = 0.5 * (box[2] + box[3]);
-    const double w = box[1] - box[0], h = box[3] - box[2];
-    const double ex = coord_err_ + 0x1p-23 * w + FLT_TRUE_MIN, ey = coord_err_ + 0x1p-23 * h + FLT_TRUE_MIN;
-    const double aa = std::abs(a.a), ab = std::abs(a.b);
-    double bound = a.ea * std::abs(cx) + a.eb * std::abs(cy) + a.ec +
-                   4 * u * (std::abs(a.a * cx) + std::abs(a.b * cy) + std::abs(a.c)) + a.ea * (w + 2 * ex) +
-                   a.eb * (h + 2 * ey) + aa * ex + ab * ey + 4 * u * (std::abs(z_mid) + aa * (w + ex) + ab * (h + ey));
-    bound = bound * (1 + 16 * u) + 16 * DBL_TRUE_MIN;
-    if (!std::isfinite(bound)) return 0;  // (also when z_mid is not finite)
     const FaceCorners& c = face_corners_[f];
     if (c.dx[0] == INFINITY) update_corners(f);
     if (std::isnan(c.dx[0])) return 0;  // no record
-    // The eight corners at once (finite: offsets below 1e30, coefficients below max_magnitude).
+    // The eight corners at once (offsets below 1e30, coefficients below max_magnitude: infinite or NaN only when
+    // z_mid is, and then so is the bound).
     using Floats = float __attribute__((vector_size(max_corners * sizeof(float))));
     using Doubles = double __attribute__((vector_size(max_corners * sizeof(double))));
     Floats dx, dy;
@@ -665,6 +655,18 @@ int Arrangement::corner_sign(int f, const Line& a, double z_mid) {
         lo = std::min(lo, v[k]);
         hi = std::max(hi, v[k]);
     }
+    if (!(lo > 0) && !(hi < 0)) return 0;  // both signs, or a zero: the bound (> 0) cannot decide
+    constexpr double u = unit_roundoff;
+    const auto& box = face_box_[f];
+    const double cx = 0.5 * (box[0] + box[1]), cy = 0.5 * (box[2] + box[3]);
+    const double w = box[1] - box[0], h = box[3] - box[2];
+    const double ex = coord_err_ + 0x1p-23 * w + FLT_TRUE_MIN, ey = coord_err_ + 0x1p-23 * h + FLT_TRUE_MIN;
+    const double aa = std::abs(a.a), ab = std::abs(a.b);
+    double bound = a.ea * std::abs(cx) + a.eb * std::abs(cy) + a.ec +
+                   4 * u * (std::abs(a.a * cx) + std::abs(a.b * cy) + std::abs(a.c)) + a.ea * (w + 2 * ex) +
+                   a.eb * (h + 2 * ey) + aa * ex + ab * ey + 4 * u * (std::abs(z_mid) + aa * (w + ex) + ab * (h + ey));
+    bound = bound * (1 + 16 * u) + 16 * DBL_TRUE_MIN;
+    if (!std::isfinite(bound)) return 0;  // (also when z_mid is not finite)
     return lo > bound ? 1 : hi < -bound ? -1 : 0;
 }
 

@@ -205,6 +205,13 @@ float round_up_float(double w) {
     return static_cast<double>(f) < w ? std::nextafter(f, INFINITY) : f;
 }
 
+/// One rank-1 term of next_maps' corrections for one coefficient: W[:, i] (n), the value v added along it and its
+/// error e.
+struct RankOneTerm {
+    const double* w = nullptr;
+    double v = 0, e = 0;
+};
+
 struct Workspace {
     std::vector<Vertex> V;           // #V
     std::vector<HalfEdge> H;         // #H
@@ -257,9 +264,6 @@ void grow(std::vector<T>& v, size_t size) {
     if (v.size() < size) v.resize(size);
 }
 
-/// Neuron i's slope on its side of zero: 1 when active, else relu 0, leaky its own slope (any double: PReLU), linear 1.
-double slope(const DenseLayer& L, int i, bool active) { return active ? 1.0 : L.slope_below(i); }
-
 /// refine_face's filter over n neurons (maps gx, gy, h and their certified errors, contiguous): with z the value at the
 /// centre (cx, cy) of a box of half-sizes (hw, hh), bit[j] = z > 0, and cand[j] = 1 unless |z| exceeds room, the
 /// largest change across the box plus the certified error of the evaluation (face_sign's box test, term for
@@ -281,42 +285,78 @@ void filter_neurons(int n, const double* gx, const double* gy, const double* h, 
     }
 }
 
-/// One rank-1 term of next_maps' corrections for one coefficient: W[:, i] and |W[:, i]| (n), the value v added
-/// along them and its error e (w null: no term).
-struct RankOneTerm {
-    const double *w = nullptr, *w_abs = nullptr;
-    double v = 0, e = 0;
-};
-
-/// t = t_r + w v, t_err = ((t_r_err + g |t_r|) + |w| e) scale + floor over n entries.
-void rank_one_first(int n, const double* __restrict t_r, const double* __restrict t_r_err, double g,
-                    const RankOneTerm& term, double scale, double floor, double* __restrict t,
-                    double* __restrict t_err) {
-    if (!term.w) {
-        for (int j = 0; j < n; ++j) {
-            t[j] = t_r[j];
-            t_err[j] = (t_r_err[j] + g * std::abs(t_r[j])) * scale + floor;
-        }
-        return;
-    }
-    const double* __restrict w = term.w;
-    const double* __restrict w_abs = term.w_abs;
-    const double v = term.v, e = term.e;
+/// K rank-1 terms of one coefficient in one pass over its n entries: t = s + sum_q w_q v_q, t_err = (s_err +
+/// sum_q |w_q| e_q) scale + floor, where s = t_r and s_err = t_r_err + g |t_r| for the first pass of a face (`first`),
+/// else t and t_err themselves (a face with more than K terms). The terms are added in order, as K passes would
+/// add them, and |w_q| is taken on the fly (exact): the pass reads each W column once and the face's values and
+/// bounds once, instead of once per term.
+template <int K, bool first>
+void rank_one_pass(int n, const double* __restrict t_r, const double* __restrict t_r_err, double g,
+                   const RankOneTerm* terms, double scale, double floor, double* __restrict t,
+                   double* __restrict t_err) {
+    const double* __restrict w[K > 0 ? K : 1];
+    double v[K > 0 ? K : 1], e[K > 0 ? K : 1];
+    for (int q = 0; q < K; ++q) w[q] = terms[q].w, v[q] = terms[q].v, e[q] = terms[q].e;
     for (int j = 0; j < n; ++j) {
-        t[j] = t_r[j] + w[j] * v;
-        t_err[j] = (t_r_err[j] + g * std::abs(t_r[j]) + w_abs[j] * e) * scale + floor;
+        double z = first ? t_r[j] : t[j];
+        double z_err = first ? t_r_err[j] + g * std::abs(t_r[j]) : t_err[j];
+        for (int q = 0; q < K; ++q) {
+            z += w[q][j] * v[q];
+            z_err += std::abs(w[q][j]) * e[q];
+        }
+        t[j] = z;
+        t_err[j] = z_err * scale + floor;
     }
 }
 
-/// t += w v, t_err = (t_err + |w| e) scale + floor over n entries.
-void rank_one_add(int n, const RankOneTerm& term, double scale, double floor, double* __restrict t,
-                  double* __restrict t_err) {
-    const double* __restrict w = term.w;
-    const double* __restrict w_abs = term.w_abs;
-    const double v = term.v, e = term.e;
-    for (int j = 0; j < n; ++j) {
-        t[j] += w[j] * v;
-        t_err[j] = (t_err[j] + w_abs[j] * e) * scale + floor;
+/// rank_one_pass for k <= 4 terms (k = 0 only for the first pass).
+void rank_one_pass_of(int k, bool first, int n, const double* t_r, const double* t_r_err, double g,
+                      const RankOneTerm* terms, double scale, double floor, double* t, double* t_err) {
+    if (first) {
+        switch (k) {
+            case 0: rank_one_pass<0, true>(n, t_r, t_r_err, g, terms, scale, floor, t, t_err); break;
+            case 1: rank_one_pass<1, true>(n, t_r, t_r_err, g, terms, scale, floor, t, t_err); break;
+            case 2: rank_one_pass<2, true>(n, t_r, t_r_err, g, terms, scale, floor, t, t_err); break;
+            case 3: rank_one_pass<3, true>(n, t_r, t_r_err, g, terms, scale, floor, t, t_err); break;
+            default: rank_one_pass<4, true>(n, t_r, t_r_err, g, terms, scale, floor, t, t_err); break;
+        }
+        return;
+    }
+    switch (k) {
+        case 1: rank_one_pass<1, false>(n, nullptr, nullptr, 0, terms, scale, floor, t, t_err); break;
+        case 2: rank_one_pass<2, false>(n, nullptr, nullptr, 0, terms, scale, floor, t, t_err); break;
+        case 3: rank_one_pass<3, false>(n, nullptr, nullptr, 0, terms, scale, floor, t, t_err); break;
+        default: rank_one_pass<4, false>(n, nullptr, nullptr, 0, terms, scale, floor, t, t_err); break;
+    }
+}
+
+/// next_maps' rank-1 terms (i, s) of one face of a layer of N <= small_layer neurons (the output layer) in one loop
+/// over its three coefficients (3 N entries, contiguous: t_r, t_r_err of its reference, t, t_err its own; W
+/// (N, n_in) column-major), in registers, instead of a pass per coefficient: the same sums in the same order as
+/// rank_one_pass (so the same values and bounds), without its per-pass overhead on N entries.
+template <int N>
+void rank_one_small(const double* t_r, const double* t_r_err, double g, const std::vector<std::pair<int, double>>& terms,
+                    const double* W, const LayerMaps& prev, int m_r, double scale, double floor, double* t,
+                    double* t_err) {
+    constexpr double u = unit_roundoff;
+    double z[3 * N], z_err[3 * N];
+    for (int j = 0; j < 3 * N; ++j) {
+        z[j] = t_r[j];
+        z_err[j] = t_r_err[j] + g * std::abs(t_r[j]);
+    }
+    for (const auto& [i, s] : terms) {
+        const double* w = W + size_t(i) * N;
+        for (int c = 0; c < 3; ++c) {
+            const double v = s * prev.z(m_r, i, c), e = std::abs(s) * prev.z_err(m_r, i, c) + (u + g) * std::abs(v);
+            for (int j = 0; j < N; ++j) {
+                z[c * N + j] += w[j] * v;
+                z_err[c * N + j] += std::abs(w[j]) * e;
+            }
+        }
+    }
+    for (int j = 0; j < 3 * N; ++j) {
+        t[j] = z[j];
+        t_err[j] = z_err[j] * scale + floor;
     }
 }
 
@@ -362,12 +402,28 @@ void masked_input(int n_in, const double* __restrict slopes, const double* __res
     }
 }
 
-/// masked_input with q in float, raised to at least FLT_MIN and rounded to nearest: at least (1 - 2^-24) q.
+/// masked_input with q in float, raised to at least FLT_MIN and rounded to nearest: at least (1 - 2^-24) q; exactly
+/// 0 where the slope is (an inactive ReLU neuron: q is 0, and the packed product skips the row, as it skips p's).
 void masked_input_float(int n_in, const double* __restrict slopes, const double* __restrict z,
                         const double* __restrict z_err, double g, double* __restrict p, float* __restrict q) {
-    for (int i = 0; i < n_in; ++i) {
+    using Floats = float __attribute__((vector_size(simd_doubles * sizeof(float))));
+    using Bits = int64_t __attribute__((vector_size(sizeof(SimdDouble))));
+    const SimdDouble floor = SimdDouble{} + double(FLT_MIN);
+    int i = 0;
+    for (; i + simd_doubles <= n_in; i += simd_doubles) {  // the same values as the loop below, by vectors
+        const SimdDouble s_i = load_simd(slopes + i), z_i = load_simd(z + i), p_i = s_i * z_i;
+        std::memcpy(p + i, &p_i, sizeof p_i);
+        const SimdDouble q_d = abs_simd(s_i) * (load_simd(z_err + i) + g * abs_simd(z_i));
+        const Bits above = q_d > floor, active = s_i != SimdDouble{};  // lanes all ones or all zeros
+        const Bits raised = ((Bits)q_d & above) | ((Bits)floor & ~above);
+        const Floats q_f = __builtin_convertvector((SimdDouble)(raised & active), Floats);
+        std::memcpy(q + i, &q_f, sizeof q_f);
+    }
+    for (; i < n_in; ++i) {
         p[i] = slopes[i] * z[i];
-        q[i] = static_cast<float>(std::max(std::abs(slopes[i]) * (z_err[i] + g * std::abs(z[i])), double(FLT_MIN)));
+        const float q_i =
+            static_cast<float>(std::max(std::abs(slopes[i]) * (z_err[i] + g * std::abs(z[i])), double(FLT_MIN)));
+        q[i] = slopes[i] == 0 ? 0.0f : q_i;
     }
 }
 
@@ -965,12 +1021,12 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     // M_m = M_r + W'[:, i'] v' over the previous layer's steps (LayerMaps::ref): it also adds y v' for each step,
     // y = W D_k W'[:, i'] from one matrix product over the block (across_columns), whose error gamma |W| |D_k W'[:, i']|
     // is bounded by row sums and norms; 4 u more per such term for the bound's rounding.
-    // One fused pass per term over each coefficient's n values and bounds (the first also copies z_r, the last
-    // also scales), contiguous and without aliasing, so that it vectorises.
+    // One pass per coefficient over its n values and bounds for up to four terms (rank_one_pass: the first also
+    // copies z_r, the last also scales), contiguous and without aliasing, so that it vectorises; then one pass per
+    // column term. The output layer's few entries: one loop per face (rank_one_small).
     across_columns(L, prev_layer, faces, n_dense);
     const LayerMaps& prev = ws_.level[prev_layer];
-    const DenseLayer& act = net_.layers[prev_layer];
-    const Eigen::MatrixXd& W_abs = W_abs_[prev_layer + 1];
+    const double* below = below_[prev_layer].data();  // the previous layer's slopes below zero
     std::vector<std::pair<int, double>>& terms = ws_.terms;  // (neuron i, slope change s)
     ColumnTerm column;
     column.R = W_row_sum_[prev_layer + 1].data();
@@ -978,6 +1034,10 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     column.gamma_y = gamma + u;  // and the leaky slopes' rounding in x
     column.floor_y = 2 * (n_in + 8) * DBL_TRUE_MIN;
     int col = 0;  // the next column of across_columns
+    // Only a next layer wider than small_layer corrects its leaders across groups (rank_one_faces): the output
+    // layer's maps and, before an output layer of at most small_layer classes, the last hidden layer's keep no steps.
+    const bool keep_steps =
+        prev_layer + 2 < int(net_.layers.size()) && net_.layers[prev_layer + 2].n_out() > small_layer;
     for (int k = n_dense; k < nb; ++k) {
         const int r = ws_.ref_pos[k];
         const bool across = ws_.across[k];
@@ -986,7 +1046,8 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
         terms.clear();
         for (int d = from; d < to; ++d) {
             const int i = ws_.differ[d];
-            for (const double s : {slope(act, i, bits_.on(fk, g0 + i)), -slope(act, i, bits_.on(fr, g0 + i))})
+            // Neuron i's slope on each face: 1 when active, else its slope below zero.
+            for (const double s : {bits_.on(fk, g0 + i) ? 1.0 : below[i], -(bits_.on(fr, g0 + i) ? 1.0 : below[i])})
                 if (s != 0) terms.emplace_back(i, s);
         }
         const int m_r = face_map_[faces[r]], m = face_map_[faces[k]];
@@ -996,7 +1057,7 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
         const double g = (n_terms + 1) * u / (1 - (n_terms + 1) * u);
         const double scale = 1 + 4 * (n_terms + 2 + 4 * n_b) * u, floor = 2 * (n_terms + 1) * DBL_TRUE_MIN;
         out.step_at[k] = static_cast<int>(out.steps.size());
-        if (!across) {  // the steps of this map for the next layer's leaders
+        if (!across && keep_steps) {  // the steps of this map for the next layer's leaders
             out.ref[k] = r;
             for (const auto& [i, s] : terms) {
                 LayerMaps::Step step{i, {}, {}};
@@ -1007,32 +1068,43 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
                 out.steps.push_back(step);
             }
         }
-        const int n_pass_a = std::max(1, n_a), n_passes = n_pass_a + n_b;  // without a term: z_r alone
+        if (n <= small_layer) {  // the output layer (no columns): a few entries per coefficient, one loop per face
+            const double *t_r = &out.Z[out.at(r, 0, 0)], *t_r_err = &out.Z_err[out.at(r, 0, 0)];
+            double *t = &out.Z[out.at(k, 0, 0)], *t_err = &out.Z_err[out.at(k, 0, 0)];
+            switch (n) {
+                case 1: rank_one_small<1>(t_r, t_r_err, g, terms, L.W.data(), prev, m_r, scale, floor, t, t_err); break;
+                case 2: rank_one_small<2>(t_r, t_r_err, g, terms, L.W.data(), prev, m_r, scale, floor, t, t_err); break;
+                case 3: rank_one_small<3>(t_r, t_r_err, g, terms, L.W.data(), prev, m_r, scale, floor, t, t_err); break;
+                default: rank_one_small<4>(t_r, t_r_err, g, terms, L.W.data(), prev, m_r, scale, floor, t, t_err); break;
+            }
+            continue;
+        }
         for (int c = 0; c < 3; ++c) {
             double *t = &out.Z[out.at(k, 0, c)], *t_err = &out.Z_err[out.at(k, 0, c)];
             const double *t_r = &out.Z[out.at(r, 0, c)], *t_r_err = &out.Z_err[out.at(r, 0, c)];
-            for (int q = 0; q < n_passes; ++q) {
-                const bool last = q + 1 == n_passes;
-                if (q >= n_pass_a) {
-                    const LayerMaps::Step& step = prev.steps[size_t(step0 + q - n_pass_a)];
-                    const int y = col + q - n_pass_a;
-                    column.y = &ws_.Y[size_t(y) * n];
-                    column.x_max = ws_.X_bound[y][0];
-                    column.x_norm = ws_.X_bound[y][1];
-                    column.a = step.v[c];
-                    column.e = step.e[c] + (u + g) * std::abs(step.v[c]);
-                    column.a_mag = std::abs(step.v[c]) + step.e[c];
-                    rank_one_add_column(n, column, last ? scale : 1, last ? floor : 0, t, t_err);
-                    continue;
+            RankOneTerm chunk[4];  // up to four terms per pass (rank_one_pass)
+            for (int q = 0; q == 0 || q < n_a; q += 4) {
+                const int n_chunk = std::min(4, n_a - q);
+                for (int p = 0; p < n_chunk; ++p) {
+                    const auto [i, s] = terms[size_t(q + p)];
+                    chunk[p] = {L.W.col(i).data(), s * prev.z(m_r, i, c), 0};
+                    chunk[p].e = std::abs(s) * prev.z_err(m_r, i, c) + (u + g) * std::abs(chunk[p].v);
                 }
-                RankOneTerm term;
-                if (q < n_a) {
-                    const auto [i, s] = terms[q];
-                    term = {L.W.col(i).data(), W_abs.col(i).data(), s * prev.z(m_r, i, c), 0};
-                    term.e = std::abs(s) * prev.z_err(m_r, i, c) + (u + g) * std::abs(term.v);
-                }
-                if (q == 0) rank_one_first(n, t_r, t_r_err, g, term, last ? scale : 1, last ? floor : 0, t, t_err);
-                else rank_one_add(n, term, last ? scale : 1, last ? floor : 0, t, t_err);
+                const bool last = q + 4 >= n_a && n_b == 0;
+                rank_one_pass_of(n_chunk, q == 0, n, t_r, t_r_err, g, chunk, last ? scale : 1, last ? floor : 0, t,
+                                 t_err);
+            }
+            for (int q = 0; q < n_b; ++q) {
+                const bool last = q + 1 == n_b;
+                const LayerMaps::Step& step = prev.steps[size_t(step0 + q)];
+                const int y = col + q;
+                column.y = &ws_.Y[size_t(y) * n];
+                column.x_max = ws_.X_bound[y][0];
+                column.x_norm = ws_.X_bound[y][1];
+                column.a = step.v[c];
+                column.e = step.e[c] + (u + g) * std::abs(step.v[c]);
+                column.a_mag = std::abs(step.v[c]) + step.e[c];
+                rank_one_add_column(n, column, last ? scale : 1, last ? floor : 0, t, t_err);
             }
         }
         col += n_b;
@@ -1093,8 +1165,9 @@ void Arrangement::row_bound_product(int layer, const Eigen::Map<Eigen::MatrixXd>
     for (Eigen::Index col = 0; col < Q.cols(); ++col) {
         const double q_max = Q.col(col).maxCoeff();  // (Q >= 0 and finite: check_scale)
         const double q_norm = norm_bound(Q.col(col), q_max, up);
-        double* z = Z_err.col(col).data();
-        for (int j = 0; j < n; ++j) z[j] = std::min(R(j) * q_max, N(j) * q_norm);
+        double* __restrict z = Z_err.col(col).data();
+        const double *__restrict r = R.data(), *__restrict norm = N.data();  // (not aliasing z: vectorises)
+        for (int j = 0; j < n; ++j) z[j] = std::min(r[j] * q_max, norm[j] * q_norm);
     }
 }
 
@@ -1142,7 +1215,7 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
         }
     };
     // |W| Q in float: |W| rounded up (W_abs_up_), Q raised to FLT_MIN and rounded to nearest (masked_input_float),
-    // so every factor is normal and at least (1 - u_f) times its value (u_f = 2^-24). The terms are non-negative,
+    // so every factor is normal and at least (1 - u_f) times its value (u_f = 2^-24), or exactly 0 where Q is. The terms are non-negative,
     // so in any summation order, with or without FMA, the exact product of the float factors is at most
     // (1 + gamma_{n_in}) times the computed one plus n_in 2^-149 for products and sums below float's normal range
     // (Higham, ch. 3): a factor 1 + 4 (n_in + 6) u_f covers the roundings and the conversion back to double (the

@@ -480,8 +480,21 @@ TEST(exact_reference_test, deep_cancelling_networks_equal_the_rational_reference
     }
 }
 
-/// A bias b (a double) that makes a function whose value without it is `at` positive there, by at most about delta.
-double bias_above(const Q& at, const Q& delta) {
+/// A linear output layer of two logits over n_in inputs, weights and biases uniform in [-1, 1].
+DenseLayer random_logits(std::mt19937& rng, int n_in) {
+    std::uniform_real_distribution<double> uniform(-1, 1);
+    DenseLayer L;
+    L.W.resize(2, n_in);
+    L.b.resize(2);
+    for (Eigen::Index i = 0; i < L.W.size(); ++i) L.W(i) = uniform(rng);
+    for (Eigen::Index i = 0; i < L.b.size(); ++i) L.b(i) = uniform(rng);
+    L.activation = Activation::linear;
+    return L;
+}
+
+/// The bias, a double, that makes a function whose value without it is `at` (a point's exact value) positive there
+/// and about delta: delta - at rounded, then raised until the sum is positive.
+double bias_for(const Q& at, const Q& delta) {
     double b = Q(delta - at).get_d();
     while (at + Q(b) <= 0) b = std::nextafter(b, INFINITY);
     return b;
@@ -506,7 +519,7 @@ Network sliver_net(std::mt19937& rng, int kind, bool split) {
     Network net;
     net.domain = {o - 1, o + 1, o - 1, o + 1};
     net.head = Head::softmax2;
-    DenseLayer L1, L2, L3;
+    DenseLayer L1, L2;
     L1.W.resize(3, 2);
     L1.b.resize(3);
     if (kind == 2) {
@@ -528,16 +541,11 @@ Network sliver_net(std::mt19937& rng, int kind, bool split) {
     L2.W.row(1) << M, -M + uniform(rng), 0.5 * uniform(rng);
     L2.b(1) = 0;
     L2.activation = Activation::relu;
-    L3.W.resize(2, 2);
-    L3.b.resize(2);
-    for (Eigen::Index i = 0; i < L3.W.size(); ++i) L3.W(i) = uniform(rng);
-    for (Eigen::Index i = 0; i < L3.b.size(); ++i) L3.b(i) = uniform(rng);
-    L3.activation = Activation::linear;
-    net.layers = {L1, L2, L3};
+    net.layers = {L1, L2, random_logits(rng, 2)};
     const QLine z = exact_maps(net, 1, {1, 1, 1})[1];  // without its bias
     const Q cx = Q(o) + (split ? 0 : sgn(z[0]) < 0 ? -1 : 1), cy = Q(o) + (sgn(z[1]) < 0 ? -1 : 1);
     const Q at_corner = z[0] * cx + z[1] * cy + z[2];
-    net.layers[1].b(1) = bias_above(at_corner, Q(std::pow(10.0, -9 - int(rng() % 7u))));
+    net.layers[1].b(1) = bias_for(at_corner, Q(std::pow(10.0, -9 - int(rng() % 7u))));
     return net;
 }
 
@@ -552,6 +560,73 @@ TEST(exact_reference_test, slivers_closer_than_the_maps_rounding_error_are_kept)
         // The construction itself: the sliver is there (per layer: 1 face, then 2 or 4).
         ASSERT_EQ(reference(net).per_layer, (std::vector<int64_t>{1, split ? 4 : 2})) << i;
         if (!matches_reference(net, "sliver network " + std::to_string(i), 1e-9)) return;
+    }
+}
+
+/// A network whose layer-3 neuron's exact line cuts a sliver off a corner of a face whose layer-3 maps are corrected
+/// by a rank-1 term (mesh.cpp, next_maps) along a layer-2 neuron i whose own map is off by far more than the sliver:
+/// layer 1 is on over the whole box (two neurons that differ by about 1/M, then x + 3, y + 3); layer 2 is i, M and
+/// -M + d on the first two (M from 1e8 to 1e12, not dyadic: its coefficients are off by about M u), its line through
+/// about the box's centre, then x + 10, y + 10 and constants (8 inputs to layer 3: faces differing in one neuron
+/// are corrected, not recomputed); layer 3 (`width` 1: the output layer's loop, rank_one_small; 8: the vector
+/// passes) is i + 20 (+-x +- y) plus a bias chosen in rationals so that its exact value is positive, at most delta
+/// (1e-15 to 1e-12), at the box corner farthest on i's positive side, and negative at the face's other vertices
+/// (then constants). Where the face on i's negative side comes first (about half of these), the face on its
+/// positive side is that face plus W[:, i] times i's map: without that term's error (|W[:, i]| times i's error) the
+/// filter finds the computed line outside the face for about half of those and loses the sliver.
+Network rank_one_sliver_net(std::mt19937& rng, int width) {
+    std::uniform_real_distribution<double> uniform(-1, 1);
+    const double M = std::pow(10.0, 8 + int(rng() % 5u)) * (1 + 0.5 * uniform(rng));
+    Network net;
+    net.domain = {-1, 1, -1, 1};
+    net.head = Head::softmax2;
+    DenseLayer L1, L2, L3;
+    L1.W.resize(4, 2);
+    L1.b.resize(4);
+    L1.W.row(0) << uniform(rng), uniform(rng);
+    L1.b(0) = 3 + uniform(rng);
+    L1.W.row(1) << L1.W(0, 0) + uniform(rng) / M, L1.W(0, 1) + uniform(rng) / M;
+    L1.b(1) = L1.b(0) + uniform(rng) / M;
+    L1.W.row(2) << 1, 0;  // x + 3
+    L1.W.row(3) << 0, 1;  // y + 3
+    L1.b(2) = L1.b(3) = 3;
+    L1.activation = Activation::relu;
+    L2.W.setZero(8, 4);
+    L2.b.setOnes(8);  // constants 1, on everywhere
+    L2.W.row(0) << M, -M + uniform(rng), 0, 0;
+    L2.W(1, 2) = L2.W(2, 3) = 1;  // x + 10, y + 10
+    L2.b(1) = L2.b(2) = 7;
+    L2.b(0) = 0;
+    L2.activation = Activation::relu;
+    net.layers = {L1, L2};
+    net.layers[1].b(0) = -exact_maps(net, 1, {1, 1, 1, 1})[0][2].get_d();  // i's line through about (0, 0)
+    const QLine z_i = exact_maps(net, 1, {1, 1, 1, 1})[0];
+    Q best = 0;
+    int sx = 1, sy = 1;  // the corner of the box farthest on i's positive side
+    for (const int cx : {-1, 1})
+        for (const int cy : {-1, 1})
+            if (const Q v = z_i[0] * cx + z_i[1] * cy + z_i[2]; v > best) best = v, sx = cx, sy = cy;
+    L3.W.setZero(width, 8);
+    L3.b.setOnes(width);
+    L3.W.row(0).head(3) << 1, 20.0 * sx, 20.0 * sy;
+    L3.b(0) = 0;
+    L3.activation = Activation::relu;
+    net.layers = {L1, net.layers[1], L3, random_logits(rng, width)};
+    const QLine z = exact_maps(net, 2, std::vector<uint8_t>(12, 1))[0];  // on the positive side, without its bias
+    const Q at_corner = z[0] * sx + z[1] * sy + z[2];
+    net.layers[2].b(0) = bias_for(at_corner, Q(std::pow(10.0, -12 - int(rng() % 4u))));
+    return net;
+}
+
+/// Guards the error of next_maps' rank-1 terms (docs/geometry.md, "Arithmetic"): without |W[:, i]| e, some of these
+/// 48 networks lose their sliver.
+TEST(exact_reference_test, slivers_of_rank_one_corrected_maps_are_kept) {
+    std::mt19937 rng(43);
+    for (int i = 0; i < 48; ++i) {
+        const Network net = rank_one_sliver_net(rng, i % 2 ? 8 : 1);
+        // The construction itself: i cuts the box in two, the layer-3 neuron one of them.
+        ASSERT_EQ(reference(net).per_layer, (std::vector<int64_t>{1, 2, 3})) << i;
+        if (!matches_reference(net, "rank-1 sliver network " + std::to_string(i), 1e-9)) return;
     }
 }
 
@@ -578,7 +653,7 @@ Network corner_net(std::mt19937& rng, int kind) {
     Network net;
     net.domain = {-1, 1, -1, 1};
     net.head = Head::softmax2;
-    DenseLayer L1, L2, L3;
+    DenseLayer L1, L2;
     L1.W.resize(5, 2);
     L1.b.resize(5);
     L1.W.row(0) << -dy, dx;  // A: the line through P along d
@@ -598,18 +673,13 @@ Network corner_net(std::mt19937& rng, int kind) {
         L2.b(k) = -r * k / 8;  // C's bias is set below
     }
     L2.activation = Activation::relu;
-    L3.W.resize(2, 8);
-    L3.b.resize(2);
-    for (Eigen::Index i = 0; i < L3.W.size(); ++i) L3.W(i) = 0.25 * (int(rng() % 9u) - 4);
-    L3.b << 0.25 * uniform(rng), 0.25 * uniform(rng);
-    L3.activation = Activation::linear;
-    net.layers = {L1, L2, L3};
+    net.layers = {L1, L2, random_logits(rng, 8)};
     // The exact P (from the double lines A and B) and C on the triangle without its bias, there.
     const QLine A = exact_maps(net, 0, {})[0], B = exact_maps(net, 0, {})[1];
     const Q det = A[0] * B[1] - B[0] * A[1];
     const QPoint P = {(A[1] * B[2] - B[1] * A[2]) / det, (A[2] * B[0] - B[2] * A[0]) / det};
     const Q at_P = value(exact_maps(net, 1, {1, 0, 1, 1, 1})[0], P);
-    net.layers[1].b(0) = bias_above(at_P, Q(kind == 0 ? 1e-13 : 1e-10));
+    net.layers[1].b(0) = bias_for(at_P, Q(kind == 0 ? 1e-13 : 1e-10));
     return net;
 }
 

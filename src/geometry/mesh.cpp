@@ -152,6 +152,53 @@ void extend_box(std::array<double, 4>& box, const Vertex& v) {
     box = {std::min(box[0], v.x), std::max(box[1], v.x), std::min(box[2], v.y), std::max(box[3], v.y)};
 }
 
+/// Up to this many corners of a face are kept (FaceCorners): 99.98 % of the faces whose walk splits nothing at
+/// trained 128 x 3 and 256 x 3 have at most 8 (most 4 or 5), and 8 floats of each coordinate fill one cache line.
+constexpr int max_corners = 8;
+
+/// The corner test runs on a face's family when the face has at least this many candidates (refine_face): where few
+/// lines cross a face, the faces are not thin strips between nearly parallel lines and it clears about a fifth of
+/// the faces it is asked about (16 x 3), not worth making their records.
+constexpr size_t corner_test_candidates = 8;
+
+/// A face's corners, to decide a function's sign on the face without walking its boundary (corner_sign): vertices
+/// of the face where its boundary turns (every corner of the convex polygon, perhaps a few more points of its
+/// boundary), as float offsets from the centre of its bounding box; unused slots repeat a corner. NaN in dx[0]: no
+/// record (more corners, or a box too large for float); infinity: not made yet (split_face makes the records of the
+/// faces split while the corner test is on, corner_sign the others' when first asked). Vertices later inserted on the
+/// face's edges by its neighbours' splits lie on those edges: the record spans the same polygon until the face itself
+/// is split.
+struct alignas(64) FaceCorners {
+    std::array<float, max_corners> dx, dy;
+};
+
+/// The corners found on a boundary walk (split_one, update_box), double coordinates; n > max_corners: too many.
+struct CornerList {
+    int n = 0;
+    std::array<double, max_corners> x, y;  // (not initialised: only the first n are read)
+    void add(const Vertex& v) {
+        if (n < max_corners) {
+            x[size_t(n)] = v.x;
+            y[size_t(n)] = v.y;
+        }
+        ++n;
+    }
+};
+
+/// Writes the record of a face with these corners and bounding box x0, x1, y0, y1 to r.
+void corner_record(const CornerList& c, const std::array<double, 4>& box, FaceCorners& r) {
+    const double cx = 0.5 * (box[0] + box[1]), cy = 0.5 * (box[2] + box[3]);
+    if (c.n == 0 || c.n > max_corners || !(box[1] - box[0] <= 1e30 && box[3] - box[2] <= 1e30)) {
+        r.dx[0] = NAN;
+        return;
+    }
+    for (int k = 0; k < max_corners; ++k) {
+        const bool used = k < c.n;  // else the first corner again
+        r.dx[size_t(k)] = static_cast<float>((used ? c.x[size_t(k)] : c.x[0]) - cx);
+        r.dy[size_t(k)] = static_cast<float>((used ? c.y[size_t(k)] : c.y[0]) - cy);
+    }
+}
+
 // The smallest float >= w (w >= 0; FLT_MAX < w gives infinity).
 float round_up_float(double w) {
     const float f = static_cast<float>(w);
@@ -173,6 +220,7 @@ struct Workspace {
     std::vector<int> face_he;        // #F: one half-edge of the face
     std::vector<int> face_map;       // #F: which map of the current LayerMaps holds on the face
     std::vector<std::array<double, 4>> face_box;  // #F: bounding box x0, x1, y0, y1, to skip faces a line misses
+    std::vector<FaceCorners> face_corners;        // #F: corners, to skip faces a line misses but not their box
     ActivationBits bits;             // #F rows: activation pattern, then the output ties' signs
     std::vector<int> done;           // #F: functions (hidden neurons, then ties, by global index) decided on the face
     std::vector<LayerMaps> level;    // per hidden layer: the maps of the block of faces being refined at that depth
@@ -218,7 +266,7 @@ void grow(std::vector<T>& v, size_t size) {
 
 /// refine_face's filter over n neurons (maps gx, gy, h and their certified errors, contiguous): with z the value at the
 /// centre (cx, cy) of a box of half-sizes (hw, hh), bit[j] = z > 0, and cand[j] = 1 unless |z| exceeds room, the
-/// largest change across the box plus the certified error of the evaluation (certainly_one_sign's bound, term for
+/// largest change across the box plus the certified error of the evaluation (face_sign's box test, term for
 /// term), i.e. unless the neuron certainly has one sign on the box (NaN and infinite values: candidates).
 /// Branch-free, in one pass, so that it vectorises.
 void filter_neurons(int n, const double* gx, const double* gy, const double* h, const double* gx_err,
@@ -426,12 +474,8 @@ private:
     /// split_one's walk.
     void decide(int f, const FaceFunction& fn, const Line& a, int g, uint8_t zero_bit, std::vector<int>& faces) {
         done_[f] = g + 1;
-        if (certainly_one_sign(f, a)) {  // the zero line misses the face's bounding box: the sign at its centre
-            const auto& box = face_box_[f];
-            set_state(f, g, a.a * 0.5 * (box[0] + box[1]) + a.b * 0.5 * (box[2] + box[3]) + a.c > 0);
-        } else {
-            split_one(f, fn, a, g, zero_bit, faces);
-        }
+        if (const int s = face_sign(f, a)) set_state(f, g, s > 0);  // the zero line misses the face
+        else split_one(f, fn, a, g, zero_bit, faces);
     }
     void split_one(int f, const FaceFunction& fn, const Line& a, int g, uint8_t zero_bit, std::vector<int>& faces);
     void refine_face(int f, const LayerMaps& maps, int l, std::vector<int>& faces);
@@ -440,9 +484,11 @@ private:
     struct Cut {
         int n_zero = 0, eu = -1, pu = -1, ew = -1, pw = -1;
         std::array<double, 4> box_pos = empty_box, box_neg = empty_box;
+        CornerList corners_pos, corners_neg;  // when the corner test is on
     };
     void split_face(int f, int g, int line, const Cut& cut);
-    bool certainly_one_sign(int f, const Line& a) const;
+    inline int face_sign(int f, const Line& a);
+    int corner_sign(int f, const Line& a, double z_mid);
     /// Face f's bit of function g: a hidden neuron's state, or an output tie's value (1, 0, 2 equal on the face).
     uint8_t state(int f, int g) const { return g < n_neurons_ ? uint8_t(bits_.on(f, g)) : bits_.ties(f)[g - n_neurons_]; }
     void set_state(int f, int g, uint8_t v) {
@@ -450,6 +496,7 @@ private:
         else bits_.ties(f)[g - n_neurons_] = v;
     }
     void update_box(int f);
+    void update_corners(int f);
     void next_maps(const DenseLayer& L, int prev_layer, std::vector<int>& faces, LayerMaps& out);
     void dense_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense, double gamma,
                     bool row_bounds, LayerMaps& out);
@@ -480,6 +527,7 @@ private:
     int stride_ = 0;                 // functions per face: n_neurons_ hidden neurons, then the output tie functions
     double coord_tol_ = 0;           // coord_accuracy times the domain's size
     double coord_err_ = 0;           // the largest certified coordinate error of any vertex
+    bool corner_test_ = false;       // face_sign tries the corners too (refine_face, a face with many candidates)
     Workspace& ws_;
     std::vector<Vertex>& V_;
     ActivationBits& bits_;
@@ -487,6 +535,7 @@ private:
     std::vector<HalfEdge>& H_;
     std::vector<Line>& lines_;
     std::vector<std::array<double, 4>>& face_box_;
+    std::vector<FaceCorners>& face_corners_;
     LayerMaps& out_;                 // output maps (logits) per face
     ExactLines exact_;
     std::vector<int64_t> per_layer_;
@@ -509,7 +558,8 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
     : net_(net), layer_offset_(layer_offsets(net)), n_neurons_(net.n_neurons()),
       stride_(n_neurons_ + n_tie_functions(net)), ws_(ws), V_(ws.V),
       bits_(ws.bits), face_he_(ws.face_he), face_map_(ws.face_map),
-      done_(ws.done), cyc_(ws.cyc), H_(ws.H), lines_(ws.lines), face_box_(ws.face_box), out_(ws.out),
+      done_(ws.done), cyc_(ws.cyc), H_(ws.H), lines_(ws.lines), face_box_(ws.face_box),
+      face_corners_(ws.face_corners), out_(ws.out),
       exact_(net, ws.bits, layer_offset_), segments_(ws.segments) {
     for (const DenseLayer& L : net.layers) {
         W_abs_.push_back(L.W.cwiseAbs());
@@ -530,6 +580,7 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
     H_.clear();
     lines_.clear();
     face_box_.clear();
+    face_corners_.clear();
     const Box& d = net.domain;
     coord_tol_ = coord_accuracy * std::max({std::abs(d.x0), std::abs(d.x1), std::abs(d.y0), std::abs(d.y1),
                                             d.width(), d.height()});
@@ -550,6 +601,7 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
     face_map_.push_back(0);
     done_.push_back(0);
     face_box_.emplace_back();
+    face_corners_.emplace_back();
     update_box(0);
     bits_.reset(n_neurons_, stride_ - n_neurons_);
     segments_.resize(std::max(segments_.size(), size_t(stride_)));  // clear, not shrink: the buffers keep their capacity
@@ -600,12 +652,29 @@ void Arrangement::update_box(int f) {
         e = H_[e].next;
     } while (e != face_he_[f]);
     face_box_[f] = box;
+    face_corners_[f].dx[0] = INFINITY;  // made when first needed (corner_sign)
 }
 
-// True when a x + b y + c is certainly non-zero, with one sign, on the whole face: its value at the centre of the
-// face's bounding box (widened by the largest vertex error) exceeds the largest change across the box plus the
-// certified error of the evaluation.
-bool Arrangement::certainly_one_sign(int f, const Line& a) const {
+// Face f's corner record (its box set): a vertex is a corner unless the edges before and after it lie on the same
+// line. Starts at face_he_[f], whose edge before is the last one.
+void Arrangement::update_corners(int f) {
+    CornerList corners;
+    const int first = face_he_[f];
+    int e = first, line = H_[first].line;
+    do {
+        const HalfEdge& h = H_[e];
+        if (h.line != line) corners.add(V_[h.origin]);
+        line = h.line;
+        e = h.next;
+    } while (e != first);
+    if (line != H_[first].line) corners.add(V_[H_[first].origin]);
+    corner_record(corners, face_box_[f], face_corners_[f]);
+}
+
+// +1 or -1 when a x + b y + c certainly has that sign (non-zero) on the whole face, else 0. First the box: its value
+// at the centre of the face's bounding box (widened by the largest vertex error) exceeds the largest change across
+// the box plus the certified error of the evaluation; then the corners (corner_sign).
+inline int Arrangement::face_sign(int f, const Line& a) {
     const auto& box = face_box_[f];
     const double cx = 0.5 * (box[0] + box[1]), cy = 0.5 * (box[2] + box[3]);
     const double hw = 0.5 * (box[1] - box[0]) + coord_err_, hh = 0.5 * (box[3] - box[2]) + coord_err_;
@@ -613,7 +682,48 @@ bool Arrangement::certainly_one_sign(int f, const Line& a) const {
     double room = (std::abs(a.a) + a.ea) * hw + (std::abs(a.b) + a.eb) * hh + a.ea * std::abs(cx) +
                   a.eb * std::abs(cy) + a.ec + 4 * unit_roundoff * (std::abs(a.a * cx) + std::abs(a.b * cy) + std::abs(a.c));
     room = room * (1 + 16 * unit_roundoff) + 16 * DBL_TRUE_MIN;
-    return std::isfinite(z_mid) && std::isfinite(room) && std::abs(z_mid) > room;
+    if (!std::isfinite(z_mid) || !std::isfinite(room)) return 0;
+    if (std::abs(z_mid) > room) return z_mid > 0 ? 1 : -1;
+    return corner_test_ ? corner_sign(f, a, z_mid) : 0;
+}
+
+// The corner test: +1 or -1 when a x + b y + c certainly has that sign at every corner of face f (its record), else
+// 0. A linear function's extremes over a convex polygon are at its corners, so then it has that sign on the whole
+// face: exact. z_mid: the function at the centre (cx, cy) of the face's box, computed as face_sign does. Bound: a
+// corner p* (exact) is within E = coord_err_ + 2^-23 w + FLT_TRUE_MIN of (cx + dx, cy + dy) in x (w the box's
+// width; the vertex's error, the offset's rounding in double and then float, |x - cx| <= w), likewise in y; the
+// exact z(p*) = z(c) + a*(p*x - cx) + b*(p*y - cy), so |z(p*) - computed| <= (z_mid's error: ea |cx| + eb |cy| + ec
+// and its rounding) + ea (w + 2 Ex) + eb (h + 2 Ey) + |a| Ex + |b| Ey + (the rounding of z_mid + a dx + b dy).
+int Arrangement::corner_sign(int f, const Line& a, double z_mid) {
+    const FaceCorners& c = face_corners_[f];
+    if (c.dx[0] == INFINITY) update_corners(f);
+    if (std::isnan(c.dx[0])) return 0;  // no record
+    // The eight corners at once (offsets below 1e30, coefficients below max_magnitude: infinite or NaN only when
+    // z_mid is, and then so is the bound).
+    using Floats = float __attribute__((vector_size(max_corners * sizeof(float))));
+    using Doubles = double __attribute__((vector_size(max_corners * sizeof(double))));
+    Floats dx, dy;
+    std::memcpy(&dx, c.dx.data(), sizeof dx);
+    std::memcpy(&dy, c.dy.data(), sizeof dy);
+    const Doubles v = z_mid + a.a * __builtin_convertvector(dx, Doubles) + a.b * __builtin_convertvector(dy, Doubles);
+    double lo = v[0], hi = v[0];
+    for (int k = 1; k < max_corners; ++k) {
+        lo = std::min(lo, v[k]);
+        hi = std::max(hi, v[k]);
+    }
+    if (!(lo > 0) && !(hi < 0)) return 0;  // both signs, or a zero: the bound (> 0) cannot decide
+    constexpr double u = unit_roundoff;
+    const auto& box = face_box_[f];
+    const double cx = 0.5 * (box[0] + box[1]), cy = 0.5 * (box[2] + box[3]);
+    const double w = box[1] - box[0], h = box[3] - box[2];
+    const double ex = coord_err_ + 0x1p-23 * w + FLT_TRUE_MIN, ey = coord_err_ + 0x1p-23 * h + FLT_TRUE_MIN;
+    const double aa = std::abs(a.a), ab = std::abs(a.b);
+    double bound = a.ea * std::abs(cx) + a.eb * std::abs(cy) + a.ec +
+                   4 * u * (std::abs(a.a * cx) + std::abs(a.b * cy) + std::abs(a.c)) + a.ea * (w + 2 * ex) +
+                   a.eb * (h + 2 * ey) + aa * ex + ab * ey + 4 * u * (std::abs(z_mid) + aa * (w + ex) + ab * (h + ey));
+    bound = bound * (1 + 16 * u) + 16 * DBL_TRUE_MIN;
+    if (!std::isfinite(bound)) return 0;  // (also when z_mid is not finite)
+    return lo > bound ? 1 : hi < -bound ? -1 : 0;
 }
 
 // Sign of function g at vertex v; z: g on the face that asks (its map's line). Cached per vertex (stamp g): the
@@ -683,6 +793,14 @@ void Arrangement::split_face(int f, int g, int line, const Cut& cut) {
     set_state(nf, g, 0);
     face_box_[f] = cut.box_pos;
     face_box_.push_back(cut.box_neg);
+    face_corners_.emplace_back();
+    if (corner_test_) {
+        corner_record(cut.corners_pos, cut.box_pos, face_corners_[f]);
+        corner_record(cut.corners_neg, cut.box_neg, face_corners_.back());
+    } else {  // made when first needed (corner_sign)
+        face_corners_[f].dx[0] = INFINITY;
+        face_corners_.back().dx[0] = INFINITY;
+    }
 }
 
 // Refines `faces` by one function (a hidden neuron, or an output tie): bit g of each face becomes 1 where the
@@ -703,13 +821,15 @@ void Arrangement::split_one(int f, const FaceFunction& fn, const Line& a, int g,
     std::vector<MeshSegment>& segments = segments_[g];
     // Walk the boundary once: each vertex's sign is decided once (the last edge's end is the first vertex), and an
     // edge split in two continues from its new middle vertex, whose sign is 0. The walk also finds where a chord
-    // would go (the zero vertices, the half-edges ending there) and the two sides' bounding boxes.
+    // would go (the zero vertices, the half-edges ending there) and the two sides' bounding boxes, and when the corner
+    // test is on, their corners (a vertex whose edges before and after lie on different lines, or a zero vertex; the
+    // first one's edge before is the last walked).
     ws_.zero_edges.clear();
     Cut cut;
     bool pos = false, neg = false;
     const int first = face_he_[f];
     const int s_first = sign_of(H_[first].origin, a, g);
-    int e = first, sa = s_first, prev = -1;
+    int e = first, sa = s_first, prev = -1, prev_line = -1;
     do {
         int next = H_[e].next;
         int sb = next == first ? s_first : sign_of(H_[next].origin, a, g);
@@ -722,6 +842,14 @@ void Arrangement::split_one(int f, const FaceFunction& fn, const Line& a, int g,
         const Vertex& p = V_[H_[e].origin];
         if (sa >= 0) extend_box(cut.box_pos, p);
         if (sa <= 0) extend_box(cut.box_neg, p);
+        if (corner_test_) {
+            const int line = H_[e].line;
+            if (prev >= 0 && (line != prev_line || sa == 0)) {
+                if (sa >= 0) cut.corners_pos.add(p);
+                if (sa <= 0) cut.corners_neg.add(p);
+            }
+            prev_line = line;
+        }
         if (sa == 0) {
             ++cut.n_zero;
             (sb < 0 ? cut.eu : cut.ew) = e;  // (sb = 0 only on a face that is not cut)
@@ -735,6 +863,10 @@ void Arrangement::split_one(int f, const FaceFunction& fn, const Line& a, int g,
     } while (e != first);
     if (cut.eu == first) cut.pu = prev;  // the half-edge before the first is the last one walked
     if (cut.ew == first) cut.pw = prev;
+    if (corner_test_ && (prev_line != H_[first].line || s_first == 0)) {
+        if (s_first >= 0) cut.corners_pos.add(V_[H_[first].origin]);
+        if (s_first <= 0) cut.corners_neg.add(V_[H_[first].origin]);
+    }
     if (pos && neg) {
         split_face(f, g, line_on(f, fn, g), cut);
         const int c1 = face_he_[f];
@@ -751,8 +883,8 @@ void Arrangement::split_one(int f, const FaceFunction& fn, const Line& a, int g,
 
 // Refines face f (map face_map_[f] of `maps`, hidden layer l) by every neuron of the layer, appending the faces split
 // off to `faces`. First one pass over the n neurons' contiguous maps: a neuron whose value at the centre of the
-// face's bounding box exceeds its largest change across the box plus the certified error (the test of
-// certainly_one_sign, term for term) has one sign on the whole face and gets its bit at once. Only the other
+// face's bounding box exceeds its largest change across the box plus the certified error (face_sign's box test,
+// term for term) has one sign on the whole face and gets its bit at once. Only the other
 // neurons, the candidates (those whose lines may cross the face: a few, whatever the width), run the exact
 // machinery, in order, on the face and the faces split from it. A neuron whose zero set touches a face is a candidate
 // of that face, so a face that skips neuron j has no edge on j's zero set and the bookkeeping of split_one (done_,
@@ -777,15 +909,34 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
         std::memcpy(&word, &ws_.cand[size_t(j)], 8);
         for (; word != 0; word &= word - 1) candidates.push_back(j + std::countr_zero(word) / 8);
     }
+    // Then, for a face with many candidates, the corner test on f drops those whose lines miss the face (but not its
+    // box): their bits are set on f, which the faces split from it copy.
+    corner_test_ = candidates.size() >= corner_test_candidates;
+    if (corner_test_) {
+        size_t n_kept = 0;
+        for (const int j : candidates) {
+            const Line a = maps.line(m, j);
+            if (const int s = corner_sign(f, a, a.a * cx + a.b * cy + a.c)) set_state(f, layer_offset_[l] + j, s > 0);
+            else candidates[n_kept++] = j;
+        }
+        candidates.resize(n_kept);
+    }
     std::vector<int>& family = ws_.family;  // f and the faces split from it
     family.assign(1, f);
     for (const int j : candidates) {
         ws_.map_line[m] = -1;
         const FaceFunction fn = {&maps, j, -1};
         const Line a = fn.line(m);  // every face of the family has map m
+        const int g = layer_offset_[l] + j;
         const size_t n_family = family.size();
-        for (size_t q = 0; q < n_family; ++q) decide(family[q], fn, a, layer_offset_[l] + j, 0, family);
+        if (n_family == 1) {  // f as the skip tests above left it undecided
+            done_[f] = g + 1;
+            split_one(f, fn, a, g, 0, family);
+            continue;
+        }
+        for (size_t q = 0; q < n_family; ++q) decide(family[q], fn, a, g, 0, family);
     }
+    corner_test_ = false;
     faces.insert(faces.end(), family.begin() + 1, family.end());
 }
 

@@ -532,8 +532,8 @@ double bias_for(const Q& at, const Q& delta) {
 /// [-1, 1]^2, layer-1 offsets about 3), 1 the constant's (offsets about 300), 2 the slopes' (box [99, 101]^2,
 /// offsets below 1): a skip test that left out either part fails on some. `split`: layer 2 first cuts the box
 /// exactly in halves at x = its centre, the sliver is at a corner of one half on that cut, and the decision falls to
-/// the skip test of a face split within the layer (certainly_one_sign); else the sliver is at a corner of the box,
-/// and the per-face filter (filter_neurons) decides first.
+/// the skip tests of a face split within the layer (face_sign: its box test, then its corner test); else the sliver
+/// is at a corner of the box, and the per-face filter (filter_neurons) decides first, then the corner test.
 Network sliver_net(std::mt19937& rng, int kind, bool split) {
     std::uniform_real_distribution<double> uniform(-1, 1);
     const double M = std::pow(10.0, 6 + int(rng() % 7u)) * (1 + 0.5 * uniform(rng));
@@ -649,6 +649,72 @@ TEST(exact_reference_test, slivers_of_rank_one_corrected_maps_are_kept) {
         // The construction itself: i cuts the box in two, the layer-3 neuron one of them.
         ASSERT_EQ(reference(net).per_layer, (std::vector<int64_t>{1, 2, 3})) << i;
         if (!matches_reference(net, "rank-1 sliver network " + std::to_string(i), 1e-9)) return;
+    }
+}
+
+/// A network whose layer-2 neuron cuts a sliver off a layer-1 face at a corner whose computed coordinates are off
+/// by more than the distance between the corner and the line, so that only the corner test's coordinate errors
+/// keep it (mesh.cpp, corner_sign; the face's box is crossed by the line, so the box test cannot decide). Layer 1:
+/// A and B, lines through a point P at a small angle theta, and D at distance r from P along them; the face
+/// {A on, B off, D on} is the thin triangle between A and B up to D, with the corner P. Layer 2: C = relu(D) + b,
+/// its bias chosen in rationals so that C at the exact P is positive and at most delta, while negative at the
+/// triangle's two other corners (about -r), then 7 neurons relu(D) - k r / 8 that cut the triangle across (the
+/// corner test runs on faces with 8 candidates or more). `kind` 0: theta 1e-6, r 1e-5, delta 1e-13: P is the intersection of
+/// nearly parallel lines, its coordinates off by about 1e-11 along them (the vertex's certified error), more than
+/// the float offsets' rounding (2^-23 r); kind 1: theta about 1, r about 0.5, delta 1e-10: P is accurate to double
+/// precision, but its float offset from the triangle's box centre is off by up to 2^-24 r, more than delta; kind 2:
+/// as 1, and C also has M relu(E1) - M relu(E2) (E1, E2 on over the box and about 1e-11 apart, M about 1e9), so
+/// that its computed coefficients are off by about 1e-7, more than that rounding.
+Network corner_net(std::mt19937& rng, int kind) {
+    std::uniform_real_distribution<double> uniform(-1, 1);
+    const double theta = kind == 0 ? 1e-6 * (1 + 0.5 * uniform(rng)) : 0.75 + 0.25 * uniform(rng);
+    const double M = kind == 2 ? 1e9 * (1 + 0.5 * uniform(rng)) : 0;
+    const double r = kind == 0 ? 1e-5 * (1 + 0.5 * uniform(rng)) : 0.5 + 0.1 * uniform(rng);
+    const double phi = M_PI * uniform(rng), px = 0.3 * uniform(rng), py = 0.3 * uniform(rng);
+    const double dx = std::cos(phi), dy = std::sin(phi);  // the direction of the thin triangle from P
+    Network net;
+    net.domain = {-1, 1, -1, 1};
+    net.head = Head::softmax2;
+    DenseLayer L1, L2;
+    L1.W.resize(5, 2);
+    L1.b.resize(5);
+    L1.W.row(0) << -dy, dx;  // A: the line through P along d
+    L1.W.row(1) << -std::sin(phi + theta), std::cos(phi + theta);  // B: through P at the angle theta
+    for (int i = 0; i < 2; ++i) L1.b(i) = -(L1.W(i, 0) * px + L1.W(i, 1) * py);
+    L1.W.row(2) << -dx, -dy;  // D: positive up to r from P along d
+    L1.b(2) = dx * px + dy * py + r;
+    L1.W.row(3) << uniform(rng), uniform(rng);  // E1 and E2: about 3
+    L1.b(3) = 3 + uniform(rng);
+    L1.W.row(4) << L1.W(3, 0) + uniform(rng) * 1e-11, L1.W(3, 1) + uniform(rng) * 1e-11;
+    L1.b(4) = L1.b(3) + uniform(rng) * 1e-11;
+    L1.activation = Activation::relu;
+    L2.W.resize(8, 5);
+    L2.b.resize(8);
+    for (int k = 0; k < 8; ++k) {
+        L2.W.row(k) << 0, 0, 1, k == 0 ? M : 0, k == 0 ? -M : 0;
+        L2.b(k) = -r * k / 8;  // C's bias is set below
+    }
+    L2.activation = Activation::relu;
+    net.layers = {L1, L2, random_logits(rng, 8)};
+    // The exact P (from the double lines A and B) and C on the triangle without its bias, there.
+    const QLine A = exact_maps(net, 0, {})[0], B = exact_maps(net, 0, {})[1];
+    const Q det = A[0] * B[1] - B[0] * A[1];
+    const QPoint P = {(A[1] * B[2] - B[1] * A[2]) / det, (A[2] * B[0] - B[2] * A[0]) / det};
+    const Q at_P = value(exact_maps(net, 1, {1, 0, 1, 1, 1})[0], P);
+    net.layers[1].b(0) = bias_for(at_P, Q(kind == 0 ? 1e-13 : 1e-10));
+    return net;
+}
+
+/// Guards the corner test's certified errors (docs/geometry.md, "Skips"): without the vertices' certified errors
+/// some of the first 20 networks lose their sliver, without the float offsets' rounding some of the next 20, without
+/// the coefficients' errors some of the last 20.
+TEST(exact_reference_test, slivers_at_corners_closer_than_their_coordinates_error_are_kept) {
+    std::mt19937 rng(43);
+    for (int i = 0; i < 60; ++i) {
+        const Network net = corner_net(rng, i / 20);
+        // The construction itself: the sliver {A on, B off, D on, C on} (E1, E2 and the 7 others on) is there.
+        ASSERT_EQ(reference(net).area.count({1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}), 1u) << i;
+        if (!matches_reference(net, "corner network " + std::to_string(i), 1e-9)) return;
     }
 }
 

@@ -1122,38 +1122,52 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
     Z_err.array() = Z_err.array() * up + floor;
 }
 
-/// small_maps' sums for one coefficient of one face and N outputs, in one pass over the n_in inputs (vectorised
-/// across them), without storing the masked input: with p = s z and q = |s| (z_err + g |z|) (masked_input),
-/// t[j] = W[j, :] p and t_err[j] = |W|[j, :] q. W and |W| transposed: (n_in, N), a row of W per column.
+/// small_maps' sums for one face and N outputs, the three coefficients in one pass over the n_in inputs (vectorised
+/// across them; each slope read once), without storing the masked input: with p = s z and q = |s| (z_err + g |z|)
+/// (masked_input) for coefficient c (z = z0 + c n_in, z_err = z_err0 + c n_in), t[c n + j] = W[j, :] p and
+/// t_err[c n + j] = |W|[j, :] q. W and |W| transposed: (n_in, N), a row of W per column. Each sum's lanes and their
+/// order are those of a pass per coefficient (the same rounding).
 template <int N>
-void output_sums(int n_in, const double* __restrict s, const double* __restrict z, const double* __restrict z_err,
-                 double g, const double* __restrict Wt, const double* __restrict Wt_abs, double* t, double* t_err) {
-    SimdDouble acc[N] = {}, acc_err[N] = {};
+void output_sums(int n_in, int n, const double* __restrict s, const double* __restrict z0,
+                 const double* __restrict z_err0, double g, const double* __restrict Wt,
+                 const double* __restrict Wt_abs, double* t, double* t_err) {
+    SimdDouble acc[3][N] = {}, acc_err[3][N] = {};
     int i = 0;
     for (; i + simd_doubles <= n_in; i += simd_doubles) {
-        const SimdDouble s_i = load_simd(s + i), z_i = load_simd(z + i);
-        const SimdDouble p = s_i * z_i, q = abs_simd(s_i) * (load_simd(z_err + i) + g * abs_simd(z_i));
+        const SimdDouble s_i = load_simd(s + i), s_abs = abs_simd(s_i);
+        SimdDouble w[N], w_abs[N];
         for (int j = 0; j < N; ++j) {
-            acc[j] += load_simd(Wt + size_t(j) * n_in + i) * p;
-            acc_err[j] += load_simd(Wt_abs + size_t(j) * n_in + i) * q;
+            w[j] = load_simd(Wt + size_t(j) * n_in + i);
+            w_abs[j] = load_simd(Wt_abs + size_t(j) * n_in + i);
+        }
+        for (int c = 0; c < 3; ++c) {
+            const SimdDouble z_i = load_simd(z0 + size_t(c) * n_in + i);
+            const SimdDouble p = s_i * z_i, q = s_abs * (load_simd(z_err0 + size_t(c) * n_in + i) + g * abs_simd(z_i));
+            for (int j = 0; j < N; ++j) {
+                acc[c][j] += w[j] * p;
+                acc_err[c][j] += w_abs[j] * q;
+            }
         }
     }
-    for (int j = 0; j < N; ++j) {
-        t[j] = sum_simd(acc[j]);
-        t_err[j] = sum_simd(acc_err[j]);
-    }
-    for (; i < n_in; ++i) {
-        const double p = s[i] * z[i], q = std::abs(s[i]) * (z_err[i] + g * std::abs(z[i]));
+    for (int c = 0; c < 3; ++c)
         for (int j = 0; j < N; ++j) {
-            t[j] += Wt[size_t(j) * n_in + i] * p;
-            t_err[j] += Wt_abs[size_t(j) * n_in + i] * q;
+            t[c * n + j] = sum_simd(acc[c][j]);
+            t_err[c * n + j] = sum_simd(acc_err[c][j]);
         }
-    }
+    for (; i < n_in; ++i)
+        for (int c = 0; c < 3; ++c) {
+            const double zc = z0[size_t(c) * n_in + i];
+            const double p = s[i] * zc, q = std::abs(s[i]) * (z_err0[size_t(c) * n_in + i] + g * std::abs(zc));
+            for (int j = 0; j < N; ++j) {
+                t[c * n + j] += Wt[size_t(j) * n_in + i] * p;
+                t_err[c * n + j] += Wt_abs[size_t(j) * n_in + i] * q;
+            }
+        }
 }
 
 // The same maps for a layer of at most small_layer neurons (the output layer), where building P and a product
-// would cost more than the sums: one pass per face and coefficient over its input maps, masked by its slopes
-// (output_sums). The same terms as W P + b (in another order), so the same error bound.
+// would cost more than the sums: one pass per face over its input maps, masked by its slopes (output_sums). The
+// same terms as W P + b (in another order), so the same error bound.
 void Arrangement::small_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense,
                              double gamma, LayerMaps& out) {
     static_assert(small_layer == 4, "output_sums is instantiated for 1 to 4 outputs");
@@ -1168,20 +1182,19 @@ void Arrangement::small_maps(const DenseLayer& L, int prev_layer, const std::vec
         const size_t from = prev.at(face_map_[faces[k]], 0, 0);
         const double* slopes = face_slopes(prev_layer, faces[k]);
         double *t = &out.Z[out.at(k, 0, 0)], *t_err = &out.Z_err[out.at(k, 0, 0)];
-        for (int c = 0; c < 3; ++c) {
-            const double *z = &prev.Z[from + size_t(c) * n_in], *z_err = &prev.Z_err[from + size_t(c) * n_in];
-            double *tc = t + c * n, *tc_err = t_err + c * n;
-            switch (n) {
-                case 1: output_sums<1>(n_in, slopes, z, z_err, g, Wt, Wt_abs, tc, tc_err); break;
-                case 2: output_sums<2>(n_in, slopes, z, z_err, g, Wt, Wt_abs, tc, tc_err); break;
-                case 3: output_sums<3>(n_in, slopes, z, z_err, g, Wt, Wt_abs, tc, tc_err); break;
-                default: output_sums<4>(n_in, slopes, z, z_err, g, Wt, Wt_abs, tc, tc_err); break;
-            }
+        const double *z = &prev.Z[from], *z_err = &prev.Z_err[from];
+        switch (n) {
+            case 1: output_sums<1>(n_in, n, slopes, z, z_err, g, Wt, Wt_abs, t, t_err); break;
+            case 2: output_sums<2>(n_in, n, slopes, z, z_err, g, Wt, Wt_abs, t, t_err); break;
+            case 3: output_sums<3>(n_in, n, slopes, z, z_err, g, Wt, Wt_abs, t, t_err); break;
+            default: output_sums<4>(n_in, n, slopes, z, z_err, g, Wt, Wt_abs, t, t_err); break;
+        }
+        for (int c = 0; c < 3; ++c)
             for (int j = 0; j < n; ++j) {
+                double *tc = t + c * n, *tc_err = t_err + c * n;
                 if (c == 2) tc[j] += L.b(j);
                 tc_err[j] = (tc_err[j] + (c == 2 ? gamma * std::abs(L.b(j)) : 0.0)) * scale + floor;
             }
-        }
     }
 }
 

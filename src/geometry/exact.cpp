@@ -146,26 +146,41 @@ void ActivationBits::get_states(int f, int g0, int n, uint8_t* out) const {
     for (; i < n; ++i) out[i] = (b[(g0 + i) >> 3] >> ((g0 + i) & 7)) & 1;
 }
 
-void ActivationBits::differing(int f, int r, int g0, int n, std::vector<int>& out) const {
-    const uint8_t *a = row(f), *b = row(r);
-    int k = g0 / 8;
-    const int last = (g0 + n - 1) / 8;
-    if (n > 0 && g0 % 8 == 0)  // whole bytes eight at a time (most are equal)
-        for (; k + 8 <= last; k += 8) {
-            uint64_t x = 0, y = 0;
+namespace {
+
+/// Calls visit(x, base) for the xor of rows a and b over states g0 .. g0 + n - 1, eight bytes at a time (the last
+/// word shorter): bit i of x set where the rows differ in state base + i (other bits cleared).
+template <typename Visit>
+void xor_words(const uint8_t* a, const uint8_t* b, int g0, int n, Visit visit) {
+    if (n <= 0) return;
+    const int end = g0 + n, last = (end - 1) / 8;  // states [g0, end) lie in bytes g0 / 8 .. last
+    for (int k = g0 / 8; k <= last; k += 8) {
+        const size_t bytes = std::min(8, last + 1 - k);
+        uint64_t x = 0, y = 0;
+        if (bytes == 8) {  // a constant size: two loads, no call
             std::memcpy(&x, a + k, 8);
             std::memcpy(&y, b + k, 8);
-            for (x ^= y; x != 0; x &= x - 1) out.push_back(8 * k + std::countr_zero(x) - g0);
+        } else {
+            std::memcpy(&x, a + k, bytes);
+            std::memcpy(&y, b + k, bytes);
         }
-    for (; n > 0 && k <= last; ++k)
-        for (unsigned x = (a[k] ^ b[k]) & range_mask(k, g0, n); x != 0; x &= x - 1)
-            out.push_back(8 * k + std::countr_zero(x) - g0);
+        const int lo = std::max(g0 - 8 * k, 0), hi = std::min(end - 8 * k, 64);  // bits [lo, hi) of this word
+        const uint64_t mask = (hi == 64 ? ~uint64_t{0} : (uint64_t{1} << hi) - 1) & ~((uint64_t{1} << lo) - 1);
+        visit((x ^ y) & mask, 8 * k - g0);
+    }
+}
+
+}  // namespace
+
+void ActivationBits::differing(int f, int r, int g0, int n, std::vector<int>& out) const {
+    xor_words(row(f), row(r), g0, n, [&](uint64_t x, int base) {
+        for (; x != 0; x &= x - 1) out.push_back(base + std::countr_zero(x));
+    });
 }
 
 int ActivationBits::count_differing(int f, int r, int g0, int n) const {
-    const uint8_t *a = row(f), *b = row(r);
     int d = 0;
-    for (int k = g0 / 8; n > 0 && k <= (g0 + n - 1) / 8; ++k) d += std::popcount(unsigned((a[k] ^ b[k]) & range_mask(k, g0, n)));
+    xor_words(row(f), row(r), g0, n, [&](uint64_t x, int) { d += std::popcount(x); });
     return d;
 }
 

@@ -610,8 +610,7 @@ Arrangement::Arrangement(const Network& net, Workspace& ws)
     per_layer_.assign(net.n_hidden_layers(), 0);
     ws_.level.resize(net.n_hidden_layers());
     ws_.level_faces.resize(net.n_hidden_layers());
-    out_.Z.clear();  // clear, not a fresh LayerMaps: the buffers keep their capacity from call to call
-    out_.Z_err.clear();
+    // out_.Z and Z_err keep their size from call to call (append_output_maps).
     out_.map_face.clear();
     out_.n_maps = 0;
     out_.layer = net.n_hidden_layers();
@@ -1273,38 +1272,68 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
     Z_err.array() = Z_err.array() * up + floor;
 }
 
-/// small_maps' sums for one coefficient of one face and N outputs, in one pass over the n_in inputs (vectorised
-/// across them), without storing the masked input: with p = s z and q = |s| (z_err + g |z|) (masked_input),
-/// t[j] = W[j, :] p and t_err[j] = |W|[j, :] q. W and |W| transposed: (n_in, N), a row of W per column.
+/// The slopes of inputs i .. i + simd_doubles - 1 of a face (ReLU-like layer; Arrangement::face_slopes), from the
+/// face's row of packed states (`row`, the layer's first state at bit g0): 1 where active, else the slope below zero.
+inline SimdDouble slopes_simd(const uint8_t* row, int g0, int i, const double* below) {
+    using Bits = uint64_t __attribute__((vector_size(simd_doubles * sizeof(double))));
+    const int g = g0 + i, shift = g & 7;
+    uint32_t w = row[g >> 3];
+    if (shift + simd_doubles > 8) w |= uint32_t{row[(g >> 3) + 1]} << 8;  // a state of the run: inside the row
+    Bits lane;
+    for (int l = 0; l < simd_doubles; ++l) lane[l] = uint64_t(l);
+    const Bits on = -(((Bits{} + (w >> shift)) >> lane) & 1);  // all ones where active
+    const SimdDouble one = SimdDouble{} + 1.0;
+    return (SimdDouble)(((Bits)one & on) | ((Bits)load_simd(below + i) & ~on));
+}
+
+/// small_maps' sums for one face and N outputs, the three coefficients in one pass over the n_in inputs (vectorised
+/// across them; each slope made once, from the face's packed states), without storing the masked input: with
+/// p = s z and q = |s| (z_err + g |z|) (masked_input) for coefficient c (z = z0 + c n_in, z_err = z_err0 + c n_in),
+/// t[c n + j] = W[j, :] p and t_err[c n + j] = |W|[j, :] q. W and |W| transposed: (n_in, N), a row of W per column.
+/// Each sum's lanes and their order are those of a pass per coefficient (the same rounding).
 template <int N>
-void output_sums(int n_in, const double* __restrict s, const double* __restrict z, const double* __restrict z_err,
-                 double g, const double* __restrict Wt, const double* __restrict Wt_abs, double* t, double* t_err) {
-    SimdDouble acc[N] = {}, acc_err[N] = {};
+void output_sums(int n_in, int n, const uint8_t* row, int g0, const double* __restrict below,
+                 const double* __restrict z0, const double* __restrict z_err0, double g, const double* __restrict Wt,
+                 const double* __restrict Wt_abs, double* t, double* t_err) {
+    SimdDouble acc[3][N] = {}, acc_err[3][N] = {};
     int i = 0;
     for (; i + simd_doubles <= n_in; i += simd_doubles) {
-        const SimdDouble s_i = load_simd(s + i), z_i = load_simd(z + i);
-        const SimdDouble p = s_i * z_i, q = abs_simd(s_i) * (load_simd(z_err + i) + g * abs_simd(z_i));
+        const SimdDouble s_i = slopes_simd(row, g0, i, below), s_abs = abs_simd(s_i);
+        SimdDouble w[N], w_abs[N];
         for (int j = 0; j < N; ++j) {
-            acc[j] += load_simd(Wt + size_t(j) * n_in + i) * p;
-            acc_err[j] += load_simd(Wt_abs + size_t(j) * n_in + i) * q;
+            w[j] = load_simd(Wt + size_t(j) * n_in + i);
+            w_abs[j] = load_simd(Wt_abs + size_t(j) * n_in + i);
+        }
+        for (int c = 0; c < 3; ++c) {
+            const SimdDouble z_i = load_simd(z0 + size_t(c) * n_in + i);
+            const SimdDouble p = s_i * z_i, q = s_abs * (load_simd(z_err0 + size_t(c) * n_in + i) + g * abs_simd(z_i));
+            for (int j = 0; j < N; ++j) {
+                acc[c][j] += w[j] * p;
+                acc_err[c][j] += w_abs[j] * q;
+            }
         }
     }
-    for (int j = 0; j < N; ++j) {
-        t[j] = sum_simd(acc[j]);
-        t_err[j] = sum_simd(acc_err[j]);
-    }
-    for (; i < n_in; ++i) {
-        const double p = s[i] * z[i], q = std::abs(s[i]) * (z_err[i] + g * std::abs(z[i]));
+    for (int c = 0; c < 3; ++c)
         for (int j = 0; j < N; ++j) {
-            t[j] += Wt[size_t(j) * n_in + i] * p;
-            t_err[j] += Wt_abs[size_t(j) * n_in + i] * q;
+            t[c * n + j] = sum_simd(acc[c][j]);
+            t_err[c * n + j] = sum_simd(acc_err[c][j]);
+        }
+    for (; i < n_in; ++i) {
+        const double s = (row[(g0 + i) >> 3] >> ((g0 + i) & 7)) & 1 ? 1.0 : below[i];
+        for (int c = 0; c < 3; ++c) {
+            const double zc = z0[size_t(c) * n_in + i];
+            const double p = s * zc, q = std::abs(s) * (z_err0[size_t(c) * n_in + i] + g * std::abs(zc));
+            for (int j = 0; j < N; ++j) {
+                t[c * n + j] += Wt[size_t(j) * n_in + i] * p;
+                t_err[c * n + j] += Wt_abs[size_t(j) * n_in + i] * q;
+            }
         }
     }
 }
 
 // The same maps for a layer of at most small_layer neurons (the output layer), where building P and a product
-// would cost more than the sums: one pass per face and coefficient over its input maps, masked by its slopes
-// (output_sums). The same terms as W P + b (in another order), so the same error bound.
+// would cost more than the sums: one pass per face over its input maps, masked by its slopes (output_sums). The
+// same terms as W P + b (in another order), so the same error bound.
 void Arrangement::small_maps(const DenseLayer& L, int prev_layer, const std::vector<int>& faces, int n_dense,
                              double gamma, LayerMaps& out) {
     static_assert(small_layer == 4, "output_sums is instantiated for 1 to 4 outputs");
@@ -1315,24 +1344,25 @@ void Arrangement::small_maps(const DenseLayer& L, int prev_layer, const std::vec
     const double* Wt = ws_.Wt.data();
     const double* Wt_abs = W_abs_t_[prev_layer + 1].data();
     const double g = gamma + u, scale = 1 + 4 * (n_in + 4) * u, floor = 2 * (n_in + 8) * DBL_TRUE_MIN;
+    const int g0 = layer_offset_[prev_layer];
+    const double* below = below_[prev_layer].data();
     for (int k = 0; k < n_dense; ++k) {
         const size_t from = prev.at(face_map_[faces[k]], 0, 0);
-        const double* slopes = face_slopes(prev_layer, faces[k]);
+        const uint8_t* row = bits_.row_data(faces[k]);
         double *t = &out.Z[out.at(k, 0, 0)], *t_err = &out.Z_err[out.at(k, 0, 0)];
-        for (int c = 0; c < 3; ++c) {
-            const double *z = &prev.Z[from + size_t(c) * n_in], *z_err = &prev.Z_err[from + size_t(c) * n_in];
-            double *tc = t + c * n, *tc_err = t_err + c * n;
-            switch (n) {
-                case 1: output_sums<1>(n_in, slopes, z, z_err, g, Wt, Wt_abs, tc, tc_err); break;
-                case 2: output_sums<2>(n_in, slopes, z, z_err, g, Wt, Wt_abs, tc, tc_err); break;
-                case 3: output_sums<3>(n_in, slopes, z, z_err, g, Wt, Wt_abs, tc, tc_err); break;
-                default: output_sums<4>(n_in, slopes, z, z_err, g, Wt, Wt_abs, tc, tc_err); break;
-            }
+        const double *z = &prev.Z[from], *z_err = &prev.Z_err[from];
+        switch (n) {
+            case 1: output_sums<1>(n_in, n, row, g0, below, z, z_err, g, Wt, Wt_abs, t, t_err); break;
+            case 2: output_sums<2>(n_in, n, row, g0, below, z, z_err, g, Wt, Wt_abs, t, t_err); break;
+            case 3: output_sums<3>(n_in, n, row, g0, below, z, z_err, g, Wt, Wt_abs, t, t_err); break;
+            default: output_sums<4>(n_in, n, row, g0, below, z, z_err, g, Wt, Wt_abs, t, t_err); break;
+        }
+        for (int c = 0; c < 3; ++c)
             for (int j = 0; j < n; ++j) {
+                double *tc = t + c * n, *tc_err = t_err + c * n;
                 if (c == 2) tc[j] += L.b(j);
                 tc_err[j] = (tc_err[j] + (c == 2 ? gamma * std::abs(L.b(j)) : 0.0)) * scale + floor;
             }
-        }
     }
 }
 
@@ -1476,17 +1506,25 @@ void Arrangement::refine(int l, const std::vector<int>& faces) {
     }
 }
 
-// The logits' maps of the deepest block's faces, appended to out_ at each face's index.
+// The logits' maps of the deepest block's faces, appended to out_ at each face's index (out_ grows, not zeroed
+// again: every face's map is written here before it is read), and each face's first coefficient with its bound to
+// ws_.face_key (scan_edges), while the block's maps are in the cache.
 void Arrangement::append_output_maps(std::vector<int>& faces) {
     LayerMaps& block = ws_.out_block;
     next_maps(net_.layers.back(), net_.n_hidden_layers() - 1, faces, block);
     const int k = out_.n;
     out_.n_maps = static_cast<int>(face_he_.size());
-    out_.Z.resize(size_t(3) * k * out_.n_maps);
-    out_.Z_err.resize(out_.Z.size());
+    grow(out_.Z, size_t(3) * k * out_.n_maps);
+    grow(out_.Z_err, size_t(3) * k * out_.n_maps);
+    grow(ws_.face_key, size_t(out_.n_maps));
     for (int m = 0; m < block.n_maps; ++m) {
-        std::copy_n(&block.Z[block.at(m, 0, 0)], 3 * k, &out_.Z[out_.at(faces[m], 0, 0)]);
-        std::copy_n(&block.Z_err[block.at(m, 0, 0)], 3 * k, &out_.Z_err[out_.at(faces[m], 0, 0)]);
+        const double *z = &block.Z[block.at(m, 0, 0)], *z_err = &block.Z_err[block.at(m, 0, 0)];
+        double *to = &out_.Z[out_.at(faces[m], 0, 0)], *to_err = &out_.Z_err[out_.at(faces[m], 0, 0)];
+        for (int q = 0; q < 3 * k; ++q) {  // a few numbers: a loop, not a call to memmove
+            to[q] = z[q];
+            to_err[q] = z_err[q];
+        }
+        ws_.face_key[size_t(faces[m])] = {z[0], z_err[0]};
     }
 }
 
@@ -1546,12 +1584,11 @@ std::vector<Polyline> Arrangement::decision_boundary() {
 // One pass over the half-edges: each vertex's degree (ws_.degree), and the interior edges whose two faces' output
 // maps are not certainly different (ws_.merge, by their lower half-edge, in increasing order), found at their upper
 // half-edge from the compact he_face. Certainly different: some coefficient differs by more than both error bounds,
-// tested first on each face's first coefficient alone (face_key, one small record per face), then on all of them.
+// tested first on each face's first coefficient alone (face_key, one small record per face, written with the
+// output maps: append_output_maps), then on all of them.
 void Arrangement::scan_edges() {
-    const int n_faces = static_cast<int>(face_he_.size()), k = out_.n;
-    std::vector<std::array<double, 2>>& key = ws_.face_key;
-    key.resize(n_faces);
-    for (int f = 0; f < n_faces; ++f) key[f] = {out_.z(f, 0, 0), out_.z_err(f, 0, 0)};
+    const int k = out_.n;
+    const std::vector<std::array<double, 2>>& key = ws_.face_key;
     auto different = [](double z1, double z2, double e1, double e2) {
         const double diff = std::abs(z1 - z2);
         return diff > (e1 + e2) * (1 + 8 * unit_roundoff) + unit_roundoff * diff;

@@ -828,7 +828,7 @@ TEST(exact_reference_test, activation_bits_equal_a_byte_per_state) {
     // Packed rows against plain bytes: states written in runs at every offset (aligned or not, whole bytes and
     // tails), single states, ties, copies of rows; then every read (state by state, runs, differences, keys).
     std::mt19937 rng(5);
-    for (const int n_neurons : {1, 7, 8, 9, 21, 64, 70}) {
+    for (const int n_neurons : {1, 7, 8, 9, 21, 64, 70, 130, 200}) {
         const int n_ties = 3;
         detail::ActivationBits bits(n_neurons, n_ties);
         std::vector<std::vector<uint8_t>> plain(1, std::vector<uint8_t>(size_t(n_neurons + n_ties), 0));

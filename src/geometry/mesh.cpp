@@ -53,11 +53,12 @@ struct LayerMaps {
     std::vector<double> Z, Z_err;  // (n, 3 #maps) column-major; |computed - exact| <= Z_err for each coefficient
     std::vector<int> map_face;     // #maps: the face whose bits of earlier layers fix map m (empty: face m itself)
     // Row bounds (dense_maps): Z_err of a dense map is a cheap bound on |W| Q (row sums and norms of |W| against
-    // Q's largest entry and norm, O(n) per map instead of the O(n n_in) product), enough for the filter; line()
-    // recomputes the tight bound of the one row it is asked for from Q. Empty Q: Z_err is the tight bound.
-    std::vector<double> Q;         // (n_in, 3 #dense maps) column-major: the dense maps' input errors
+    // Q's largest entry and norm), enough for the filter; the maps' rank-1 chains carry it. The product |W| Q itself
+    // is kept beside it for the lines (tight_errs), made by the packed kernel over Q's non-zero rows. Empty
+    // WQ: Z_err is the tight bound.
+    std::vector<double> WQ;        // (n, 3 #dense maps) column-major: |W| Q of the dense maps (unscaled sums)
     std::vector<int> root;         // #maps: the dense map whose bound a map's rank-1 chain starts from
-    const Eigen::MatrixXd* W_abs_t = nullptr;  // (n_in, n): |W| transposed, a row of |W| per column
+    int n_in = 0;                  // the layer's inputs (K = n_in + 2 terms per coefficient)
     const Eigen::VectorXd* b = nullptr;        // (n) the layer's biases
     double gamma = 0;              // gamma_{n_in + 2} of the dense product
     /// Map m is map ref[m] (-1: none) plus W[:, i] v over its steps (the previous layer's neurons i in which the two
@@ -76,25 +77,12 @@ struct LayerMaps {
     /// The tight bounds of the three coefficients of row j of map m (z_err when it is the tight one): for a dense
     /// map L, (|W| Q)_j + gamma |b_j|, as dense_maps would have computed it; for a map corrected from L by a rank-1
     /// chain, its bound minus the slack of L's (every step of the chain adds L's bound times a factor >= 1 and terms
-    /// that do not depend on it), rounded upwards. The three dot products in one pass over |W|'s row.
+    /// that do not depend on it), rounded upwards. (|W| Q)_j from WQ (any order of the sums: the factor covers it).
     std::array<double, 3> tight_errs(int m, int j) const {
         constexpr double u = unit_roundoff;
-        if (Q.empty()) return {z_err(m, j, 0), z_err(m, j, 1), z_err(m, j, 2)};
-        const int L = root[m], n_in = static_cast<int>(W_abs_t->rows());
-        const double* __restrict w = W_abs_t->col(j).data();
-        const double* __restrict q = &Q[size_t(L) * 3 * n_in];
-        // Any order of the sums: the factor below covers it.
-        SimdDouble s0{}, s1{}, s2{};
-        int i = 0;
-        for (; i + simd_doubles <= n_in; i += simd_doubles) {
-            const SimdDouble w_i = load_simd(w + i);
-            s0 += w_i * load_simd(q + i);
-            s1 += w_i * load_simd(q + n_in + i);
-            s2 += w_i * load_simd(q + 2 * n_in + i);
-        }
-        std::array<double, 3> t = {sum_simd(s0), sum_simd(s1), sum_simd(s2)};
-        for (; i < n_in; ++i)
-            for (int c = 0; c < 3; ++c) t[c] += w[i] * q[c * n_in + i];
+        if (WQ.empty()) return {z_err(m, j, 0), z_err(m, j, 1), z_err(m, j, 2)};
+        const int L = root[m];
+        std::array<double, 3> t = {WQ[at(L, j, 0)], WQ[at(L, j, 1)], WQ[at(L, j, 2)]};
         t[2] += gamma * std::abs((*b)(j));
         for (int c = 0; c < 3; ++c) {
             t[c] = std::min(t[c] * (1 + 4 * (n_in + 4) * u) + 2 * (n_in + 8) * DBL_TRUE_MIN, z_err(L, j, c));
@@ -110,7 +98,7 @@ struct LayerMaps {
         Line L;
         double* v[3] = {&L.a, &L.b, &L.c};
         double* e[3] = {&L.ea, &L.eb, &L.ec};
-        tight = tight && !Q.empty();
+        tight = tight && !WQ.empty();
         auto errs = [&](int row) {
             if (tight) return tight_errs(m, row);
             return std::array<double, 3>{z_err(m, row, 0), z_err(m, row, 1), z_err(m, row, 2)};
@@ -517,7 +505,7 @@ private:
 
     const Network& net_;
     std::vector<Eigen::MatrixXd> W_abs_;  // per layer: |W|
-    std::vector<Eigen::MatrixXd> W_abs_t_;  // per layer: |W| transposed (LayerMaps::tight_errs' rows)
+    std::vector<Eigen::MatrixXd> W_abs_t_;  // per layer: |W| transposed (small_maps)
     std::vector<PackedMatrixF> W_abs_up_;  // per layer: |W| rounded up to float (dense_maps), packed
     std::vector<PackedMatrix> W_packed_, W_abs_packed_;  // per layer: W and |W| packed for the maps' products
     std::vector<Eigen::VectorXd> W_row_sum_, W_row_norm_;  // per layer (n): upper bounds on |W| 1 and ||W_j||_2
@@ -998,8 +986,8 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     // Row bounds for the dense maps of the last hidden layer: its bounds feed only the filter, the lines (tight,
     // LayerMaps::tight_errs) and the output maps; a deeper hidden layer would carry their slack into its own.
     const bool row_bounds = prev_layer >= 0 && !L.residual && n > small_layer && row_bounds_at(prev_layer + 1);
-    out.Q.clear();
-    out.W_abs_t = &W_abs_t_[prev_layer + 1];
+    out.WQ.clear();
+    out.n_in = n_in;
     out.b = &L.b;
     out.gamma = gamma;
     if (prev_layer >= 0 && n <= small_layer && !L.residual) small_maps(L, prev_layer, faces, n_dense, gamma, out);
@@ -1247,8 +1235,7 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
             return;
         }
     }
-    std::vector<double>& q_store = row_bounds ? out.Q : ws_.P_err;  // kept with the maps for tight_errs
-    if (row_bounds) q_store.resize(size_t(cols) * n_in);
+    std::vector<double>& q_store = ws_.P_err;
     grow(q_store, size_t(cols) * n_in);
     Eigen::Map<Eigen::MatrixXd> Q(q_store.data(), n_in, cols);
     if (!prev) {  // the input (x, y) exactly
@@ -1259,8 +1246,13 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
         fill(q_store.data(), masked_input);
     }
     packed(prev_layer + 1, /*abs=*/false).times(P.data(), n_in, Z.data(), n, cols);
-    if (row_bounds) row_bound_product(prev_layer + 1, Q, Z_err);
-    else packed(prev_layer + 1, /*abs=*/true).times(Q.data(), n_in, Z_err.data(), n, cols);
+    if (row_bounds) {  // row bounds for the filter and the chains, the product for the lines (tight_errs)
+        out.WQ.resize(size_t(cols) * n);
+        packed(prev_layer + 1, /*abs=*/true).times(Q.data(), n_in, out.WQ.data(), n, cols);
+        row_bound_product(prev_layer + 1, Q, Z_err);
+    } else {
+        packed(prev_layer + 1, /*abs=*/true).times(Q.data(), n_in, Z_err.data(), n, cols);
+    }
     for (int k = 0; k < n_dense; ++k) {
         Z.col(3 * k + 2) += L.b;
         Z_err.col(3 * k + 2) += gamma * L.b.cwiseAbs();

@@ -53,11 +53,16 @@ struct LayerMaps {
     std::vector<double> Z, Z_err;  // (n, 3 #maps) column-major; |computed - exact| <= Z_err for each coefficient
     std::vector<int> map_face;     // #maps: the face whose bits of earlier layers fix map m (empty: face m itself)
     // Row bounds (dense_maps): Z_err of a dense map is a cheap bound on |W| Q (row sums and norms of |W| against
-    // Q's largest entry and norm), enough for the filter; the maps' rank-1 chains carry it. The product |W| Q itself
-    // is kept beside it for the lines (tight_errs), made by the packed kernel over Q's non-zero rows. Empty
-    // WQ: Z_err is the tight bound.
-    std::vector<double> WQ;        // (n, 3 #dense maps) column-major: |W| Q of the dense maps (unscaled sums)
+    // Q's largest entry and norm, O(n) per map instead of the O(n n_in) product), enough for the filter; the maps'
+    // rank-1 chains carry it. The lines (tight_errs) take the product |W| Q of the dense map their chain starts
+    // from, made from the Q kept here by the packed kernel (over Q's non-zero rows) when a line first asks for it:
+    // every dense map's product would cost more than its lines where most have none (at 128 x 6). Empty Q: Z_err is
+    // the tight bound.
+    std::vector<double> Q;         // (n_in, 3 #dense maps) column-major: the dense maps' input errors
     std::vector<int> root;         // #maps: the dense map whose bound a map's rank-1 chain starts from
+    mutable std::vector<double> WQ;       // (n, 3 #dense maps) column-major: |W| Q (unscaled sums), once made
+    mutable std::vector<uint8_t> WQ_made;  // #dense maps: whether WQ holds the map's product
+    const PackedMatrix* W_abs = nullptr;   // |W|, packed
     int n_in = 0;                  // the layer's inputs (K = n_in + 2 terms per coefficient)
     const Eigen::VectorXd* b = nullptr;        // (n) the layer's biases
     double gamma = 0;              // gamma_{n_in + 2} of the dense product
@@ -80,8 +85,12 @@ struct LayerMaps {
     /// that do not depend on it), rounded upwards. (|W| Q)_j from WQ (any order of the sums: the factor covers it).
     std::array<double, 3> tight_errs(int m, int j) const {
         constexpr double u = unit_roundoff;
-        if (WQ.empty()) return {z_err(m, j, 0), z_err(m, j, 1), z_err(m, j, 2)};
+        if (Q.empty()) return {z_err(m, j, 0), z_err(m, j, 1), z_err(m, j, 2)};
         const int L = root[m];
+        if (!WQ_made[size_t(L)]) {
+            W_abs->times(&Q[size_t(L) * 3 * n_in], n_in, &WQ[size_t(L) * 3 * n], n, 3);
+            WQ_made[size_t(L)] = 1;
+        }
         std::array<double, 3> t = {WQ[at(L, j, 0)], WQ[at(L, j, 1)], WQ[at(L, j, 2)]};
         t[2] += gamma * std::abs((*b)(j));
         for (int c = 0; c < 3; ++c) {
@@ -98,7 +107,7 @@ struct LayerMaps {
         Line L;
         double* v[3] = {&L.a, &L.b, &L.c};
         double* e[3] = {&L.ea, &L.eb, &L.ec};
-        tight = tight && !WQ.empty();
+        tight = tight && !Q.empty();
         auto errs = [&](int row) {
             if (tight) return tight_errs(m, row);
             return std::array<double, 3>{z_err(m, row, 0), z_err(m, row, 1), z_err(m, row, 2)};
@@ -986,7 +995,7 @@ void Arrangement::next_maps(const DenseLayer& L, int prev_layer, std::vector<int
     // Row bounds for the dense maps of the last hidden layer: its bounds feed only the filter, the lines (tight,
     // LayerMaps::tight_errs) and the output maps; a deeper hidden layer would carry their slack into its own.
     const bool row_bounds = prev_layer >= 0 && !L.residual && n > small_layer && row_bounds_at(prev_layer + 1);
-    out.WQ.clear();
+    out.Q.clear();
     out.n_in = n_in;
     out.b = &L.b;
     out.gamma = gamma;
@@ -1235,7 +1244,8 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
             return;
         }
     }
-    std::vector<double>& q_store = ws_.P_err;
+    std::vector<double>& q_store = row_bounds ? out.Q : ws_.P_err;  // kept with the maps for tight_errs
+    if (row_bounds) q_store.resize(size_t(cols) * n_in);
     grow(q_store, size_t(cols) * n_in);
     Eigen::Map<Eigen::MatrixXd> Q(q_store.data(), n_in, cols);
     if (!prev) {  // the input (x, y) exactly
@@ -1246,9 +1256,10 @@ void Arrangement::dense_maps(const DenseLayer& L, int prev_layer, const std::vec
         fill(q_store.data(), masked_input);
     }
     packed(prev_layer + 1, /*abs=*/false).times(P.data(), n_in, Z.data(), n, cols);
-    if (row_bounds) {  // row bounds for the filter and the chains, the product for the lines (tight_errs)
-        out.WQ.resize(size_t(cols) * n);
-        packed(prev_layer + 1, /*abs=*/true).times(Q.data(), n_in, out.WQ.data(), n, cols);
+    if (row_bounds) {  // row bounds for the filter and the chains; the lines' products when they ask (tight_errs)
+        grow(out.WQ, size_t(cols) * n);
+        out.WQ_made.assign(size_t(n_dense), 0);
+        out.W_abs = &packed(prev_layer + 1, /*abs=*/true);
         row_bound_product(prev_layer + 1, Q, Z_err);
     } else {
         packed(prev_layer + 1, /*abs=*/true).times(Q.data(), n_in, Z_err.data(), n, cols);

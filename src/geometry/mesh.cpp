@@ -1548,7 +1548,8 @@ std::vector<Polyline> Arrangement::decision_boundary() {
     }
     constexpr uint8_t zero = 2;  // tie bits: 1 row > minus, 0 row < minus, 2 equal on the whole face
     std::vector<int>& faces = ws_.tie_faces;
-    faces.resize(face_he_.size());
+    const size_t n_before = face_he_.size(), h_before = H_.size();
+    faces.resize(n_before);
     for (size_t f = 0; f < faces.size(); ++f) faces[f] = face_map_[f] = static_cast<int>(f);
     for (size_t t = 0; t < ties.size(); ++t)
         split_by({&out_, ties[t][0], ties[t][1]}, n_neurons_ + static_cast<int>(t), zero, faces);
@@ -1564,20 +1565,36 @@ std::vector<Polyline> Arrangement::decision_boundary() {
         }
         return 0;
     };
-    std::vector<int>& cls = ws_.cls;
-    cls.resize(face_he_.size());
-    for (size_t f = 0; f < cls.size(); ++f) cls[f] = predicted(static_cast<int>(f));
-    // Each edge between classes, by its lower half-edge t, found at its upper one e (t's face is then in the
-    // compact he_face: no second read of the half-edge far away), then in the order of t, as the edges are drawn.
-    std::vector<int>&he_face = ws_.he_face, &boundary = ws_.boundary;
-    he_face.resize(H_.size());
+    std::vector<int>& boundary = ws_.boundary;
     boundary.clear();
-    for (int e = 0; e < static_cast<int>(H_.size()); ++e) {
-        const int t = H_[e].twin;
-        he_face[e] = H_[e].face;
-        if (t >= 0 && t < e && cls[he_face[t]] != cls[he_face[e]]) boundary.push_back(t);
+    const int g = n_neurons_;
+    if (ties.size() == 1 && segments_[g].size() == face_he_.size() - n_before) {
+        // One tie function, and every edge where its bit changes is a chord of its own splits (split_one emitted one
+        // segment per split and no existing edge): an edge between classes (whose faces differ in the tie's bit)
+        // is one of those chords, and they are the half-edge pairs (c, c + 1) made since h_before on the tie's
+        // lines (the edges split meanwhile have opposite signs at their ends, so do not lie on its zero set; the
+        // chords have zeros at both, so are not split again). Found in increasing order of c, their lower
+        // half-edge: the edges of the pass below, without reading every half-edge.
+        for (int e = static_cast<int>(h_before); e < static_cast<int>(H_.size()); ++e) {
+            const HalfEdge& h = H_[e];
+            if (ws_.line_fn[h.line] == g && h.twin > e && predicted(h.face) != predicted(H_[h.twin].face))
+                boundary.push_back(e);
+        }
+    } else {
+        std::vector<int>& cls = ws_.cls;
+        cls.resize(face_he_.size());
+        for (size_t f = 0; f < cls.size(); ++f) cls[f] = predicted(static_cast<int>(f));
+        // Each edge between classes, by its lower half-edge t, found at its upper one e (t's face is then in the
+        // compact he_face: no second read of the half-edge far away), then in the order of t, as the edges are drawn.
+        std::vector<int>& he_face = ws_.he_face;
+        he_face.resize(H_.size());
+        for (int e = 0; e < static_cast<int>(H_.size()); ++e) {
+            const int t = H_[e].twin;
+            he_face[e] = H_[e].face;
+            if (t >= 0 && t < e && cls[he_face[t]] != cls[he_face[e]]) boundary.push_back(t);
+        }
+        std::sort(boundary.begin(), boundary.end());
     }
-    std::sort(boundary.begin(), boundary.end());
     std::vector<MeshSegment>& segments = ws_.segments_tie;
     segments.clear();
     for (const int t : boundary) segments.emplace_back(H_[t].origin, H_[H_[t].twin].origin);

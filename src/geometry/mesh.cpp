@@ -1044,6 +1044,8 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
     // certainly misses a face misses its parts (subsets), whose activation bits the split copies, so no part tests it
     // again. The walks, hence the splits, are those of deciding every face in order (the skip tests never clear a
     // face that a walk would split or that touches the zero set), so the mesh is the same, in the same order.
+    // done_ is set by the walks only: split_one reads it only across edges on the zero set, whose faces no test
+    // clears, so a face's count still says whether it has decided a function whose zero set it touches.
     std::vector<int>& family = ws_.family;  // f and the faces split from it
     family.assign(1, f);
     if (!corner_test_) {  // few candidates (small families): each on every face of the family, by decide

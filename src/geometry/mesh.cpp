@@ -196,6 +196,24 @@ void corner_record(const CornerList& c, const std::array<double, 4>& box, FaceCo
     }
 }
 
+/// The smallest and largest computed value z_mid + a dx + b dy of a x + b y + c over a face's corners (record c;
+/// corner_sign bounds their error). The eight corners at once (offsets below 1e30, coefficients below
+/// max_magnitude: infinite or NaN only when z_mid is, and then so is the bound).
+std::pair<double, double> corner_range(const FaceCorners& c, const Line& a, double z_mid) {
+    using Floats = float __attribute__((vector_size(max_corners * sizeof(float))));
+    using Doubles = double __attribute__((vector_size(max_corners * sizeof(double))));
+    Floats dx, dy;
+    std::memcpy(&dx, c.dx.data(), sizeof dx);
+    std::memcpy(&dy, c.dy.data(), sizeof dy);
+    const Doubles v = z_mid + a.a * __builtin_convertvector(dx, Doubles) + a.b * __builtin_convertvector(dy, Doubles);
+    double lo = v[0], hi = v[0];
+    for (int k = 1; k < max_corners; ++k) {
+        lo = std::min(lo, v[k]);
+        hi = std::max(hi, v[k]);
+    }
+    return {lo, hi};
+}
+
 // The smallest float >= w (w >= 0; FLT_MAX < w gives infinity).
 float round_up_float(double w) {
     const float f = static_cast<float>(w);
@@ -207,6 +225,12 @@ float round_up_float(double w) {
 struct RankOneTerm {
     const double* w = nullptr;
     double v = 0, e = 0;
+};
+
+/// One candidate's constants for the box and corner tests on every face of a family (Arrangement::family_bounds):
+/// |a| + ea, |b| + eb, the box test's constant term, the corner test's.
+struct FamilyBounds {
+    double ax, ay, box, corner;
 };
 
 struct Workspace {
@@ -241,6 +265,10 @@ struct Workspace {
     std::vector<int> cyc, zero_edges;  // a face's half-edges (result); those of the face being split with both ends on the zero set
     std::vector<int> family;         // the face being refined by a layer and the faces split from it
     std::vector<int> candidates;     // the neurons whose lines may cross that face (refine_face)
+    std::vector<Line> cand_line;     // refine_face: each candidate's line on the family's map
+    std::vector<FamilyBounds> cand_bounds;  // and its constants for the tests (family_bounds)
+    std::vector<std::vector<int>> cand_faces;  // and the faces of the family it may cross (test_parts)
+    std::vector<uint64_t> undecided;  // per face of the family, a row of bits: the candidates it has left
     std::vector<uint8_t> cand, on;   // n rounded up to whole words: refine_face's filter's candidate flags and bits
     std::vector<std::vector<MeshSegment>> segments;  // per function: the edges where its bit changes
     std::vector<MeshSegment> segments_tie;            // the decision boundary's edges
@@ -467,8 +495,8 @@ private:
     int line_on(int f, const FaceFunction& fn, int g);
     int split_edge(int e, int f, const FaceFunction& fn, int g);
     void split_by(const FaceFunction& fn, int g, uint8_t zero_bit, std::vector<int>& faces);
-    /// Decides function g on face f: at once when the skip test clears the face (most faces, inline), else by
-    /// split_one's walk.
+    /// Decides function g on face f (split_by): at once when the box test clears the face (most faces, inline), else
+    /// by split_one's walk.
     void decide(int f, const FaceFunction& fn, const Line& a, int g, uint8_t zero_bit, std::vector<int>& faces) {
         done_[f] = g + 1;
         if (const int s = face_sign(f, a)) set_state(f, g, s > 0);  // the zero line misses the face
@@ -486,6 +514,19 @@ private:
     void split_face(int f, int g, int line, const Cut& cut);
     inline int face_sign(int f, const Line& a);
     int corner_sign(int f, const Line& a, double z_mid);
+    /// Upper bounds on every stored box (face_box_) of a family's faces, whatever the splits (family_extent): the
+    /// largest |x|, |y|, width and height.
+    struct FamilyExtent {
+        double mx = 0, my = 0, w = 0, h = 0;
+    };
+    FamilyExtent family_extent(const std::array<double, 4>& box) const;
+    static FamilyBounds family_bounds(const Line& a, const FamilyExtent& e);
+    /// A face's box as the tests read it: centre and half-sizes (widened by coord_err_).
+    struct FaceFrame {
+        double cx, cy, hw, hh;
+    };
+    inline int family_sign(int f, const FaceFrame& b, const Line& a, const FamilyBounds& t);
+    void test_parts(int f, int n0, int x, int y, size_t k, int g0);
     /// Face f's bit of function g: a hidden neuron's state, or an output tie's value (1, 0, 2 equal on the face).
     uint8_t state(int f, int g) const { return g < n_neurons_ ? uint8_t(bits_.on(f, g)) : bits_.ties(f)[g - n_neurons_]; }
     void set_state(int f, int g, uint8_t v) {
@@ -524,7 +565,7 @@ private:
     int stride_ = 0;                 // functions per face: n_neurons_ hidden neurons, then the output tie functions
     double coord_tol_ = 0;           // coord_accuracy times the domain's size
     double coord_err_ = 0;           // the largest certified coordinate error of any vertex
-    bool corner_test_ = false;       // face_sign tries the corners too (refine_face, a face with many candidates)
+    bool corner_test_ = false;       // family_sign tries the corners too (refine_face, a face with many candidates)
     Workspace& ws_;
     std::vector<Vertex>& V_;
     ActivationBits& bits_;
@@ -669,7 +710,7 @@ void Arrangement::update_corners(int f) {
 
 // +1 or -1 when a x + b y + c certainly has that sign (non-zero) on the whole face, else 0. First the box: its value
 // at the centre of the face's bounding box (widened by the largest vertex error) exceeds the largest change across
-// the box plus the certified error of the evaluation; then the corners (corner_sign).
+// the box plus the certified error of the evaluation. (On a family, refine_face's family_sign also tries the corners.)
 inline int Arrangement::face_sign(int f, const Line& a) {
     const auto& box = face_box_[f];
     const double cx = 0.5 * (box[0] + box[1]), cy = 0.5 * (box[2] + box[3]);
@@ -679,8 +720,96 @@ inline int Arrangement::face_sign(int f, const Line& a) {
                   a.eb * std::abs(cy) + a.ec + 4 * unit_roundoff * (std::abs(a.a * cx) + std::abs(a.b * cy) + std::abs(a.c));
     room = room * (1 + 16 * unit_roundoff) + 16 * DBL_TRUE_MIN;
     if (!std::isfinite(z_mid) || !std::isfinite(room)) return 0;
-    if (std::abs(z_mid) > room) return z_mid > 0 ? 1 : -1;
-    return corner_test_ ? corner_sign(f, a, z_mid) : 0;
+    return std::abs(z_mid) > room ? (z_mid > 0 ? 1 : -1) : 0;
+}
+
+// Bounds on the stored boxes of every face of face f's family (box: f's), whatever its splits: a vertex made in
+// the family is within its error err of an exact point of f, which lies within e0 = coord_err_ of f's box (f's
+// vertices' errors); err <= coord_tol_ (add_vertex's certified points) or err = 2 u (|x| + |y|) + DBL_TRUE_MIN (a
+// rounded exact point, |x| + |y| <= mx0 + my0 + 2 e0 + 2 err), so err <= E below, and every coordinate of such a
+// vertex is within e0 + err <= 2 E of f's box.
+Arrangement::FamilyExtent Arrangement::family_extent(const std::array<double, 4>& box) const {
+    constexpr double u = unit_roundoff;
+    const double mx0 = std::max(std::abs(box[0]), std::abs(box[1])), my0 = std::max(std::abs(box[2]), std::abs(box[3]));
+    const double e0 = std::max(coord_tol_, coord_err_);
+    const double E = (e0 + 4 * u * (mx0 + my0 + 4 * e0) + DBL_TRUE_MIN) * (1 + 8 * u);
+    const double up = 1 + 8 * u;  // covers the rounding of the sums below
+    return {(mx0 + 2 * E) * up, (my0 + 2 * E) * up, (box[1] - box[0] + 4 * E) * up, (box[3] - box[2] + 4 * E) * up};
+}
+
+// The box test, then the corner test, of face_sign and corner_sign for one candidate (a) on every face of a family
+// (extent e), their face-independent terms bounded once: |cx| <= mx (the centre of a stored box lies between its
+// ends, and rounding is monotone), |cy| <= my, the box's width w <= e.w, h <= e.h. Every term of those bounds is
+// non-negative and grows with these, so the bounds are at least theirs. corner_sign's terms in its corners' error
+// ex = coord_err_ + ex' (ex' = 2^-23 w + FLT_TRUE_MIN) are (2 ea + |a| (1 + 4 u)) coord_err_ <= 2 (|a| + ea)
+// coord_err_ (likewise in y), added per face (family_sign: coord_err_ grows as the family splits); the others
+// are in `corner`. Rounding: each sum has at most 16 rounded non-negative terms, covered (with the per-face sums)
+// by the factor 1 + 32 u; the factor 4 u covers z_mid's own rounding as in face_sign.
+FamilyBounds Arrangement::family_bounds(const Line& a, const FamilyExtent& e) {
+    constexpr double u = unit_roundoff;
+    const double aa = std::abs(a.a), ab = std::abs(a.b);
+    // z_mid's certified error (face_sign) over the family.
+    const double z_err = a.ea * e.mx + a.eb * e.my + a.ec + 4 * u * (aa * e.mx + ab * e.my + std::abs(a.c));
+    const double ex = 0x1p-23 * e.w + FLT_TRUE_MIN, ey = 0x1p-23 * e.h + FLT_TRUE_MIN;
+    const double corner = z_err + a.ea * (e.w + 2 * ex) + a.eb * (e.h + 2 * ey) + aa * ex + ab * ey +
+                          4 * u * (aa * (e.w + ex) + ab * (e.h + ey));
+    return {aa + a.ea, ab + a.eb, z_err, corner};
+}
+
+// +1 or -1 when a x + b y + c certainly has that sign on the whole face f of a family (its box b), else 0: the box
+// test, then the corner test (refine_face's families with corner_test_ on), with the candidate's constants t
+// (family_bounds).
+inline int Arrangement::family_sign(int f, const FaceFrame& b, const Line& a, const FamilyBounds& t) {
+    constexpr double u = unit_roundoff;
+    const double z_mid = a.a * b.cx + a.b * b.cy + a.c, az = std::abs(z_mid);
+    const double room = (t.ax * b.hw + t.ay * b.hh + t.box) * (1 + 32 * u) + 16 * DBL_TRUE_MIN;
+    if (az > room && az < INFINITY) return z_mid > 0 ? 1 : -1;  // (NaN or infinite constants: never)
+    const FaceCorners& c = face_corners_[f];
+    if (c.dx[0] == INFINITY) update_corners(f);
+    if (std::isnan(c.dx[0])) return 0;  // no record
+    const auto [lo, hi] = corner_range(c, a, z_mid);
+    const double bound = (t.corner + 2 * (t.ax + t.ay) * coord_err_ + 4 * u * az) * (1 + 32 * u) + 16 * DBL_TRUE_MIN;
+    return lo > bound ? 1 : hi < -bound ? -1 : 0;
+}
+
+// After candidate k split face x of the family into x and y (refine_face): both are tested (box, then corners)
+// against the candidates after k that x had left (its row of ws_.undecided), since they shrank; a candidate cleared
+// on a part gets its bit there, the others stay in the part's row, and y joins their lists of faces (ws_.cand_faces).
+// y's row of activation bits is x's copy, with the bits of the candidates x had cleared. g0: the layer's first
+// function; n0: the index of the first face split from the family's first face f (row 0).
+void Arrangement::test_parts(int f, int n0, int x, int y, size_t k, int g0) {
+    const size_t words = (ws_.candidates.size() + 63) / 64;
+    ws_.undecided.resize(ws_.undecided.size() + words);  // y's row (faces from n0 on are split in order)
+    auto row = [&](int face) { return &ws_.undecided[size_t(face == f ? 0 : face - n0 + 1) * words]; };
+    uint64_t *rx = row(x), *ry = row(y);
+    auto frame = [&](int face) {
+        const auto& box = face_box_[face];
+        return FaceFrame{0.5 * (box[0] + box[1]), 0.5 * (box[2] + box[3]), 0.5 * (box[1] - box[0]) + coord_err_,
+                         0.5 * (box[3] - box[2]) + coord_err_};
+    };
+    const FaceFrame bx = frame(x), by = frame(y);
+    const int* cand = ws_.candidates.data();
+    for (size_t w = 0; w < words; ++w) {
+        uint64_t left = w < k / 64 ? 0 : rx[w];
+        if (w == k / 64) left &= ~((2ull << (k % 64)) - 1);  // after k (k % 64 = 63: none in this word)
+        ry[w] = 0;
+        for (; left != 0; left &= left - 1) {
+            const uint64_t bit = left & -left;
+            const size_t c = w * 64 + size_t(std::countr_zero(left));
+            const Line& a = ws_.cand_line[c];
+            const FamilyBounds& t = ws_.cand_bounds[c];
+            if (const int s = family_sign(x, bx, a, t)) {
+                bits_.set(x, g0 + cand[c], s > 0);  // the zero line misses the face
+                rx[w] &= ~bit;
+            }
+            if (const int s = family_sign(y, by, a, t)) {
+                bits_.set(y, g0 + cand[c], s > 0);
+            } else {
+                ry[w] |= bit;
+                ws_.cand_faces[c].push_back(y);
+            }
+        }
+    }
 }
 
 // The corner test: +1 or -1 when a x + b y + c certainly has that sign at every corner of face f (its record), else
@@ -694,19 +823,7 @@ int Arrangement::corner_sign(int f, const Line& a, double z_mid) {
     const FaceCorners& c = face_corners_[f];
     if (c.dx[0] == INFINITY) update_corners(f);
     if (std::isnan(c.dx[0])) return 0;  // no record
-    // The eight corners at once (offsets below 1e30, coefficients below max_magnitude: infinite or NaN only when
-    // z_mid is, and then so is the bound).
-    using Floats = float __attribute__((vector_size(max_corners * sizeof(float))));
-    using Doubles = double __attribute__((vector_size(max_corners * sizeof(double))));
-    Floats dx, dy;
-    std::memcpy(&dx, c.dx.data(), sizeof dx);
-    std::memcpy(&dy, c.dy.data(), sizeof dy);
-    const Doubles v = z_mid + a.a * __builtin_convertvector(dx, Doubles) + a.b * __builtin_convertvector(dy, Doubles);
-    double lo = v[0], hi = v[0];
-    for (int k = 1; k < max_corners; ++k) {
-        lo = std::min(lo, v[k]);
-        hi = std::max(hi, v[k]);
-    }
+    const auto [lo, hi] = corner_range(c, a, z_mid);
     if (!(lo > 0) && !(hi < 0)) return 0;  // both signs, or a zero: the bound (> 0) cannot decide
     constexpr double u = unit_roundoff;
     const auto& box = face_box_[f];
@@ -917,20 +1034,61 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
         }
         candidates.resize(n_kept);
     }
+    // Then each candidate on f and the faces split from it so far (its family; all have map m), in order. Each
+    // candidate keeps the list of the family's faces it may cross (ws_.cand_faces, in the family's order), and each
+    // face the candidates it has left (a row of bits in ws_.undecided): f all of them; when a walk splits a face,
+    // both parts are tested against the candidates after it that the face had left (test_parts). A line that
+    // certainly misses a face misses its parts (subsets), whose activation bits the split copies, so no part tests it
+    // again. The walks, hence the splits, are those of deciding every face in order (the skip tests never clear a
+    // face that a walk would split or that touches the zero set), so the mesh is the same, in the same order.
+    // done_ is set by the walks only: split_one reads it only across edges on the zero set, whose faces no test
+    // clears, so a face's count still says whether it has decided a function whose zero set it touches.
     std::vector<int>& family = ws_.family;  // f and the faces split from it
     family.assign(1, f);
-    for (const int j : candidates) {
-        ws_.map_line[m] = -1;
-        const FaceFunction fn = {&maps, j, -1};
-        const Line a = fn.line(m);  // every face of the family has map m
-        const int g = layer_offset_[l] + j;
-        const size_t n_family = family.size();
-        if (n_family == 1) {  // f as the skip tests above left it undecided
-            done_[f] = g + 1;
-            split_one(f, fn, a, g, 0, family);
-            continue;
+    if (!corner_test_) {  // few candidates (small families): each on every face of the family, by decide
+        for (const int j : candidates) {
+            ws_.map_line[m] = -1;
+            const FaceFunction fn = {&maps, j, -1};
+            const Line a = fn.line(m);
+            const int g = layer_offset_[l] + j;
+            const size_t n_family = family.size();
+            if (n_family == 1) {  // f as the skip tests above left it undecided
+                done_[f] = g + 1;
+                split_one(f, fn, a, g, 0, family);
+                continue;
+            }
+            for (size_t q = 0; q < n_family; ++q) decide(family[q], fn, a, g, 0, family);
         }
-        for (size_t q = 0; q < n_family; ++q) decide(family[q], fn, a, g, 0, family);
+        faces.insert(faces.end(), family.begin() + 1, family.end());
+        return;
+    }
+    const size_t n_cand = candidates.size(), words = (n_cand + 63) / 64;
+    const FamilyExtent extent = family_extent(box);
+    ws_.cand_line.resize(n_cand);
+    ws_.cand_bounds.resize(n_cand);
+    if (ws_.cand_faces.size() < n_cand) ws_.cand_faces.resize(n_cand);
+    for (size_t k = 0; k < n_cand; ++k) {
+        ws_.cand_line[k] = maps.line(m, candidates[k]);
+        ws_.cand_bounds[k] = family_bounds(ws_.cand_line[k], extent);
+        ws_.cand_faces[k].assign(1, f);
+    }
+    ws_.undecided.assign(words, ~0ull);  // f's row
+    if (n_cand % 64 != 0) ws_.undecided[words - 1] = (1ull << (n_cand % 64)) - 1;
+    const int g0 = layer_offset_[l], n0 = static_cast<int>(face_he_.size());
+    for (size_t k = 0; k < n_cand; ++k) {
+        ws_.map_line[m] = -1;
+        const FaceFunction fn = {&maps, candidates[k], -1};
+        const int g = g0 + candidates[k];
+        const std::vector<int>& listed = ws_.cand_faces[k];  // (only later candidates' lists grow below)
+        for (size_t i = 0, n_listed = listed.size(); i < n_listed; ++i) {
+            const int x = listed[i];
+            const size_t at = size_t(x == f ? 0 : x - n0 + 1) * words + k / 64;
+            if (!((ws_.undecided[at] >> (k % 64)) & 1)) continue;  // cleared since it was listed
+            done_[x] = g + 1;
+            const size_t before = family.size();
+            split_one(x, fn, ws_.cand_line[k], g, 0, family);
+            if (family.size() > before) test_parts(f, n0, x, family.back(), k, g0);
+        }
     }
     corner_test_ = false;
     faces.insert(faces.end(), family.begin() + 1, family.end());

@@ -981,5 +981,53 @@ TEST(exact_reference_test, refined_lines_are_certified_against_the_rational_maps
     EXPECT_FALSE(lines.refined(side).refined);
 }
 
+/// corner_net with C, the neuron that cuts the sliver off the thin triangle's corner P, moved after the 7 cuts
+/// (layer 2's last row, the logits' last column): the cuts split the triangle first, the last one r / 8 from P, and
+/// C is then decided on the parts by the family's tests with the candidate's constants made once (mesh.cpp,
+/// family_bounds and family_sign, run by test_parts on both parts of each split), not by the corner test on the
+/// triangle itself.
+Network corner_last_net(std::mt19937& rng, int kind) {
+    Network net = corner_net(rng, kind);
+    DenseLayer &L2 = net.layers[1], &out = net.layers[2];
+    const Eigen::Index n = L2.W.rows();
+    Eigen::VectorXi order(n);
+    for (Eigen::Index i = 0; i < n; ++i) order(i) = int((i + 1) % n);  // C (row 0) last
+    const Eigen::MatrixXd W = L2.W, W_out = out.W;
+    const Eigen::VectorXd b = L2.b;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        L2.W.row(i) = W.row(order(i));
+        L2.b(i) = b(order(i));
+        out.W.col(i) = W_out.col(order(i));
+    }
+    return net;
+}
+
+/// Guards the family's tests (docs/geometry.md, "Refinement"): the corner test with one candidate's constants
+/// bounded over the whole family; without the vertices' errors (the per-face coord_err_ term) some of the first 20
+/// networks lose their sliver, without the coefficients' errors some of the last 20. Then quantised networks whose
+/// last hidden layer has 8 to 23 neurons (faces with 8 candidates or more: big families; quantised lines through
+/// common vertices), every other one with each of those neurons twice, scaled by +-2^k (lines along the family's
+/// chords), each against the rational reference; GINN_GEOMETRY_SOAK=N adds N / 4 from a time-based seed.
+TEST(exact_reference_test, big_families_equal_the_rational_reference) {
+    const int n_soak = soak_networks(4);
+    std::mt19937 corners(71), fixed(73), timed(uint32_t(std::time(nullptr)) + 3);
+    for (int i = 0; i < 120 + n_soak; ++i) {
+        Network net;
+        if (i < 60) {
+            net = corner_last_net(corners, i / 20);
+            // The construction itself: the sliver {A on, B off, D on, C on} (E1, E2 and the 7 others on) is there.
+            ASSERT_EQ(reference(net).area.count({1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}), 1u) << i;
+        } else {
+            std::mt19937& r = i < 120 ? fixed : timed;
+            net = quantised_net(r, /*extra_last=*/7 + int(r() % 13u));
+            const int last = net.n_hidden_layers() - 1;
+            if (i % 2 == 1)  // each neuron of the last hidden layer twice, scaled: lines along the family's chords
+                net = widened(net, last, /*width=*/2 * net.layers[size_t(last)].n_out(), r);
+        }
+        const double tol = i < 60 ? 1e-9 : i < 120 ? 1e-12 : soak_tol;
+        if (!matches_reference(net, "big-family network " + std::to_string(i), tol)) return;
+    }
+}
+
 }  // namespace
 }  // namespace ginn

@@ -522,6 +522,45 @@ double bias_for(const Q& at, const Q& delta) {
     return b;
 }
 
+/// Sets the bias of neuron `row` of hidden layer `layer` so that its exact value at (x, y), on the face of earlier
+/// states `bits`, is positive and about delta (bias_for): its line then cuts a sliver off the face there.
+void cut_sliver_at(Network& net, int layer, int row, const std::vector<uint8_t>& bits, const Q& x, const Q& y,
+                   double delta) {
+    net.layers[size_t(layer)].b(row) = 0;
+    const QLine z = exact_maps(net, layer, bits)[size_t(row)];
+    net.layers[size_t(layer)].b(row) = bias_for(z[0] * x + z[1] * y + z[2], Q(delta));
+}
+
+/// Makes neuron row + 1 of L neuron `row` plus about 1/M in each weight and the bias (two nearly equal neurons:
+/// M times their difference cancels to about 1, its computed map off by about M u).
+void twin_row(DenseLayer& L, int row, double M, std::mt19937& rng) {
+    std::uniform_real_distribution<double> uniform(-1, 1);
+    L.W.row(row + 1) << L.W(row, 0) + uniform(rng) / M, L.W(row, 1) + uniform(rng) / M;
+    L.b(row + 1) = L.b(row) + uniform(rng) / M;
+}
+
+/// The start of the rank-1 and float-bound sliver networks: the box [-1, 1]^2, two classes, and a first layer on over
+/// the box: E1 (random, about 3), E2 = E1 plus about 1/M (twin_row), x + 3, y + 3; M from 1e8 to 1e12, not dyadic.
+Network twin_start(std::mt19937& rng, double& M) {
+    std::uniform_real_distribution<double> uniform(-1, 1);
+    M = std::pow(10.0, 8 + int(rng() % 5u)) * (1 + 0.5 * uniform(rng));
+    Network net;
+    net.domain = {-1, 1, -1, 1};
+    net.head = Head::softmax2;
+    DenseLayer L;
+    L.W.resize(4, 2);
+    L.b.resize(4);
+    L.W.row(0) << uniform(rng), uniform(rng);
+    L.b(0) = 3 + uniform(rng);
+    twin_row(L, 0, M, rng);
+    L.W.row(2) << 1, 0;  // x + 3
+    L.W.row(3) << 0, 1;  // y + 3
+    L.b(2) = L.b(3) = 3;
+    L.activation = Activation::relu;
+    net.layers = {L};
+    return net;
+}
+
 /// A network whose layer-2 neuron's exact line cuts a sliver off one corner of a face, closer to it than the
 /// rounding error of its computed map: two layer-1 neurons (on over the whole box) that differ by about 1/M, weighted
 /// M and -M + d in layer 2 (M from 1e6 to 1e12, not dyadic), so that the map's terms exceed its value by about M and
@@ -551,8 +590,7 @@ Network sliver_net(std::mt19937& rng, int kind, bool split) {
         L1.W.row(0) << uniform(rng), uniform(rng);
         L1.b(0) = (kind == 1 ? 300 : 3) + uniform(rng);
     }
-    L1.W.row(1) << L1.W(0, 0) + uniform(rng) / M, L1.W(0, 1) + uniform(rng) / M;
-    L1.b(1) = L1.b(0) + uniform(rng) / M;
+    twin_row(L1, 0, M, rng);
     L1.W.row(2) << 1, 0;  // x + 3
     L1.b(2) = 3;
     L1.activation = Activation::relu;
@@ -564,10 +602,9 @@ Network sliver_net(std::mt19937& rng, int kind, bool split) {
     L2.b(1) = 0;
     L2.activation = Activation::relu;
     net.layers = {L1, L2, random_logits(rng, 2)};
-    const QLine z = exact_maps(net, 1, {1, 1, 1})[1];  // without its bias
+    const QLine z = exact_maps(net, 1, {1, 1, 1})[1];  // its slopes: the corner farthest on its positive side
     const Q cx = Q(o) + (split ? 0 : sgn(z[0]) < 0 ? -1 : 1), cy = Q(o) + (sgn(z[1]) < 0 ? -1 : 1);
-    const Q at_corner = z[0] * cx + z[1] * cy + z[2];
-    net.layers[1].b(1) = bias_for(at_corner, Q(std::pow(10.0, -9 - int(rng() % 7u))));
+    cut_sliver_at(net, 1, 1, {1, 1, 1}, cx, cy, std::pow(10.0, -9 - int(rng() % 7u)));
     return net;
 }
 
@@ -598,21 +635,9 @@ TEST(exact_reference_test, slivers_closer_than_the_maps_rounding_error_are_kept)
 /// filter finds the computed line outside the face for about half of those and loses the sliver.
 Network rank_one_sliver_net(std::mt19937& rng, int width) {
     std::uniform_real_distribution<double> uniform(-1, 1);
-    const double M = std::pow(10.0, 8 + int(rng() % 5u)) * (1 + 0.5 * uniform(rng));
-    Network net;
-    net.domain = {-1, 1, -1, 1};
-    net.head = Head::softmax2;
-    DenseLayer L1, L2, L3;
-    L1.W.resize(4, 2);
-    L1.b.resize(4);
-    L1.W.row(0) << uniform(rng), uniform(rng);
-    L1.b(0) = 3 + uniform(rng);
-    L1.W.row(1) << L1.W(0, 0) + uniform(rng) / M, L1.W(0, 1) + uniform(rng) / M;
-    L1.b(1) = L1.b(0) + uniform(rng) / M;
-    L1.W.row(2) << 1, 0;  // x + 3
-    L1.W.row(3) << 0, 1;  // y + 3
-    L1.b(2) = L1.b(3) = 3;
-    L1.activation = Activation::relu;
+    double M = 0;
+    Network net = twin_start(rng, M);
+    DenseLayer L1 = net.layers[0], L2, L3;
     L2.W.setZero(8, 4);
     L2.b.setOnes(8);  // constants 1, on everywhere
     L2.W.row(0) << M, -M + uniform(rng), 0, 0;
@@ -634,9 +659,7 @@ Network rank_one_sliver_net(std::mt19937& rng, int width) {
     L3.b(0) = 0;
     L3.activation = Activation::relu;
     net.layers = {L1, net.layers[1], L3, random_logits(rng, width)};
-    const QLine z = exact_maps(net, 2, std::vector<uint8_t>(12, 1))[0];  // on the positive side, without its bias
-    const Q at_corner = z[0] * sx + z[1] * sy + z[2];
-    net.layers[2].b(0) = bias_for(at_corner, Q(std::pow(10.0, -12 - int(rng() % 4u))));
+    cut_sliver_at(net, 2, 0, std::vector<uint8_t>(12, 1), sx, sy, std::pow(10.0, -12 - int(rng() % 4u)));
     return net;
 }
 
@@ -715,6 +738,73 @@ TEST(exact_reference_test, slivers_at_corners_closer_than_their_coordinates_erro
         // The construction itself: the sliver {A on, B off, D on, C on} (E1, E2 and the 7 others on) is there.
         ASSERT_EQ(reference(net).area.count({1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}), 1u) << i;
         if (!matches_reference(net, "corner network " + std::to_string(i), 1e-9)) return;
+    }
+}
+
+/// A network whose layer-3 neuron cuts a sliver off a corner of the box, closer to it than the rounding error of its
+/// map, where layer 3 has 128 inputs and feeds another hidden layer, so that its maps' bounds |W| Q come from the
+/// product in float (mesh.cpp, dense_maps; Q = |s| (z_err + gamma |z|) from masked_input_float). Layer 1: E1, E2
+/// about 1/M apart, x + 3, y + 3; layer 2 (128 neurons): x + 3, y + 3 and constants c_k; layer 3: the sliver
+/// neuron, then 7 constants; layer 4: one constant (every neuron on over the box). `kind` 0: layer 2 also has
+/// i = M E1 - (M + d) E2 + 10 (M from 1e8 to 1e12: its map is off by about M u), at a random place, and the sliver
+/// neuron is i + 20 (+-(x + 3) +- (y + 3)): without the previous layer's errors in Q (z_err) the filter finds the
+/// computed line outside the box for about half of these. Kind 1: the sliver neuron is sum_k +-c_k +
+/// 2^-10 (x + y + 6) over 124 constants, each chosen so that the product's addition of its term (in order, one
+/// rounding per term, as the packed kernel adds them) rounds down by almost half a unit in the last place: the
+/// computed constant is about 2,700 u below the exact one, while the constants' own errors bound about 750 u, so
+/// that only the product's own rounding in Q (gamma |z|) keeps the sliver.
+Network float_bound_sliver_net(std::mt19937& rng, int kind) {
+    std::uniform_real_distribution<double> uniform(-1, 1);
+    double M = 0;
+    Network net = twin_start(rng, M);
+    DenseLayer L1 = net.layers[0], L2, L3, L4;
+    L2.W.setZero(128, 4);
+    L2.b.setOnes(128);
+    L3.W.setZero(8, 128);
+    L3.b.setOnes(8);
+    const int i = int(rng() % 128u);
+    int jx = 126, jy = 127;  // x + 3 and y + 3
+    if (kind == 0) {
+        while (jx == i || jy == i || jx == jy) jx = int(rng() % 128u), jy = int(rng() % 128u);
+        L2.W.row(i) << M, -M + uniform(rng), 0, 0;
+        L2.b(i) = 10;
+        L3.W(0, i) = 1;
+    } else {
+        double S = 0;  // the computed partial sum
+        for (int k = 0; k < 124; ++k) {
+            const double w = k < 62 ? 1.0 : -1.0;
+            double best_e = -1;
+            for (int m = 0; m < 128; ++m) {  // c = 1 + m 2^-52 whose sum rounds down the most (TwoSum's error)
+                const double c = 1 + std::ldexp(double(m), -52), s = S + w * c, v = s - S;
+                const double e = (S - (s - v)) + (w * c - v);  // exact - computed
+                if (e > best_e) best_e = e, L2.b(k) = c;
+            }
+            L3.W(0, k) = w;
+            S += w * L2.b(k);
+        }
+    }
+    L2.W(jx, 2) = L2.W(jy, 3) = 1;
+    L2.b(jx) = L2.b(jy) = 0;
+    const int sx = kind == 1 || rng() % 2 ? 1 : -1, sy = kind == 1 || rng() % 2 ? 1 : -1;
+    L3.W(0, jx) = (kind == 0 ? 20 : 0x1p-10) * sx;
+    L3.W(0, jy) = (kind == 0 ? 20 : 0x1p-10) * sy;
+    L4.W.setZero(1, 8);
+    L4.b.setOnes(1);
+    for (DenseLayer* L : {&L2, &L3, &L4}) L->activation = Activation::relu;
+    net.layers = {L1, L2, L3, L4, random_logits(rng, 1)};
+    cut_sliver_at(net, 2, 0, std::vector<uint8_t>(132, 1), sx, sy, std::pow(10.0, -15 + int(rng() % (kind == 0 ? 4u : 2u))));
+    return net;
+}
+
+/// Guards the float product's bounds (docs/geometry.md, "Refinement"): without the previous layer's errors in Q
+/// some of the first 8 networks lose their sliver, without the product's own rounding in Q the last 8.
+TEST(exact_reference_test, slivers_of_maps_with_float_bounds_are_kept) {
+    std::mt19937 rng(47);
+    for (int i = 0; i < 16; ++i) {
+        const Network net = float_bound_sliver_net(rng, i / 8);
+        // The construction itself: the sliver is there (per layer: 1, 1, 2, 2 faces).
+        ASSERT_EQ(reference(net).per_layer, (std::vector<int64_t>{1, 1, 2, 2})) << i;
+        if (!matches_reference(net, "float-bound sliver network " + std::to_string(i), 1e-9)) return;
     }
 }
 

@@ -675,6 +675,90 @@ TEST(exact_reference_test, slivers_of_rank_one_corrected_maps_are_kept) {
     }
 }
 
+/// A network whose map on one face is its neighbour's (exactly 0) plus T rank-1 terms (mesh.cpp, next_maps), each
+/// chosen so that its addition rounds down by almost half a unit in the last place of the partial sum. Layer 1:
+/// 8 T neurons (so that faces differing in T are corrected, not recomputed), T copies of relu(lambda_q (x + 0.5))
+/// at random places (one line, x = -0.5) and constants 1 that the next layer does not read. The next layer's
+/// function is 2^-8 / (T / 64) times the sum of the copies, G (x + 0.5) right of the line, its computed G about
+/// T / 3 u G below the exact one (the sum of the partial sums' half units), while the copies' own errors bound
+/// 4 u G; G is about 1/3 (the last lambda chosen in rationals) so that G (x + 0.5) - 0.5 is delta (1e-16 to 4e-16)
+/// on the box's side x = 1: a strip of length 2 whose loss only the terms' own rounding in their bound
+/// ((u + g) |v|) prevents. `hidden` false: T = 64, that function is a regression output (rank_one_small), the
+/// strip is above its threshold 0.5; true: T = 128, it is the first of 8 neurons of layer 2 (the others constants
+/// 1; rank_one_pass), and layer 3's one neuron is it minus 0.5, the strip a region.
+Network rank_one_rounding_net(std::mt19937& rng, bool hidden) {
+    std::uniform_real_distribution<double> uniform(-1, 1);
+    const int n_copies = hidden ? 128 : 64, n = 8 * n_copies;
+    const double w = 0x1p-8 * 64 / n_copies;
+    Network net;
+    net.domain = {-1, 1, -1, 1};
+    net.head = hidden ? Head::softmax2 : Head::regression;
+    DenseLayer L1, L2;
+    L1.W.setZero(n, 2);
+    L1.b.setOnes(n);
+    L1.activation = Activation::relu;
+    L2.W.setZero(hidden ? 8 : 1, n);
+    L2.b.setConstant(hidden ? 8 : 1, hidden ? 1.0 : 0.0);
+    L2.b(0) = 0;
+    L2.activation = hidden ? Activation::relu : Activation::linear;
+    std::vector<int> copies(size_t(n), 0);
+    for (int i = 0; i < n; ++i) copies[size_t(i)] = i;
+    std::shuffle(copies.begin(), copies.end(), rng);
+    copies.resize(size_t(n_copies));
+    std::sort(copies.begin(), copies.end());  // the order in which the terms are added
+    double S = 0;  // the computed partial sum of the slopes w lambda_q
+    Q S_exact = 0;
+    for (size_t q = 0; q < copies.size(); ++q) {
+        double lambda = 4.0 / 3 + 0.1 * uniform(rng);
+        if (q + 1 < copies.size()) {
+            double best_e = -1;
+            for (int m = 0; m < 128; ++m) {  // lambda + m 2^-52 whose addition rounds down the most (TwoSum's error)
+                const double l = lambda + std::ldexp(double(m), -52), s = S + w * l, v = s - S;
+                const double e = (S - (s - v)) + (w * l - v);  // exact - computed
+                if (e > best_e) best_e = e, lambda = l;
+            }
+        } else {  // G = S_exact + w lambda with 1.5 G - 0.5 = delta, raised until positive
+            const Q G = (Q(1, 2) + Q(std::ldexp(1.0 + int(rng() % 3u), -53))) / Q(3, 2);
+            lambda = Q((G - S_exact) / w).get_d();
+            while (Q(3, 2) * (S_exact + Q(w) * Q(lambda)) - Q(1, 2) <= 0) lambda = std::nextafter(lambda, INFINITY);
+        }
+        L1.W(copies[q], 0) = lambda;
+        L1.W(copies[q], 1) = 0;
+        L1.b(copies[q]) = 0.5 * lambda;
+        L2.W(0, copies[q]) = w;
+        S += w * lambda;
+        S_exact += Q(w) * Q(lambda);
+    }
+    if (!hidden) {
+        net.layers = {L1, L2};
+        return net;
+    }
+    DenseLayer L3;
+    L3.W.setZero(1, 8);
+    L3.W(0, 0) = 1;
+    L3.b.setConstant(1, -0.5);
+    L3.activation = Activation::relu;
+    net.layers = {L1, L2, L3, random_logits(rng, 1)};
+    return net;
+}
+
+/// Guards the rounding of next_maps' rank-1 terms in their bound ((u + g) |v|; rank_one_small, then rank_one_pass):
+/// without it some of the first 6 networks lose their strip's decision boundary, some of the last 2 the strip.
+TEST(exact_reference_test, strips_of_rank_one_sums_rounded_down_are_kept) {
+    std::mt19937 rng(53);
+    for (int i = 0; i < 8; ++i) {
+        const bool hidden = i >= 6;
+        const Network net = rank_one_rounding_net(rng, hidden);
+        // The construction itself: two faces, the strip (x > -0.5 + 0.5 / G) a region or a decision boundary.
+        const Reference ref = reference(net);
+        ASSERT_EQ(ref.per_layer, hidden ? (std::vector<int64_t>{2, 2, 3}) : (std::vector<int64_t>{2})) << i;
+        if (!hidden) {
+            ASSERT_NEAR(ref.decision_length, 2, 1e-9) << i;
+        }
+        if (!matches_reference(net, "rank-1 rounding network " + std::to_string(i), 1e-9)) return;
+    }
+}
+
 /// A network whose layer-2 neuron cuts a sliver off a layer-1 face at a corner whose computed coordinates are off
 /// by more than the distance between the corner and the line, so that only the corner test's coordinate errors
 /// keep it (mesh.cpp, corner_sign; the face's box is crossed by the line, so the box test cannot decide). Layer 1:

@@ -522,6 +522,45 @@ double bias_for(const Q& at, const Q& delta) {
     return b;
 }
 
+/// Sets the bias of neuron `row` of hidden layer `layer` so that its exact value at (x, y), on the face of earlier
+/// states `bits`, is positive and about delta (bias_for): its line then cuts a sliver off the face there.
+void cut_sliver_at(Network& net, int layer, int row, const std::vector<uint8_t>& bits, const Q& x, const Q& y,
+                   double delta) {
+    net.layers[size_t(layer)].b(row) = 0;
+    const QLine z = exact_maps(net, layer, bits)[size_t(row)];
+    net.layers[size_t(layer)].b(row) = bias_for(z[0] * x + z[1] * y + z[2], Q(delta));
+}
+
+/// Makes neuron row + 1 of L neuron `row` plus about 1/M in each weight and the bias (two nearly equal neurons:
+/// M times their difference cancels to about 1, its computed map off by about M u).
+void twin_row(DenseLayer& L, int row, double M, std::mt19937& rng) {
+    std::uniform_real_distribution<double> uniform(-1, 1);
+    L.W.row(row + 1) << L.W(row, 0) + uniform(rng) / M, L.W(row, 1) + uniform(rng) / M;
+    L.b(row + 1) = L.b(row) + uniform(rng) / M;
+}
+
+/// The start of the rank-1 and float-bound sliver networks: the box [-1, 1]^2, two classes, and a first layer on over
+/// the box: E1 (random, about 3), E2 = E1 plus about 1/M (twin_row), x + 3, y + 3; M from 1e8 to 1e12, not dyadic.
+Network twin_start(std::mt19937& rng, double& M) {
+    std::uniform_real_distribution<double> uniform(-1, 1);
+    M = std::pow(10.0, 8 + int(rng() % 5u)) * (1 + 0.5 * uniform(rng));
+    Network net;
+    net.domain = {-1, 1, -1, 1};
+    net.head = Head::softmax2;
+    DenseLayer L;
+    L.W.resize(4, 2);
+    L.b.resize(4);
+    L.W.row(0) << uniform(rng), uniform(rng);
+    L.b(0) = 3 + uniform(rng);
+    twin_row(L, 0, M, rng);
+    L.W.row(2) << 1, 0;  // x + 3
+    L.W.row(3) << 0, 1;  // y + 3
+    L.b(2) = L.b(3) = 3;
+    L.activation = Activation::relu;
+    net.layers = {L};
+    return net;
+}
+
 /// A network whose layer-2 neuron's exact line cuts a sliver off one corner of a face, closer to it than the
 /// rounding error of its computed map: two layer-1 neurons (on over the whole box) that differ by about 1/M, weighted
 /// M and -M + d in layer 2 (M from 1e6 to 1e12, not dyadic), so that the map's terms exceed its value by about M and
@@ -551,8 +590,7 @@ Network sliver_net(std::mt19937& rng, int kind, bool split) {
         L1.W.row(0) << uniform(rng), uniform(rng);
         L1.b(0) = (kind == 1 ? 300 : 3) + uniform(rng);
     }
-    L1.W.row(1) << L1.W(0, 0) + uniform(rng) / M, L1.W(0, 1) + uniform(rng) / M;
-    L1.b(1) = L1.b(0) + uniform(rng) / M;
+    twin_row(L1, 0, M, rng);
     L1.W.row(2) << 1, 0;  // x + 3
     L1.b(2) = 3;
     L1.activation = Activation::relu;
@@ -564,10 +602,9 @@ Network sliver_net(std::mt19937& rng, int kind, bool split) {
     L2.b(1) = 0;
     L2.activation = Activation::relu;
     net.layers = {L1, L2, random_logits(rng, 2)};
-    const QLine z = exact_maps(net, 1, {1, 1, 1})[1];  // without its bias
+    const QLine z = exact_maps(net, 1, {1, 1, 1})[1];  // its slopes: the corner farthest on its positive side
     const Q cx = Q(o) + (split ? 0 : sgn(z[0]) < 0 ? -1 : 1), cy = Q(o) + (sgn(z[1]) < 0 ? -1 : 1);
-    const Q at_corner = z[0] * cx + z[1] * cy + z[2];
-    net.layers[1].b(1) = bias_for(at_corner, Q(std::pow(10.0, -9 - int(rng() % 7u))));
+    cut_sliver_at(net, 1, 1, {1, 1, 1}, cx, cy, std::pow(10.0, -9 - int(rng() % 7u)));
     return net;
 }
 
@@ -598,21 +635,9 @@ TEST(exact_reference_test, slivers_closer_than_the_maps_rounding_error_are_kept)
 /// filter finds the computed line outside the face for about half of those and loses the sliver.
 Network rank_one_sliver_net(std::mt19937& rng, int width) {
     std::uniform_real_distribution<double> uniform(-1, 1);
-    const double M = std::pow(10.0, 8 + int(rng() % 5u)) * (1 + 0.5 * uniform(rng));
-    Network net;
-    net.domain = {-1, 1, -1, 1};
-    net.head = Head::softmax2;
-    DenseLayer L1, L2, L3;
-    L1.W.resize(4, 2);
-    L1.b.resize(4);
-    L1.W.row(0) << uniform(rng), uniform(rng);
-    L1.b(0) = 3 + uniform(rng);
-    L1.W.row(1) << L1.W(0, 0) + uniform(rng) / M, L1.W(0, 1) + uniform(rng) / M;
-    L1.b(1) = L1.b(0) + uniform(rng) / M;
-    L1.W.row(2) << 1, 0;  // x + 3
-    L1.W.row(3) << 0, 1;  // y + 3
-    L1.b(2) = L1.b(3) = 3;
-    L1.activation = Activation::relu;
+    double M = 0;
+    Network net = twin_start(rng, M);
+    DenseLayer L1 = net.layers[0], L2, L3;
     L2.W.setZero(8, 4);
     L2.b.setOnes(8);  // constants 1, on everywhere
     L2.W.row(0) << M, -M + uniform(rng), 0, 0;
@@ -634,9 +659,7 @@ Network rank_one_sliver_net(std::mt19937& rng, int width) {
     L3.b(0) = 0;
     L3.activation = Activation::relu;
     net.layers = {L1, net.layers[1], L3, random_logits(rng, width)};
-    const QLine z = exact_maps(net, 2, std::vector<uint8_t>(12, 1))[0];  // on the positive side, without its bias
-    const Q at_corner = z[0] * sx + z[1] * sy + z[2];
-    net.layers[2].b(0) = bias_for(at_corner, Q(std::pow(10.0, -12 - int(rng() % 4u))));
+    cut_sliver_at(net, 2, 0, std::vector<uint8_t>(12, 1), sx, sy, std::pow(10.0, -12 - int(rng() % 4u)));
     return net;
 }
 
@@ -649,6 +672,90 @@ TEST(exact_reference_test, slivers_of_rank_one_corrected_maps_are_kept) {
         // The construction itself: i cuts the box in two, the layer-3 neuron one of them.
         ASSERT_EQ(reference(net).per_layer, (std::vector<int64_t>{1, 2, 3})) << i;
         if (!matches_reference(net, "rank-1 sliver network " + std::to_string(i), 1e-9)) return;
+    }
+}
+
+/// A network whose map on one face is its neighbour's (exactly 0) plus T rank-1 terms (mesh.cpp, next_maps), each
+/// chosen so that its addition rounds down by almost half a unit in the last place of the partial sum. Layer 1:
+/// 8 T neurons (so that faces differing in T are corrected, not recomputed), T copies of relu(lambda_q (x + 0.5))
+/// at random places (one line, x = -0.5) and constants 1 that the next layer does not read. The next layer's
+/// function is 2^-8 / (T / 64) times the sum of the copies, G (x + 0.5) right of the line, its computed G about
+/// T / 3 u G below the exact one (the sum of the partial sums' half units), while the copies' own errors bound
+/// 4 u G; G is about 1/3 (the last lambda chosen in rationals) so that G (x + 0.5) - 0.5 is delta (1e-16 to 4e-16)
+/// on the box's side x = 1: a strip of length 2 whose loss only the terms' own rounding in their bound
+/// ((u + g) |v|) prevents. `hidden` false: T = 64, that function is a regression output (rank_one_small), the
+/// strip is above its threshold 0.5; true: T = 128, it is the first of 8 neurons of layer 2 (the others constants
+/// 1; rank_one_pass), and layer 3's one neuron is it minus 0.5, the strip a region.
+Network rank_one_rounding_net(std::mt19937& rng, bool hidden) {
+    std::uniform_real_distribution<double> uniform(-1, 1);
+    const int n_copies = hidden ? 128 : 64, n = 8 * n_copies;
+    const double w = 0x1p-8 * 64 / n_copies;
+    Network net;
+    net.domain = {-1, 1, -1, 1};
+    net.head = hidden ? Head::softmax2 : Head::regression;
+    DenseLayer L1, L2;
+    L1.W.setZero(n, 2);
+    L1.b.setOnes(n);
+    L1.activation = Activation::relu;
+    L2.W.setZero(hidden ? 8 : 1, n);
+    L2.b.setConstant(hidden ? 8 : 1, hidden ? 1.0 : 0.0);
+    L2.b(0) = 0;
+    L2.activation = hidden ? Activation::relu : Activation::linear;
+    std::vector<int> copies(size_t(n), 0);
+    for (int i = 0; i < n; ++i) copies[size_t(i)] = i;
+    std::shuffle(copies.begin(), copies.end(), rng);
+    copies.resize(size_t(n_copies));
+    std::sort(copies.begin(), copies.end());  // the order in which the terms are added
+    double S = 0;  // the computed partial sum of the slopes w lambda_q
+    Q S_exact = 0;
+    for (size_t q = 0; q < copies.size(); ++q) {
+        double lambda = 4.0 / 3 + 0.1 * uniform(rng);
+        if (q + 1 < copies.size()) {
+            double best_e = -1;
+            for (int m = 0; m < 128; ++m) {  // lambda + m 2^-52 whose addition rounds down the most (TwoSum's error)
+                const double l = lambda + std::ldexp(double(m), -52), s = S + w * l, v = s - S;
+                const double e = (S - (s - v)) + (w * l - v);  // exact - computed
+                if (e > best_e) best_e = e, lambda = l;
+            }
+        } else {  // G = S_exact + w lambda with 1.5 G - 0.5 = delta, raised until positive
+            const Q G = (Q(1, 2) + Q(std::ldexp(1.0 + int(rng() % 3u), -53))) / Q(3, 2);
+            lambda = Q((G - S_exact) / w).get_d();
+            while (Q(3, 2) * (S_exact + Q(w) * Q(lambda)) - Q(1, 2) <= 0) lambda = std::nextafter(lambda, INFINITY);
+        }
+        L1.W(copies[q], 0) = lambda;
+        L1.W(copies[q], 1) = 0;
+        L1.b(copies[q]) = 0.5 * lambda;
+        L2.W(0, copies[q]) = w;
+        S += w * lambda;
+        S_exact += Q(w) * Q(lambda);
+    }
+    if (!hidden) {
+        net.layers = {L1, L2};
+        return net;
+    }
+    DenseLayer L3;
+    L3.W.setZero(1, 8);
+    L3.W(0, 0) = 1;
+    L3.b.setConstant(1, -0.5);
+    L3.activation = Activation::relu;
+    net.layers = {L1, L2, L3, random_logits(rng, 1)};
+    return net;
+}
+
+/// Guards the rounding of next_maps' rank-1 terms in their bound ((u + g) |v|; rank_one_small, then rank_one_pass):
+/// without it some of the first 6 networks lose their strip's decision boundary, some of the last 2 the strip.
+TEST(exact_reference_test, strips_of_rank_one_sums_rounded_down_are_kept) {
+    std::mt19937 rng(53);
+    for (int i = 0; i < 8; ++i) {
+        const bool hidden = i >= 6;
+        const Network net = rank_one_rounding_net(rng, hidden);
+        // The construction itself: two faces, the strip (x > -0.5 + 0.5 / G) a region or a decision boundary.
+        const Reference ref = reference(net);
+        ASSERT_EQ(ref.per_layer, hidden ? (std::vector<int64_t>{2, 2, 3}) : (std::vector<int64_t>{2})) << i;
+        if (!hidden) {
+            ASSERT_NEAR(ref.decision_length, 2, 1e-9) << i;
+        }
+        if (!matches_reference(net, "rank-1 rounding network " + std::to_string(i), 1e-9)) return;
     }
 }
 
@@ -715,6 +822,73 @@ TEST(exact_reference_test, slivers_at_corners_closer_than_their_coordinates_erro
         // The construction itself: the sliver {A on, B off, D on, C on} (E1, E2 and the 7 others on) is there.
         ASSERT_EQ(reference(net).area.count({1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}), 1u) << i;
         if (!matches_reference(net, "corner network " + std::to_string(i), 1e-9)) return;
+    }
+}
+
+/// A network whose layer-3 neuron cuts a sliver off a corner of the box, closer to it than the rounding error of its
+/// map, where layer 3 has 128 inputs and feeds another hidden layer, so that its maps' bounds |W| Q come from the
+/// product in float (mesh.cpp, dense_maps; Q = |s| (z_err + gamma |z|) from masked_input_float). Layer 1: E1, E2
+/// about 1/M apart, x + 3, y + 3; layer 2 (128 neurons): x + 3, y + 3 and constants c_k; layer 3: the sliver
+/// neuron, then 7 constants; layer 4: one constant (every neuron on over the box). `kind` 0: layer 2 also has
+/// i = M E1 - (M + d) E2 + 10 (M from 1e8 to 1e12: its map is off by about M u), at a random place, and the sliver
+/// neuron is i + 20 (+-(x + 3) +- (y + 3)): without the previous layer's errors in Q (z_err) the filter finds the
+/// computed line outside the box for about half of these. Kind 1: the sliver neuron is sum_k +-c_k +
+/// 2^-10 (x + y + 6) over 124 constants, each chosen so that the product's addition of its term (in order, one
+/// rounding per term, as the packed kernel adds them) rounds down by almost half a unit in the last place: the
+/// computed constant is about 2,700 u below the exact one, while the constants' own errors bound about 750 u, so
+/// that only the product's own rounding in Q (gamma |z|) keeps the sliver.
+Network float_bound_sliver_net(std::mt19937& rng, int kind) {
+    std::uniform_real_distribution<double> uniform(-1, 1);
+    double M = 0;
+    Network net = twin_start(rng, M);
+    DenseLayer L1 = net.layers[0], L2, L3, L4;
+    L2.W.setZero(128, 4);
+    L2.b.setOnes(128);
+    L3.W.setZero(8, 128);
+    L3.b.setOnes(8);
+    const int i = int(rng() % 128u);
+    int jx = 126, jy = 127;  // x + 3 and y + 3
+    if (kind == 0) {
+        while (jx == i || jy == i || jx == jy) jx = int(rng() % 128u), jy = int(rng() % 128u);
+        L2.W.row(i) << M, -M + uniform(rng), 0, 0;
+        L2.b(i) = 10;
+        L3.W(0, i) = 1;
+    } else {
+        double S = 0;  // the computed partial sum
+        for (int k = 0; k < 124; ++k) {
+            const double w = k < 62 ? 1.0 : -1.0;
+            double best_e = -1;
+            for (int m = 0; m < 128; ++m) {  // c = 1 + m 2^-52 whose sum rounds down the most (TwoSum's error)
+                const double c = 1 + std::ldexp(double(m), -52), s = S + w * c, v = s - S;
+                const double e = (S - (s - v)) + (w * c - v);  // exact - computed
+                if (e > best_e) best_e = e, L2.b(k) = c;
+            }
+            L3.W(0, k) = w;
+            S += w * L2.b(k);
+        }
+    }
+    L2.W(jx, 2) = L2.W(jy, 3) = 1;
+    L2.b(jx) = L2.b(jy) = 0;
+    const int sx = kind == 1 || rng() % 2 ? 1 : -1, sy = kind == 1 || rng() % 2 ? 1 : -1;
+    L3.W(0, jx) = (kind == 0 ? 20 : 0x1p-10) * sx;
+    L3.W(0, jy) = (kind == 0 ? 20 : 0x1p-10) * sy;
+    L4.W.setZero(1, 8);
+    L4.b.setOnes(1);
+    for (DenseLayer* L : {&L2, &L3, &L4}) L->activation = Activation::relu;
+    net.layers = {L1, L2, L3, L4, random_logits(rng, 1)};
+    cut_sliver_at(net, 2, 0, std::vector<uint8_t>(132, 1), sx, sy, std::pow(10.0, -15 + int(rng() % (kind == 0 ? 4u : 2u))));
+    return net;
+}
+
+/// Guards the float product's bounds (docs/geometry.md, "Refinement"): without the previous layer's errors in Q
+/// some of the first 8 networks lose their sliver, without the product's own rounding in Q the last 8.
+TEST(exact_reference_test, slivers_of_maps_with_float_bounds_are_kept) {
+    std::mt19937 rng(47);
+    for (int i = 0; i < 16; ++i) {
+        const Network net = float_bound_sliver_net(rng, i / 8);
+        // The construction itself: the sliver is there (per layer: 1, 1, 2, 2 faces).
+        ASSERT_EQ(reference(net).per_layer, (std::vector<int64_t>{1, 1, 2, 2})) << i;
+        if (!matches_reference(net, "float-bound sliver network " + std::to_string(i), 1e-9)) return;
     }
 }
 

@@ -761,31 +761,23 @@ TEST(exact_reference_test, strips_of_rank_one_sums_rounded_down_are_kept) {
 
 /// A two-class network whose decision boundary is a strip along the box's side x = 1, closer to it than the
 /// rounding error of logit 0, the tie's `minus` row (mesh.cpp, LayerMaps::line: z_1 - z_0): layer 1 is two constants
-/// c and c + about 1/M, and x + 3; logit 0 is M c - (M + d) (c + 1/M) (M from 1e8 to 1e12, not dyadic: computed
+/// c and c + about 1/M (twin_start's E1 and E2 without their slopes), x + 3 and y + 3; logit 0 is M c - (M + d) (c + 1/M) (M from 1e8 to 1e12, not dyadic: computed
 /// within about M u of a constant), logit 1 is x + 3 plus a bias chosen in rationals so that z_1 - z_0 is delta
 /// (1e-15 to 1e-12) at x = 1. Without z_0's error in the tie's bound, the filter finds the computed tie negative on
 /// the whole box for about half of these and loses the boundary (of length 2).
 Network tie_strip_net(std::mt19937& rng) {
     std::uniform_real_distribution<double> uniform(-1, 1);
-    const double M = std::pow(10.0, 8 + int(rng() % 5u)) * (1 + 0.5 * uniform(rng));
-    Network net;
-    net.domain = {-1, 1, -1, 1};
-    net.head = Head::softmax2;
-    DenseLayer L1, out;
-    L1.W.setZero(3, 2);
-    L1.b.resize(3);
-    L1.b(0) = 3 + uniform(rng);
-    L1.b(1) = L1.b(0) + uniform(rng) / M;
-    L1.W(2, 0) = 1;  // x + 3
-    L1.b(2) = 3;
-    L1.activation = Activation::relu;
-    out.W.setZero(2, 3);
-    out.W.row(0) << M, -M + uniform(rng), 0;
+    double M = 0;
+    Network net = twin_start(rng, M);
+    DenseLayer L1 = net.layers[0], out;
+    L1.W.topRows(2).setZero();  // E1, E2: the constants c and c + about 1/M
+    out.W.setZero(2, 4);
+    out.W.row(0) << M, -M + uniform(rng), 0, 0;
     out.W(1, 2) = 1;
     out.b.setZero(2);
     out.activation = Activation::linear;
     net.layers = {L1, out};
-    const std::vector<QLine> z = exact_maps(net, 1, {1, 1, 1});
+    const std::vector<QLine> z = exact_maps(net, 1, {1, 1, 1, 1});
     net.layers[1].b(1) = bias_for(z[1][0] - z[0][0] + z[1][2] - z[0][2], Q(std::pow(10.0, -15 + int(rng() % 4u))));
     return net;
 }

@@ -632,8 +632,12 @@ TEST(exact_reference_test, slivers_closer_than_the_maps_rounding_error_are_kept)
 /// (1e-15 to 1e-12), at the box corner farthest on i's positive side, and negative at the face's other vertices
 /// (then constants). Where the face on i's negative side comes first (about half of these), the face on its
 /// positive side is that face plus W[:, i] times i's map: without that term's error (|W[:, i]| times i's error) the
-/// filter finds the computed line outside the face for about half of those and loses the sliver.
-Network rank_one_sliver_net(std::mt19937& rng, int width) {
+/// filter finds the computed line outside the face for about half of those and loses the sliver. `across`: a
+/// layer passes i + 10 and layer 2's other neurons on before the sliver's layer (width 8), so that the face on i's
+/// positive side has its own map there, made from the other one's by a rank-1 step along i (LayerMaps::ref), and
+/// its maps in the sliver's layer are corrected across groups (next_maps: the column term y v, v = i's map, whose
+/// error is the step's |s| z_err(i)).
+Network rank_one_sliver_net(std::mt19937& rng, int width, bool across = false) {
     std::uniform_real_distribution<double> uniform(-1, 1);
     double M = 0;
     Network net = twin_start(rng, M);
@@ -658,19 +662,32 @@ Network rank_one_sliver_net(std::mt19937& rng, int width) {
     L3.W.row(0).head(3) << 1, 20.0 * sx, 20.0 * sy;
     L3.b(0) = 0;
     L3.activation = Activation::relu;
-    net.layers = {L1, net.layers[1], L3, random_logits(rng, width)};
-    cut_sliver_at(net, 2, 0, std::vector<uint8_t>(12, 1), sx, sy, std::pow(10.0, -12 - int(rng() % 4u)));
+    if (!across) {
+        net.layers = {L1, net.layers[1], L3, random_logits(rng, width)};
+        cut_sliver_at(net, 2, 0, std::vector<uint8_t>(12, 1), sx, sy, std::pow(10.0, -12 - int(rng() % 4u)));
+        return net;
+    }
+    DenseLayer pass;  // i + 10 and layer 2's other neurons again
+    pass.W.setIdentity(8, 8);
+    pass.b.setZero(8);
+    pass.b(0) = 10;
+    pass.activation = Activation::relu;
+    net.layers = {L1, net.layers[1], pass, L3, random_logits(rng, width)};
+    cut_sliver_at(net, 3, 0, std::vector<uint8_t>(20, 1), sx, sy, std::pow(10.0, -12 - int(rng() % 4u)));
     return net;
 }
 
-/// Guards the error of next_maps' rank-1 terms (docs/geometry.md, "Arithmetic"): without |W[:, i]| e, some of these
-/// 48 networks lose their sliver.
+/// Guards the error of next_maps' rank-1 terms (docs/geometry.md, "Arithmetic"): without |W[:, i]| e, some of the
+/// first 48 networks lose their sliver; without a step's error (|s| z_err(i), LayerMaps::Step e) in the column term
+/// of a correction across groups, some of the last 16.
 TEST(exact_reference_test, slivers_of_rank_one_corrected_maps_are_kept) {
     std::mt19937 rng(43);
-    for (int i = 0; i < 48; ++i) {
-        const Network net = rank_one_sliver_net(rng, i % 2 ? 8 : 1);
-        // The construction itself: i cuts the box in two, the layer-3 neuron one of them.
-        ASSERT_EQ(reference(net).per_layer, (std::vector<int64_t>{1, 2, 3})) << i;
+    for (int i = 0; i < 64; ++i) {
+        const bool across = i >= 48;
+        const Network net = rank_one_sliver_net(rng, across || i % 2 ? 8 : 1, across);
+        // The construction itself: i cuts the box in two, the sliver's neuron one of them.
+        const std::vector<int64_t> per_layer = across ? std::vector<int64_t>{1, 2, 2, 3} : std::vector<int64_t>{1, 2, 3};
+        ASSERT_EQ(reference(net).per_layer, per_layer) << i;
         if (!matches_reference(net, "rank-1 sliver network " + std::to_string(i), 1e-9)) return;
     }
 }

@@ -926,18 +926,20 @@ TEST(exact_reference_test, slivers_at_corners_closer_than_their_coordinates_erro
 /// 2^-10 (x + y + 6) over 124 constants, each chosen so that the product's addition of its term (in order, one
 /// rounding per term, as the packed kernel adds them) rounds down by almost half a unit in the last place: the
 /// computed constant is about 2,700 u below the exact one, while the constants' own errors bound about 750 u, so
-/// that only the product's own rounding in Q (gamma |z|) keeps the sliver.
+/// that only the product's own rounding in Q (gamma |z|) keeps the sliver. Kind 2: kind 1 with 127 inputs (123
+/// constants), whose bounds |W| Q come from the product in double (masked_input).
 Network float_bound_sliver_net(std::mt19937& rng, int kind) {
     std::uniform_real_distribution<double> uniform(-1, 1);
     double M = 0;
     Network net = twin_start(rng, M);
     DenseLayer L1 = net.layers[0], L2, L3, L4;
-    L2.W.setZero(128, 4);
-    L2.b.setOnes(128);
-    L3.W.setZero(8, 128);
+    const int n2 = kind == 2 ? 127 : 128, n_sum = n2 - 4;  // layer 2's neurons, the constants summed
+    L2.W.setZero(n2, 4);
+    L2.b.setOnes(n2);
+    L3.W.setZero(8, n2);
     L3.b.setOnes(8);
     const int i = int(rng() % 128u);
-    int jx = 126, jy = 127;  // x + 3 and y + 3
+    int jx = n2 - 2, jy = n2 - 1;  // x + 3 and y + 3
     if (kind == 0) {
         while (jx == i || jy == i || jx == jy) jx = int(rng() % 128u), jy = int(rng() % 128u);
         L2.W.row(i) << M, -M + uniform(rng), 0, 0;
@@ -945,8 +947,8 @@ Network float_bound_sliver_net(std::mt19937& rng, int kind) {
         L3.W(0, i) = 1;
     } else {
         double S = 0;  // the computed partial sum
-        for (int k = 0; k < 124; ++k) {
-            const double w = k < 62 ? 1.0 : -1.0;
+        for (int k = 0; k < n_sum; ++k) {
+            const double w = k < n_sum / 2 ? 1.0 : -1.0;
             double best_e = -1;
             for (int m = 0; m < 128; ++m) {  // c = 1 + m 2^-52 whose sum rounds down the most (TwoSum's error)
                 const double c = 1 + std::ldexp(double(m), -52), s = S + w * c, v = s - S;
@@ -959,23 +961,24 @@ Network float_bound_sliver_net(std::mt19937& rng, int kind) {
     }
     L2.W(jx, 2) = L2.W(jy, 3) = 1;
     L2.b(jx) = L2.b(jy) = 0;
-    const int sx = kind == 1 || rng() % 2 ? 1 : -1, sy = kind == 1 || rng() % 2 ? 1 : -1;
+    const int sx = kind >= 1 || rng() % 2 ? 1 : -1, sy = kind >= 1 || rng() % 2 ? 1 : -1;
     L3.W(0, jx) = (kind == 0 ? 20 : 0x1p-10) * sx;
     L3.W(0, jy) = (kind == 0 ? 20 : 0x1p-10) * sy;
     L4.W.setZero(1, 8);
     L4.b.setOnes(1);
     for (DenseLayer* L : {&L2, &L3, &L4}) L->activation = Activation::relu;
     net.layers = {L1, L2, L3, L4, random_logits(rng, 1)};
-    cut_sliver_at(net, 2, 0, std::vector<uint8_t>(132, 1), sx, sy, std::pow(10.0, -15 + int(rng() % (kind == 0 ? 4u : 2u))));
+    cut_sliver_at(net, 2, 0, std::vector<uint8_t>(size_t(4 + n2), 1), sx, sy, std::pow(10.0, -15 + int(rng() % (kind == 0 ? 4u : 2u))));
     return net;
 }
 
 /// Guards the float product's bounds (docs/geometry.md, "Refinement"): without the previous layer's errors in Q
-/// some of the first 8 networks lose their sliver, without the product's own rounding in Q the last 8.
+/// some of the first 8 networks lose their sliver, without the product's own rounding in Q the next 8; the last 4
+/// guard that rounding in the double product.
 TEST(exact_reference_test, slivers_of_maps_with_float_bounds_are_kept) {
     std::mt19937 rng(47);
-    for (int i = 0; i < 16; ++i) {
-        const Network net = float_bound_sliver_net(rng, i / 8);
+    for (int i = 0; i < 20; ++i) {
+        const Network net = float_bound_sliver_net(rng, std::min(i / 8, 2));
         // The construction itself: the sliver is there (per layer: 1, 1, 2, 2 faces).
         ASSERT_EQ(reference(net).per_layer, (std::vector<int64_t>{1, 1, 2, 2})) << i;
         if (!matches_reference(net, "float-bound sliver network " + std::to_string(i), 1e-9)) return;

@@ -927,12 +927,15 @@ TEST(exact_reference_test, slivers_at_corners_closer_than_their_coordinates_erro
 /// rounding per term, as the packed kernel adds them) rounds down by almost half a unit in the last place: the
 /// computed constant is about 2,700 u below the exact one, while the constants' own errors bound about 750 u, so
 /// that only the product's own rounding in Q (gamma |z|) keeps the sliver. Kind 2: kind 1 with 127 inputs (123
-/// constants), whose bounds |W| Q come from the product in double (masked_input).
+/// constants), whose bounds |W| Q come from the product in double (masked_input); kind 3: kind 0 without layer 4,
+/// so that layer 3 is the last hidden layer and its maps' bounds are row bounds (row_bound_product), and its
+/// neuron i + b (one term, so that the row bound is |W| Q itself).
 Network float_bound_sliver_net(std::mt19937& rng, int kind) {
     std::uniform_real_distribution<double> uniform(-1, 1);
     double M = 0;
     Network net = twin_start(rng, M);
     DenseLayer L1 = net.layers[0], L2, L3, L4;
+    const bool sum = kind == 1 || kind == 2;  // the rounded-down sum, else the cancelling neuron
     const int n2 = kind == 2 ? 127 : 128, n_sum = n2 - 4;  // layer 2's neurons, the constants summed
     L2.W.setZero(n2, 4);
     L2.b.setOnes(n2);
@@ -940,7 +943,7 @@ Network float_bound_sliver_net(std::mt19937& rng, int kind) {
     L3.b.setOnes(8);
     const int i = int(rng() % 128u);
     int jx = n2 - 2, jy = n2 - 1;  // x + 3 and y + 3
-    if (kind == 0) {
+    if (!sum) {
         while (jx == i || jy == i || jx == jy) jx = int(rng() % 128u), jy = int(rng() % 128u);
         L2.W.row(i) << M, -M + uniform(rng), 0, 0;
         L2.b(i) = 10;
@@ -961,26 +964,34 @@ Network float_bound_sliver_net(std::mt19937& rng, int kind) {
     }
     L2.W(jx, 2) = L2.W(jy, 3) = 1;
     L2.b(jx) = L2.b(jy) = 0;
-    const int sx = kind >= 1 || rng() % 2 ? 1 : -1, sy = kind >= 1 || rng() % 2 ? 1 : -1;
-    L3.W(0, jx) = (kind == 0 ? 20 : 0x1p-10) * sx;
-    L3.W(0, jy) = (kind == 0 ? 20 : 0x1p-10) * sy;
+    int sx = sum || rng() % 2 ? 1 : -1, sy = sum || rng() % 2 ? 1 : -1;
+    L3.W(0, jx) = (sum ? 0x1p-10 : kind == 3 ? 0 : 20) * sx;
+    L3.W(0, jy) = (sum ? 0x1p-10 : kind == 3 ? 0 : 20) * sy;
     L4.W.setZero(1, 8);
     L4.b.setOnes(1);
     for (DenseLayer* L : {&L2, &L3, &L4}) L->activation = Activation::relu;
-    net.layers = {L1, L2, L3, L4, random_logits(rng, 1)};
-    cut_sliver_at(net, 2, 0, std::vector<uint8_t>(size_t(4 + n2), 1), sx, sy, std::pow(10.0, -15 + int(rng() % (kind == 0 ? 4u : 2u))));
+    if (kind == 3) net.layers = {L1, L2, L3, random_logits(rng, 8)};
+    else net.layers = {L1, L2, L3, L4, random_logits(rng, 1)};
+    if (kind == 3) {  // the line of i itself (one term: the row bound is |W| Q): the corner farthest on its positive side
+        const QLine z_i = exact_maps(net, 1, {1, 1, 1, 1})[size_t(i)];
+        sx = sgn(z_i[0]) < 0 ? -1 : 1;
+        sy = sgn(z_i[1]) < 0 ? -1 : 1;
+    }
+    cut_sliver_at(net, 2, 0, std::vector<uint8_t>(size_t(4 + n2), 1), sx, sy, std::pow(10.0, -15 + int(rng() % (sum ? 2u : 4u))));
     return net;
 }
 
 /// Guards the float product's bounds (docs/geometry.md, "Refinement"): without the previous layer's errors in Q
 /// some of the first 8 networks lose their sliver, without the product's own rounding in Q the next 8; the last 4
-/// guard that rounding in the double product.
+/// guard that rounding in the double product, and the next 8 the row bounds (a hundredth of them loses a sliver).
 TEST(exact_reference_test, slivers_of_maps_with_float_bounds_are_kept) {
     std::mt19937 rng(47);
-    for (int i = 0; i < 20; ++i) {
-        const Network net = float_bound_sliver_net(rng, std::min(i / 8, 2));
-        // The construction itself: the sliver is there (per layer: 1, 1, 2, 2 faces).
-        ASSERT_EQ(reference(net).per_layer, (std::vector<int64_t>{1, 1, 2, 2})) << i;
+    for (int i = 0; i < 28; ++i) {
+        const int kind = i < 16 ? i / 8 : i < 20 ? 2 : 3;
+        const Network net = float_bound_sliver_net(rng, kind);
+        // The construction itself: the sliver is there (per layer: 1, 1, 2 faces, then 2).
+        const std::vector<int64_t> per_layer = kind == 3 ? std::vector<int64_t>{1, 1, 2} : std::vector<int64_t>{1, 1, 2, 2};
+        ASSERT_EQ(reference(net).per_layer, per_layer) << i;
         if (!matches_reference(net, "float-bound sliver network " + std::to_string(i), 1e-9)) return;
     }
 }

@@ -632,8 +632,12 @@ TEST(exact_reference_test, slivers_closer_than_the_maps_rounding_error_are_kept)
 /// (1e-15 to 1e-12), at the box corner farthest on i's positive side, and negative at the face's other vertices
 /// (then constants). Where the face on i's negative side comes first (about half of these), the face on its
 /// positive side is that face plus W[:, i] times i's map: without that term's error (|W[:, i]| times i's error) the
-/// filter finds the computed line outside the face for about half of those and loses the sliver.
-Network rank_one_sliver_net(std::mt19937& rng, int width) {
+/// filter finds the computed line outside the face for about half of those and loses the sliver. `across`: a
+/// layer passes i + 10 and layer 2's other neurons on before the sliver's layer (width 8), so that the face on i's
+/// positive side has its own map there, made from the other one's by a rank-1 step along i (LayerMaps::ref), and
+/// its maps in the sliver's layer are corrected across groups (next_maps: the column term y v, v = i's map, whose
+/// error is the step's |s| z_err(i)).
+Network rank_one_sliver_net(std::mt19937& rng, int width, bool across = false) {
     std::uniform_real_distribution<double> uniform(-1, 1);
     double M = 0;
     Network net = twin_start(rng, M);
@@ -658,19 +662,32 @@ Network rank_one_sliver_net(std::mt19937& rng, int width) {
     L3.W.row(0).head(3) << 1, 20.0 * sx, 20.0 * sy;
     L3.b(0) = 0;
     L3.activation = Activation::relu;
-    net.layers = {L1, net.layers[1], L3, random_logits(rng, width)};
-    cut_sliver_at(net, 2, 0, std::vector<uint8_t>(12, 1), sx, sy, std::pow(10.0, -12 - int(rng() % 4u)));
+    if (!across) {
+        net.layers = {L1, net.layers[1], L3, random_logits(rng, width)};
+        cut_sliver_at(net, 2, 0, std::vector<uint8_t>(12, 1), sx, sy, std::pow(10.0, -12 - int(rng() % 4u)));
+        return net;
+    }
+    DenseLayer pass;  // i + 10 and layer 2's other neurons again
+    pass.W.setIdentity(8, 8);
+    pass.b.setZero(8);
+    pass.b(0) = 10;
+    pass.activation = Activation::relu;
+    net.layers = {L1, net.layers[1], pass, L3, random_logits(rng, width)};
+    cut_sliver_at(net, 3, 0, std::vector<uint8_t>(20, 1), sx, sy, std::pow(10.0, -12 - int(rng() % 4u)));
     return net;
 }
 
-/// Guards the error of next_maps' rank-1 terms (docs/geometry.md, "Arithmetic"): without |W[:, i]| e, some of these
-/// 48 networks lose their sliver.
+/// Guards the error of next_maps' rank-1 terms (docs/geometry.md, "Arithmetic"): without |W[:, i]| e, some of the
+/// first 48 networks lose their sliver; without a step's error (|s| z_err(i), LayerMaps::Step e) in the column term
+/// of a correction across groups, some of the last 16.
 TEST(exact_reference_test, slivers_of_rank_one_corrected_maps_are_kept) {
     std::mt19937 rng(43);
-    for (int i = 0; i < 48; ++i) {
-        const Network net = rank_one_sliver_net(rng, i % 2 ? 8 : 1);
-        // The construction itself: i cuts the box in two, the layer-3 neuron one of them.
-        ASSERT_EQ(reference(net).per_layer, (std::vector<int64_t>{1, 2, 3})) << i;
+    for (int i = 0; i < 64; ++i) {
+        const bool across = i >= 48;
+        const Network net = rank_one_sliver_net(rng, across || i % 2 ? 8 : 1, across);
+        // The construction itself: i cuts the box in two, the sliver's neuron one of them.
+        const std::vector<int64_t> per_layer = across ? std::vector<int64_t>{1, 2, 2, 3} : std::vector<int64_t>{1, 2, 3};
+        ASSERT_EQ(reference(net).per_layer, per_layer) << i;
         if (!matches_reference(net, "rank-1 sliver network " + std::to_string(i), 1e-9)) return;
     }
 }
@@ -759,6 +776,79 @@ TEST(exact_reference_test, strips_of_rank_one_sums_rounded_down_are_kept) {
     }
 }
 
+/// A two-class network whose decision boundary is a strip along the box's side x = 1, closer to it than the
+/// rounding error of logit 0, the tie's `minus` row (mesh.cpp, LayerMaps::line: z_1 - z_0): layer 1 is two constants
+/// c and c + about 1/M (twin_start's E1 and E2 without their slopes), x + 3 and y + 3; logit 0 is M c - (M + d) (c + 1/M) (M from 1e8 to 1e12, not dyadic: computed
+/// within about M u of a constant), logit 1 is x + 3 plus a bias chosen in rationals so that z_1 - z_0 is delta
+/// (1e-15 to 1e-12) at x = 1. Without z_0's error in the tie's bound, the filter finds the computed tie negative on
+/// the whole box for about half of these and loses the boundary (of length 2).
+Network tie_strip_net(std::mt19937& rng) {
+    std::uniform_real_distribution<double> uniform(-1, 1);
+    double M = 0;
+    Network net = twin_start(rng, M);
+    DenseLayer L1 = net.layers[0], out;
+    L1.W.topRows(2).setZero();  // E1, E2: the constants c and c + about 1/M
+    out.W.setZero(2, 4);
+    out.W.row(0) << M, -M + uniform(rng), 0, 0;
+    out.W(1, 2) = 1;
+    out.b.setZero(2);
+    out.activation = Activation::linear;
+    net.layers = {L1, out};
+    const std::vector<QLine> z = exact_maps(net, 1, {1, 1, 1, 1});
+    net.layers[1].b(1) = bias_for(z[1][0] - z[0][0] + z[1][2] - z[0][2], Q(std::pow(10.0, -15 + int(rng() % 4u))));
+    return net;
+}
+
+/// Guards the error of a tie's `minus` row (LayerMaps::line): without it some of these 8 networks lose their
+/// decision boundary.
+TEST(exact_reference_test, decision_strips_closer_than_a_logits_rounding_error_are_kept) {
+    std::mt19937 rng(59);
+    for (int i = 0; i < 8; ++i) {
+        const Network net = tie_strip_net(rng);
+        ASSERT_NEAR(reference(net).decision_length, 2, 1e-9) << i;  // the construction itself: the strip is there
+        if (!matches_reference(net, "tie strip network " + std::to_string(i), 1e-9)) return;
+    }
+}
+
+/// A network whose residual layer-3 neuron cuts a sliver off a corner of the box, closer to it than the rounding
+/// error of the layer input it adds (mesh.cpp, dense_maps: z = W a + b + a, its bound |W| Q + gamma |b| + Q): layer 1
+/// is twin_start's; layer 2 is i = M E1 - (M + d) E2 + 10 (M from 1e8 to 1e12: off by about M u), x + 3, y + 3 and
+/// a constant; layer 3 (residual, 4 neurons) is i + 20 (+-(x + 3) +- (y + 3)) + b, i only through the identity, then
+/// layer 2's other neurons again. Without the input's errors (Q) added to the bound, the filter finds the computed
+/// line outside the box for about half of these.
+Network residual_sliver_net(std::mt19937& rng) {
+    std::uniform_real_distribution<double> uniform(-1, 1);
+    double M = 0;
+    Network net = twin_start(rng, M);
+    DenseLayer L2, L3;
+    L2.W.setZero(4, 4);
+    L2.W.row(0) << M, -M + uniform(rng), 0, 0;
+    L2.W(1, 2) = L2.W(2, 3) = 1;
+    L2.b.resize(4);
+    L2.b << 10, 0, 0, 1;
+    L2.activation = Activation::relu;
+    L3.W.setZero(4, 4);
+    L3.b.setZero(4);
+    const int sx = rng() % 2 ? 1 : -1, sy = rng() % 2 ? 1 : -1;
+    L3.W.row(0) << 0, 20.0 * sx, 20.0 * sy, 0;
+    L3.activation = Activation::relu;
+    L3.residual = true;
+    net.layers = {net.layers[0], L2, L3, random_logits(rng, 4)};
+    cut_sliver_at(net, 2, 0, std::vector<uint8_t>(8, 1), sx, sy, std::pow(10.0, -15 + int(rng() % 4u)));
+    return net;
+}
+
+/// Guards a residual layer's input errors in its bound (dense_maps: Z_err += Q): without them some of these 8
+/// networks lose their sliver.
+TEST(exact_reference_test, slivers_of_residual_layers_are_kept) {
+    std::mt19937 rng(61);
+    for (int i = 0; i < 8; ++i) {
+        const Network net = residual_sliver_net(rng);
+        ASSERT_EQ(reference(net).per_layer, (std::vector<int64_t>{1, 1, 2})) << i;  // the sliver is there
+        if (!matches_reference(net, "residual sliver network " + std::to_string(i), 1e-9)) return;
+    }
+}
+
 /// A network whose layer-2 neuron cuts a sliver off a layer-1 face at a corner whose computed coordinates are off
 /// by more than the distance between the corner and the line, so that only the corner test's coordinate errors
 /// keep it (mesh.cpp, corner_sign; the face's box is crossed by the line, so the box test cannot decide). Layer 1:
@@ -836,27 +926,32 @@ TEST(exact_reference_test, slivers_at_corners_closer_than_their_coordinates_erro
 /// 2^-10 (x + y + 6) over 124 constants, each chosen so that the product's addition of its term (in order, one
 /// rounding per term, as the packed kernel adds them) rounds down by almost half a unit in the last place: the
 /// computed constant is about 2,700 u below the exact one, while the constants' own errors bound about 750 u, so
-/// that only the product's own rounding in Q (gamma |z|) keeps the sliver.
+/// that only the product's own rounding in Q (gamma |z|) keeps the sliver. Kind 2: kind 1 with 127 inputs (123
+/// constants), whose bounds |W| Q come from the product in double (masked_input); kind 3: kind 0 without layer 4,
+/// so that layer 3 is the last hidden layer and its maps' bounds are row bounds (row_bound_product), and its
+/// neuron i + b (one term, so that the row bound is |W| Q itself).
 Network float_bound_sliver_net(std::mt19937& rng, int kind) {
     std::uniform_real_distribution<double> uniform(-1, 1);
     double M = 0;
     Network net = twin_start(rng, M);
     DenseLayer L1 = net.layers[0], L2, L3, L4;
-    L2.W.setZero(128, 4);
-    L2.b.setOnes(128);
-    L3.W.setZero(8, 128);
+    const bool sum = kind == 1 || kind == 2;  // the rounded-down sum, else the cancelling neuron
+    const int n2 = kind == 2 ? 127 : 128, n_sum = n2 - 4;  // layer 2's neurons, the constants summed
+    L2.W.setZero(n2, 4);
+    L2.b.setOnes(n2);
+    L3.W.setZero(8, n2);
     L3.b.setOnes(8);
     const int i = int(rng() % 128u);
-    int jx = 126, jy = 127;  // x + 3 and y + 3
-    if (kind == 0) {
+    int jx = n2 - 2, jy = n2 - 1;  // x + 3 and y + 3
+    if (!sum) {
         while (jx == i || jy == i || jx == jy) jx = int(rng() % 128u), jy = int(rng() % 128u);
         L2.W.row(i) << M, -M + uniform(rng), 0, 0;
         L2.b(i) = 10;
         L3.W(0, i) = 1;
     } else {
         double S = 0;  // the computed partial sum
-        for (int k = 0; k < 124; ++k) {
-            const double w = k < 62 ? 1.0 : -1.0;
+        for (int k = 0; k < n_sum; ++k) {
+            const double w = k < n_sum / 2 ? 1.0 : -1.0;
             double best_e = -1;
             for (int m = 0; m < 128; ++m) {  // c = 1 + m 2^-52 whose sum rounds down the most (TwoSum's error)
                 const double c = 1 + std::ldexp(double(m), -52), s = S + w * c, v = s - S;
@@ -869,25 +964,34 @@ Network float_bound_sliver_net(std::mt19937& rng, int kind) {
     }
     L2.W(jx, 2) = L2.W(jy, 3) = 1;
     L2.b(jx) = L2.b(jy) = 0;
-    const int sx = kind == 1 || rng() % 2 ? 1 : -1, sy = kind == 1 || rng() % 2 ? 1 : -1;
-    L3.W(0, jx) = (kind == 0 ? 20 : 0x1p-10) * sx;
-    L3.W(0, jy) = (kind == 0 ? 20 : 0x1p-10) * sy;
+    int sx = sum || rng() % 2 ? 1 : -1, sy = sum || rng() % 2 ? 1 : -1;
+    L3.W(0, jx) = (sum ? 0x1p-10 : kind == 3 ? 0 : 20) * sx;
+    L3.W(0, jy) = (sum ? 0x1p-10 : kind == 3 ? 0 : 20) * sy;
     L4.W.setZero(1, 8);
     L4.b.setOnes(1);
     for (DenseLayer* L : {&L2, &L3, &L4}) L->activation = Activation::relu;
-    net.layers = {L1, L2, L3, L4, random_logits(rng, 1)};
-    cut_sliver_at(net, 2, 0, std::vector<uint8_t>(132, 1), sx, sy, std::pow(10.0, -15 + int(rng() % (kind == 0 ? 4u : 2u))));
+    if (kind == 3) net.layers = {L1, L2, L3, random_logits(rng, 8)};
+    else net.layers = {L1, L2, L3, L4, random_logits(rng, 1)};
+    if (kind == 3) {  // the line of i itself (one term: the row bound is |W| Q): the corner farthest on its positive side
+        const QLine z_i = exact_maps(net, 1, {1, 1, 1, 1})[size_t(i)];
+        sx = sgn(z_i[0]) < 0 ? -1 : 1;
+        sy = sgn(z_i[1]) < 0 ? -1 : 1;
+    }
+    cut_sliver_at(net, 2, 0, std::vector<uint8_t>(size_t(4 + n2), 1), sx, sy, std::pow(10.0, -15 + int(rng() % (sum ? 2u : 4u))));
     return net;
 }
 
 /// Guards the float product's bounds (docs/geometry.md, "Refinement"): without the previous layer's errors in Q
-/// some of the first 8 networks lose their sliver, without the product's own rounding in Q the last 8.
+/// some of the first 8 networks lose their sliver, without the product's own rounding in Q the next 8; the last 4
+/// guard that rounding in the double product, and the next 8 the row bounds (a hundredth of them loses a sliver).
 TEST(exact_reference_test, slivers_of_maps_with_float_bounds_are_kept) {
     std::mt19937 rng(47);
-    for (int i = 0; i < 16; ++i) {
-        const Network net = float_bound_sliver_net(rng, i / 8);
-        // The construction itself: the sliver is there (per layer: 1, 1, 2, 2 faces).
-        ASSERT_EQ(reference(net).per_layer, (std::vector<int64_t>{1, 1, 2, 2})) << i;
+    for (int i = 0; i < 28; ++i) {
+        const int kind = i < 16 ? i / 8 : i < 20 ? 2 : 3;
+        const Network net = float_bound_sliver_net(rng, kind);
+        // The construction itself: the sliver is there (per layer: 1, 1, 2 faces, then 2).
+        const std::vector<int64_t> per_layer = kind == 3 ? std::vector<int64_t>{1, 1, 2} : std::vector<int64_t>{1, 1, 2, 2};
+        ASSERT_EQ(reference(net).per_layer, per_layer) << i;
         if (!matches_reference(net, "float-bound sliver network " + std::to_string(i), 1e-9)) return;
     }
 }

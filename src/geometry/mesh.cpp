@@ -1025,12 +1025,18 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
     // Then, for a face with many candidates, the corner test on f drops those whose lines miss the face (but not its
     // box): their bits are set on f, which the faces split from it copy.
     corner_test_ = candidates.size() >= corner_test_candidates;
+    // The kept candidates' lines stay in ws_.cand_line for the family's loop below.
     if (corner_test_) {
+        ws_.cand_line.resize(candidates.size());
         size_t n_kept = 0;
         for (const int j : candidates) {
             const Line a = maps.line(m, j);
-            if (const int s = corner_sign(f, a, a.a * cx + a.b * cy + a.c)) set_state(f, layer_offset_[l] + j, s > 0);
-            else candidates[n_kept++] = j;
+            if (const int s = corner_sign(f, a, a.a * cx + a.b * cy + a.c)) {
+                set_state(f, layer_offset_[l] + j, s > 0);
+            } else {
+                ws_.cand_line[n_kept] = a;
+                candidates[n_kept++] = j;
+            }
         }
         candidates.resize(n_kept);
     }
@@ -1064,11 +1070,10 @@ void Arrangement::refine_face(int f, const LayerMaps& maps, int l, std::vector<i
     }
     const size_t n_cand = candidates.size(), words = (n_cand + 63) / 64;
     const FamilyExtent extent = family_extent(box);
-    ws_.cand_line.resize(n_cand);
+    ws_.cand_line.resize(n_cand);  // (the kept candidates' lines, from the corner test above)
     ws_.cand_bounds.resize(n_cand);
     if (ws_.cand_faces.size() < n_cand) ws_.cand_faces.resize(n_cand);
     for (size_t k = 0; k < n_cand; ++k) {
-        ws_.cand_line[k] = maps.line(m, candidates[k]);
         ws_.cand_bounds[k] = family_bounds(ws_.cand_line[k], extent);
         ws_.cand_faces[k].assign(1, f);
     }
